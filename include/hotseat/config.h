@@ -1,0 +1,94 @@
+// The validated configuration model (DESIGN §5.1). Produced by load_config(); consumed by the
+// engine and the shell. Every value here has been checked: the engine never re-validates.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hotseat {
+
+struct SupervisorConfig {
+    std::string libvirt_uri = "qemu:///system";
+    std::string control_group = "wheel";
+    std::uint32_t debounce_ms = 1500;
+};
+
+struct UsbDeviceMatch {
+    std::string vendor;   // 4 lowercase hex digits
+    std::string product;  // 4 lowercase hex digits
+    std::string serial;   // empty: any
+};
+
+struct VmConfig {
+    std::string name;                 // libvirt domain name
+    std::vector<std::string> gpu;     // PCI addresses "0000:00:02.0", taken exclusively
+    std::vector<UsbDeviceMatch> usb;  // attached live while running
+    std::uint32_t shutdown_timeout_s = 60;
+    std::uint32_t idle_timeout_min = 30;  // 0 = never
+    std::uint32_t idle_cpu_percent = 3;
+};
+
+enum class Trigger {
+    MonitorConnected,
+    MonitorDisconnected,
+    DeviceAdded,
+    DeviceRemoved,
+    Hotkey,
+    VmIdle,
+    VmStopped,
+};
+
+enum class Action { Start, Stop, Toggle, ForceStop };
+
+struct Rule {
+    std::string name;
+    Trigger on = Trigger::MonitorConnected;
+    std::string connector;                     // glob; empty matches every connector
+    std::vector<std::string> keys;             // hotkey chord, evdev key names
+    std::map<std::string, std::string> match;  // udev property -> glob
+    Action action = Action::Start;
+    std::string vm;
+    bool takeover = false;
+};
+
+struct Config {
+    std::string path;  // where it was read from, for messages
+    SupervisorConfig supervisor;
+    std::vector<VmConfig> vms;
+    std::vector<Rule> rules;
+
+    const VmConfig* find_vm(const std::string& name) const;
+};
+
+// One problem found while loading, with the place it came from.
+struct ConfigError {
+    std::string file;
+    std::uint32_t line = 0;    // 1-based; 0 when the problem has no position (e.g. file mode)
+    std::uint32_t column = 0;  // 1-based
+    std::string message;
+
+    // "file:line:column: message" (or "file: message" without a position)
+    std::string to_string() const;
+};
+
+struct ConfigLoad {
+    std::optional<Config> config;      // set only when errors is empty
+    std::vector<ConfigError> errors;   // every problem found, in file order
+    std::vector<ConfigError> warnings; // accepted, but worth saying (e.g. a rule that can never fire)
+};
+
+// Reads and validates a config file: refuses a file writable by anyone but root.
+ConfigLoad load_config_file(const std::string& path);
+
+// Validates TOML text; `origin` names it in messages. No file-mode check.
+ConfigLoad load_config_string(const std::string& text, const std::string& origin);
+
+std::string_view to_string(Trigger trigger);
+std::string_view to_string(Action action);
+std::optional<Trigger> trigger_from_string(std::string_view s);
+std::optional<Action> action_from_string(std::string_view s);
+
+}  // namespace hotseat

@@ -1,0 +1,63 @@
+// What the engine asks the shell to do. The shell executes effects in order and reports the
+// outcome back as events; it makes no decisions of its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "hotseat/events.h"
+
+namespace hotseat {
+
+enum class VmState { Off, Starting, Running, Stopping, Failed };
+std::string_view to_string(VmState state);
+
+// Everything published about one VM (the VM object's properties, DESIGN §5.2).
+struct VmStatus {
+    std::string name;
+    VmState state = VmState::Off;
+    std::string step;        // what a start/stop is doing now; empty when settled
+    std::string reason;      // why the last transition happened
+    std::string last_error;  // empty when the last operation succeeded
+    std::uint64_t state_changed_at_us = 0;
+    std::vector<std::string> devices;  // passthrough devices attached now
+
+    bool operator==(const VmStatus&) const = default;
+};
+
+struct MonitorStatus {
+    std::string connector;  // "HDMI-A-1"
+    bool connected = false;
+    bool operator==(const MonitorStatus&) const = default;
+};
+
+// libvirt calls, executed on the worker thread; each reports back a DomainOpResult.
+struct StartDomain { std::string vm; };
+struct ShutdownDomain { std::string vm; };
+struct DestroyDomain { std::string vm; };
+
+// Publish on the bus (the adaptor diffs and emits PropertiesChanged for what changed).
+struct PublishVm { VmStatus status; };
+struct PublishMonitors { std::vector<MonitorStatus> monitors; };
+struct PublishLibvirtConnected { bool connected = false; };
+struct RuleFired {
+    std::string rule;
+    std::string event;   // "monitor.connected HDMI-A-1"
+    std::string vm;
+    std::string action;  // "start"
+};
+
+// A line for the journal. The core decides what is worth saying; the shell writes it.
+struct Log {
+    enum class Level { Debug, Info, Warning, Error };
+    Level level = Level::Info;
+    std::string message;
+};
+
+using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishVm, PublishMonitors,
+                            PublishLibvirtConnected, RuleFired, Log>;
+using Effects = std::vector<Effect>;
+
+}  // namespace hotseat

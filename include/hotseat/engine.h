@@ -1,0 +1,72 @@
+// The functional core: events and a time value in, effects out. No I/O, no clock, no threads.
+// It owns every decision: which rule fires, debounce, idempotency, what "unplug" means, stop
+// escalation. The shell (hotseatd) feeds it and executes what it returns; the scenario tests
+// (tests/unit/engine/scenarios/*.scenario) replay scripts against it with fake time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hotseat/config.h"
+#include "hotseat/effects.h"
+#include "hotseat/events.h"
+
+namespace hotseat {
+
+// How a Command (D-Bus method) was received; the D-Bus adaptor maps it to an error name.
+struct CommandReply {
+    enum class Outcome { Accepted, NotFound, Busy, Failed };
+    Outcome outcome = Outcome::Accepted;
+    std::string message;  // for the error; empty when accepted
+    Effects effects;
+};
+
+class VmMachine;
+
+class Engine {
+public:
+    explicit Engine(Config config);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Everything to publish right after start-up (one PublishVm per VM, monitors, libvirt state).
+    Effects initial_effects(Now now) const;
+
+    // One event from the shell. Commands also come through here (the reply is dropped).
+    Effects handle(const Event& event, Now now);
+
+    // A request from outside, with the answer the caller gets.
+    CommandReply command(const Command& command, Now now);
+
+    // When the engine next needs a Tick (monotonic ms), if ever.
+    std::optional<std::int64_t> next_deadline_ms() const;
+
+    const Config& config() const { return config_; }
+    std::vector<VmStatus> vms() const;
+    const VmStatus* vm(const std::string& name) const;
+    std::vector<MonitorStatus> monitors() const;
+    bool libvirt_connected() const { return libvirt_connected_; }
+
+private:
+    Effects on_connector(const ConnectorStatus& ev, Now now);
+    Effects on_connector_removed(const ConnectorRemoved& ev);
+    Effects on_device(const DeviceEvent& ev, Now now);
+    Effects on_libvirt(const LibvirtConnection& ev, Now now);
+    Effects on_tick(Now now);
+    Effects fire_rules(Trigger trigger, const std::string& subject,
+                       const std::map<std::string, std::string>* properties, Now now);
+    VmMachine* machine(const std::string& name);
+
+    Config config_;
+    std::vector<std::unique_ptr<VmMachine>> machines_;
+    std::map<std::string, MonitorStatus> monitors_;    // key: "card0-HDMI-A-1"
+    std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
+    bool libvirt_connected_ = false;
+};
+
+}  // namespace hotseat

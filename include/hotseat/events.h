@@ -1,0 +1,94 @@
+// What the shell tells the engine. Every adapter translates its external thing into these plain
+// values; the engine never sees a file descriptor, a libvirt handle or a clock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "hotseat/config.h"
+
+namespace hotseat {
+
+// Engine time: a monotonic clock for decisions (debounce, timeouts) plus the wall clock for what
+// is published (StateChangedAt). Scenario tests set both by hand.
+struct Now {
+    std::int64_t mono_ms = 0;     // CLOCK_MONOTONIC, milliseconds
+    std::uint64_t wall_us = 0;    // CLOCK_REALTIME, microseconds since the epoch
+};
+
+// A DRM connector's status as read from sysfs (`status` attribute). `initial` is set during the
+// start-up enumeration: it records the state without firing rules (a restart of hotseatd must
+// not boot a VM the user shut down while the monitor stayed plugged).
+struct ConnectorStatus {
+    std::string card;       // "card0"
+    std::string connector;  // "HDMI-A-1" (sysname without the "card0-" prefix)
+    bool connected = false;
+    bool initial = false;
+};
+
+// The connector's device node went away (driver unbind, e.g. the iGPU going to VFIO). Never an
+// unplug (DESIGN §3.1): it only drops the connector from what is published.
+struct ConnectorRemoved {
+    std::string card;
+    std::string connector;
+};
+
+// A udev device event the rules may match (device.added / device.removed).
+struct DeviceEvent {
+    enum class Kind { Added, Removed };
+    Kind kind = Kind::Added;
+    std::string syspath;
+    std::map<std::string, std::string> properties;  // udev properties (SUBSYSTEM, ID_VENDOR_ID ...)
+    bool initial = false;
+};
+
+// libvirt's view of one configured domain.
+enum class DomainRunState { Off, Running, Crashed };
+
+// Read at start-up and after every reconnect: the truth to adopt.
+struct DomainSnapshot {
+    std::string vm;
+    bool exists = false;  // false: no such domain in libvirt
+    DomainRunState state = DomainRunState::Off;
+};
+
+// A libvirt lifecycle event for a configured domain.
+struct DomainLifecycle {
+    enum class Kind { Started, Stopped, Crashed };
+    std::string vm;
+    Kind kind = Kind::Started;
+    std::string detail;  // libvirt's detail in words: "booted", "shutdown", "destroyed", "crashed" ...
+    bool by_guest = false;  // the guest powered itself off (SHUTDOWN/GUEST or STOPPED/SHUTDOWN unasked)
+};
+
+// What a blocking libvirt call on the worker thread returned.
+enum class DomainOp { Start, Shutdown, Destroy };
+struct DomainOpResult {
+    std::string vm;
+    DomainOp op = DomainOp::Start;
+    bool ok = false;
+    std::string error;  // libvirt's message when !ok
+};
+
+struct LibvirtConnection {
+    bool connected = false;
+    std::string error;  // why it is not connected
+};
+
+// A request from outside (D-Bus method, hotseatctl). `origin` ends up in Reason.
+struct Command {
+    std::string vm;
+    Action action = Action::Start;
+    std::string origin;  // "dbus:Start uid=0"
+};
+
+// The deadline the engine asked for (Engine::next_deadline) has come.
+struct Tick {};
+
+using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, DomainSnapshot,
+                           DomainLifecycle, DomainOpResult, LibvirtConnection, Command, Tick>;
+
+}  // namespace hotseat
