@@ -26,6 +26,7 @@ struct CommandReply {
 };
 
 class VmMachine;
+struct Observation;
 
 class Engine {
 public:
@@ -58,14 +59,24 @@ private:
     Effects on_device(const DeviceEvent& ev, Now now);
     Effects on_libvirt(const LibvirtConnection& ev, Now now);
     Effects on_tick(Now now);
-    Effects fire_rules(Trigger trigger, const std::string& subject,
-                       const std::map<std::string, std::string>* properties, Now now);
+    Effects fire_rules(const Observation& observation, Now now);
+    CommandReply apply_command(const Command& command, Now now);
+    CommandReply request(VmMachine& vm, Action action, const std::string& reason, bool takeover, Now now);
+    CommandReply take_over(VmMachine& vm, const std::vector<VmMachine*>& holders,
+                           const std::string& reason, Now now);
+    Effects resume_takeovers(Now now);
+    std::vector<VmMachine*> holders_of_devices(const VmMachine& wanted);
+    static std::string busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders);
+    void publish_changes(const std::vector<VmStatus>& before_vms,
+                         const std::vector<MonitorStatus>& before_monitors, bool before_libvirt,
+                         Effects& out) const;
     VmMachine* machine(const std::string& name);
 
     Config config_;
     std::vector<std::unique_ptr<VmMachine>> machines_;
     std::map<std::string, MonitorStatus> monitors_;    // key: "card0-HDMI-A-1"
     std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
+    std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;
 };
 

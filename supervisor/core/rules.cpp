@@ -1,0 +1,64 @@
+#include "core/rules.h"
+
+#include <fnmatch.h>
+
+namespace hotseat {
+namespace {
+
+std::string property(const Observation& o, const std::string& key) {
+    if (!o.properties) return {};
+    auto it = o.properties->find(key);
+    return it == o.properties->end() ? std::string() : it->second;
+}
+
+bool connector_matches(const Rule& rule, const Observation& o) {
+    if (rule.connector.empty()) return true;
+    // Rules name the connector as the kernel does after the card prefix ("HDMI-A-1"); the full
+    // sysfs name ("card0-HDMI-A-1") is accepted too, for machines with several cards.
+    return glob_match(rule.connector, o.connector) ||
+           glob_match(rule.connector, o.card + "-" + o.connector);
+}
+
+bool properties_match(const Rule& rule, const Observation& o) {
+    if (!o.properties) return false;
+    for (const auto& [key, pattern] : rule.match) {
+        auto it = o.properties->find(key);
+        if (it == o.properties->end() || !glob_match(pattern, it->second)) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string Observation::describe() const {
+    std::string what(to_string(trigger));
+    switch (trigger) {
+        case Trigger::MonitorConnected:
+        case Trigger::MonitorDisconnected: return what + " " + connector;
+        case Trigger::DeviceAdded:
+        case Trigger::DeviceRemoved: {
+            auto vendor = property(*this, "ID_VENDOR_ID"), model = property(*this, "ID_MODEL_ID");
+            if (!vendor.empty() || !model.empty()) return what + " " + vendor + ":" + model;
+            auto path = property(*this, "DEVPATH");
+            return path.empty() ? what : what + " " + path;
+        }
+        default: return what;
+    }
+}
+
+bool glob_match(const std::string& pattern, const std::string& text) {
+    return ::fnmatch(pattern.c_str(), text.c_str(), FNM_NOESCAPE) == 0;
+}
+
+bool rule_matches(const Rule& rule, const Observation& o) {
+    if (rule.on != o.trigger) return false;
+    switch (o.trigger) {
+        case Trigger::MonitorConnected:
+        case Trigger::MonitorDisconnected: return connector_matches(rule, o);
+        case Trigger::DeviceAdded:
+        case Trigger::DeviceRemoved: return properties_match(rule, o);
+        default: return false;  // hotkey, vm.idle, vm.stopped: not observed by this engine yet
+    }
+}
+
+}  // namespace hotseat

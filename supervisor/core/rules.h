@@ -1,0 +1,26 @@
+// Which rules an observation fires: pure matching of a trigger and its subject against the
+// rules of the config. fnmatch(3) globs, no I/O.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "hotseat/config.h"
+
+namespace hotseat {
+
+// What was observed, in the terms rules are written in.
+struct Observation {
+    Trigger trigger = Trigger::MonitorConnected;
+    std::string card;       // monitor.*: "card0"
+    std::string connector;  // monitor.*: "HDMI-A-1"
+    const std::map<std::string, std::string>* properties = nullptr;  // device.*: udev properties
+
+    // "monitor.connected HDMI-A-1", "device.removed 046d:c52b" — for RuleFired and the log.
+    std::string describe() const;
+};
+
+bool glob_match(const std::string& pattern, const std::string& text);
+bool rule_matches(const Rule& rule, const Observation& observation);
+
+}  // namespace hotseat

@@ -1,0 +1,276 @@
+#include "core/vm_machine.h"
+
+#include <utility>
+
+namespace hotseat {
+namespace {
+
+Log info(std::string message) { return Log{Log::Level::Info, std::move(message)}; }
+Log debug(std::string message) { return Log{Log::Level::Debug, std::move(message)}; }
+Log warning(std::string message) { return Log{Log::Level::Warning, std::move(message)}; }
+
+CommandReply accepted(Effects effects = {}) {
+    return CommandReply{CommandReply::Outcome::Accepted, {}, std::move(effects)};
+}
+
+void append(Effects& out, Effects more) {
+    for (auto& e : more) out.push_back(std::move(e));
+}
+
+constexpr const char* kGuestReason = "guest";
+constexpr const char* kLibvirtReason = "libvirt";
+constexpr const char* kAdoptedReason = "adopted";
+
+}  // namespace
+
+VmMachine::VmMachine(VmConfig config) : config_(std::move(config)) { status_.name = config_.name; }
+
+bool VmMachine::holds_hardware() const {
+    auto s = status_.state;
+    return s == VmState::Starting || s == VmState::Running || s == VmState::Stopping;
+}
+
+void VmMachine::transition(VmState state, const std::string& reason, Now now, Effects& out) {
+    if (status_.state != state) {
+        out.push_back(info(config_.name + ": " + std::string(to_string(status_.state)) + " -> " +
+                           std::string(to_string(state)) + " (" + reason + ")"));
+        status_.state_changed_at_us = now.wall_us;
+    }
+    status_.state = state;
+    status_.reason = reason;
+}
+
+CommandReply VmMachine::request(Action action, const std::string& reason, Now now) {
+    switch (action) {
+        case Action::Start: return start(reason, now);
+        case Action::Stop: return stop(reason, now);
+        case Action::ForceStop: return force_stop(reason, now);
+        case Action::Toggle: {
+            auto s = status_.state;
+            if (s == VmState::Off || s == VmState::Failed || s == VmState::Stopping)
+                return start(reason, now);
+            return stop(reason, now);
+        }
+    }
+    return accepted();
+}
+
+CommandReply VmMachine::start(const std::string& reason, Now now) {
+    switch (status_.state) {
+        case VmState::Starting:
+        case VmState::Running:
+            stop_after_start_.reset();  // the latest intent wins
+            return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
+                                   ", start (" + reason + ") changes nothing")});
+        case VmState::Stopping:
+            start_after_stop_ = reason;
+            return accepted({info(config_.name + ": start (" + reason +
+                                  ") queued until the current stop completes")});
+        case VmState::Off:
+        case VmState::Failed: break;
+    }
+    if (domain_missing_)
+        return CommandReply{CommandReply::Outcome::Failed,
+                            "libvirt has no domain named \"" + config_.name + "\"", {}};
+    Effects out;
+    transition(VmState::Starting, reason, now, out);
+    status_.step = "starting the domain";
+    status_.last_error.clear();
+    out.push_back(StartDomain{config_.name});
+    return accepted(std::move(out));
+}
+
+CommandReply VmMachine::stop(const std::string& reason, Now now) {
+    switch (status_.state) {
+        case VmState::Off:
+        case VmState::Failed:
+            return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
+                                   ", stop (" + reason + ") changes nothing")});
+        case VmState::Starting:
+            stop_after_start_ = reason;
+            return accepted({info(config_.name + ": stop (" + reason +
+                                  ") will follow once the start completes")});
+        case VmState::Stopping:
+            if (start_after_stop_) {
+                start_after_stop_.reset();
+                return accepted({info(config_.name + ": stop (" + reason + ") cancels the queued start")});
+            }
+            return accepted();
+        case VmState::Running: break;
+    }
+    Effects out;
+    transition(VmState::Stopping, reason, now, out);
+    append(out, begin_shutdown(now));
+    return accepted(std::move(out));
+}
+
+CommandReply VmMachine::force_stop(const std::string& reason, Now now) {
+    if (!holds_hardware())
+        return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
+                               ", force-stop (" + reason + ") changes nothing")});
+    Effects out;
+    transition(VmState::Stopping, reason, now, out);
+    start_after_stop_.reset();
+    stop_after_start_.reset();
+    deadline_ms_.reset();
+    forcing_ = true;
+    status_.step = "forcing off (destroy)";
+    out.push_back(DestroyDomain{config_.name});
+    return accepted(std::move(out));
+}
+
+Effects VmMachine::begin_shutdown(Now now) {
+    deadline_ms_ = now.mono_ms + std::int64_t{config_.shutdown_timeout_s} * 1000;
+    status_.step = "asking the guest to shut down (ACPI); forcing off after " +
+                   std::to_string(config_.shutdown_timeout_s) + " s";
+    return {ShutdownDomain{config_.name}};
+}
+
+Effects VmMachine::settle_off(VmState state, const std::string& reason, Now now) {
+    Effects out;
+    deadline_ms_.reset();
+    forcing_ = false;
+    stop_after_start_.reset();
+    status_.step.clear();
+    transition(state, reason, now, out);
+    if (state == VmState::Off && start_after_stop_) {
+        std::string queued = *start_after_stop_;
+        start_after_stop_.reset();
+        append(out, start(queued, now).effects);
+    }
+    return out;
+}
+
+Effects VmMachine::start_completed(Now now) {
+    Effects out;
+    status_.step.clear();
+    transition(VmState::Running, status_.reason, now, out);
+    if (stop_after_start_) {
+        std::string queued = *stop_after_start_;
+        stop_after_start_.reset();
+        append(out, stop(queued, now).effects);
+    }
+    return out;
+}
+
+Effects VmMachine::on_tick(Now now) {
+    if (!deadline_ms_ || now.mono_ms < *deadline_ms_) return {};
+    deadline_ms_.reset();
+    if (status_.state != VmState::Stopping || forcing_) return {};
+    forcing_ = true;
+    std::string timeout = std::to_string(config_.shutdown_timeout_s) + " s";
+    status_.step = "the guest did not shut down within " + timeout + ": forcing off (destroy)";
+    status_.reason += " (forced off: no shutdown within " + timeout + ")";
+    return {warning(config_.name + ": " + status_.step), DestroyDomain{config_.name}};
+}
+
+Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
+    Effects out;
+    auto state = status_.state;
+    if (ev.kind == DomainLifecycle::Kind::Started) {
+        if (state == VmState::Starting) {
+            return start_completed(now);
+        } else if (state == VmState::Off || state == VmState::Failed) {
+            status_.step.clear();
+            transition(VmState::Running, kLibvirtReason, now, out);
+        }
+        return out;
+    }
+    if (ev.kind == DomainLifecycle::Kind::Crashed || ev.detail == "crashed") {
+        if (state == VmState::Off) return out;
+        status_.last_error = "the guest crashed";
+        return settle_off(VmState::Failed, kLibvirtReason, now);
+    }
+    // Stopped.
+    switch (state) {
+        case VmState::Stopping: return settle_off(VmState::Off, status_.reason, now);
+        case VmState::Running:
+            if (ev.by_guest || ev.detail == "shutdown") return settle_off(VmState::Off, kGuestReason, now);
+            out = settle_off(VmState::Off, kLibvirtReason, now);
+            out.push_back(info(config_.name + ": stopped outside hotseat (" + ev.detail + ")"));
+            return out;
+        case VmState::Starting:
+            status_.last_error = "the domain stopped while starting (" + ev.detail + ")";
+            return settle_off(VmState::Failed, status_.reason, now);
+        case VmState::Off:
+        case VmState::Failed: return out;
+    }
+    return out;
+}
+
+Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
+    Effects out;
+    if (ev.ok) {
+        if (ev.op == DomainOp::Start && status_.state == VmState::Starting)
+            status_.step = "waiting for libvirt to report the domain running";
+        if (ev.op == DomainOp::Shutdown && status_.state == VmState::Stopping && !forcing_)
+            status_.step = "waiting for the guest to power off; forcing off after " +
+                           std::to_string(config_.shutdown_timeout_s) + " s";
+        return out;
+    }
+    switch (ev.op) {
+        case DomainOp::Start:
+            status_.last_error = "start failed: " + ev.error;
+            out.push_back(warning(config_.name + ": " + status_.last_error));
+            if (status_.state == VmState::Starting) {
+                start_after_stop_.reset();
+                append(out, settle_off(VmState::Failed, status_.reason, now));
+            }
+            return out;
+        case DomainOp::Shutdown:
+            status_.last_error = "shutdown failed: " + ev.error;
+            out.push_back(warning(config_.name + ": " + status_.last_error));
+            if (status_.state == VmState::Stopping && !forcing_) {
+                // Waiting out the timeout would only delay the inevitable: force it now.
+                forcing_ = true;
+                deadline_ms_.reset();
+                status_.step = "ACPI shutdown refused: forcing off (destroy)";
+                out.push_back(DestroyDomain{config_.name});
+            }
+            return out;
+        case DomainOp::Destroy:
+            status_.last_error = "forced stop failed: " + ev.error;
+            out.push_back(warning(config_.name + ": " + status_.last_error));
+            if (status_.state == VmState::Stopping) append(out, settle_off(VmState::Failed, status_.reason, now));
+            return out;
+    }
+    return out;
+}
+
+Effects VmMachine::on_snapshot(const DomainSnapshot& ev, Now now) {
+    const std::string missing = "libvirt has no domain named \"" + config_.name + "\"";
+    Effects out;
+    if (!ev.exists) {
+        domain_missing_ = true;
+        if (status_.last_error != missing)
+            out.push_back(warning(config_.name + ": " + missing + "; requests will fail until it is defined"));
+        status_.last_error = missing;
+        if (holds_hardware()) append(out, settle_off(VmState::Off, kLibvirtReason, now));
+        return out;
+    }
+    domain_missing_ = false;
+    if (status_.last_error == missing) status_.last_error.clear();
+    auto state = status_.state;
+    switch (ev.state) {
+        case DomainRunState::Running:
+            if (state == VmState::Off || state == VmState::Failed) {
+                status_.step.clear();
+                transition(VmState::Running, kAdoptedReason, now, out);
+            } else if (state == VmState::Starting) {
+                // The STARTED event may have been lost with the connection: libvirt's word wins.
+                return start_completed(now);
+            }
+            return out;  // stopping: the shutdown in flight will report
+        case DomainRunState::Off:
+            if (state == VmState::Running) return settle_off(VmState::Off, kLibvirtReason, now);
+            if (state == VmState::Stopping) return settle_off(VmState::Off, status_.reason, now);
+            return out;  // starting: the create in flight will report
+        case DomainRunState::Crashed:
+            if (state == VmState::Failed) return out;
+            status_.last_error = "the guest crashed";
+            return settle_off(VmState::Failed, kLibvirtReason, now);
+    }
+    return out;
+}
+
+}  // namespace hotseat

@@ -1,0 +1,54 @@
+// The state machine of one VM (DESIGN §4): off → starting → running → stopping → off, and
+// failed. It decides what a request means in each state and follows libvirt's reports; the
+// Engine routes events to it and publishes what changed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "hotseat/config.h"
+#include "hotseat/effects.h"
+#include "hotseat/engine.h"
+#include "hotseat/events.h"
+
+namespace hotseat {
+
+class VmMachine {
+public:
+    explicit VmMachine(VmConfig config);
+
+    const VmConfig& config() const { return config_; }
+    const VmStatus& status() const { return status_; }
+    bool holds_hardware() const;  // starting, running or stopping: its devices are taken
+    std::optional<std::int64_t> deadline() const { return deadline_ms_; }
+
+    // A request (rule or D-Bus). `reason` is what Reason will say if it changes anything.
+    CommandReply request(Action action, const std::string& reason, Now now);
+
+    Effects on_lifecycle(const DomainLifecycle& ev, Now now);
+    Effects on_result(const DomainOpResult& ev, Now now);
+    Effects on_snapshot(const DomainSnapshot& ev, Now now);
+    Effects on_tick(Now now);
+    void replace_config(VmConfig config) { config_ = std::move(config); }
+    void note_error(std::string error) { status_.last_error = std::move(error); }
+
+private:
+    CommandReply start(const std::string& reason, Now now);
+    CommandReply stop(const std::string& reason, Now now);
+    CommandReply force_stop(const std::string& reason, Now now);
+    Effects begin_shutdown(Now now);
+    Effects start_completed(Now now);
+    Effects settle_off(VmState state, const std::string& reason, Now now);
+    void transition(VmState state, const std::string& reason, Now now, Effects& out);
+
+    VmConfig config_;
+    VmStatus status_;
+    bool domain_missing_ = false;          // libvirt has no such domain
+    std::optional<std::int64_t> deadline_ms_;  // graceful stop gives up then
+    std::optional<std::string> start_after_stop_;  // reason of a start asked for while stopping
+    std::optional<std::string> stop_after_start_;  // reason of a stop asked for while starting
+    bool forcing_ = false;                 // a destroy is in flight
+};
+
+}  // namespace hotseat

@@ -1,0 +1,324 @@
+#include "scenario.h"
+
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+
+namespace hotseat::scenario {
+namespace {
+
+constexpr std::uint64_t kWallEpochUs = 1'700'000'000'000'000;  // wall clock = epoch + script time
+
+Now at(std::int64_t ms) { return Now{ms, kWallEpochUs + static_cast<std::uint64_t>(ms) * 1000}; }
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::vector<std::string> words(const std::string& line) {
+    std::istringstream in(line);
+    std::vector<std::string> out;
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+std::string rest(const std::vector<std::string>& w, size_t from) {
+    std::string out;
+    for (size_t i = from; i < w.size(); ++i) out += (out.empty() ? "" : " ") + w[i];
+    return out;
+}
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t");
+    auto e = s.find_last_not_of(" \t\r");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+struct ParseError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+const std::string& arg(const std::vector<std::string>& w, size_t i, const char* what) {
+    if (i >= w.size()) throw ParseError(std::string("missing ") + what);
+    return w[i];
+}
+
+std::pair<std::string, std::string> split_connector(const std::string& full) {
+    auto dash = full.find('-');
+    if (dash == std::string::npos) throw ParseError("connector must be cardN-NAME: " + full);
+    return {full.substr(0, dash), full.substr(dash + 1)};
+}
+
+Action parse_action(const std::string& s) {
+    auto a = action_from_string(s);
+    if (!a) throw ParseError("unknown action " + s);
+    return *a;
+}
+
+DomainOp parse_op(const std::string& s) {
+    if (s == "start") return DomainOp::Start;
+    if (s == "shutdown") return DomainOp::Shutdown;
+    if (s == "destroy") return DomainOp::Destroy;
+    throw ParseError("unknown operation " + s);
+}
+
+// "connector card0-HDMI-A-1 connected initial" etc. → an Event. Commands are handled apart.
+Event parse_event(const std::vector<std::string>& w) {
+    const std::string& kind = arg(w, 0, "event");
+    if (kind == "connector") {
+        auto [card, name] = split_connector(arg(w, 1, "connector"));
+        const std::string& status = arg(w, 2, "status");
+        if (status != "connected" && status != "disconnected") throw ParseError("status " + status);
+        bool initial = w.size() > 3 && w[3] == "initial";
+        return ConnectorStatus{card, name, status == "connected", initial};
+    }
+    if (kind == "connector-removed") {
+        auto [card, name] = split_connector(arg(w, 1, "connector"));
+        return ConnectorRemoved{card, name};
+    }
+    if (kind == "device") {
+        DeviceEvent ev;
+        const std::string& what = arg(w, 1, "added|removed");
+        ev.kind = what == "removed" ? DeviceEvent::Kind::Removed : DeviceEvent::Kind::Added;
+        for (size_t i = 2; i < w.size(); ++i) {
+            if (w[i] == "initial") { ev.initial = true; continue; }
+            auto eq = w[i].find('=');
+            if (eq == std::string::npos) throw ParseError("property must be KEY=VALUE: " + w[i]);
+            ev.properties[w[i].substr(0, eq)] = w[i].substr(eq + 1);
+        }
+        return ev;
+    }
+    if (kind == "libvirt") {
+        bool up = arg(w, 1, "connected|disconnected") == "connected";
+        return LibvirtConnection{up, up ? "" : rest(w, 2)};
+    }
+    if (kind == "snapshot") {
+        DomainSnapshot s{arg(w, 1, "vm"), true, DomainRunState::Off};
+        const std::string& st = arg(w, 2, "state");
+        if (st == "running") s.state = DomainRunState::Running;
+        else if (st == "crashed") s.state = DomainRunState::Crashed;
+        else if (st == "missing") s.exists = false;
+        else if (st != "off") throw ParseError("snapshot state " + st);
+        return s;
+    }
+    if (kind == "lifecycle") {
+        DomainLifecycle l;
+        l.vm = arg(w, 1, "vm");
+        const std::string& k = arg(w, 2, "started|stopped|crashed");
+        l.kind = k == "started" ? DomainLifecycle::Kind::Started
+                 : k == "crashed" ? DomainLifecycle::Kind::Crashed
+                                  : DomainLifecycle::Kind::Stopped;
+        if (w.size() > 3) l.detail = w[3];
+        l.by_guest = w.size() > 4 && w[4] == "guest";
+        return l;
+    }
+    if (kind == "result") {
+        DomainOpResult r{arg(w, 1, "vm"), parse_op(arg(w, 2, "op")), false, ""};
+        r.ok = arg(w, 3, "ok|failed") == "ok";
+        if (!r.ok) r.error = rest(w, 4);
+        return r;
+    }
+    if (kind == "tick") return Tick{};
+    throw ParseError("unknown event " + kind);
+}
+
+const char* outcome_word(CommandReply::Outcome o) {
+    switch (o) {
+        case CommandReply::Outcome::Accepted: return "accepted";
+        case CommandReply::Outcome::NotFound: return "not-found";
+        case CommandReply::Outcome::Busy: return "busy";
+        case CommandReply::Outcome::Failed: return "failed";
+    }
+    return "?";
+}
+
+class Runner {
+public:
+    Runner(std::string path, std::string config_dir)
+        : path_(std::move(path)), config_dir_(std::move(config_dir)) {}
+
+    std::vector<std::string> run();
+
+private:
+    void load_config(const std::string& name);
+    void feed(size_t line_no, std::int64_t t, const std::vector<std::string>& w);
+    void check_expected();
+    void assertion(size_t line_no, const std::vector<std::string>& w);
+    void fail(size_t line_no, const std::string& message) {
+        failures_.push_back(path_ + ":" + std::to_string(line_no) + ": " + message);
+    }
+
+    std::string path_, config_dir_;
+    std::unique_ptr<Engine> engine_;
+    std::vector<std::string> failures_;
+    // The effects of the last event, waiting to be compared with the "->" lines under it.
+    size_t event_line_ = 0;
+    std::vector<std::string> actual_, logs_, expected_;
+    std::int64_t now_ = 0;
+};
+
+void Runner::load_config(const std::string& name) {
+    auto load = load_config_file(config_dir_ + "/" + name);
+    if (!load.config) {
+        std::string all;
+        for (const auto& e : load.errors) all += "\n  " + e.to_string();
+        throw ParseError("config " + name + " does not load:" + all);
+    }
+    engine_ = std::make_unique<Engine>(*load.config);
+}
+
+void Runner::check_expected() {
+    if (event_line_ == 0) return;
+    if (actual_ != expected_) {
+        std::string msg = "effects differ\n  expected:";
+        for (const auto& e : expected_) msg += "\n    -> " + e;
+        msg += "\n  actual:";
+        for (const auto& a : actual_) msg += "\n    -> " + a;
+        msg += "\n  engine log:";
+        for (const auto& l : logs_) msg += "\n    " + l;
+        fail(event_line_, msg);
+    }
+    event_line_ = 0;
+    actual_.clear();
+    expected_.clear();
+    logs_.clear();
+}
+
+void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>& w) {
+    if (t < now_) throw ParseError("time goes backwards");
+    auto deadline = engine_->next_deadline_ms();
+    bool is_tick = w.at(0) == "tick";
+    if (deadline && *deadline < t && !is_tick)
+        fail(line_no, "the engine's deadline at " + std::to_string(*deadline) +
+                          " passed without a tick line before this event");
+    if (is_tick && (!deadline || *deadline > t))
+        fail(line_no, "tick at " + std::to_string(t) + " but the engine's deadline is " +
+                          (deadline ? std::to_string(*deadline) : std::string("none")));
+    now_ = t;
+    event_line_ = line_no;
+    Effects effects;
+    if (w[0] == "command") {
+        Command c{arg(w, 1, "vm"), parse_action(arg(w, 2, "action")), w.size() > 3 ? rest(w, 3) : "dbus"};
+        auto reply = engine_->command(c, at(t));
+        actual_.push_back(render(reply));
+        effects = std::move(reply.effects);
+    } else {
+        effects = engine_->handle(parse_event(w), at(t));
+    }
+    for (const auto& e : effects) {
+        auto line = render(e);
+        (std::holds_alternative<Log>(e) ? logs_ : actual_).push_back(line);
+    }
+}
+
+void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
+    const std::string& what = arg(w, 1, "assertion");
+    if (what == "deadline") {
+        auto d = engine_->next_deadline_ms();
+        std::string got = d ? std::to_string(*d) : "none";
+        if (got != arg(w, 2, "deadline")) fail(line_no, "deadline is " + got + ", expected " + w[2]);
+    } else if (what == "vm") {
+        const VmStatus* s = engine_->vm(arg(w, 2, "vm"));
+        if (!s) return fail(line_no, "no VM " + w[2]);
+        std::string got = std::string(to_string(s->state));
+        if (got != arg(w, 3, "state")) fail(line_no, w[2] + " is " + got + ", expected " + w[3]);
+        if (w.size() > 5 && w[4] == "since") {
+            auto expect_us = at(std::stoll(w[5])).wall_us;
+            if (s->state_changed_at_us != expect_us)
+                fail(line_no, "StateChangedAt is " + std::to_string(s->state_changed_at_us) +
+                                  ", expected " + std::to_string(expect_us));
+        }
+    } else if (what == "monitors") {
+        std::string got;
+        for (const auto& m : engine_->monitors())
+            got += (got.empty() ? "" : ",") + m.connector + "=" + (m.connected ? "connected" : "disconnected");
+        if (got.empty()) got = "(none)";
+        if (got != arg(w, 2, "monitors")) fail(line_no, "monitors are " + got + ", expected " + w[2]);
+    } else {
+        throw ParseError("unknown assertion " + what);
+    }
+}
+
+std::vector<std::string> Runner::run() {
+    std::ifstream in(path_);
+    if (!in) return {path_ + ": cannot read"};
+    std::string raw;
+    size_t line_no = 0;
+    bool configured = false;
+    try {
+        while (std::getline(in, raw)) {
+            ++line_no;
+            std::string line = trim(raw);
+            if (line.empty() || line[0] == '#') continue;
+            if (line.rfind("->", 0) == 0) {
+                if (event_line_ == 0) throw ParseError("an expected effect with no event above it");
+                expected_.push_back(trim(line.substr(2)));
+                continue;
+            }
+            check_expected();
+            auto w = words(line);
+            if (w[0] == "config") {
+                if (configured) throw ParseError("config must come first, once");
+                load_config(arg(w, 1, "config file"));
+                configured = true;
+                continue;
+            }
+            if (!configured) {
+                load_config("default.toml");
+                configured = true;
+            }
+            if (w[0] == "?") assertion(line_no, w);
+            else if (w[0] == "at") feed(line_no, std::stoll(arg(w, 1, "time")), {w.begin() + 2, w.end()});
+            else throw ParseError("a line must start with 'at', '->', '?', 'config' or '#'");
+        }
+        check_expected();
+    } catch (const std::exception& e) {
+        failures_.push_back(path_ + ":" + std::to_string(line_no) + ": " + e.what());
+    }
+    if (line_no == 0) failures_.push_back(path_ + ": empty scenario");
+    return failures_;
+}
+
+}  // namespace
+
+std::string render(const CommandReply& reply) {
+    std::string out = std::string("reply ") + outcome_word(reply.outcome);
+    if (!reply.message.empty()) out += ": " + reply.message;
+    return out;
+}
+
+std::string render(const Effect& effect) {
+    return std::visit(
+        [](const auto& e) -> std::string {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, StartDomain>) return "libvirt start " + e.vm;
+            else if constexpr (std::is_same_v<T, ShutdownDomain>) return "libvirt shutdown " + e.vm;
+            else if constexpr (std::is_same_v<T, DestroyDomain>) return "libvirt destroy " + e.vm;
+            else if constexpr (std::is_same_v<T, PublishVm>) {
+                const auto& s = e.status;
+                std::string out = "vm " + s.name + " " + std::string(to_string(s.state)) +
+                                  " reason=" + quoted(s.reason);
+                if (!s.step.empty()) out += " step=" + quoted(s.step);
+                if (!s.last_error.empty()) out += " error=" + quoted(s.last_error);
+                return out;
+            } else if constexpr (std::is_same_v<T, PublishMonitors>) {
+                std::string out;
+                for (const auto& m : e.monitors)
+                    out += (out.empty() ? "" : ",") + m.connector + "=" +
+                           (m.connected ? "connected" : "disconnected");
+                return "monitors " + (out.empty() ? std::string("(none)") : out);
+            } else if constexpr (std::is_same_v<T, PublishLibvirtConnected>)
+                return std::string("libvirt-connected ") + (e.connected ? "yes" : "no");
+            else if constexpr (std::is_same_v<T, RuleFired>)
+                return "fired " + e.rule + " on " + quoted(e.event) + ": " + e.action + " " + e.vm;
+            else
+                return "log: " + e.message;
+        },
+        effect);
+}
+
+std::vector<std::string> run_file(const std::string& path, const std::string& config_dir) {
+    return Runner(path, config_dir).run();
+}
+
+}  // namespace hotseat::scenario
