@@ -1,1 +1,57 @@
-int main() { return 0; }
+// hotseatd: turns this headless server into a desk on demand. See hotseatd(8).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "config/report.h"
+#include "daemon/daemon.h"
+#include "hotseat/config.h"
+#include "log.h"
+
+namespace {
+
+constexpr const char* kDefaultConfig = "/etc/hotseat/hotseat.toml";
+
+int check_config(const std::string& path) {
+    auto load = hotseat::load_config_file(path);
+    std::cout << hotseat::config::format_load_report(load);
+    return load.config ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"hotseatd: boots a desktop VM when a monitor, keyboard or hotkey asks for it, "
+                 "and gives the hardware back to the host afterwards"};
+    std::string config_path = kDefaultConfig;
+    std::string check_path;
+    bool verbose = false;
+    app.add_option("--config", config_path, "Configuration file")->capture_default_str();
+    auto* check = app.add_option("--check-config", check_path,
+                                 "Validate the configuration (PATH, or the --config file) and exit: "
+                                 "0 when it is valid")
+                      ->expected(0, 1);
+    app.add_flag("-v,--verbose", verbose, "Log debug messages too");
+    app.set_version_flag("--version", HOTSEAT_VERSION);
+    CLI11_PARSE(app, argc, argv);
+
+    hotseat::log::set_verbose(verbose);
+    if (check->count() > 0) return check_config(check_path.empty() ? config_path : check_path);
+
+    auto load = hotseat::load_config_file(config_path);
+    for (const auto& w : load.warnings) hotseat::log::warning(w.to_string());
+    if (!load.config) {
+        for (const auto& e : load.errors) hotseat::log::error(e.to_string());
+        hotseat::log::error("refusing to start with an invalid configuration");
+        return 78;  // EX_CONFIG: systemd does not restart-loop on it with RestartPreventExitStatus
+    }
+    try {
+        hotseat::Daemon daemon(std::move(*load.config));
+        return daemon.run();
+    } catch (const std::exception& e) {
+        hotseat::log::error(e.what());
+        return 1;
+    }
+}

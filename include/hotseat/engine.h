@@ -44,6 +44,10 @@ public:
     // A request from outside, with the answer the caller gets.
     CommandReply command(const Command& command, Now now);
 
+    // A new validated config (SIGHUP, Manager.Reload). VMs keep their state: a running VM stays
+    // running even when its [[vm]] entry is gone (it is then no longer managed or published).
+    Effects reload(Config config);
+
     // When the engine next needs a Tick (monotonic ms), if ever.
     std::optional<std::int64_t> next_deadline_ms() const;
 

@@ -49,6 +49,37 @@ Engine::Engine(Config config) : config_(std::move(config)) {
 
 Engine::~Engine() = default;
 
+Effects Engine::reload(Config config) {
+    std::vector<std::unique_ptr<VmMachine>> kept;
+    Effects out;
+    for (const auto& vm : config.vms) {
+        auto it = std::find_if(machines_.begin(), machines_.end(),
+                               [&](const auto& m) { return m && m->config().name == vm.name; });
+        if (it != machines_.end()) {
+            (*it)->replace_config(vm);
+            kept.push_back(std::move(*it));
+        } else {
+            kept.push_back(std::make_unique<VmMachine>(vm));
+            out.push_back(PublishVm{kept.back()->status()});
+        }
+    }
+    for (const auto& m : machines_)
+        if (m) out.push_back(info(m->config().name + ": no longer configured; left " +
+                                  std::string(to_string(m->status().state)) + " and no longer managed"));
+    machines_ = std::move(kept);
+    config_ = std::move(config);
+    for (auto it = last_fired_.begin(); it != last_fired_.end();)
+        it = std::any_of(config_.rules.begin(), config_.rules.end(),
+                         [&](const Rule& r) { return r.name == it->first; })
+                 ? std::next(it)
+                 : last_fired_.erase(it);
+    pending_takeovers_.clear();
+    out.push_back(info("configuration reloaded from " + config_.path + ": " +
+                       std::to_string(config_.vms.size()) + " VMs, " +
+                       std::to_string(config_.rules.size()) + " rules"));
+    return out;
+}
+
 Effects Engine::initial_effects(Now) const {
     Effects out;
     out.push_back(PublishLibvirtConnected{libvirt_connected_});

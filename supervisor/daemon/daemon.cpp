@@ -1,0 +1,255 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+#include <type_traits>
+
+#include "dbus/bus_service.h"
+#include "libvirt/hypervisor.h"
+#include "log.h"
+#include "udev/device_monitor.h"
+
+namespace hotseat {
+namespace {
+
+constexpr std::uint64_t kReadyTimeoutUs = 5'000'000;
+
+void check(int r, const char* what) {
+    if (r < 0) throw std::system_error(-r, std::generic_category(), what);
+}
+
+log::Level to_log_level(Log::Level level) {
+    switch (level) {
+        case Log::Level::Debug: return log::Level::Debug;
+        case Log::Level::Info: return log::Level::Info;
+        case Log::Level::Warning: return log::Level::Warning;
+        case Log::Level::Error: return log::Level::Error;
+    }
+    return log::Level::Info;
+}
+
+std::vector<std::string> vm_names(const Config& config) {
+    std::vector<std::string> names;
+    for (const auto& vm : config.vms) names.push_back(vm.name);
+    return names;
+}
+
+}  // namespace
+
+Daemon::Daemon(Config config) : engine_(std::move(config)) {
+    check(sd_event_new(&loop_), "sd_event_new");
+}
+
+Daemon::~Daemon() {
+    // Order matters: sources first (they point at the adapters), then the adapters. The
+    // hypervisor's stop() closes the connection and never touches a domain.
+    for (auto* s : {udev_source_, libvirt_source_, timer_, ready_timeout_}) sd_event_source_disable_unref(s);
+    bus_.reset();
+    udev_.reset();
+    hypervisor_.reset();
+    sd_event_unref(loop_);
+}
+
+Now Daemon::now() const {
+    std::uint64_t mono = 0;
+    sd_event_now(loop_, CLOCK_MONOTONIC, &mono);
+    timespec wall{};
+    clock_gettime(CLOCK_REALTIME, &wall);
+    return Now{static_cast<std::int64_t>(mono / 1000),
+               static_cast<std::uint64_t>(wall.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(wall.tv_nsec) / 1000};
+}
+
+int Daemon::run() {
+    const Config& config = engine_.config();
+    setup_signals();
+    check(sd_event_set_watchdog(loop_, true), "sd_event_set_watchdog");
+
+    dbus::BusService::Handlers handlers;
+    handlers.command = [this](const Command& command) {
+        auto reply = engine_.command(command, now());
+        execute(std::move(reply.effects));
+        reply.effects.clear();
+        return reply;
+    };
+    handlers.reload = [this] { return reload(); };
+    bus_ = std::make_unique<dbus::BusService>(vm_names(config), handlers, config.supervisor.control_group);
+    bus_->set_config(config.path, "");
+    execute(engine_.initial_effects(now()));
+
+    // udev first: the monitor is listening before the enumeration, so nothing falls in between.
+    udev_ = std::make_unique<udev::DeviceMonitor>([this](Event event) { feed(event); });
+    udev_->start();
+    check(sd_event_add_io(loop_, &udev_source_, udev_->fd(), EPOLLIN, on_udev, this), "udev source");
+
+    start_libvirt();
+    bus_->request_name();
+    bus_->attach(loop_);
+    check(sd_event_add_time_relative(loop_, &ready_timeout_, CLOCK_MONOTONIC, kReadyTimeoutUs, 0,
+                                     on_ready_timeout, this),
+          "ready timer");
+    log::info("hotseatd ", HOTSEAT_VERSION, " running: ", config.vms.size(), " VMs, ",
+              config.rules.size(), " rules, config ", config.path, ", libvirt ", config.supervisor.libvirt_uri);
+    maybe_ready();
+
+    int r = sd_event_loop(loop_);
+    sd_notify(0, "STOPPING=1\nSTATUS=Stopping; virtual machines are left as they are");
+    bus_->flush();
+    if (r < 0) {
+        log::error("event loop failed: ", std::strerror(-r));
+        return 1;
+    }
+    return r;
+}
+
+void Daemon::setup_signals() {
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+    check(-pthread_sigmask(SIG_BLOCK, &mask, nullptr), "sigprocmask");
+    for (int sig : {SIGTERM, SIGINT, SIGHUP})
+        check(sd_event_add_signal(loop_, nullptr, sig, on_signal, this), "signal source");
+}
+
+void Daemon::start_libvirt() {
+    const auto& config = engine_.config();
+    hypervisor_ = std::make_unique<libvirt::Hypervisor>(config.supervisor.libvirt_uri, vm_names(config));
+    snapshots_pending_ = config.vms.size();
+    hypervisor_->start();
+    check(sd_event_add_io(loop_, &libvirt_source_, hypervisor_->fd(), EPOLLIN, on_libvirt, this),
+          "libvirt source");
+}
+
+void Daemon::feed(const Event& event) {
+    if (!ready_sent_) {
+        if (std::holds_alternative<LibvirtConnection>(event) &&
+            !std::get<LibvirtConnection>(event).connected)
+            libvirt_answered_ = true;
+        if (std::holds_alternative<DomainSnapshot>(event) && snapshots_pending_ > 0 && --snapshots_pending_ == 0)
+            libvirt_answered_ = true;
+    }
+    execute(engine_.handle(event, now()));
+    maybe_ready();
+}
+
+void Daemon::execute(Effects effects) {
+    for (const auto& effect : effects) execute_one(effect);
+    rearm_timer();
+}
+
+void Daemon::execute_one(const Effect& effect) {
+    std::visit(
+        [this](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> ||
+                          std::is_same_v<T, DestroyDomain>)
+                hypervisor_->execute(e);
+            else if constexpr (std::is_same_v<T, PublishVm> || std::is_same_v<T, PublishMonitors> ||
+                               std::is_same_v<T, PublishLibvirtConnected>)
+                bus_->publish(e);
+            else if constexpr (std::is_same_v<T, RuleFired>)
+                bus_->emit(e);
+            else
+                log::write(to_log_level(e.level), e.message);
+        },
+        effect);
+}
+
+void Daemon::rearm_timer() {
+    auto deadline = engine_.next_deadline_ms();
+    if (!deadline) {
+        if (timer_) sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
+        return;
+    }
+    std::uint64_t usec = static_cast<std::uint64_t>(*deadline) * 1000;
+    if (!timer_) {
+        check(sd_event_add_time(loop_, &timer_, CLOCK_MONOTONIC, usec, 0, on_timer, this), "engine timer");
+        return;
+    }
+    sd_event_source_set_time(timer_, usec);
+    sd_event_source_set_enabled(timer_, SD_EVENT_ONESHOT);
+}
+
+void Daemon::maybe_ready() {
+    if (ready_sent_ || !libvirt_answered_ || !bus_) return;
+    ready_sent_ = true;
+    sd_event_source_set_enabled(ready_timeout_, SD_EVENT_OFF);
+    sd_notify(0, "READY=1\nSTATUS=Watching for monitors and keyboards");
+    log::debug("READY=1 sent");
+}
+
+std::string Daemon::reload() {
+    const std::string path = engine_.config().path;
+    auto load = load_config_file(path);
+    for (const auto& w : load.warnings) log::warning(w.to_string());
+    if (!load.config) {
+        std::string errors;
+        for (const auto& e : load.errors) errors += (errors.empty() ? "" : "\n") + e.to_string();
+        log::error("reload of ", path, " rejected; the previous configuration stays in force:\n", errors);
+        bus_->set_config(path, errors);
+        return errors;
+    }
+    bool uri_changed = load.config->supervisor.libvirt_uri != engine_.config().supervisor.libvirt_uri;
+    auto names = vm_names(*load.config);
+    bus_->set_control_group(load.config->supervisor.control_group);
+    execute(engine_.reload(std::move(*load.config)));
+    bus_->set_vms(names);
+    for (const auto& vm : engine_.vms()) bus_->publish(PublishVm{vm});
+    bus_->set_config(path, "");
+    if (uri_changed) {
+        sd_event_source_disable_unref(libvirt_source_);
+        libvirt_source_ = nullptr;
+        hypervisor_.reset();
+        feed(LibvirtConnection{false, "libvirt_uri changed"});
+        start_libvirt();
+    } else {
+        hypervisor_->set_domains(names);
+    }
+    return {};
+}
+
+int Daemon::on_signal(sd_event_source*, const struct signalfd_siginfo* info, void* self) {
+    auto* d = static_cast<Daemon*>(self);
+    if (info->ssi_signo == SIGHUP) {
+        log::info("SIGHUP: reloading ", d->engine_.config().path);
+        sd_notify(0, "RELOADING=1");
+        d->reload();
+        sd_notify(0, "READY=1");
+        return 0;
+    }
+    log::info("signal ", strsignal(static_cast<int>(info->ssi_signo)),
+              ": exiting, virtual machines are left as they are");
+    return sd_event_exit(d->loop_, 0);
+}
+
+int Daemon::on_udev(sd_event_source*, int, uint32_t, void* self) {
+    static_cast<Daemon*>(self)->udev_->process();
+    return 0;
+}
+
+int Daemon::on_libvirt(sd_event_source*, int, uint32_t, void* self) {
+    auto* d = static_cast<Daemon*>(self);
+    for (const auto& event : d->hypervisor_->drain()) d->feed(event);
+    return 0;
+}
+
+int Daemon::on_timer(sd_event_source*, uint64_t, void* self) {
+    static_cast<Daemon*>(self)->feed(Tick{});
+    return 0;
+}
+
+int Daemon::on_ready_timeout(sd_event_source*, uint64_t, void* self) {
+    auto* d = static_cast<Daemon*>(self);
+    log::warning("libvirt has not answered within ", kReadyTimeoutUs / 1'000'000,
+                 " s; serving the bus anyway, VM states follow once it does");
+    d->libvirt_answered_ = true;
+    d->maybe_ready();
+    return 0;
+}
+
+}  // namespace hotseat

@@ -1,0 +1,70 @@
+// hotseatd's shell: one sd-event loop thread owns the engine and every adapter (udev monitor,
+// libvirt results, the bus, signals, the engine's timer). Events go into the engine; the effects
+// it returns are executed here, in order. Nothing here decides anything.
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include <memory>
+#include <string>
+
+#include "hotseat/config.h"
+#include "hotseat/engine.h"
+
+namespace hotseat::udev {
+class DeviceMonitor;
+}
+namespace hotseat::libvirt {
+class Hypervisor;
+}
+namespace hotseat::dbus {
+class BusService;
+}
+
+namespace hotseat {
+
+class Daemon {
+public:
+    explicit Daemon(Config config);
+    ~Daemon();
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    // Sets everything up, tells systemd READY=1, runs until SIGTERM/SIGINT. VMs are left as they
+    // are on exit. Returns the process exit code; throws on a set-up failure.
+    int run();
+
+private:
+    void setup_signals();
+    void start_libvirt();
+    void feed(const Event& event);
+    void execute(Effects effects);
+    void execute_one(const Effect& effect);
+    void rearm_timer();
+    void maybe_ready();
+    std::string reload();
+    Now now() const;
+
+    static int on_signal(sd_event_source*, const struct signalfd_siginfo* info, void* self);
+    static int on_udev(sd_event_source*, int fd, uint32_t revents, void* self);
+    static int on_libvirt(sd_event_source*, int fd, uint32_t revents, void* self);
+    static int on_timer(sd_event_source*, uint64_t usec, void* self);
+    static int on_ready_timeout(sd_event_source*, uint64_t usec, void* self);
+
+    Engine engine_;
+    sd_event* loop_ = nullptr;
+    std::unique_ptr<dbus::BusService> bus_;
+    std::unique_ptr<udev::DeviceMonitor> udev_;
+    std::unique_ptr<libvirt::Hypervisor> hypervisor_;
+    sd_event_source* udev_source_ = nullptr;
+    sd_event_source* libvirt_source_ = nullptr;
+    sd_event_source* timer_ = nullptr;
+    sd_event_source* ready_timeout_ = nullptr;
+    // READY=1 waits for libvirt's first answer (so adopted VMs are published as running), but
+    // never longer than a few seconds: a dead libvirtd must not keep the bus API away.
+    size_t snapshots_pending_ = 0;
+    bool libvirt_answered_ = false;
+    bool ready_sent_ = false;
+};
+
+}  // namespace hotseat

@@ -1,0 +1,146 @@
+// hotseatd as a process against an emulated machine: a umockdev testbed (Intel iGPU with
+// card0-HDMI-A-1), a private system-like bus with the shipped policy, libvirt's test driver.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "daemon_process.h"
+#include "private_bus.h"
+#include "process.h"
+#include "testbed.h"
+
+namespace hotseat::test {
+namespace {
+
+const std::string kVm = "arch_2ddesktop";  // sd_bus_path_encode("arch-desktop")
+
+std::string config_text(const std::string& libvirt_uri) {
+    return "[supervisor]\n"
+           "libvirt_uri = \"" + libvirt_uri + "\"\n"
+           "debounce_ms = 200\n"
+           "\n"
+           "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n"
+           "\n"
+           "[[vm]]\nname = \"already-running\"\n"
+           "\n"
+           "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\n"
+           "action = \"start\"\nvm = \"arch-desktop\"\n"
+           "\n"
+           "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
+           "action = \"stop\"\nvm = \"arch-desktop\"\n";
+}
+
+class Daemon : public ::testing::Test {
+protected:
+    void SetUp() override {
+        testbed_.add_intel_igpu();
+        config_ = dir_.file("hotseat.toml");
+        write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml"));
+    }
+
+    void start_daemon() {
+        daemon_ = std::make_unique<DaemonProcess>(
+            DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
+        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
+    }
+
+    void TearDown() override {
+        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
+    }
+
+    bool state_becomes(const std::string& vm, const std::string& state) {
+        return wait_until([&] { return vm_state(bus_.address(), vm) == state; });
+    }
+
+    TempDir dir_;
+    Testbed testbed_;
+    PrivateBus bus_;
+    std::string config_;
+    std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(Daemon, PlugStartsUnplugStops) {
+    start_daemon();
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "off");
+
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+    EXPECT_EQ(vm_property(bus_.address(), kVm, "Reason"), "desk-monitor");
+    EXPECT_EQ(vm_property(bus_.address(), kVm, "LastError"), "");
+
+    testbed_.unplug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "off"));
+    EXPECT_EQ(vm_property(bus_.address(), kVm, "Reason"), "desk-unplug");
+    EXPECT_NE(daemon_->log().find("rule desk-unplug fired"), std::string::npos);
+}
+
+TEST_F(Daemon, MonitorsPropertyFollowsTheConnector) {
+    start_daemon();
+    auto monitors = [&] {
+        return bus_get_property(bus_.address(), "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager",
+                                "Monitors");
+    };
+    EXPECT_EQ(monitors(), "1 \"HDMI-A-1\" \"disconnected\"");
+    testbed_.plug_monitor("HDMI-A-1");
+    EXPECT_TRUE(wait_until([&] { return monitors() == "1 \"HDMI-A-1\" \"connected\""; })) << monitors();
+}
+
+TEST_F(Daemon, DomainRunningAtStartupIsAdopted) {
+    start_daemon();
+    // READY=1 waits for libvirt's answer, so the adopted state is there at once.
+    EXPECT_EQ(vm_state(bus_.address(), "already_2drunning"), "running");
+    EXPECT_EQ(vm_property(bus_.address(), "already_2drunning", "Reason"), "adopted");
+}
+
+TEST_F(Daemon, ConnectorRemovalIsNotAnUnplug) {
+    start_daemon();
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+    testbed_.remove_connector("HDMI-A-1");  // i915 unbinding as the GPU goes to the VM
+    ASSERT_TRUE(wait_until([&] { return daemon_->log().find("went away (driver unbind)") != std::string::npos; }));
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
+}
+
+TEST_F(Daemon, SigtermExitsCleanlyAndLeavesVmsAlone) {
+    start_daemon();
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+    EXPECT_EQ(daemon_->process().stop(SIGTERM), 0);
+    EXPECT_NE(daemon_->log().find("exiting, virtual machines are left as they are"), std::string::npos);
+    EXPECT_TRUE(daemon_->notify().wait_for("STOPPING=1", std::chrono::seconds(2)));
+    EXPECT_EQ(daemon_->log().find("libvirt destroy"), std::string::npos);
+}
+
+TEST_F(Daemon, RefusesAnInvalidConfig) {
+    write_file(config_, "[supervisor]\ndebounce_ms = \"soon\"\n");
+    DaemonProcess d({config_, testbed_.root(), bus_.address(), dir_.path(), {}});
+    EXPECT_EQ(d.process().wait(std::chrono::seconds(10)), 78);
+    EXPECT_NE(d.log().find("hotseat.toml:2:15"), std::string::npos) << d.log();
+}
+
+TEST(CheckConfig, NamesFileLineColumn) {
+    TempDir dir;
+    write_file(dir.file("bad.toml"), "[[vm]]\nname = \"a\"\nshutdown_timeout_s = 0\n");
+    int status = 0;
+    std::string out = run_capture({HOTSEATD_PATH, "--check-config", dir.file("bad.toml")}, &status);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("bad.toml:3:22"), std::string::npos) << out;
+    write_file(dir.file("good.toml"), "[[vm]]\nname = \"a\"\n");
+    run_capture({HOTSEATD_PATH, "--check-config", dir.file("good.toml")}, &status);
+    EXPECT_EQ(status, 0);
+}
+
+TEST(CheckConfig, RefusesAWorldWritableConfig) {
+    TempDir dir;
+    write_file(dir.file("open.toml"), "[[vm]]\nname = \"a\"\n", 0666);
+    int status = 0;
+    std::string out = run_capture({HOTSEATD_PATH, "--check-config", dir.file("open.toml")}, &status);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("writable"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace hotseat::test

@@ -1,0 +1,99 @@
+#include "daemon_process.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace hotseat::test {
+
+NotifySocket::NotifySocket(const std::string& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) throw std::runtime_error("notify socket path too long");
+    std::strcpy(addr.sun_path, path.c_str());
+    ::unlink(path.c_str());
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("cannot bind notify socket " + path + ": " + std::strerror(errno));
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+}
+
+NotifySocket::~NotifySocket() {
+    if (fd_ >= 0) ::close(fd_);
+    ::unlink(path_.c_str());
+}
+
+bool NotifySocket::wait_for(const std::string& line, std::chrono::milliseconds timeout) {
+    auto contains = [&] {
+        for (const auto& r : received_)
+            if (r.find(line) != std::string::npos) return true;
+        return false;
+    };
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!contains()) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+        char buf[4096];
+        ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n > 0) received_.emplace_back(buf, static_cast<size_t>(n));
+    }
+    return true;
+}
+
+std::map<std::string, std::string> umockdev_environment(const std::string& umockdev_dir) {
+    std::string preload = "libumockdev-preload.so.0";
+#ifdef HOTSEAT_ASAN_RUNTIME
+    preload = std::string(HOTSEAT_ASAN_RUNTIME) + ":" + preload;
+#endif
+    return {{"UMOCKDEV_DIR", umockdev_dir}, {"LD_PRELOAD", preload},
+            {"ASAN_OPTIONS", "verify_asan_link_order=0"}};
+}
+
+DaemonProcess::DaemonProcess(DaemonOptions options) {
+    notify_ = std::make_unique<NotifySocket>(options.work_dir + "/notify.sock");
+    Process::Options p;
+    p.argv = {HOTSEATD_PATH, "--config", options.config_path, "--verbose"};
+    for (const auto& a : options.extra_args) p.argv.push_back(a);
+    if (!options.umockdev_dir.empty()) p.env = umockdev_environment(options.umockdev_dir);
+    p.env["DBUS_SYSTEM_BUS_ADDRESS"] = options.bus_address;
+    p.env["NOTIFY_SOCKET"] = notify_->path();
+    p.output_file = options.work_dir + "/hotseatd.log";
+    process_ = std::make_unique<Process>(p);
+}
+
+bool DaemonProcess::wait_ready(std::chrono::milliseconds timeout) {
+    return notify_->wait_for("READY=1", timeout);
+}
+
+std::string bus_get_property(const std::string& bus_address, const std::string& path,
+                             const std::string& interface, const std::string& property) {
+    int status = 0;
+    std::string out = run_capture({"busctl", "--system", "get-property", "org.hotseat.Supervisor1", path,
+                                   interface, property},
+                                  &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}});
+    if (status != 0) return {};
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    auto space = out.find(' ');  // drop the type signature
+    std::string value = space == std::string::npos ? out : out.substr(space + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    return value;
+}
+
+std::string vm_property(const std::string& bus_address, const std::string& encoded_vm,
+                        const std::string& property) {
+    return bus_get_property(bus_address, "/org/hotseat/Supervisor1/vm/" + encoded_vm,
+                            "org.hotseat.Supervisor1.VM", property);
+}
+
+std::string vm_state(const std::string& bus_address, const std::string& encoded_vm) {
+    return vm_property(bus_address, encoded_vm, "State");
+}
+
+}  // namespace hotseat::test
