@@ -1,0 +1,17 @@
+// Reads the config file the way a root daemon must: only a regular file that nobody but root
+// can change, and never more than the size limit.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace hotseat::config {
+
+struct FileRead {
+    std::optional<std::string> text;  // set on success
+    std::string error;                // why not, e.g. "cannot open: No such file or directory"
+};
+
+FileRead read_root_owned_file(const std::string& path);
+
+}  // namespace hotseat::config

@@ -1,0 +1,19 @@
+// Bounds on everything a config file controls, so that a hostile or broken file costs little
+// memory and time. Each one is named in the error that enforces it.
+#pragma once
+
+#include <cstddef>
+
+namespace hotseat::config {
+
+inline constexpr std::size_t kMaxFileBytes = 1024 * 1024;
+inline constexpr const char* kMaxFileBytesText = "1 MiB";
+inline constexpr std::size_t kMaxStringBytes = 256;
+inline constexpr std::size_t kMaxVms = 64;
+inline constexpr std::size_t kMaxRules = 256;
+inline constexpr std::size_t kMaxGpusPerVm = 16;
+inline constexpr std::size_t kMaxUsbPerVm = 32;
+inline constexpr std::size_t kMaxHotkeyKeys = 8;
+inline constexpr std::size_t kMaxMatchProperties = 32;
+
+}  // namespace hotseat::config

@@ -1,0 +1,123 @@
+// load_config_file trusts only a regular file that nobody but root can change, and says clearly
+// why it refused one. Runs as root (the files it creates must be root-owned to be accepted).
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_test_util.h"
+
+namespace hotseat {
+namespace {
+
+using test::describe;
+
+const std::string kGood = "[[vm]]\nname = \"arch-desktop\"\n";
+constexpr uid_t kNobody = 65534;
+
+class FileLoading : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_EQ(::geteuid(), 0u) << "these tests create root-owned files: run them as root";
+    }
+
+    // A config file with exactly this mode (the umask does not get a say).
+    std::string make_file(const std::string& name, unsigned mode, const std::string& text = kGood) {
+        std::string path = dir_.file(name);
+        test::write_text_file(path, text, mode);
+        return path;
+    }
+
+    // The single error of a refused load, which must carry no position.
+    ConfigError refusal(const std::string& path) {
+        auto load = load_config_file(path);
+        EXPECT_FALSE(load.config.has_value());
+        EXPECT_EQ(load.errors.size(), 1u) << describe(load.errors);
+        if (load.errors.empty()) return {};
+        EXPECT_EQ(load.errors[0].file, path);
+        EXPECT_EQ(load.errors[0].line, 0u);
+        EXPECT_EQ(load.errors[0].column, 0u);
+        return load.errors[0];
+    }
+
+    test::ScratchDir dir_;
+};
+
+bool contains(const std::string& text, const std::string& word) {
+    return text.find(word) != std::string::npos;
+}
+
+TEST_F(FileLoading, RootOwnedReadOnlyFileLoads) {
+    std::string path = make_file("hotseat.toml", 0644);
+    auto load = load_config_file(path);
+    ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
+    EXPECT_EQ(load.config->path, path);
+    EXPECT_EQ(load.config->vms.at(0).name, "arch-desktop");
+}
+
+TEST_F(FileLoading, ErrorsInTheFileNameThePath) {
+    std::string path = make_file("hotseat.toml", 0600, "[[vm]]\nname = 5\n");
+    auto load = load_config_file(path);
+    ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);
+    EXPECT_EQ(load.errors[0].to_string(), path + ":2:8: vm #1: name must be a string, got integer");
+}
+
+TEST_F(FileLoading, WorldWritableFileIsRefused) {
+    auto error = refusal(make_file("hotseat.toml", 0666));
+    EXPECT_TRUE(contains(error.message, "writable by everyone (mode 0666)")) << error.to_string();
+    EXPECT_TRUE(contains(error.message, "anyone but root")) << error.to_string();
+}
+
+TEST_F(FileLoading, GroupWritableFileIsRefused) {
+    auto error = refusal(make_file("hotseat.toml", 0664));
+    EXPECT_TRUE(contains(error.message, "writable by its group (mode 0664)")) << error.to_string();
+}
+
+TEST_F(FileLoading, FileOwnedByAnotherUserIsRefused) {
+    std::string path = make_file("hotseat.toml", 0644);
+    ASSERT_EQ(::chown(path.c_str(), kNobody, kNobody), 0);
+    auto error = refusal(path);
+    EXPECT_TRUE(contains(error.message, "owned by uid 65534, not root")) << error.to_string();
+}
+
+TEST_F(FileLoading, SymlinkToATrustedFileLoads) {
+    // NixOS puts /etc/hotseat/hotseat.toml in place as a symlink into the store.
+    std::string target = make_file("store-hotseat.toml", 0444);
+    std::string link = dir_.file("hotseat.toml");
+    ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+    auto load = load_config_file(link);
+    ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
+    EXPECT_EQ(load.config->path, link);
+}
+
+TEST_F(FileLoading, MissingFileSaysSo) {
+    auto error = refusal(dir_.file("absent.toml"));
+    EXPECT_EQ(error.to_string(),
+              dir_.file("absent.toml") + ": cannot open: No such file or directory");
+}
+
+TEST_F(FileLoading, DirectoryIsRefused) {
+    auto error = refusal(dir_.path());
+    EXPECT_EQ(error.message, "is a directory, not a regular file");
+}
+
+TEST_F(FileLoading, FifoIsRefusedWithoutBlocking) {
+    std::string path = dir_.file("fifo.toml");
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    auto error = refusal(path);  // would hang on open() without O_NONBLOCK
+    EXPECT_EQ(error.message, "is a FIFO, not a regular file");
+}
+
+TEST_F(FileLoading, FileOverOneMebibyteIsRefused) {
+    auto error = refusal(make_file("big.toml", 0644, "#" + std::string(1024 * 1024, 'x') + "\n"));
+    EXPECT_EQ(error.message, "is larger than 1 MiB, the limit for a config file");
+}
+
+TEST_F(FileLoading, FileOfExactlyOneMebibyteIsRead) {
+    std::string text = "#" + std::string(1024 * 1024 - 2, 'x') + "\n";
+    ASSERT_EQ(text.size(), 1024u * 1024u);
+    auto load = load_config_file(make_file("full.toml", 0644, text));
+    EXPECT_TRUE(load.config.has_value()) << describe(load.errors);
+}
+
+}  // namespace
+}  // namespace hotseat
