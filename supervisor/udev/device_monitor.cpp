@@ -1,0 +1,260 @@
+#include "udev/device_monitor.h"
+
+#include <poll.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+#include "log.h"
+#include "udev/device_reader.h"
+#include "udev/property_limits.h"
+
+namespace hotseat::udev {
+namespace {
+
+// udevd's own monitor sockets use 128 MiB: a burst of uevents (a dock, a storm) must not
+// overflow the queue while the loop is busy elsewhere.
+constexpr int kReceiveBufferBytes = 128 * 1024 * 1024;
+
+// Failed receives in a row (malformed messages) before process() gives the loop back.
+constexpr int kMaxFailuresPerCall = 1024;
+
+constexpr const char* kSubsystems[] = {"drm", "usb", "input"};
+
+void check(int result, const char* what) {
+    if (result < 0) throw std::system_error(-result, std::generic_category(), what);
+}
+
+int errno_or(int fallback) { return errno ? errno : fallback; }
+
+const char* or_empty(const char* s) { return s ? s : ""; }
+
+// A USB device at the same syspath with a new device number was unplugged and replugged while
+// events were lost.
+bool same_usb_device(const Properties& before, const Properties& now) {
+    auto a = before.find("DEVNUM");
+    auto b = now.find("DEVNUM");
+    if (a == before.end() || b == now.end()) return true;
+    return a->second == b->second;
+}
+
+}  // namespace
+
+DeviceMonitor::DeviceMonitor(Sink sink) : sink_(std::move(sink)) {}
+
+DeviceMonitor::~DeviceMonitor() = default;
+
+int DeviceMonitor::fd() const { return monitor_ ? udev_monitor_get_fd(monitor_.get()) : -1; }
+
+void DeviceMonitor::start() {
+    if (monitor_) throw std::logic_error("DeviceMonitor::start called twice");
+    errno = 0;
+    UdevPtr udev(udev_new());
+    if (!udev) throw std::system_error(errno_or(ENOMEM), std::generic_category(), "udev_new");
+    MonitorPtr monitor(udev_monitor_new_from_netlink(udev.get(), "udev"));
+    if (!monitor) throw std::system_error(errno_or(EINVAL), std::generic_category(), "udev_monitor_new_from_netlink");
+    for (const char* subsystem : kSubsystems) {
+        check(udev_monitor_filter_add_match_subsystem_devtype(monitor.get(), subsystem, nullptr),
+              "udev_monitor_filter_add_match_subsystem_devtype");
+    }
+    check(udev_monitor_enable_receiving(monitor.get()), "udev_monitor_enable_receiving");
+    int r = udev_monitor_set_receive_buffer_size(monitor.get(), kReceiveBufferBytes);
+    if (r < 0) {
+        log::warning("udev: cannot enlarge the uevent receive buffer (", std::system_category().message(-r),
+                     "); a burst of uevents may overflow it and force a re-scan");
+    }
+    udev_ = std::move(udev);
+    monitor_ = std::move(monitor);
+    try {
+        report_connectors(nullptr, true);
+        report_initial_usb();
+    } catch (...) {
+        monitor_.reset();
+        udev_.reset();
+        connectors_.clear();
+        usb_devices_.clear();
+        throw;
+    }
+}
+
+void DeviceMonitor::process() {
+    if (!monitor_) return;
+    bool overflowed = false;
+    int failures = 0;
+    for (;;) {
+        errno = 0;
+        DevicePtr device(udev_monitor_receive_device(monitor_.get()));
+        if (device) {
+            handle(device.get());
+            failures = 0;
+            continue;
+        }
+        int error = errno;
+        if (error == ENOBUFS) {
+            overflowed = true;
+            continue;
+        }
+        if (error == EINTR) continue;
+        // EAGAIN: the queue is empty, or libudev dropped a message it does not trust. Anything
+        // else: a malformed message was consumed. Either way go on while data is waiting.
+        if (!readable_now()) break;
+        if (error != EAGAIN && ++failures > kMaxFailuresPerCall) {
+            log::warning("udev: giving up on this batch after ", failures, " failed receives (",
+                         std::system_category().message(error), ")");
+            break;
+        }
+    }
+    if (overflowed) {
+        log::warning("udev: uevent receive buffer overflowed; re-reading every device");
+        resync();
+    }
+}
+
+bool DeviceMonitor::readable_now() const {
+    pollfd p{fd(), POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+void DeviceMonitor::handle(udev_device* device) {
+    CollectedProperties collected = read_properties(device);
+    note_dropped(collected.dropped, udev_device_get_syspath(device));
+    UeventDecision decision = classify_uevent(collected.properties);
+    if (decision.step == UeventStep::Ignore) {
+        log::debug("udev: ignoring ", or_empty(udev_device_get_action(device)), " ",
+                   or_empty(udev_device_get_syspath(device)), ": ", decision.why);
+        return;
+    }
+    act(decision, device, std::move(collected.properties));
+}
+
+void DeviceMonitor::act(const UeventDecision& decision, udev_device* device, Properties properties) {
+    std::string syspath = or_empty(udev_device_get_syspath(device));
+    switch (decision.step) {
+        case UeventStep::Ignore:
+            return;
+        case UeventStep::RereadCard:
+            try {
+                report_connectors(device, false);
+            } catch (const std::system_error& e) {
+                log::warning("udev: cannot read the connectors of ", decision.card, ": ", e.what());
+            }
+            return;
+        case UeventStep::RereadConnector:
+            report_connector(syspath, decision);
+            return;
+        case UeventStep::DropConnector:
+            report_removed_connector(decision.card, decision.connector);
+            return;
+        case UeventStep::UsbAdded:
+            report_usb(DeviceEvent::Kind::Added, syspath, std::move(properties), false);
+            return;
+        case UeventStep::UsbRemoved:
+            report_usb(DeviceEvent::Kind::Removed, syspath, std::move(properties), false);
+            return;
+    }
+}
+
+void DeviceMonitor::report_connectors(udev_device* card, bool initial) {
+    for (const auto& reading : read_connectors(udev_.get(), card)) {
+        report_status(reading.card, reading.connector, reading.connected, initial);
+    }
+}
+
+void DeviceMonitor::report_connector(const std::string& syspath, const UeventDecision& decision) {
+    auto connected = read_connector_connected(udev_.get(), syspath);
+    if (!connected) {
+        log::debug("udev: connector ", syspath, " has no readable status; ignored");
+        return;
+    }
+    report_status(decision.card, decision.connector, *connected, false);
+}
+
+void DeviceMonitor::report_status(const std::string& card, const std::string& connector, bool connected,
+                                  bool initial) {
+    connectors_.emplace(card, connector);
+    sink_(ConnectorStatus{card, connector, connected, initial});
+}
+
+void DeviceMonitor::report_removed_connector(const std::string& card, const std::string& connector) {
+    connectors_.erase({card, connector});
+    sink_(ConnectorRemoved{card, connector});
+}
+
+void DeviceMonitor::report_usb(DeviceEvent::Kind kind, const std::string& syspath, Properties properties,
+                               bool initial) {
+    if (kind == DeviceEvent::Kind::Added) {
+        usb_devices_[syspath] = properties;
+    } else {
+        usb_devices_.erase(syspath);
+    }
+    DeviceEvent event;
+    event.kind = kind;
+    event.syspath = syspath;
+    event.properties = std::move(properties);
+    event.initial = initial;
+    sink_(std::move(event));
+}
+
+void DeviceMonitor::report_initial_usb() {
+    for (auto& device : read_usb_devices(udev_.get())) {
+        note_dropped(device.properties.dropped, device.syspath.c_str());
+        report_usb(DeviceEvent::Kind::Added, device.syspath, std::move(device.properties.properties), true);
+    }
+}
+
+void DeviceMonitor::resync() {
+    if (!udev_) return;
+    try {
+        resync_connectors();
+    } catch (const std::system_error& e) {
+        log::warning("udev: cannot re-read DRM connectors: ", e.what());
+    }
+    try {
+        resync_usb();
+    } catch (const std::system_error& e) {
+        log::warning("udev: cannot re-read USB devices: ", e.what());
+    }
+}
+
+void DeviceMonitor::resync_connectors() {
+    auto readings = read_connectors(udev_.get(), nullptr);
+    std::set<std::pair<std::string, std::string>> present;
+    for (const auto& reading : readings) present.emplace(reading.card, reading.connector);
+    auto known = connectors_;
+    for (const auto& [card, connector] : known) {
+        if (!present.count({card, connector})) report_removed_connector(card, connector);
+    }
+    for (const auto& reading : readings) report_status(reading.card, reading.connector, reading.connected, false);
+}
+
+void DeviceMonitor::resync_usb() {
+    std::map<std::string, Properties> present;
+    for (auto& device : read_usb_devices(udev_.get())) {
+        note_dropped(device.properties.dropped, device.syspath.c_str());
+        present.emplace(device.syspath, std::move(device.properties.properties));
+    }
+    auto known = usb_devices_;
+    for (auto& [syspath, properties] : known) {
+        auto now = present.find(syspath);
+        if (now == present.end() || !same_usb_device(properties, now->second)) {
+            report_usb(DeviceEvent::Kind::Removed, syspath, std::move(properties), false);
+        }
+    }
+    for (auto& [syspath, properties] : present) {
+        if (!usb_devices_.count(syspath)) report_usb(DeviceEvent::Kind::Added, syspath, std::move(properties), false);
+    }
+}
+
+void DeviceMonitor::note_dropped(std::size_t dropped, const char* syspath) {
+    if (dropped == 0) return;
+    if (warned_about_limits_) {
+        log::debug("udev: dropped ", dropped, " properties of ", or_empty(syspath));
+        return;
+    }
+    warned_about_limits_ = true;
+    log::warning("udev: dropped ", dropped, " properties of ", or_empty(syspath), " (limits: ", kMaxProperties,
+                 " properties, ", kMaxPropertyBytes, " bytes each); further drops are logged at debug level");
+}
+
+}  // namespace hotseat::udev

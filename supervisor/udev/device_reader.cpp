@@ -1,0 +1,93 @@
+#include "udev/device_reader.h"
+
+#include <cerrno>
+#include <system_error>
+
+#include "udev/property_limits.h"
+#include "udev/udev_ptr.h"
+
+namespace hotseat::udev {
+namespace {
+
+void check(int result, const char* what) {
+    if (result < 0) throw std::system_error(-result, std::generic_category(), what);
+}
+
+EnumeratePtr new_enumerate(struct udev* udev) {
+    EnumeratePtr enumerate(udev_enumerate_new(udev));
+    if (!enumerate) throw std::system_error(errno ? errno : ENOMEM, std::generic_category(), "udev_enumerate_new");
+    return enumerate;
+}
+
+std::vector<std::string> scan_syspaths(udev_enumerate* enumerate) {
+    check(udev_enumerate_scan_devices(enumerate), "udev_enumerate_scan_devices");
+    std::vector<std::string> syspaths;
+    udev_list_entry* entry;
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(enumerate)) {
+        syspaths.emplace_back(udev_list_entry_get_name(entry));
+    }
+    return syspaths;
+}
+
+std::optional<ConnectorReading> read_connector(struct udev* udev, const std::string& syspath) {
+    auto name = parse_connector_sysname(sysname_of(syspath));
+    if (!name) return std::nullopt;
+    auto connected = read_connector_connected(udev, syspath);
+    if (!connected) return std::nullopt;
+    return ConnectorReading{syspath, std::move(name->card), std::move(name->connector), *connected};
+}
+
+}  // namespace
+
+CollectedProperties read_properties(udev_device* device) {
+    PropertyCollector collector;
+    udev_list_entry* entry;
+    udev_list_entry_foreach(entry, udev_device_get_properties_list_entry(device)) {
+        const char* value = udev_list_entry_get_value(entry);
+        collector.add(udev_list_entry_get_name(entry), value ? value : "");
+    }
+    CollectedProperties out;
+    out.dropped = collector.dropped();
+    out.properties = collector.take();
+    return out;
+}
+
+std::optional<bool> read_connector_connected(struct udev* udev, const std::string& syspath) {
+    DevicePtr fresh(udev_device_new_from_syspath(udev, syspath.c_str()));
+    if (!fresh) return std::nullopt;
+    const char* status = udev_device_get_sysattr_value(fresh.get(), "status");
+    if (!status) return std::nullopt;
+    return std::string_view(status) == "connected";
+}
+
+std::vector<ConnectorReading> read_connectors(struct udev* udev, udev_device* card) {
+    auto enumerate = new_enumerate(udev);
+    check(udev_enumerate_add_match_subsystem(enumerate.get(), "drm"), "udev_enumerate_add_match_subsystem");
+    if (card) check(udev_enumerate_add_match_parent(enumerate.get(), card), "udev_enumerate_add_match_parent");
+    // Connectors have no device node, so libudev always counts them as initialised; the match
+    // only keeps this scan in line with the others.
+    check(udev_enumerate_add_match_is_initialized(enumerate.get()), "udev_enumerate_add_match_is_initialized");
+    std::vector<ConnectorReading> connectors;
+    for (const auto& syspath : scan_syspaths(enumerate.get())) {
+        if (auto reading = read_connector(udev, syspath)) connectors.push_back(std::move(*reading));
+    }
+    return connectors;
+}
+
+std::vector<UsbDeviceReading> read_usb_devices(struct udev* udev) {
+    auto enumerate = new_enumerate(udev);
+    check(udev_enumerate_add_match_subsystem(enumerate.get(), "usb"), "udev_enumerate_add_match_subsystem");
+    check(udev_enumerate_add_match_property(enumerate.get(), "DEVTYPE", "usb_device"),
+          "udev_enumerate_add_match_property");
+    // Devices udevd has not finished with yet arrive later as an `add` from udevd.
+    check(udev_enumerate_add_match_is_initialized(enumerate.get()), "udev_enumerate_add_match_is_initialized");
+    std::vector<UsbDeviceReading> devices;
+    for (const auto& syspath : scan_syspaths(enumerate.get())) {
+        DevicePtr device(udev_device_new_from_syspath(udev, syspath.c_str()));
+        if (!device) continue;  // gone between the scan and now: its `remove` follows
+        devices.push_back(UsbDeviceReading{syspath, read_properties(device.get())});
+    }
+    return devices;
+}
+
+}  // namespace hotseat::udev

@@ -1,0 +1,50 @@
+// Reads what the udev adapter needs from sysfs and the udev database, always through libudev so
+// that umockdev can stand in for /sys. DRM attributes are read from a freshly created device
+// every time: libudev caches sysattr values per device object, and a stale `status` would turn
+// a plug into nothing.
+#pragma once
+
+#include <libudev.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "udev/uevent_rules.h"
+
+namespace hotseat::udev {
+
+struct CollectedProperties {
+    Properties properties;
+    std::size_t dropped = 0;  // left out by the limits in property_limits.h
+};
+
+struct ConnectorReading {
+    std::string syspath;
+    std::string card;       // "card0"
+    std::string connector;  // "HDMI-A-1"
+    bool connected = false;
+};
+
+struct UsbDeviceReading {
+    std::string syspath;
+    CollectedProperties properties;
+};
+
+CollectedProperties read_properties(udev_device* device);
+
+// The connector's `status` attribute: true for "connected", false for anything else; nothing
+// when the device or the attribute is gone (it may vanish between a uevent and the read).
+std::optional<bool> read_connector_connected(struct udev* udev, const std::string& syspath);
+
+// Every DRM connector below `card` (a card device), or of every card when `card` is null.
+// Connectors whose status cannot be read are left out. Throws std::system_error when the scan
+// itself fails.
+std::vector<ConnectorReading> read_connectors(struct udev* udev, udev_device* card);
+
+// Every initialised USB device (DEVTYPE=usb_device, not interfaces). Throws std::system_error
+// when the scan fails.
+std::vector<UsbDeviceReading> read_usb_devices(struct udev* udev);
+
+}  // namespace hotseat::udev

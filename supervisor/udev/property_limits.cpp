@@ -1,0 +1,14 @@
+#include "udev/property_limits.h"
+
+namespace hotseat::udev {
+
+void PropertyCollector::add(std::string_view name, std::string_view value) {
+    bool fits = !name.empty() && name.size() <= kMaxPropertyBytes && value.size() <= kMaxPropertyBytes;
+    if (!fits || properties_.size() >= kMaxProperties) {
+        ++dropped_;
+        return;
+    }
+    properties_.insert_or_assign(std::string(name), std::string(value));
+}
+
+}  // namespace hotseat::udev

@@ -1,0 +1,28 @@
+// Bounds on what one uevent may carry into the engine. A uevent is kernel- or udevd-made, but a
+// rule or a buggy driver can still attach thousands of properties or huge values; the daemon
+// copies them into every DeviceEvent, so it keeps a fixed ceiling instead of trusting them.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "udev/uevent_rules.h"
+
+namespace hotseat::udev {
+
+inline constexpr std::size_t kMaxProperties = 128;
+inline constexpr std::size_t kMaxPropertyBytes = 4096;  // per name and per value
+
+// Collects properties up to the limits and counts what it had to leave out.
+class PropertyCollector {
+public:
+    void add(std::string_view name, std::string_view value);
+    std::size_t dropped() const { return dropped_; }
+    Properties take() { return std::move(properties_); }
+
+private:
+    Properties properties_;
+    std::size_t dropped_ = 0;
+};
+
+}  // namespace hotseat::udev

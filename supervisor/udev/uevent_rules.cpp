@@ -1,0 +1,113 @@
+#include "udev/uevent_rules.h"
+
+#include <algorithm>
+#include <array>
+
+namespace hotseat::udev {
+namespace {
+
+std::string_view property(const Properties& properties, const char* name) {
+    auto it = properties.find(name);
+    return it == properties.end() ? std::string_view() : std::string_view(it->second);
+}
+
+bool is_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_known_action(std::string_view action) {
+    static constexpr std::array<std::string_view, 8> known = {
+        "add", "remove", "change", "move", "online", "offline", "bind", "unbind"};
+    return std::find(known.begin(), known.end(), action) != known.end();
+}
+
+UeventDecision ignore(const char* why) {
+    UeventDecision d;
+    d.why = why;
+    return d;
+}
+
+UeventDecision classify_card(std::string_view action, std::string_view sysname,
+                             const Properties& properties) {
+    if (action != "change") return ignore("DRM card event other than change");
+    // Only a hotplug change says a connector may have changed; other card changes (e.g. lease
+    // or property updates) must not make us re-read anything.
+    if (property(properties, "HOTPLUG") != "1") return ignore("DRM card change without HOTPLUG=1");
+    UeventDecision d;
+    d.step = UeventStep::RereadCard;
+    d.card = std::string(sysname);
+    return d;
+}
+
+UeventDecision classify_connector(std::string_view action, ConnectorName name) {
+    UeventDecision d;
+    if (action == "add" || action == "change") {
+        d.step = UeventStep::RereadConnector;
+    } else if (action == "remove") {
+        d.step = UeventStep::DropConnector;
+    } else {
+        return ignore("DRM connector event other than add/change/remove");
+    }
+    d.card = std::move(name.card);
+    d.connector = std::move(name.connector);
+    return d;
+}
+
+UeventDecision classify_drm(std::string_view action, const Properties& properties) {
+    std::string_view sysname = sysname_of(property(properties, "DEVPATH"));
+    if (is_card_sysname(sysname)) {
+        if (property(properties, "DEVTYPE") != "drm_minor") return ignore("DRM card without DEVTYPE=drm_minor");
+        return classify_card(action, sysname, properties);
+    }
+    if (auto name = parse_connector_sysname(sysname)) return classify_connector(action, std::move(*name));
+    return ignore("DRM device that is neither a card nor a connector");
+}
+
+UeventDecision classify_usb(std::string_view action, const Properties& properties) {
+    // Interfaces come and go with driver binding (our own passthrough unbinds usbhid); only the
+    // device itself appearing or vanishing is a plug or an unplug (DESIGN §3.1).
+    if (property(properties, "DEVTYPE") != "usb_device") return ignore("USB interface or other non-device");
+    UeventDecision d;
+    if (action == "add") {
+        d.step = UeventStep::UsbAdded;
+    } else if (action == "remove") {
+        d.step = UeventStep::UsbRemoved;
+    } else {
+        return ignore("USB device event other than add/remove");
+    }
+    return d;
+}
+
+}  // namespace
+
+std::string_view sysname_of(std::string_view devpath) {
+    auto slash = devpath.rfind('/');
+    return slash == std::string_view::npos ? devpath : devpath.substr(slash + 1);
+}
+
+bool is_card_sysname(std::string_view sysname) {
+    return sysname.substr(0, 4) == "card" && is_digits(sysname.substr(4));
+}
+
+std::optional<ConnectorName> parse_connector_sysname(std::string_view sysname) {
+    if (sysname.substr(0, 4) != "card") return std::nullopt;
+    auto dash = sysname.find('-');
+    if (dash == std::string_view::npos || dash + 1 >= sysname.size()) return std::nullopt;
+    std::string_view card = sysname.substr(0, dash);
+    if (!is_card_sysname(card)) return std::nullopt;
+    return ConnectorName{std::string(card), std::string(sysname.substr(dash + 1))};
+}
+
+UeventDecision classify_uevent(const Properties& properties) {
+    std::string_view action = property(properties, "ACTION");
+    if (action.empty()) return ignore("no ACTION");
+    if (!is_known_action(action)) return ignore("unknown ACTION");
+    std::string_view subsystem = property(properties, "SUBSYSTEM");
+    if (subsystem == "drm") return classify_drm(action, properties);
+    if (subsystem == "usb") return classify_usb(action, properties);
+    // Keyboards (ID_INPUT_KEYBOARD) will be recognised here once the input adapter exists.
+    if (subsystem == "input") return ignore("input devices are not handled yet");
+    return ignore("subsystem not handled");
+}
+
+}  // namespace hotseat::udev

@@ -1,0 +1,323 @@
+// The udev adapter against umockdev: a testbed in this process plays the kernel and udevd, the
+// real DeviceMonitor listens on its (redirected) netlink socket. Runs under
+// LD_PRELOAD=libumockdev-preload.so.0 (set by CTest).
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "testbed.h"
+#include "udev/device_monitor.h"
+
+namespace hotseat::udev {
+namespace {
+
+using namespace std::chrono_literals;
+using test::Testbed;
+
+std::string property(const DeviceEvent& e, const std::string& name) {
+    auto it = e.properties.find(name);
+    return it == e.properties.end() ? "" : it->second;
+}
+
+// Runs the monitor like the daemon's loop does: poll on fd(), process() when readable, until
+// `done` holds or the deadline passes. No sleeps.
+bool pump_until(DeviceMonitor& monitor, const std::function<bool()>& done, std::chrono::milliseconds timeout = 5s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left <= 0ms) return false;
+        pollfd p{monitor.fd(), POLLIN, 0};
+        int r = ::poll(&p, 1, static_cast<int>(left.count()) + 1);
+        if (r < 0 && errno != EINTR) return false;
+        if (r > 0) monitor.process();
+    }
+    return true;
+}
+
+class Recorder {
+public:
+    DeviceMonitor::Sink sink() {
+        return [this](Event e) { events.push_back(std::move(e)); };
+    }
+    template <typename T> std::vector<T> all() const {
+        std::vector<T> out;
+        for (const auto& e : events)
+            if (auto* v = std::get_if<T>(&e)) out.push_back(*v);
+        return out;
+    }
+    template <typename T> bool has() const { return !all<T>().empty(); }
+    std::vector<Event> events;
+};
+
+class DeviceMonitorTest : public ::testing::Test {
+protected:
+    DeviceMonitorTest() { bed.add_intel_igpu(); }
+
+    DeviceMonitor& start() {
+        monitor = std::make_unique<DeviceMonitor>(seen.sink());
+        monitor->start();
+        return *monitor;
+    }
+
+    bool pump_until(const std::function<bool()>& done) { return udev::pump_until(*monitor, done); }
+
+    // Sends one more uevent (a marker USB device) and waits for it: uevents arrive in order, so
+    // everything sent before has been handled. The marker's own event is taken out again.
+    void settle() {
+        std::string serial = "MARK" + std::to_string(markers_++);
+        std::string syspath = bed.add_usb_device("ffff", "0001", serial);
+        auto is_marker = [&](const Event& e) {
+            auto* d = std::get_if<DeviceEvent>(&e);
+            return d && d->syspath == syspath;
+        };
+        ASSERT_TRUE(pump_until([&] { return std::any_of(seen.events.begin(), seen.events.end(), is_marker); }));
+        std::erase_if(seen.events, is_marker);
+    }
+
+    Testbed bed;  // first: the monitor's socket is redirected only once $UMOCKDEV_DIR is set
+    Recorder seen;
+    std::unique_ptr<DeviceMonitor> monitor;
+
+private:
+    int markers_ = 0;
+};
+
+TEST_F(DeviceMonitorTest, InitialEnumerationReportsDisconnectedConnector) {
+    start();
+    ASSERT_GE(monitor->fd(), 0);
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_EQ(statuses[0].card, "card0");
+    EXPECT_EQ(statuses[0].connector, "HDMI-A-1");
+    EXPECT_FALSE(statuses[0].connected);
+    EXPECT_TRUE(statuses[0].initial);
+    EXPECT_EQ(seen.events.size(), 1u);
+}
+
+TEST_F(DeviceMonitorTest, PlugReportsExactlyOneConnectedStatus) {
+    start();
+    seen.events.clear();
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(pump_until([&] { return seen.has<ConnectorStatus>(); }));
+    settle();
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_EQ(statuses[0].card, "card0");
+    EXPECT_EQ(statuses[0].connector, "HDMI-A-1");
+    EXPECT_TRUE(statuses[0].connected);
+    EXPECT_FALSE(statuses[0].initial);
+    EXPECT_EQ(seen.events.size(), 1u);
+}
+
+TEST_F(DeviceMonitorTest, UnplugReportsDisconnected) {
+    start();
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(pump_until([&] { return seen.all<ConnectorStatus>().back().connected; }));
+    seen.events.clear();
+    bed.unplug_monitor("HDMI-A-1");
+    ASSERT_TRUE(pump_until([&] { return seen.has<ConnectorStatus>(); }));
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_FALSE(statuses[0].connected);
+    EXPECT_FALSE(statuses[0].initial);
+}
+
+TEST_F(DeviceMonitorTest, HotplugRereadsEveryConnectorOfTheCard) {
+    bed.add_connector("DP-1");
+    start();
+    seen.events.clear();
+    bed.plug_monitor("DP-1");
+    ASSERT_TRUE(pump_until([&] { return seen.all<ConnectorStatus>().size() >= 2; }));
+    settle();
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 2u);
+    for (const auto& s : statuses) EXPECT_EQ(s.connected, s.connector == "DP-1") << s.connector;
+}
+
+TEST_F(DeviceMonitorTest, ConnectorRemovalIsNotAnUnplug) {
+    start();
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(pump_until([&] { return seen.all<ConnectorStatus>().back().connected; }));
+    seen.events.clear();
+    bed.remove_connector("HDMI-A-1");
+    ASSERT_TRUE(pump_until([&] { return seen.has<ConnectorRemoved>(); }));
+    settle();
+    auto removed = seen.all<ConnectorRemoved>();
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(removed[0].card, "card0");
+    EXPECT_EQ(removed[0].connector, "HDMI-A-1");
+    EXPECT_FALSE(seen.has<ConnectorStatus>());
+    EXPECT_EQ(seen.events.size(), 1u);
+}
+
+TEST_F(DeviceMonitorTest, ConnectorAddReportsItsStatus) {
+    start();
+    seen.events.clear();
+    bed.add_connector("DP-2");
+    ASSERT_TRUE(pump_until([&] { return seen.has<ConnectorStatus>(); }));
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_EQ(statuses[0].connector, "DP-2");
+    EXPECT_FALSE(statuses[0].connected);
+    EXPECT_FALSE(statuses[0].initial);
+}
+
+TEST_F(DeviceMonitorTest, ChangeOnTheConnectorItselfRereadsIt) {
+    start();
+    seen.events.clear();
+    bed.set_connector_status("HDMI-A-1", "connected");
+    bed.uevent(bed.connector_syspath("HDMI-A-1"), "change");
+    ASSERT_TRUE(pump_until([&] { return seen.has<ConnectorStatus>(); }));
+    EXPECT_TRUE(seen.all<ConnectorStatus>()[0].connected);
+}
+
+TEST_F(DeviceMonitorTest, CardChangeWithoutHotplugReportsNothing) {
+    start();
+    seen.events.clear();
+    bed.set_connector_status("HDMI-A-1", "connected");
+    bed.uevent(bed.card_syspath(), "change");
+    settle();
+    EXPECT_TRUE(seen.events.empty()) << seen.events.size() << " unexpected events";
+}
+
+TEST_F(DeviceMonitorTest, UsbAddAndRemoveCarryTheDeviceProperties) {
+    start();
+    seen.events.clear();
+    std::string syspath = bed.add_usb_device("046d", "c52b", "KB1");
+    ASSERT_TRUE(pump_until([&] { return seen.has<DeviceEvent>(); }));
+    auto added = seen.all<DeviceEvent>();
+    ASSERT_EQ(added.size(), 1u);
+    EXPECT_EQ(added[0].kind, DeviceEvent::Kind::Added);
+    EXPECT_FALSE(added[0].initial);
+    EXPECT_EQ(added[0].syspath, syspath);
+    EXPECT_EQ(property(added[0], "ID_VENDOR_ID"), "046d");
+    EXPECT_EQ(property(added[0], "ID_MODEL_ID"), "c52b");
+    EXPECT_EQ(property(added[0], "ID_SERIAL_SHORT"), "KB1");
+    EXPECT_EQ(property(added[0], "SUBSYSTEM"), "usb");
+
+    seen.events.clear();
+    bed.remove_usb_device("046d", "c52b", "KB1");
+    ASSERT_TRUE(pump_until([&] { return seen.has<DeviceEvent>(); }));
+    auto removed = seen.all<DeviceEvent>();
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(removed[0].kind, DeviceEvent::Kind::Removed);
+    EXPECT_EQ(removed[0].syspath, syspath);
+    EXPECT_EQ(property(removed[0], "ID_VENDOR_ID"), "046d");
+    EXPECT_EQ(property(removed[0], "ID_MODEL_ID"), "c52b");
+}
+
+TEST_F(DeviceMonitorTest, UsbInterfaceEventsAreIgnored) {
+    std::string device = bed.add_usb_device("046d", "c52b");
+    start();
+    seen.events.clear();
+    std::string iface = bed.add_device("usb", "1-1:1.0", device, {{"bInterfaceClass", "03"}},
+                                       {{"DEVTYPE", "usb_interface"}, {"INTERFACE", "3/1/1"}});
+    settle();
+    bed.uevent(iface, "unbind");
+    settle();
+    bed.uevent(iface, "remove");
+    settle();
+    EXPECT_TRUE(seen.events.empty()) << seen.events.size() << " unexpected events";
+}
+
+TEST_F(DeviceMonitorTest, InputDeviceEventsAreIgnored) {
+    start();
+    seen.events.clear();
+    std::string input = bed.add_device("input", "virtual/input/input7", "", {{"name", "Test Keyboard"}},
+                                       {{"ID_INPUT", "1"}, {"ID_INPUT_KEYBOARD", "1"}});
+    settle();
+    bed.uevent(input, "change");
+    settle();
+    EXPECT_TRUE(seen.events.empty()) << seen.events.size() << " unexpected events";
+}
+
+TEST_F(DeviceMonitorTest, MonitorStartedWhileConnectedReportsConnected) {
+    bed.plug_monitor("HDMI-A-1");
+    start();
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_TRUE(statuses[0].connected);
+    EXPECT_TRUE(statuses[0].initial);
+}
+
+TEST_F(DeviceMonitorTest, SecondMonitorSeesWhatTheFirstSawHappen) {
+    start();
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(pump_until([&] { return seen.all<ConnectorStatus>().back().connected; }));
+    Recorder later;
+    DeviceMonitor second(later.sink());
+    second.start();
+    auto statuses = later.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_TRUE(statuses[0].connected);
+    EXPECT_TRUE(statuses[0].initial);
+}
+
+TEST_F(DeviceMonitorTest, UsbDevicePresentAtStartIsReportedAsInitial) {
+    std::string syspath = bed.add_usb_device("046d", "c52b");
+    start();
+    auto devices = seen.all<DeviceEvent>();
+    ASSERT_EQ(devices.size(), 1u);
+    EXPECT_EQ(devices[0].kind, DeviceEvent::Kind::Added);
+    EXPECT_TRUE(devices[0].initial);
+    EXPECT_EQ(devices[0].syspath, syspath);
+    EXPECT_EQ(property(devices[0], "ID_VENDOR_ID"), "046d");
+    EXPECT_EQ(property(devices[0], "ID_MODEL_ID"), "c52b");
+}
+
+// What process() does after ENOBUFS: everything that changed while uevents were lost is
+// reported, as fresh (non-initial) news.
+TEST_F(DeviceMonitorTest, ResyncReportsWhatChangedUnseen) {
+    bed.add_connector("DP-1");
+    bed.add_usb_device("046d", "c52b", "GONE");
+    start();
+    seen.events.clear();
+    bed.set_connector_status("HDMI-A-1", "connected");
+    bed.remove_connector("DP-1");
+    bed.remove_usb_device("046d", "c52b", "GONE", false);
+    std::string fresh = bed.add_usb_device("046d", "c52c", "NEW");
+    // Drop the queued uevents unread, as an overflow would.
+    pollfd p{monitor->fd(), POLLIN, 0};
+    while (::poll(&p, 1, 0) > 0) {
+        char buf[8192];
+        if (::recv(monitor->fd(), buf, sizeof buf, MSG_DONTWAIT) < 0) break;
+    }
+    monitor->resync();
+
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_EQ(statuses[0].connector, "HDMI-A-1");
+    EXPECT_TRUE(statuses[0].connected);
+    EXPECT_FALSE(statuses[0].initial);
+    auto removed = seen.all<ConnectorRemoved>();
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(removed[0].connector, "DP-1");
+    auto devices = seen.all<DeviceEvent>();
+    ASSERT_EQ(devices.size(), 2u);
+    EXPECT_EQ(devices[0].kind, DeviceEvent::Kind::Removed);
+    EXPECT_EQ(property(devices[0], "ID_SERIAL_SHORT"), "GONE");
+    EXPECT_EQ(devices[1].kind, DeviceEvent::Kind::Added);
+    EXPECT_EQ(devices[1].syspath, fresh);
+    EXPECT_FALSE(devices[1].initial);
+}
+
+TEST(DeviceMonitor, StartTwiceIsALogicError) {
+    Testbed bed;
+    DeviceMonitor monitor([](Event) {});
+    EXPECT_EQ(monitor.fd(), -1);
+    monitor.process();  // before start: nothing to do, no crash
+    monitor.start();
+    EXPECT_THROW(monitor.start(), std::logic_error);
+}
+
+}  // namespace
+}  // namespace hotseat::udev
