@@ -1,0 +1,157 @@
+#include "libvirt/connection.h"
+
+#include <libvirt/virterror.h>
+
+#include "libvirt/errors.h"
+
+namespace hotseat::libvirt {
+
+namespace {
+
+using SharedListener = std::shared_ptr<ConnectionListener>;
+
+int on_lifecycle(virConnectPtr, virDomainPtr domain, int event, int detail, void* opaque) {
+    const char* name = virDomainGetName(domain);
+    if (name != nullptr)
+        (*static_cast<SharedListener*>(opaque))->on_lifecycle(name, event, detail);
+    return 0;
+}
+
+// libvirt calls this once the callback is deregistered and no dispatch is using it any more.
+void release_listener(void* opaque) { delete static_cast<SharedListener*>(opaque); }
+
+std::string close_reason(int reason) {
+    switch (reason) {
+    case VIR_CONNECT_CLOSE_REASON_ERROR: return "libvirt connection closed: I/O error";
+    case VIR_CONNECT_CLOSE_REASON_EOF: return "libvirt connection closed: end of file";
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "libvirt connection closed: keepalive timeout";
+    case VIR_CONNECT_CLOSE_REASON_CLIENT: return "libvirt connection closed by the client";
+    default: return "libvirt connection closed";
+    }
+}
+
+// libvirt calls the close callback under the lock that virConnectUnregisterCloseCallback takes,
+// so once unregistered it is never running: a plain pointer to our member is safe.
+void on_close(virConnectPtr, int reason, void* opaque) {
+    (*static_cast<SharedListener*>(opaque))->on_closed(close_reason(reason));
+}
+
+DomainRunState run_state(int state) {
+    switch (state) {
+    case VIR_DOMAIN_RUNNING:
+    case VIR_DOMAIN_BLOCKED:
+    case VIR_DOMAIN_PAUSED:
+    case VIR_DOMAIN_SHUTDOWN:  // still shutting down: QEMU is alive and holds the hardware
+    case VIR_DOMAIN_PMSUSPENDED:
+        return DomainRunState::Running;
+    case VIR_DOMAIN_CRASHED:
+        return DomainRunState::Crashed;
+    default:
+        return DomainRunState::Off;
+    }
+}
+
+int call(DomainOp op, virDomainPtr domain) {
+    switch (op) {
+    case DomainOp::Start: return virDomainCreate(domain);
+    case DomainOp::Shutdown: return virDomainShutdown(domain);
+    case DomainOp::Destroy: return virDomainDestroy(domain);
+    }
+    return -1;
+}
+
+}  // namespace
+
+std::unique_ptr<Connection> Connection::open(const std::string& uri,
+                                             std::shared_ptr<ConnectionListener> listener,
+                                             std::string* error) {
+    virConnectPtr handle = virConnectOpen(uri.c_str());
+    if (handle == nullptr) {
+        *error = last_error_message();
+        return nullptr;
+    }
+    std::unique_ptr<Connection> connection(new Connection(handle, std::move(listener)));
+    if (!connection->register_callbacks(error))
+        return nullptr;
+    // Notices a hung daemon (EOF covers a dead one). Drivers without keepalive (test://) refuse;
+    // that costs nothing.
+    virConnectSetKeepAlive(handle, 5, 3);
+    return connection;
+}
+
+Connection::Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener)
+    : handle_(handle), listener_(std::move(listener)) {}
+
+bool Connection::register_callbacks(std::string* error) {
+    auto* opaque = new SharedListener(listener_);
+    lifecycle_callback_ = virConnectDomainEventRegisterAny(
+        handle_, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+        opaque, release_listener);
+    if (lifecycle_callback_ < 0) {
+        *error = last_error_message();
+        delete opaque;  // libvirt frees it only once registered
+        return false;
+    }
+    if (virConnectRegisterCloseCallback(handle_, on_close, &listener_, nullptr) < 0) {
+        *error = last_error_message();
+        return false;
+    }
+    close_callback_registered_ = true;
+    return true;
+}
+
+Connection::~Connection() {
+    // Callbacks first, while the connection still exists; failures here (a dead daemon) leave
+    // nothing behind: libvirt drops the client-side registration before it asks the server.
+    if (lifecycle_callback_ >= 0)
+        virConnectDomainEventDeregisterAny(handle_, lifecycle_callback_);
+    if (close_callback_registered_)
+        virConnectUnregisterCloseCallback(handle_, on_close);
+    virConnectClose(handle_);
+}
+
+CallOutcome Connection::failure() {
+    CallOutcome outcome;
+    outcome.error = last_error_message();
+    outcome.lost = connection_is_dead(handle_);
+    return outcome;
+}
+
+SnapshotOutcome Connection::snapshot(const std::string& name) {
+    SnapshotOutcome result;
+    result.snapshot.vm = name;
+    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
+    if (domain == nullptr) {
+        if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+            result.call.ok = true;  // a fact, not a failure: exists stays false
+        else
+            result.call = failure();
+        return result;
+    }
+    int state = VIR_DOMAIN_NOSTATE;
+    int reason = 0;
+    if (virDomainGetState(domain, &state, &reason, 0) < 0) {
+        result.call = failure();
+    } else {
+        result.call.ok = true;
+        result.snapshot.exists = true;
+        result.snapshot.state = run_state(state);
+    }
+    virDomainFree(domain);
+    return result;
+}
+
+CallOutcome Connection::run(DomainOp op, const std::string& name) {
+    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
+    if (domain == nullptr)
+        return failure();
+    CallOutcome outcome;
+    if (call(op, domain) < 0)
+        outcome = failure();
+    else
+        outcome.ok = true;
+    virDomainFree(domain);
+    return outcome;
+}
+
+}  // namespace hotseat::libvirt

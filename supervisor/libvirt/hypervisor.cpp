@@ -1,0 +1,54 @@
+#include "libvirt/hypervisor.h"
+
+#include "libvirt/event_loop.h"
+#include "libvirt/state.h"
+#include "libvirt/worker.h"
+
+namespace hotseat::libvirt {
+
+Hypervisor::Hypervisor(std::string uri, std::vector<std::string> domains)
+    : state_(std::make_shared<State>(std::move(uri), std::move(domains))) {}
+
+Hypervisor::~Hypervisor() { stop(); }
+
+void Hypervisor::start() {
+    if (worker_.joinable())
+        return;
+    // libvirt's event loop must run before the first connection: it carries domain events and
+    // keepalive for every connection opened afterwards.
+    event_loop_ = EventLoop::acquire();
+    worker_ = std::thread([state = state_] { Worker(state).run(); });
+}
+
+void Hypervisor::stop() {
+    if (!worker_.joinable())
+        return;
+    state_->request_stop();
+    worker_.join();
+    // The connection is closed: release the event loop (stopped if no other Hypervisor uses it).
+    event_loop_.reset();
+}
+
+int Hypervisor::fd() const { return state_->outbox().fd(); }
+
+std::vector<Event> Hypervisor::drain() { return state_->outbox().drain(); }
+
+void Hypervisor::execute(const StartDomain& effect) {
+    state_->submit(DomainJob{effect.vm, DomainOp::Start});
+}
+
+void Hypervisor::execute(const ShutdownDomain& effect) {
+    state_->submit(DomainJob{effect.vm, DomainOp::Shutdown});
+}
+
+void Hypervisor::execute(const DestroyDomain& effect) {
+    state_->submit(DomainJob{effect.vm, DomainOp::Destroy});
+}
+
+void Hypervisor::set_domains(const std::vector<std::string>& domains) {
+    state_->set_domains(domains);
+}
+
+const std::string& Hypervisor::uri() const { return state_->uri(); }
+
+}  // namespace hotseat::libvirt

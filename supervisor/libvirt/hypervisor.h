@@ -1,0 +1,67 @@
+// The libvirt adapter (DESIGN §2, §4): hotseat's only door to libvirt.
+//
+// Threads: the sd-event loop thread calls every public method; a worker thread owns the
+// connection and runs the blocking calls (connect, start, shutdown, destroy) in order; libvirt's
+// event loop thread (shared process-wide) delivers domain and close events. Results reach the
+// loop thread through fd() + drain() as hotseat::Event values:
+//   LibvirtConnection  after every connect attempt and when the connection is lost
+//   DomainSnapshot     for every configured domain after each connect, and for names added by
+//                      set_domains()
+//   DomainLifecycle    Started / Stopped / Crashed of configured domains
+//   DomainOpResult     one per execute()
+// A lifecycle event and the DomainOpResult of the call that caused it may arrive in either order.
+//
+// Stopping the Hypervisor closes the connection and never touches a domain: VMs stay as they are.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hotseat/effects.h"
+#include "hotseat/events.h"
+
+namespace hotseat::libvirt {
+
+class EventLoop;
+class State;
+
+class Hypervisor {
+public:
+    // uri: "qemu:///system", "qemu:///system?socket=/path", "test:///abs/path/node.xml".
+    // domains: the configured VM names; events of other domains are ignored.
+    Hypervisor(std::string uri, std::vector<std::string> domains);
+    ~Hypervisor();  // stop()
+    Hypervisor(const Hypervisor&) = delete;
+    Hypervisor& operator=(const Hypervisor&) = delete;
+
+    // Starts the threads and the first connect attempt. Results follow on fd(). Once only: a
+    // stopped Hypervisor is not restarted (make a new one, e.g. when the URI changes).
+    // Throws std::runtime_error only if libvirt itself cannot initialise.
+    void start();
+    // Joins the threads. Returns promptly unless a libvirt call is in flight (those cannot be
+    // interrupted; the worker finishes it first). Idempotent.
+    void stop();
+
+    int fd() const;                    // eventfd, readable exactly while events are queued
+    std::vector<Event> drain();        // everything queued, oldest first
+
+    // Queue the call; the outcome arrives as a DomainOpResult. While libvirt is unreachable the
+    // result ("not connected to libvirt (<uri>): <reason>") is queued at once.
+    void execute(const StartDomain& effect);
+    void execute(const ShutdownDomain& effect);
+    void execute(const DestroyDomain& effect);
+
+    // Config reload: follow these names from now on; snapshots are posted for new ones.
+    void set_domains(const std::vector<std::string>& domains);
+
+    const std::string& uri() const;
+
+private:
+    std::shared_ptr<State> state_;
+    std::shared_ptr<EventLoop> event_loop_;
+    std::thread worker_;
+};
+
+}  // namespace hotseat::libvirt

@@ -1,0 +1,88 @@
+#include "libvirt/worker.h"
+
+#include "log.h"
+
+namespace hotseat::libvirt {
+
+void Worker::run() {
+    while (true) {
+        if (connect()) {
+            backoff_.reset();
+            if (serve() == Ended::Stop)
+                break;
+        }
+        if (!state_->sleep(backoff_.next()))
+            break;
+    }
+    connection_.reset();
+}
+
+bool Worker::connect() {
+    std::string error;
+    connection_ = Connection::open(state_->uri(), state_, &error);
+    if (!connection_) {
+        state_->mark_disconnected(error);
+        return false;
+    }
+    state_->mark_connected();
+    // The callbacks are registered before reading: a change in between shows up as an event
+    // after the snapshot rather than being lost.
+    return post_snapshots(state_->domains());
+}
+
+Worker::Ended Worker::serve() {
+    while (true) {
+        State::Next next = state_->wait_next();
+        if (next.stop)
+            return Ended::Stop;
+        if (next.lost) {
+            lose_connection(*next.lost);
+            return Ended::Lost;
+        }
+        bool alive = true;
+        if (const auto* refresh = std::get_if<RefreshJob>(&*next.job))
+            alive = post_snapshots(refresh->vms);
+        else
+            alive = run_job(std::get<DomainJob>(*next.job));
+        if (!alive)
+            return Ended::Lost;
+    }
+}
+
+bool Worker::post_snapshots(const std::vector<std::string>& vms) {
+    for (const auto& vm : vms) {
+        SnapshotOutcome outcome = connection_->snapshot(vm);
+        if (outcome.call.lost) {
+            lose_connection(outcome.call.error);
+            return false;
+        }
+        // A domain libvirt cannot describe right now is reported as absent rather than guessed.
+        if (!outcome.call.ok)
+            log::warning("libvirt: cannot read the state of domain ", vm, ": ", outcome.call.error);
+        state_->outbox().post(std::move(outcome.snapshot));
+    }
+    return true;
+}
+
+bool Worker::run_job(const DomainJob& job) {
+    // Noted before the call: the STOPPED event may be dispatched before virDomainShutdown returns.
+    if (job.op == DomainOp::Shutdown)
+        state_->shutdown_requested(job.vm);
+    CallOutcome outcome = connection_->run(job.op, job.vm);
+    if (job.op == DomainOp::Shutdown && !outcome.ok)
+        state_->shutdown_request_failed(job.vm);
+    state_->outbox().post(DomainOpResult{job.vm, job.op, outcome.ok, outcome.error});
+    if (outcome.lost) {
+        lose_connection(outcome.error);
+        return false;
+    }
+    return true;
+}
+
+void Worker::lose_connection(const std::string& why) {
+    state_->mark_disconnected(why);
+    connection_.reset();
+    state_->forget_close_notice();
+}
+
+}  // namespace hotseat::libvirt

@@ -1,0 +1,371 @@
+// hotseat::libvirt::Hypervisor against libvirt's test driver. Every connection to the test
+// driver starts from tests/data/libvirt/node.xml: `arch-desktop` shut off, `already-running`
+// running.
+#include <poll.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <libvirt/libvirt.h>
+
+#include "event_collector.h"
+#include "process.h"
+#include "libvirt/hypervisor.h"
+
+namespace hotseat::libvirt {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using test::EventCollector;
+
+const std::string node_uri = "test://" HOTSEAT_LIBVIRT_TEST_DATA "/node.xml";
+const std::string bad_uri = "test:///nonexistent.xml";
+
+auto for_vm(const std::string& vm) {
+    return [vm](const auto& event) { return event.vm == vm; };
+}
+
+class HypervisorTest : public ::testing::Test {
+protected:
+    // Starts a Hypervisor and waits until it reports the connection and every snapshot.
+    void connect(std::vector<std::string> domains) {
+        const std::size_t count = domains.size();
+        hypervisor = std::make_unique<Hypervisor>(node_uri, std::move(domains));
+        events = std::make_unique<EventCollector>(*hypervisor);
+        hypervisor->start();
+        auto connection = events->take<LibvirtConnection>();
+        ASSERT_TRUE(connection);
+        ASSERT_TRUE(connection->connected) << connection->error;
+        for (std::size_t i = 0; i < count; ++i)
+            ASSERT_TRUE(events->take<DomainSnapshot>());
+    }
+
+    DomainOpResult result_of(const std::string& vm, DomainOp op) {
+        auto result = events->take<DomainOpResult>(
+            [&](const DomainOpResult& r) { return r.vm == vm && r.op == op; });
+        EXPECT_TRUE(result) << "no DomainOpResult for " << vm;
+        return result.value_or(DomainOpResult{vm, op, false, "(none arrived)"});
+    }
+
+    std::optional<DomainLifecycle> lifecycle(const std::string& vm, DomainLifecycle::Kind kind) {
+        return events->take<DomainLifecycle>(
+            [&](const DomainLifecycle& l) { return l.vm == vm && l.kind == kind; });
+    }
+
+    std::unique_ptr<Hypervisor> hypervisor;
+    std::unique_ptr<EventCollector> events;
+};
+
+TEST_F(HypervisorTest, ConnectPostsConnectionThenSnapshotsOfEveryConfiguredDomain) {
+    const auto started = Clock::now();
+    Hypervisor hv(node_uri, {"arch-desktop", "already-running", "not-in-libvirt"});
+    EventCollector collected(hv);
+    hv.start();
+
+    auto connection = collected.take<LibvirtConnection>();
+    ASSERT_TRUE(connection);
+    EXPECT_TRUE(connection->connected);
+    EXPECT_EQ(connection->error, "");
+    auto desktop = collected.take<DomainSnapshot>(for_vm("arch-desktop"));
+    const auto first_snapshot_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    auto running = collected.take<DomainSnapshot>(for_vm("already-running"));
+    auto missing = collected.take<DomainSnapshot>(for_vm("not-in-libvirt"));
+
+    ASSERT_TRUE(desktop && running && missing);
+    EXPECT_TRUE(desktop->exists);
+    EXPECT_EQ(desktop->state, DomainRunState::Off);
+    EXPECT_TRUE(running->exists);
+    EXPECT_EQ(running->state, DomainRunState::Running);
+    EXPECT_FALSE(missing->exists);
+    RecordProperty("start_to_first_snapshot_ms", std::to_string(first_snapshot_ms));
+    std::cout << "start -> first snapshot: " << first_snapshot_ms << " ms\n";
+}
+
+TEST_F(HypervisorTest, ConnectionEventComesBeforeTheSnapshots) {
+    Hypervisor hv(node_uri, {"arch-desktop", "already-running"});
+    hv.start();
+    std::vector<Event> seen;
+    ASSERT_TRUE(test::wait_until([&] {
+        for (auto& event : hv.drain())
+            seen.push_back(std::move(event));
+        return seen.size() >= 3;
+    }));
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_TRUE(std::holds_alternative<LibvirtConnection>(seen[0]));
+    EXPECT_TRUE(std::holds_alternative<DomainSnapshot>(seen[1]));
+    EXPECT_TRUE(std::holds_alternative<DomainSnapshot>(seen[2]));
+}
+
+TEST_F(HypervisorTest, FdBecomesReadableWhenResultsAreQueued) {
+    connect({"arch-desktop"});
+    ASSERT_TRUE(events->pending().empty());
+    pollfd idle{hypervisor->fd(), POLLIN, 0};
+    EXPECT_EQ(poll(&idle, 1, 0), 0) << "fd readable with nothing queued";
+
+    hypervisor->execute(StartDomain{"arch-desktop"});
+    pollfd watched{hypervisor->fd(), POLLIN, 0};
+    ASSERT_EQ(poll(&watched, 1, 5000), 1);
+    EXPECT_TRUE(watched.revents & POLLIN);
+    auto drained = hypervisor->drain();
+    ASSERT_FALSE(drained.empty());
+    bool has_result = false;
+    for (const auto& event : drained)
+        has_result = has_result || std::holds_alternative<DomainOpResult>(event);
+    if (!has_result) {  // the Started event may come first; the result follows on the fd
+        EventCollector rest(*hypervisor);
+        has_result = rest.take<DomainOpResult>().has_value();
+    }
+    EXPECT_TRUE(has_result);
+}
+
+TEST_F(HypervisorTest, StartReportsSuccessAndStartedEvent) {
+    connect({"arch-desktop"});
+    hypervisor->execute(StartDomain{"arch-desktop"});
+
+    auto result = result_of("arch-desktop", DomainOp::Start);
+    EXPECT_TRUE(result.ok) << result.error;
+    EXPECT_EQ(result.error, "");
+    auto started = lifecycle("arch-desktop", DomainLifecycle::Kind::Started);
+    ASSERT_TRUE(started);
+    EXPECT_EQ(started->detail, "booted");
+    EXPECT_FALSE(started->by_guest);
+}
+
+TEST_F(HypervisorTest, ShutdownReportsStoppedShutdownNotByGuest) {
+    connect({"arch-desktop"});
+    hypervisor->execute(StartDomain{"arch-desktop"});
+    ASSERT_TRUE(lifecycle("arch-desktop", DomainLifecycle::Kind::Started));
+    hypervisor->execute(ShutdownDomain{"arch-desktop"});
+
+    auto result = result_of("arch-desktop", DomainOp::Shutdown);
+    EXPECT_TRUE(result.ok) << result.error;
+    auto stopped = lifecycle("arch-desktop", DomainLifecycle::Kind::Stopped);
+    ASSERT_TRUE(stopped);
+    // The test driver powers off at once with STOPPED/SHUTDOWN (no SHUTDOWN/GUEST before it).
+    EXPECT_EQ(stopped->detail, "shutdown");
+    EXPECT_FALSE(stopped->by_guest) << "hotseat asked for this shutdown";
+}
+
+TEST_F(HypervisorTest, DestroyReportsStoppedDestroyed) {
+    connect({"already-running"});
+    hypervisor->execute(DestroyDomain{"already-running"});
+
+    auto result = result_of("already-running", DomainOp::Destroy);
+    EXPECT_TRUE(result.ok) << result.error;
+    auto stopped = lifecycle("already-running", DomainLifecycle::Kind::Stopped);
+    ASSERT_TRUE(stopped);
+    EXPECT_EQ(stopped->detail, "destroyed");
+    EXPECT_FALSE(stopped->by_guest);
+}
+
+TEST_F(HypervisorTest, StartingARunningDomainFailsWithLibvirtsMessage) {
+    connect({"already-running"});
+    hypervisor->execute(StartDomain{"already-running"});
+
+    auto result = result_of("already-running", DomainOp::Start);
+    EXPECT_FALSE(result.ok);
+    EXPECT_NE(result.error.find("already running"), std::string::npos) << result.error;
+}
+
+TEST_F(HypervisorTest, UnknownDomainFailsWithLibvirtsMessage) {
+    connect({"arch-desktop"});
+    hypervisor->execute(DestroyDomain{"no-such-domain"});
+
+    auto result = result_of("no-such-domain", DomainOp::Destroy);
+    EXPECT_FALSE(result.ok);
+    EXPECT_NE(result.error.find("Domain not found"), std::string::npos) << result.error;
+    // A refused call is not a lost connection.
+    hypervisor->execute(StartDomain{"arch-desktop"});
+    EXPECT_TRUE(result_of("arch-desktop", DomainOp::Start).ok);
+    EXPECT_FALSE(events->take<LibvirtConnection>({}, 0ms));
+}
+
+TEST_F(HypervisorTest, JobsRunInTheOrderTheyWereQueued) {
+    connect({"arch-desktop"});
+    hypervisor->execute(StartDomain{"arch-desktop"});
+    hypervisor->execute(DestroyDomain{"arch-desktop"});
+    hypervisor->execute(StartDomain{"arch-desktop"});
+
+    std::vector<DomainOpResult> results;
+    while (results.size() < 3) {
+        auto next = events->take<DomainOpResult>();
+        ASSERT_TRUE(next);
+        results.push_back(*next);
+    }
+    EXPECT_EQ(results[0].op, DomainOp::Start);
+    EXPECT_EQ(results[1].op, DomainOp::Destroy);
+    EXPECT_EQ(results[2].op, DomainOp::Start);
+    for (const auto& result : results)
+        EXPECT_TRUE(result.ok) << result.error;
+}
+
+TEST_F(HypervisorTest, EventsOfUnconfiguredDomainsAreIgnored) {
+    connect({"arch-desktop"});
+    hypervisor->execute(DestroyDomain{"already-running"});
+    hypervisor->execute(StartDomain{"arch-desktop"});
+    // libvirt dispatches events in order: once arch-desktop's start is seen, the destroy of
+    // already-running has been dispatched too.
+    ASSERT_TRUE(lifecycle("arch-desktop", DomainLifecycle::Kind::Started));
+    for (const auto& event : events->pending()) {
+        if (const auto* l = std::get_if<DomainLifecycle>(&event)) {
+            EXPECT_NE(l->vm, "already-running");
+        }
+    }
+    EXPECT_TRUE(result_of("already-running", DomainOp::Destroy).ok);
+}
+
+TEST_F(HypervisorTest, SetDomainsPostsSnapshotsForNewNamesAndFollowsThem) {
+    connect({"arch-desktop"});
+    hypervisor->set_domains({"arch-desktop", "already-running"});
+
+    auto snapshot = events->take<DomainSnapshot>();
+    ASSERT_TRUE(snapshot);
+    EXPECT_EQ(snapshot->vm, "already-running");
+    EXPECT_EQ(snapshot->state, DomainRunState::Running);
+
+    hypervisor->execute(DestroyDomain{"already-running"});
+    auto stopped = lifecycle("already-running", DomainLifecycle::Kind::Stopped);
+    ASSERT_TRUE(stopped);
+    EXPECT_EQ(stopped->detail, "destroyed");
+}
+
+TEST_F(HypervisorTest, SetDomainsStopsFollowingRemovedNames) {
+    connect({"arch-desktop", "already-running"});
+    hypervisor->set_domains({"arch-desktop"});
+    hypervisor->execute(DestroyDomain{"already-running"});
+    hypervisor->execute(StartDomain{"arch-desktop"});
+
+    ASSERT_TRUE(lifecycle("arch-desktop", DomainLifecycle::Kind::Started));
+    for (const auto& event : events->pending()) {
+        if (const auto* l = std::get_if<DomainLifecycle>(&event)) {
+            EXPECT_NE(l->vm, "already-running");
+        }
+        EXPECT_FALSE(std::holds_alternative<DomainSnapshot>(event)) << "nothing new to snapshot";
+    }
+}
+
+// test:///default is the one test-driver URI whose state is shared by every connection of the
+// process, so a second connection can watch what the Hypervisor's connection does.
+TEST_F(HypervisorTest, StoppingLeavesDomainsAsTheyAre) {
+    virConnectPtr observer = virConnectOpen("test:///default");
+    ASSERT_NE(observer, nullptr);
+    virDomainPtr domain = virDomainLookupByName(observer, "test");
+    ASSERT_NE(domain, nullptr);
+    auto is_running = [&] {
+        int state = VIR_DOMAIN_NOSTATE;
+        int reason = 0;
+        return virDomainGetState(domain, &state, &reason, 0) == 0 && state == VIR_DOMAIN_RUNNING;
+    };
+
+    {
+        Hypervisor hv("test:///default", {"test"});
+        EventCollector collected(hv);
+        hv.start();
+        auto snapshot = collected.take<DomainSnapshot>();
+        ASSERT_TRUE(snapshot);
+        EXPECT_EQ(snapshot->state, DomainRunState::Running);
+        // The observer sees what the Hypervisor does: a destroy would not go unnoticed.
+        hv.execute(DestroyDomain{"test"});
+        ASSERT_TRUE(collected.take<DomainOpResult>());
+        EXPECT_FALSE(is_running());
+        ASSERT_EQ(virDomainCreate(domain), 0);
+        ASSERT_TRUE(collected.take<DomainLifecycle>(
+            [](const DomainLifecycle& l) { return l.kind == DomainLifecycle::Kind::Started; }));
+    }  // stopped and destroyed here
+
+    EXPECT_TRUE(is_running());
+    virDomainFree(domain);
+    virConnectClose(observer);
+}
+
+TEST_F(HypervisorTest, BadUriReportsDisconnectedAndJobsFailFast) {
+    Hypervisor hv(bad_uri, {"arch-desktop"});
+    EventCollector collected(hv);
+    hv.start();
+    auto connection = collected.take<LibvirtConnection>();
+    ASSERT_TRUE(connection);
+    EXPECT_FALSE(connection->connected);
+    EXPECT_NE(connection->error.find("nonexistent.xml"), std::string::npos) << connection->error;
+
+    const auto asked = Clock::now();
+    hv.execute(StartDomain{"arch-desktop"});
+    auto result = collected.take<DomainOpResult>({}, 100ms);
+    ASSERT_TRUE(result) << "no result within 100 ms";
+    EXPECT_LT(Clock::now() - asked, 100ms);
+    EXPECT_FALSE(result->ok);
+    EXPECT_EQ(result->vm, "arch-desktop");
+    EXPECT_EQ(result->op, DomainOp::Start);
+    EXPECT_EQ(result->error.rfind("not connected to libvirt (" + bad_uri + "): ", 0), 0u)
+        << result->error;
+    EXPECT_NE(result->error.find("nonexistent.xml"), std::string::npos) << result->error;
+}
+
+TEST_F(HypervisorTest, JobQueuedBeforeAFailedConnectFails) {
+    Hypervisor hv(bad_uri, {"arch-desktop"});
+    EventCollector collected(hv);
+    hv.start();
+    hv.execute(ShutdownDomain{"arch-desktop"});
+    auto result = collected.take<DomainOpResult>();
+    ASSERT_TRUE(result);
+    EXPECT_FALSE(result->ok);
+    EXPECT_NE(result->error.find("not connected to libvirt"), std::string::npos);
+}
+
+TEST_F(HypervisorTest, RetriesWithGrowingBackoffAndStopsPromptlyWhileWaiting) {
+    auto hv = std::make_unique<Hypervisor>(bad_uri, std::vector<std::string>{"arch-desktop"});
+    EventCollector collected(*hv);
+    hv->start();
+    std::vector<Clock::time_point> failures;
+    while (failures.size() < 3) {
+        auto connection = collected.take<LibvirtConnection>({}, 5s);
+        ASSERT_TRUE(connection);
+        EXPECT_FALSE(connection->connected);
+        failures.push_back(Clock::now());
+    }
+    EXPECT_GE(failures[1] - failures[0], 450ms);
+    EXPECT_GE(failures[2] - failures[1], 950ms);
+
+    // A 2 s wait is pending now.
+    const auto stopping = Clock::now();
+    hv.reset();
+    EXPECT_LT(Clock::now() - stopping, 1s);
+}
+
+TEST_F(HypervisorTest, TwoHypervisorsShareLibvirtsEventLoop) {
+    Hypervisor first(node_uri, {"arch-desktop"});
+    Hypervisor second(node_uri, {"arch-desktop"});
+    EventCollector from_first(first);
+    EventCollector from_second(second);
+    first.start();
+    second.start();
+    ASSERT_TRUE(from_first.take<DomainSnapshot>());
+    ASSERT_TRUE(from_second.take<DomainSnapshot>());
+
+    // Each test-driver connection has its own state: both can start the domain.
+    first.execute(StartDomain{"arch-desktop"});
+    second.execute(StartDomain{"arch-desktop"});
+    EXPECT_TRUE(from_first.take<DomainLifecycle>());
+    EXPECT_TRUE(from_second.take<DomainLifecycle>());
+    first.stop();
+    // The loop keeps running for the second one.
+    second.execute(DestroyDomain{"arch-desktop"});
+    auto stopped = from_second.take<DomainLifecycle>(
+        [](const DomainLifecycle& l) { return l.kind == DomainLifecycle::Kind::Stopped; });
+    ASSERT_TRUE(stopped);
+    EXPECT_EQ(stopped->detail, "destroyed");
+}
+
+TEST_F(HypervisorTest, StopWithoutStartAndTwiceIsHarmless) {
+    Hypervisor never_started(node_uri, {});
+    never_started.stop();
+    connect({});
+    hypervisor->stop();
+    hypervisor->stop();
+}
+
+}  // namespace
+}  // namespace hotseat::libvirt
