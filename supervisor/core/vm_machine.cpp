@@ -185,7 +185,8 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
     switch (state) {
         case VmState::Stopping: return settle_off(VmState::Off, status_.reason, now);
         case VmState::Running:
-            if (ev.by_guest || ev.detail == "shutdown") return settle_off(VmState::Off, kGuestReason, now);
+            // by_guest: a shutdown nobody on the host asked for (the adapter knows what it sent).
+            if (ev.by_guest) return settle_off(VmState::Off, kGuestReason, now);
             out = settle_off(VmState::Off, kLibvirtReason, now);
             out.push_back(info(config_.name + ": stopped outside hotseat (" + ev.detail + ")"));
             return out;
