@@ -1,0 +1,87 @@
+// hotseatd on the system bus: owns the connection, the manager object and one object per VM,
+// and publishes what the engine's effects say. Runs entirely on the sd-event loop thread.
+//
+// Start-up order: construct (objects registered), publish the initial effects, request_name(),
+// attach(loop). Nothing of this class may be touched from another thread.
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dbus/gatekeeper.h"
+#include "dbus/manager_object.h"
+#include "dbus/sd_event_bus_source.h"
+#include "dbus/vm_object.h"
+#include "hotseat/effects.h"
+#include "hotseat/engine.h"
+
+namespace sdbus {
+class IConnection;
+}
+
+namespace hotseat::dbus {
+
+class BusService {
+public:
+    // What the daemon does when a caller (already authorised) asks for something.
+    struct Handlers {
+        std::function<CommandReply(const Command&)> command;  // VM Start/Stop/Toggle/ForceStop
+        std::function<std::string()> reload;                  // returns the error text; empty = ok
+    };
+
+    // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS is honoured) and registers the manager
+    // object and one object per VM name, without taking the bus name yet. Throws sdbus::Error
+    // when the bus is unreachable.
+    BusService(const std::vector<std::string>& vm_names, Handlers handlers, std::string control_group,
+               std::string version = HOTSEAT_VERSION);
+    ~BusService();
+    BusService(const BusService&) = delete;
+    BusService& operator=(const BusService&) = delete;
+
+    // Takes org.hotseat.Supervisor1. Throws std::runtime_error naming the likely cause when the
+    // name is owned already or the bus policy does not allow us to own it.
+    void request_name();
+
+    // Lets `loop` drive the connection (io + timer sources). Call once.
+    void attach(sd_event* loop);
+
+    // Writes out queued messages (at shutdown), waiting at most `timeout`.
+    void flush(std::chrono::milliseconds timeout = std::chrono::seconds(1));
+
+    // The configured VMs changed (reload): objects of VMs no longer configured go away
+    // (InterfacesRemoved), new ones appear (InterfacesAdded); the VMs property follows.
+    void set_vms(const std::vector<std::string>& vm_names);
+    void set_control_group(std::string group) { gatekeeper_.set_control_group(std::move(group)); }
+    void set_config(std::string path, std::string error);
+
+    void publish(const PublishVm& effect);  // an unknown VM name is logged and ignored
+    void publish(const PublishMonitors& effect);
+    void publish(const PublishLibvirtConnected& effect);
+    void publish_keyboards(std::vector<KeyboardInfo> keyboards);
+    void emit(const RuleFired& effect);
+
+    sdbus::IConnection& connection() { return *connection_; }
+
+private:
+    void add_vm(const std::string& name);
+    void run_command(const Command& command);
+    void run_reload();
+    std::vector<VmListEntry> list_vms() const;
+    std::vector<std::string> vm_paths() const;
+
+    Handlers handlers_;
+    Gatekeeper gatekeeper_;
+    std::unique_ptr<sdbus::IConnection> connection_;
+    std::unique_ptr<ManagerObject> manager_;
+    std::vector<std::string> vm_order_;  // configuration order, for VMs and ListVMs
+    std::map<std::string, std::unique_ptr<VmObject>> vms_;
+    std::unique_ptr<SdEventBusSource> source_;
+};
+
+}  // namespace hotseat::dbus

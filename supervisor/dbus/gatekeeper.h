@@ -1,0 +1,35 @@
+// Who may change state over D-Bus (DESIGN §5.2): root, or a member of [supervisor] control_group.
+// The shipped bus policy filters too; this check in the daemon holds even if the policy is wrong.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace sdbus {
+class IObject;
+}
+
+namespace hotseat::dbus {
+
+// True for uid 0 and for users whose group list (user database: primary group plus
+// supplementary groups, as getgrouplist reports them) contains `group`. An empty or unknown
+// group admits root only.
+bool uid_may_control(uid_t uid, const std::string& group);
+
+class Gatekeeper {
+public:
+    explicit Gatekeeper(std::string control_group) : control_group_(std::move(control_group)) {}
+
+    void set_control_group(std::string group) { control_group_ = std::move(group); }
+    const std::string& control_group() const { return control_group_; }
+
+    // Call from inside a method handler of `object`. Returns the caller's effective uid (asked of
+    // the bus) or throws sdbus::Error org.freedesktop.DBus.Error.AccessDenied.
+    uid_t admit(const sdbus::IObject& object, const std::string& method) const;
+
+private:
+    std::string control_group_;
+};
+
+}  // namespace hotseat::dbus

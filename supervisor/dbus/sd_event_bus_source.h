@@ -1,0 +1,35 @@
+// Drives an sdbus-c++ 1.2.0 connection from an sd-event loop, without sdbus-c++'s own event loop
+// thread: an io source on the bus fd and a CLOCK_MONOTONIC timer for sd-bus's timeouts, both
+// re-armed from getEventLoopPollData() before every loop iteration (POLLOUT appears when the
+// write queue backs up). Every bus call then happens on the loop thread.
+#pragma once
+
+#include <systemd/sd-event.h>
+
+namespace sdbus {
+class IConnection;
+}
+
+namespace hotseat::dbus {
+
+class SdEventBusSource {
+public:
+    // Throws sdbus::Error (connection unusable) or std::system_error (sources not added).
+    SdEventBusSource(sd_event* loop, sdbus::IConnection& connection);
+    ~SdEventBusSource();
+    SdEventBusSource(const SdEventBusSource&) = delete;
+    SdEventBusSource& operator=(const SdEventBusSource&) = delete;
+
+private:
+    static int on_io(sd_event_source* source, int fd, uint32_t revents, void* self);
+    static int on_timer(sd_event_source* source, uint64_t usec, void* self);
+    static int on_prepare(sd_event_source* source, void* self);
+    int dispatch(sd_event_source* source);
+    int rearm();
+
+    sdbus::IConnection& connection_;
+    sd_event_source* io_ = nullptr;
+    sd_event_source* timer_ = nullptr;
+};
+
+}  // namespace hotseat::dbus

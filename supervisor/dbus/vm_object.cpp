@@ -1,0 +1,66 @@
+#include "dbus/vm_object.h"
+
+#include "dbus/bus_boundary.h"
+#include "dbus/property_diff.h"
+#include "log.h"
+
+namespace hotseat::dbus {
+namespace {
+
+constexpr const char* kInterface = ::org::hotseat::Supervisor1::VM_adaptor::INTERFACE_NAME;
+
+}  // namespace
+
+VmObject::VmObject(sdbus::IConnection& connection, std::string path, std::string name,
+                   const Gatekeeper& gatekeeper, CommandRunner run)
+    : AdaptorInterfaces(connection, std::move(path)), gatekeeper_(gatekeeper), run_(std::move(run)) {
+    status_.name = std::move(name);
+    registerAdaptor();
+}
+
+VmObject::~VmObject() { unregisterAdaptor(); }
+
+void VmObject::update(const VmStatus& next) {
+    std::vector<std::string> changed;
+    store_if_changed(status_.state, next.state, "State", changed);
+    store_if_changed(status_.step, next.step, "Step", changed);
+    store_if_changed(status_.reason, next.reason, "Reason", changed);
+    store_if_changed(status_.last_error, next.last_error, "LastError", changed);
+    store_if_changed(status_.state_changed_at_us, next.state_changed_at_us, "StateChangedAt", changed);
+    store_if_changed(status_.devices, next.devices, "Devices", changed);
+    if (changed.empty()) return;
+    try {
+        emitPropertiesChangedSignal(kInterface, changed);
+    } catch (const sdbus::Error& e) {
+        log::warning("cannot emit PropertiesChanged on ", path(), ": ", e.getMessage());
+    }
+}
+
+void VmObject::Start() { request(Action::Start, "Start"); }
+void VmObject::Stop() { request(Action::Stop, "Stop"); }
+void VmObject::Toggle() { request(Action::Toggle, "Toggle"); }
+void VmObject::ForceStop() { request(Action::ForceStop, "ForceStop"); }
+
+void VmObject::request(Action action, const std::string& method) {
+    at_bus_boundary([&] {
+        uid_t uid = gatekeeper_.admit(getObject(), method);
+        if (!run_) throw sdbus::Error(error::kFailed, method + " is not available");
+        run_(Command{status_.name, action, "dbus:" + method + " uid=" + std::to_string(uid)});
+    });
+}
+
+std::string VmObject::Name() { return at_bus_boundary([&] { return status_.name; }); }
+
+std::string VmObject::State() { return at_bus_boundary([&] { return std::string(to_string(status_.state)); }); }
+
+std::string VmObject::Step() { return at_bus_boundary([&] { return status_.step; }); }
+
+std::string VmObject::Reason() { return at_bus_boundary([&] { return status_.reason; }); }
+
+std::string VmObject::LastError() { return at_bus_boundary([&] { return status_.last_error; }); }
+
+uint64_t VmObject::StateChangedAt() { return status_.state_changed_at_us; }
+
+std::vector<std::string> VmObject::Devices() { return at_bus_boundary([&] { return status_.devices; }); }
+
+}  // namespace hotseat::dbus

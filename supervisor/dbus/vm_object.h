@@ -1,0 +1,55 @@
+// One VM object, /org/hotseat/Supervisor1/vm/<encoded name>, interface org.hotseat.Supervisor1.VM.
+// Properties are read from the stored VmStatus, which changes only through update().
+#pragma once
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dbus/gatekeeper.h"
+#include "hotseat/dbus/supervisor1_adaptor.h"
+#include "hotseat/effects.h"
+#include "hotseat/events.h"
+
+namespace hotseat::dbus {
+
+// Runs a command for a VM; throws sdbus::Error when it is refused.
+using CommandRunner = std::function<void(const Command&)>;
+
+class VmObject final
+    : public sdbus::AdaptorInterfaces<::org::hotseat::Supervisor1::VM_adaptor, sdbus::ManagedObject_adaptor,
+                                      sdbus::Properties_adaptor> {
+public:
+    VmObject(sdbus::IConnection& connection, std::string path, std::string name, const Gatekeeper& gatekeeper,
+             CommandRunner run);
+    ~VmObject();
+
+    // The one setter: stores `next` (its name is ignored: Name is constant) and emits
+    // PropertiesChanged for the properties that differ.
+    void update(const VmStatus& next);
+    const VmStatus& status() const { return status_; }
+    const std::string& path() const { return getObjectPath(); }
+
+private:
+    void Start() override;
+    void Stop() override;
+    void Toggle() override;
+    void ForceStop() override;
+    void request(Action action, const std::string& method);
+
+    std::string Name() override;
+    std::string State() override;
+    std::string Step() override;
+    std::string Reason() override;
+    std::string LastError() override;
+    uint64_t StateChangedAt() override;
+    std::vector<std::string> Devices() override;
+
+    const Gatekeeper& gatekeeper_;
+    CommandRunner run_;
+    VmStatus status_;
+};
+
+}  // namespace hotseat::dbus
