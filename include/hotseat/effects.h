@@ -33,6 +33,12 @@ struct MonitorStatus {
     bool operator==(const MonitorStatus&) const = default;
 };
 
+struct KeyboardStatus {
+    std::string node;  // "/dev/input/event7"
+    std::string name;
+    bool operator==(const KeyboardStatus&) const = default;
+};
+
 // libvirt calls, executed on the worker thread; each reports back a DomainOpResult.
 struct StartDomain { std::string vm; };
 struct ShutdownDomain { std::string vm; };
@@ -42,6 +48,7 @@ struct DestroyDomain { std::string vm; };
 struct PublishVm { VmStatus status; };
 struct PublishMonitors { std::vector<MonitorStatus> monitors; };
 struct PublishLibvirtConnected { bool connected = false; };
+struct PublishKeyboards { std::vector<KeyboardStatus> keyboards; };
 struct RuleFired {
     std::string rule;
     std::string event;   // "monitor.connected HDMI-A-1"
@@ -57,7 +64,7 @@ struct Log {
 };
 
 using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishVm, PublishMonitors,
-                            PublishLibvirtConnected, RuleFired, Log>;
+                            PublishLibvirtConnected, PublishKeyboards, RuleFired, Log>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

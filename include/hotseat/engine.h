@@ -26,6 +26,7 @@ struct CommandReply {
 };
 
 class VmMachine;
+class ChordTracker;
 struct Observation;
 
 class Engine {
@@ -55,15 +56,33 @@ public:
     std::vector<VmStatus> vms() const;
     const VmStatus* vm(const std::string& name) const;
     std::vector<MonitorStatus> monitors() const;
+    std::vector<KeyboardStatus> keyboards() const;
     bool libvirt_connected() const { return libvirt_connected_; }
 
 private:
+    // What is published, taken before and after an event so that only changes go out.
+    struct Published {
+        std::vector<VmStatus> vms;
+        std::vector<MonitorStatus> monitors;
+        std::vector<KeyboardStatus> keyboards;
+        bool libvirt_connected = false;
+    };
+    Published published() const;
+    void settle(const Published& before, Now now, Effects& out);
+    void publish_changes(const Published& before, Effects& out) const;
+    Effects dispatch(const Event& event, Now now);
+
+    // engine_triggers.cpp: what the world did, and the rules it fires.
     Effects on_connector(const ConnectorStatus& ev, Now now);
     Effects on_connector_removed(const ConnectorRemoved& ev);
     Effects on_device(const DeviceEvent& ev, Now now);
-    Effects on_libvirt(const LibvirtConnection& ev, Now now);
-    Effects on_tick(Now now);
+    Effects on_keyboard_added(const KeyboardAdded& ev);
+    Effects on_keyboard_removed(const KeyboardRemoved& ev);
+    Effects on_key(const KeyEvent& ev, Now now);
+    Effects fire_stopped_rules(const std::vector<VmStatus>& before, Now now);
     Effects fire_rules(const Observation& observation, Now now);
+
+    // engine_arbitration.cpp: requests, exclusive devices, takeover.
     CommandReply apply_command(const Command& command, Now now);
     CommandReply request(VmMachine& vm, Action action, const std::string& reason, bool takeover, Now now);
     CommandReply take_over(VmMachine& vm, const std::vector<VmMachine*>& holders,
@@ -71,14 +90,16 @@ private:
     Effects resume_takeovers(Now now);
     std::vector<VmMachine*> holders_of_devices(const VmMachine& wanted);
     static std::string busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders);
-    void publish_changes(const std::vector<VmStatus>& before_vms,
-                         const std::vector<MonitorStatus>& before_monitors, bool before_libvirt,
-                         Effects& out) const;
+
+    Effects on_libvirt(const LibvirtConnection& ev, Now now);
+    Effects on_tick(Now now);
     VmMachine* machine(const std::string& name);
 
     Config config_;
     std::vector<std::unique_ptr<VmMachine>> machines_;
     std::map<std::string, MonitorStatus> monitors_;    // key: "card0-HDMI-A-1"
+    std::map<std::string, KeyboardAdded> keyboards_;   // key: device node
+    std::unique_ptr<ChordTracker> chords_;
     std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;

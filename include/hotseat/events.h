@@ -45,6 +45,24 @@ struct DeviceEvent {
     bool initial = false;
 };
 
+// A keyboard the input adapter opened (ID_INPUT_KEYBOARD=1), or one that went away. The
+// properties are its udev properties (for a hotkey rule's `device` match).
+struct KeyboardAdded {
+    std::string node;  // "/dev/input/event7"
+    std::string name;  // the kernel's device name
+    std::map<std::string, std::string> properties;
+};
+struct KeyboardRemoved {
+    std::string node;
+};
+
+// One key on one keyboard (EV_KEY), as libevdev delivered it.
+struct KeyEvent {
+    std::string node;
+    std::uint16_t code = 0;  // KEY_* code
+    std::int32_t value = 0;  // 0 released, 1 pressed, 2 autorepeat
+};
+
 // libvirt's view of one configured domain.
 enum class DomainRunState { Off, Running, Crashed };
 
@@ -88,7 +106,8 @@ struct Command {
 // The deadline the engine asked for (Engine::next_deadline) has come.
 struct Tick {};
 
-using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, DomainSnapshot,
-                           DomainLifecycle, DomainOpResult, LibvirtConnection, Command, Tick>;
+using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, KeyboardAdded, KeyboardRemoved,
+                           KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
+                           Command, Tick>;
 
 }  // namespace hotseat

@@ -14,6 +14,10 @@ bool is_monitor(Trigger t) {
     return t == Trigger::MonitorConnected || t == Trigger::MonitorDisconnected;
 }
 bool is_device(Trigger t) { return t == Trigger::DeviceAdded || t == Trigger::DeviceRemoved; }
+// match is required for device.*, optional for hotkey (the keyboard's udev properties) and for
+// vm.stopped (VM, CAUSE, REASON).
+bool takes_match(Trigger t) { return is_device(t) || t == Trigger::Hotkey || t == Trigger::VmStopped; }
+constexpr std::string_view kStoppedKeys[] = {"VM", "CAUSE", "REASON"};
 
 // A key present with a trigger it does not belong to.
 bool misplaced(TableReader& reader, std::string_view key, std::optional<Trigger> on,
@@ -72,8 +76,14 @@ void read_keys(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
 }
 
 void read_match_entry(TableReader& reader, const toml::key& key, const toml::node& value,
-                      Rule& rule) {
+                      std::optional<Trigger> on, Rule& rule) {
     std::string_view property = key.str();
+    if (on == Trigger::VmStopped &&
+        std::find(std::begin(kStoppedKeys), std::end(kStoppedKeys), property) == std::end(kStoppedKeys)) {
+        reader.error(key.source(), "match key " + quoted(property) +
+                                       " is not known for on = \"vm.stopped\" (known: VM, CAUSE, REASON)");
+        return;
+    }
     if (property.size() > kMaxStringBytes || !is_udev_property_name(property)) {
         reader.error(key.source(),
                      "match key " + quoted(property) +
@@ -86,7 +96,8 @@ void read_match_entry(TableReader& reader, const toml::key& key, const toml::nod
 }
 
 void read_match(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
-    if (misplaced(reader, "match", on, is_device, "on = \"device.added\" or \"device.removed\""))
+    if (misplaced(reader, "match", on, takes_match,
+                  "on = \"device.added\", \"device.removed\", \"hotkey\" or \"vm.stopped\""))
         return;
     if (on && is_device(*on) && !reader.find("match")) {
         reader.error_at_table("on = " + quoted(to_string(*on)) +
@@ -100,7 +111,7 @@ void read_match(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
                                  " udev properties, got " + std::to_string(table->size()));
         return;
     }
-    for (auto&& [key, value] : *table) read_match_entry(reader, key, value, rule);
+    for (auto&& [key, value] : *table) read_match_entry(reader, key, value, on, rule);
 }
 
 }  // namespace

@@ -1,36 +1,22 @@
+// The engine's frame: construction and reload, dispatch of events to the right place, and
+// publishing what changed. Triggers live in engine_triggers.cpp, requests and exclusive devices
+// in engine_arbitration.cpp, one VM's behaviour in vm_machine.cpp.
 #include "hotseat/engine.h"
 
 #include <algorithm>
 #include <type_traits>
 
+#include "core/chords.h"
+#include "core/effects_util.h"
 #include "core/rules.h"
 #include "core/vm_machine.h"
 
 namespace hotseat {
-namespace {
 
-Log info(std::string message) { return Log{Log::Level::Info, std::move(message)}; }
-Log debug(std::string message) { return Log{Log::Level::Debug, std::move(message)}; }
-Log warning(std::string message) { return Log{Log::Level::Warning, std::move(message)}; }
-
-void append(Effects& out, Effects more) {
-    for (auto& e : more) out.push_back(std::move(e));
-}
-
-bool would_start(Action action, VmState state) {
-    if (action == Action::Start) return true;
-    return action == Action::Toggle &&
-           (state == VmState::Off || state == VmState::Failed || state == VmState::Stopping);
-}
-
-// What the engine publishes, taken before and after an event so that only changes go out.
-struct Published {
-    std::vector<VmStatus> vms;
-    std::vector<MonitorStatus> monitors;
-    bool libvirt_connected;
-};
-
-}  // namespace
+using fx::append;
+using fx::debug;
+using fx::info;
+using fx::warning;
 
 std::string_view to_string(VmState state) {
     switch (state) {
@@ -43,8 +29,9 @@ std::string_view to_string(VmState state) {
     return "unknown";
 }
 
-Engine::Engine(Config config) : config_(std::move(config)) {
+Engine::Engine(Config config) : config_(std::move(config)), chords_(std::make_unique<ChordTracker>()) {
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
+    chords_->set_rules(config_.rules);
 }
 
 Engine::~Engine() = default;
@@ -74,6 +61,7 @@ Effects Engine::reload(Config config) {
                  ? std::next(it)
                  : last_fired_.erase(it);
     pending_takeovers_.clear();
+    chords_->set_rules(config_.rules);
     out.push_back(info("configuration reloaded from " + config_.path + ": " +
                        std::to_string(config_.vms.size()) + " VMs, " +
                        std::to_string(config_.rules.size()) + " rules"));
@@ -84,6 +72,7 @@ Effects Engine::initial_effects(Now) const {
     Effects out;
     out.push_back(PublishLibvirtConnected{libvirt_connected_});
     out.push_back(PublishMonitors{monitors()});
+    out.push_back(PublishKeyboards{keyboards()});
     for (const auto& m : machines_) out.push_back(PublishVm{m->status()});
     return out;
 }
@@ -106,6 +95,12 @@ std::vector<MonitorStatus> Engine::monitors() const {
     return out;
 }
 
+std::vector<KeyboardStatus> Engine::keyboards() const {
+    std::vector<KeyboardStatus> out;
+    for (const auto& [node, kb] : keyboards_) out.push_back(KeyboardStatus{kb.node, kb.name});
+    return out;
+}
+
 VmMachine* Engine::machine(const std::string& name) {
     for (auto& m : machines_)
         if (m->config().name == name) return m.get();
@@ -120,13 +115,29 @@ std::optional<std::int64_t> Engine::next_deadline_ms() const {
 }
 
 Effects Engine::handle(const Event& event, Now now) {
-    Published before{vms(), monitors(), libvirt_connected_};
-    Effects out = std::visit(
+    Published before = published();
+    Effects out = dispatch(event, now);
+    settle(before, now, out);
+    return out;
+}
+
+CommandReply Engine::command(const Command& cmd, Now now) {
+    Published before = published();
+    CommandReply reply = apply_command(cmd, now);
+    settle(before, now, reply.effects);
+    return reply;
+}
+
+Effects Engine::dispatch(const Event& event, Now now) {
+    return std::visit(
         [&](const auto& ev) -> Effects {
             using T = std::decay_t<decltype(ev)>;
             if constexpr (std::is_same_v<T, ConnectorStatus>) return on_connector(ev, now);
             else if constexpr (std::is_same_v<T, ConnectorRemoved>) return on_connector_removed(ev);
             else if constexpr (std::is_same_v<T, DeviceEvent>) return on_device(ev, now);
+            else if constexpr (std::is_same_v<T, KeyboardAdded>) return on_keyboard_added(ev);
+            else if constexpr (std::is_same_v<T, KeyboardRemoved>) return on_keyboard_removed(ev);
+            else if constexpr (std::is_same_v<T, KeyEvent>) return on_key(ev, now);
             else if constexpr (std::is_same_v<T, LibvirtConnection>) return on_libvirt(ev, now);
             else if constexpr (std::is_same_v<T, Tick>) return on_tick(now);
             else if constexpr (std::is_same_v<T, Command>) return apply_command(ev, now).effects;
@@ -139,140 +150,32 @@ Effects Engine::handle(const Event& event, Now now) {
             }
         },
         event);
+}
+
+// After every event: a VM that stopped may fire vm.stopped rules, a takeover may proceed, and
+// whatever changed is published, once.
+void Engine::settle(const Published& before, Now now, Effects& out) {
+    append(out, fire_stopped_rules(before.vms, now));
     append(out, resume_takeovers(now));
-    publish_changes(before.vms, before.monitors, before.libvirt_connected, out);
-    return out;
+    publish_changes(before, out);
 }
 
-CommandReply Engine::command(const Command& cmd, Now now) {
-    auto before_vms = vms();
-    auto before_monitors = monitors();
-    bool before_libvirt = libvirt_connected_;
-    CommandReply reply = apply_command(cmd, now);
-    append(reply.effects, resume_takeovers(now));
-    publish_changes(before_vms, before_monitors, before_libvirt, reply.effects);
-    return reply;
+Engine::Published Engine::published() const {
+    return Published{vms(), monitors(), keyboards(), libvirt_connected_};
 }
 
-CommandReply Engine::apply_command(const Command& cmd, Now now) {
-    VmMachine* m = machine(cmd.vm);
-    if (!m) {
-        std::string names;
-        for (const auto& vm : config_.vms) names += (names.empty() ? "" : ", ") + vm.name;
-        return {CommandReply::Outcome::NotFound,
-                "no VM named \"" + cmd.vm + "\" (configured: " + (names.empty() ? "none" : names) + ")",
-                {}};
+void Engine::publish_changes(const Published& before, Effects& out) const {
+    if (before.libvirt_connected != libvirt_connected_) out.push_back(PublishLibvirtConnected{libvirt_connected_});
+    if (auto now_monitors = monitors(); now_monitors != before.monitors)
+        out.push_back(PublishMonitors{std::move(now_monitors)});
+    if (auto now_keyboards = keyboards(); now_keyboards != before.keyboards)
+        out.push_back(PublishKeyboards{std::move(now_keyboards)});
+    for (const auto& m : machines_) {
+        const auto& status = m->status();
+        auto was = std::find_if(before.vms.begin(), before.vms.end(),
+                                [&](const VmStatus& s) { return s.name == status.name; });
+        if (was == before.vms.end() || !(*was == status)) out.push_back(PublishVm{status});
     }
-    return request(*m, cmd.action, cmd.origin, false, now);
-}
-
-CommandReply Engine::request(VmMachine& m, Action action, const std::string& reason, bool takeover,
-                             Now now) {
-    if (would_start(action, m.status().state) && !m.holds_hardware()) {
-        if (!libvirt_connected_)
-            return {CommandReply::Outcome::Failed,
-                    "not connected to libvirt (" + config_.supervisor.libvirt_uri + ")", {}};
-        auto holders = holders_of_devices(m);
-        if (!holders.empty()) {
-            if (!takeover) return {CommandReply::Outcome::Busy, busy_message(m, holders), {}};
-            return take_over(m, holders, reason, now);
-        }
-    }
-    return m.request(action, reason, now);
-}
-
-std::vector<VmMachine*> Engine::holders_of_devices(const VmMachine& wanted) {
-    std::vector<VmMachine*> holders;
-    for (auto& other : machines_) {
-        if (other.get() == &wanted || !other->holds_hardware()) continue;
-        for (const auto& dev : wanted.config().gpu)
-            if (std::count(other->config().gpu.begin(), other->config().gpu.end(), dev)) {
-                holders.push_back(other.get());
-                break;
-            }
-    }
-    return holders;
-}
-
-std::string Engine::busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders) {
-    std::string msg;
-    for (auto* h : holders) {
-        for (const auto& dev : wanted.config().gpu)
-            if (std::count(h->config().gpu.begin(), h->config().gpu.end(), dev)) {
-                msg += (msg.empty() ? "" : "; ") + dev + " is held by VM \"" + h->config().name + "\" (" +
-                       std::string(to_string(h->status().state)) + ")";
-                break;
-            }
-    }
-    return msg;
-}
-
-CommandReply Engine::take_over(VmMachine& m, const std::vector<VmMachine*>& holders,
-                               const std::string& reason, Now now) {
-    CommandReply reply;
-    for (auto* h : holders) {
-        auto stopped = h->request(Action::Stop, "takeover by " + m.config().name + " (" + reason + ")", now);
-        append(reply.effects, std::move(stopped.effects));
-    }
-    pending_takeovers_[m.config().name] = reason;
-    reply.effects.push_back(info(m.config().name + ": waiting for " + busy_message(m, holders) +
-                                 " to stop (takeover)"));
-    return reply;
-}
-
-Effects Engine::resume_takeovers(Now now) {
-    Effects out;
-    for (auto it = pending_takeovers_.begin(); it != pending_takeovers_.end();) {
-        VmMachine* m = machine(it->first);
-        if (!m) {
-            it = pending_takeovers_.erase(it);
-            continue;
-        }
-        auto holders = holders_of_devices(*m);
-        bool holders_settled = std::all_of(holders.begin(), holders.end(), [](VmMachine* h) {
-            return h->status().state == VmState::Failed;
-        });
-        if (!holders.empty() && !holders_settled) {
-            ++it;
-            continue;
-        }
-        std::string reason = it->second;
-        it = pending_takeovers_.erase(it);
-        if (!holders.empty()) {
-            m->note_error("takeover failed: " + busy_message(*m, holders));
-            out.push_back(warning(m->config().name + ": " + m->status().last_error));
-            continue;
-        }
-        append(out, request(*m, Action::Start, reason, false, now).effects);
-    }
-    return out;
-}
-
-Effects Engine::on_connector(const ConnectorStatus& ev, Now now) {
-    std::string key = ev.card + "-" + ev.connector;
-    auto it = monitors_.find(key);
-    bool known = it != monitors_.end();
-    bool changed = known && it->second.connected != ev.connected;
-    monitors_[key] = MonitorStatus{ev.connector, ev.connected};
-    // Only a status change of a connector we already knew is a plug or an unplug. A connector
-    // that (re)appears — i915 rebinding after the GPU came back from a VM — is not (DESIGN §3.1).
-    if (!changed || ev.initial) return {};
-    Observation o{ev.connected ? Trigger::MonitorConnected : Trigger::MonitorDisconnected, ev.card,
-                  ev.connector, nullptr};
-    return fire_rules(o, now);
-}
-
-Effects Engine::on_connector_removed(const ConnectorRemoved& ev) {
-    monitors_.erase(ev.card + "-" + ev.connector);
-    return {debug("connector " + ev.card + "-" + ev.connector + " went away (driver unbind): not an unplug")};
-}
-
-Effects Engine::on_device(const DeviceEvent& ev, Now now) {
-    if (ev.initial) return {};
-    Observation o;
-    o.trigger = ev.kind == DeviceEvent::Kind::Added ? Trigger::DeviceAdded : Trigger::DeviceRemoved;
-    o.properties = &ev.properties;
-    return fire_rules(o, now);
 }
 
 Effects Engine::on_libvirt(const LibvirtConnection& ev, Now) {
@@ -286,45 +189,6 @@ Effects Engine::on_tick(Now now) {
     Effects out;
     for (auto& m : machines_) append(out, m->on_tick(now));
     return out;
-}
-
-Effects Engine::fire_rules(const Observation& o, Now now) {
-    Effects out;
-    const std::string what = o.describe();
-    for (const auto& rule : config_.rules) {
-        if (!rule_matches(rule, o)) continue;
-        auto last = last_fired_.find(rule.name);
-        if (last != last_fired_.end() && now.mono_ms - last->second < config_.supervisor.debounce_ms) {
-            out.push_back(debug("rule " + rule.name + ": " + what + " repeated within " +
-                                std::to_string(config_.supervisor.debounce_ms) + " ms: ignored"));
-            continue;
-        }
-        last_fired_[rule.name] = now.mono_ms;
-        VmMachine* m = machine(rule.vm);
-        if (!m) continue;  // the config loader guarantees the VM exists
-        out.push_back(RuleFired{rule.name, what, rule.vm, std::string(to_string(rule.action))});
-        out.push_back(info("rule " + rule.name + " fired on " + what + ": " +
-                           std::string(to_string(rule.action)) + " " + rule.vm));
-        auto reply = request(*m, rule.action, rule.name, rule.takeover, now);
-        append(out, std::move(reply.effects));
-        if (reply.outcome != CommandReply::Outcome::Accepted) {
-            m->note_error("rule " + rule.name + ": " + reply.message);
-            out.push_back(warning(rule.vm + ": " + m->status().last_error));
-        }
-    }
-    return out;
-}
-
-void Engine::publish_changes(const std::vector<VmStatus>& before_vms,
-                             const std::vector<MonitorStatus>& before_monitors, bool before_libvirt,
-                             Effects& out) const {
-    if (before_libvirt != libvirt_connected_) out.push_back(PublishLibvirtConnected{libvirt_connected_});
-    auto now_monitors = monitors();
-    if (now_monitors != before_monitors) out.push_back(PublishMonitors{std::move(now_monitors)});
-    for (size_t i = 0; i < machines_.size(); ++i) {
-        const auto& status = machines_[i]->status();
-        if (i >= before_vms.size() || !(before_vms[i] == status)) out.push_back(PublishVm{status});
-    }
 }
 
 }  // namespace hotseat

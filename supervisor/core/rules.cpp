@@ -2,6 +2,8 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+
 namespace hotseat {
 namespace {
 
@@ -42,6 +44,8 @@ std::string Observation::describe() const {
             auto path = property(*this, "DEVPATH");
             return path.empty() ? what : what + " " + path;
         }
+        case Trigger::Hotkey: return what + " on " + subject;
+        case Trigger::VmStopped: return what + " " + subject + " (" + property(*this, "CAUSE") + ")";
         default: return what;
     }
 }
@@ -57,7 +61,13 @@ bool rule_matches(const Rule& rule, const Observation& o) {
         case Trigger::MonitorDisconnected: return connector_matches(rule, o);
         case Trigger::DeviceAdded:
         case Trigger::DeviceRemoved: return properties_match(rule, o);
-        default: return false;  // hotkey, vm.idle, vm.stopped: not observed by this engine yet
+        case Trigger::Hotkey:
+            // `match` on a hotkey rule limits it to keyboards with those udev properties.
+            if (!o.chords || std::find(o.chords->begin(), o.chords->end(), rule.name) == o.chords->end())
+                return false;
+            return rule.match.empty() || properties_match(rule, o);
+        case Trigger::VmStopped: return rule.match.empty() || properties_match(rule, o);
+        default: return false;  // vm.idle: needs the guest channel (not observed yet)
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "hotseat/config.h"
 
@@ -14,7 +15,10 @@ struct Observation {
     Trigger trigger = Trigger::MonitorConnected;
     std::string card;       // monitor.*: "card0"
     std::string connector;  // monitor.*: "HDMI-A-1"
-    const std::map<std::string, std::string>* properties = nullptr;  // device.*: udev properties
+    // device.*: the device's udev properties; hotkey: the keyboard's; vm.stopped: VM, CAUSE, REASON
+    const std::map<std::string, std::string>* properties = nullptr;
+    const std::vector<std::string>* chords = nullptr;  // hotkey: the rules whose chord just completed
+    std::string subject;                               // hotkey: the keyboard node; vm.stopped: the VM
 
     // "monitor.connected HDMI-A-1", "device.removed 046d:c52b" — for RuleFired and the log.
     std::string describe() const;

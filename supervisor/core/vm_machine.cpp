@@ -2,20 +2,20 @@
 
 #include <utility>
 
+#include "core/effects_util.h"
+
 namespace hotseat {
 namespace {
 
-Log info(std::string message) { return Log{Log::Level::Info, std::move(message)}; }
-Log debug(std::string message) { return Log{Log::Level::Debug, std::move(message)}; }
-Log warning(std::string message) { return Log{Log::Level::Warning, std::move(message)}; }
+using fx::append;
+using fx::debug;
+using fx::info;
+using fx::warning;
 
 CommandReply accepted(Effects effects = {}) {
     return CommandReply{CommandReply::Outcome::Accepted, {}, std::move(effects)};
 }
 
-void append(Effects& out, Effects more) {
-    for (auto& e : more) out.push_back(std::move(e));
-}
 
 constexpr const char* kGuestReason = "guest";
 constexpr const char* kLibvirtReason = "libvirt";
@@ -126,10 +126,12 @@ Effects VmMachine::begin_shutdown(Now now) {
     return {ShutdownDomain{config_.name}};
 }
 
-Effects VmMachine::settle_off(VmState state, const std::string& reason, Now now) {
+Effects VmMachine::settle_off(VmState state, const std::string& reason, const char* cause, Now now) {
     Effects out;
+    stop_cause_ = cause;
     deadline_ms_.reset();
     forcing_ = false;
+    escalated_ = false;
     stop_after_start_.reset();
     status_.step.clear();
     transition(state, reason, now, out);
@@ -158,6 +160,7 @@ Effects VmMachine::on_tick(Now now) {
     deadline_ms_.reset();
     if (status_.state != VmState::Stopping || forcing_) return {};
     forcing_ = true;
+    escalated_ = true;
     std::string timeout = std::to_string(config_.shutdown_timeout_s) + " s";
     status_.step = "the guest did not shut down within " + timeout + ": forcing off (destroy)";
     status_.reason += " (forced off: no shutdown within " + timeout + ")";
@@ -179,20 +182,21 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
     if (ev.kind == DomainLifecycle::Kind::Crashed || ev.detail == "crashed") {
         if (state == VmState::Off) return out;
         status_.last_error = "the guest crashed";
-        return settle_off(VmState::Failed, kLibvirtReason, now);
+        return settle_off(VmState::Failed, kLibvirtReason, kCauseCrashed, now);
     }
     // Stopped.
     switch (state) {
-        case VmState::Stopping: return settle_off(VmState::Off, status_.reason, now);
+        case VmState::Stopping:
+            return settle_off(VmState::Off, status_.reason, escalated_ ? kCauseForced : kCauseRequested, now);
         case VmState::Running:
             // by_guest: a shutdown nobody on the host asked for (the adapter knows what it sent).
-            if (ev.by_guest) return settle_off(VmState::Off, kGuestReason, now);
-            out = settle_off(VmState::Off, kLibvirtReason, now);
+            if (ev.by_guest) return settle_off(VmState::Off, kGuestReason, kCauseGuest, now);
+            out = settle_off(VmState::Off, kLibvirtReason, kCauseLibvirt, now);
             out.push_back(info(config_.name + ": stopped outside hotseat (" + ev.detail + ")"));
             return out;
         case VmState::Starting:
             status_.last_error = "the domain stopped while starting (" + ev.detail + ")";
-            return settle_off(VmState::Failed, status_.reason, now);
+            return settle_off(VmState::Failed, status_.reason, kCauseFailed, now);
         case VmState::Off:
         case VmState::Failed: return out;
     }
@@ -215,7 +219,7 @@ Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
             out.push_back(warning(config_.name + ": " + status_.last_error));
             if (status_.state == VmState::Starting) {
                 start_after_stop_.reset();
-                append(out, settle_off(VmState::Failed, status_.reason, now));
+                append(out, settle_off(VmState::Failed, status_.reason, kCauseFailed, now));
             }
             return out;
         case DomainOp::Shutdown:
@@ -232,7 +236,8 @@ Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
         case DomainOp::Destroy:
             status_.last_error = "forced stop failed: " + ev.error;
             out.push_back(warning(config_.name + ": " + status_.last_error));
-            if (status_.state == VmState::Stopping) append(out, settle_off(VmState::Failed, status_.reason, now));
+            if (status_.state == VmState::Stopping)
+                append(out, settle_off(VmState::Failed, status_.reason, kCauseFailed, now));
             return out;
     }
     return out;
@@ -246,7 +251,7 @@ Effects VmMachine::on_snapshot(const DomainSnapshot& ev, Now now) {
         if (status_.last_error != missing)
             out.push_back(warning(config_.name + ": " + missing + "; requests will fail until it is defined"));
         status_.last_error = missing;
-        if (holds_hardware()) append(out, settle_off(VmState::Off, kLibvirtReason, now));
+        if (holds_hardware()) append(out, settle_off(VmState::Off, kLibvirtReason, kCauseLibvirt, now));
         return out;
     }
     domain_missing_ = false;
@@ -263,13 +268,13 @@ Effects VmMachine::on_snapshot(const DomainSnapshot& ev, Now now) {
             }
             return out;  // stopping: the shutdown in flight will report
         case DomainRunState::Off:
-            if (state == VmState::Running) return settle_off(VmState::Off, kLibvirtReason, now);
-            if (state == VmState::Stopping) return settle_off(VmState::Off, status_.reason, now);
+            if (state == VmState::Running) return settle_off(VmState::Off, kLibvirtReason, kCauseLibvirt, now);
+            if (state == VmState::Stopping) return settle_off(VmState::Off, status_.reason, kCauseRequested, now);
             return out;  // starting: the create in flight will report
         case DomainRunState::Crashed:
             if (state == VmState::Failed) return out;
             status_.last_error = "the guest crashed";
-            return settle_off(VmState::Failed, kLibvirtReason, now);
+            return settle_off(VmState::Failed, kLibvirtReason, kCauseCrashed, now);
     }
     return out;
 }

@@ -14,6 +14,13 @@
 
 namespace hotseat {
 
+inline constexpr const char* kCauseRequested = "requested";  // a rule or a D-Bus call stopped it
+inline constexpr const char* kCauseForced = "forced";        // ACPI timed out: destroyed
+inline constexpr const char* kCauseGuest = "guest";          // powered off from inside
+inline constexpr const char* kCauseLibvirt = "libvirt";      // stopped outside hotseat
+inline constexpr const char* kCauseCrashed = "crashed";
+inline constexpr const char* kCauseFailed = "failed";        // a start or destroy failed
+
 class VmMachine {
 public:
     explicit VmMachine(VmConfig config);
@@ -22,6 +29,9 @@ public:
     const VmStatus& status() const { return status_; }
     bool holds_hardware() const;  // starting, running or stopping: its devices are taken
     std::optional<std::int64_t> deadline() const { return deadline_ms_; }
+    // How the VM last came to rest (vm.stopped rules match it as CAUSE): requested, forced, guest,
+    // libvirt, crashed, failed.
+    const std::string& stop_cause() const { return stop_cause_; }
 
     // A request (rule or D-Bus). `reason` is what Reason will say if it changes anything.
     CommandReply request(Action action, const std::string& reason, Now now);
@@ -39,7 +49,7 @@ private:
     CommandReply force_stop(const std::string& reason, Now now);
     Effects begin_shutdown(Now now);
     Effects start_completed(Now now);
-    Effects settle_off(VmState state, const std::string& reason, Now now);
+    Effects settle_off(VmState state, const std::string& reason, const char* cause, Now now);
     void transition(VmState state, const std::string& reason, Now now, Effects& out);
 
     VmConfig config_;
@@ -49,6 +59,8 @@ private:
     std::optional<std::string> start_after_stop_;  // reason of a start asked for while stopping
     std::optional<std::string> stop_after_start_;  // reason of a stop asked for while starting
     bool forcing_ = false;                 // a destroy is in flight
+    bool escalated_ = false;               // the graceful stop timed out
+    std::string stop_cause_;
 };
 
 }  // namespace hotseat

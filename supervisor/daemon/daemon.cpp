@@ -34,6 +34,12 @@ log::Level to_log_level(Log::Level level) {
     return log::Level::Info;
 }
 
+std::vector<dbus::KeyboardInfo> to_bus(const std::vector<KeyboardStatus>& keyboards) {
+    std::vector<dbus::KeyboardInfo> out;
+    for (const auto& k : keyboards) out.push_back(dbus::KeyboardInfo{k.node, k.name});
+    return out;
+}
+
 std::vector<std::string> vm_names(const Config& config) {
     std::vector<std::string> names;
     for (const auto& vm : config.vms) names.push_back(vm.name);
@@ -152,6 +158,8 @@ void Daemon::execute_one(const Effect& effect) {
             else if constexpr (std::is_same_v<T, PublishVm> || std::is_same_v<T, PublishMonitors> ||
                                std::is_same_v<T, PublishLibvirtConnected>)
                 bus_->publish(e);
+            else if constexpr (std::is_same_v<T, PublishKeyboards>)
+                bus_->publish_keyboards(to_bus(e.keyboards));
             else if constexpr (std::is_same_v<T, RuleFired>)
                 bus_->emit(e);
             else

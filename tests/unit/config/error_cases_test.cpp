@@ -152,7 +152,11 @@ const ErrorCase kCases[] = {
     {"MatchWithMonitorTrigger",
      kVm + "[[rule]]\nname = \"r\"\non = \"monitor.connected\"\nmatch = { ID_VENDOR_ID = \"046d\" }\n"
            "action = \"start\"\nvm = \"arch-desktop\"\n",
-     6, 9, {"match is only allowed with on = \"device.added\" or \"device.removed\""}},
+     6, 9, {"match is only allowed with on = \"device.added\", \"device.removed\", \"hotkey\" or \"vm.stopped\""}},
+    {"MatchUnknownKeyForVmStopped",
+     kVm + "[[rule]]\nname = \"r\"\non = \"vm.stopped\"\nmatch = { VMNAME = \"x\" }\n"
+           "action = \"start\"\nvm = \"arch-desktop\"\n",
+     6, 11, {"match key \"VMNAME\" is not known for on = \"vm.stopped\" (known: VM, CAUSE, REASON)"}},
     {"MatchPropertyLowercase",
      kVm + "[[rule]]\nname = \"r\"\non = \"device.added\"\nmatch = { id_vendor_id = \"046d\" }\n"
            "action = \"start\"\nvm = \"arch-desktop\"\n",

@@ -1,5 +1,7 @@
 #include "scenario.h"
 
+#include <libevdev/libevdev.h>
+
 #include <fstream>
 #include <map>
 #include <optional>
@@ -117,6 +119,26 @@ Event parse_event(const std::vector<std::string>& w) {
         r.ok = arg(w, 3, "ok|failed") == "ok";
         if (!r.ok) r.error = rest(w, 4);
         return r;
+    }
+    if (kind == "keyboard") {  // keyboard added|removed NODE [NAME] [KEY=VALUE...]
+        const std::string& what = arg(w, 1, "added|removed");
+        const std::string& node = arg(w, 2, "node");
+        if (what == "removed") return KeyboardRemoved{node};
+        KeyboardAdded k{node, "", {}};
+        for (size_t i = 3; i < w.size(); ++i) {
+            auto eq = w[i].find('=');
+            if (eq == std::string::npos) k.name += (k.name.empty() ? "" : " ") + w[i];
+            else k.properties[w[i].substr(0, eq)] = w[i].substr(eq + 1);
+        }
+        return k;
+    }
+    if (kind == "key") {  // key NODE KEY_NAME down|up|repeat
+        const std::string& node = arg(w, 1, "node");
+        int code = libevdev_event_code_from_name(EV_KEY, arg(w, 2, "key name").c_str());
+        if (code < 0) throw ParseError("unknown key " + w[2]);
+        const std::string& how = arg(w, 3, "down|up|repeat");
+        std::int32_t value = how == "down" ? 1 : how == "repeat" ? 2 : 0;
+        return KeyEvent{node, static_cast<std::uint16_t>(code), value};
     }
     if (kind == "tick") return Tick{};
     throw ParseError("unknown event " + kind);
@@ -307,6 +329,10 @@ std::string render(const Effect& effect) {
                     out += (out.empty() ? "" : ",") + m.connector + "=" +
                            (m.connected ? "connected" : "disconnected");
                 return "monitors " + (out.empty() ? std::string("(none)") : out);
+            } else if constexpr (std::is_same_v<T, PublishKeyboards>) {
+                std::string out;
+                for (const auto& k : e.keyboards) out += (out.empty() ? "" : ",") + k.node;
+                return "keyboards " + (out.empty() ? std::string("(none)") : out);
             } else if constexpr (std::is_same_v<T, PublishLibvirtConnected>)
                 return std::string("libvirt-connected ") + (e.connected ? "yes" : "no");
             else if constexpr (std::is_same_v<T, RuleFired>)
