@@ -121,6 +121,62 @@ TEST_F(Daemon, RefusesAnInvalidConfig) {
     EXPECT_NE(d.log().find("hotseat.toml:2:15"), std::string::npos) << d.log();
 }
 
+std::string manager_property(const std::string& bus, const std::string& property) {
+    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", property);
+}
+
+// Manager.Reload() via busctl; returns busctl's exit status, its stderr text in *message.
+int call_reload(const std::string& bus, std::string* message) {
+    int status = 0;
+    *message = run_capture({"sh", "-c",
+                            "busctl --system call org.hotseat.Supervisor1 /org/hotseat/Supervisor1 "
+                            "org.hotseat.Supervisor1.Manager Reload 2>&1"},
+                           &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus}});
+    return status;
+}
+
+TEST_F(Daemon, ReloadRejectsABadConfigAndKeepsTheOldOne) {
+    start_daemon();
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+
+    write_file(config_, config_text("test:///default") + "[[rule]]\nname = \"x\"\non = \"monitor.plugged\"\n");
+    std::string message;
+    EXPECT_NE(call_reload(bus_.address(), &message), 0);
+    EXPECT_NE(message.find("\"monitor.plugged\" is not a trigger"), std::string::npos) << message;
+    // ConfigError holds every error with its position (the rule starts on line 26).
+    std::string error = manager_property(bus_.address(), "ConfigError");
+    EXPECT_NE(error.find("hotseat.toml:26:1: rule \\\"x\\\": missing required key"), std::string::npos) << error;
+    EXPECT_NE(error.find("hotseat.toml:28:6: rule"), std::string::npos) << error;
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
+
+    // The old rules are still in force: the unplug still stops the VM.
+    testbed_.unplug_monitor("HDMI-A-1");
+    EXPECT_TRUE(state_becomes(kVm, "off"));
+}
+
+TEST_F(Daemon, SighupReloadsWithoutDisturbingRunningVms) {
+    start_daemon();
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+    auto since = vm_property(bus_.address(), kVm, "StateChangedAt");
+
+    // A broken file first: rejected, said so on the bus.
+    write_file(config_, "[supervisor\n");
+    ::kill(daemon_->process().pid(), SIGHUP);
+    ASSERT_TRUE(wait_until([&] { return !manager_property(bus_.address(), "ConfigError").empty(); }));
+
+    // Then a good one with a third VM: it appears, the running VM is untouched.
+    write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml") +
+                            "[[vm]]\nname = \"spare\"\n");
+    ::kill(daemon_->process().pid(), SIGHUP);
+    ASSERT_TRUE(wait_until([&] { return manager_property(bus_.address(), "ConfigError").empty(); }));
+    EXPECT_TRUE(wait_until([&] { return vm_state(bus_.address(), "spare") == "off"; }));
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
+    EXPECT_EQ(vm_property(bus_.address(), kVm, "StateChangedAt"), since);
+    EXPECT_EQ(daemon_->log().find("libvirt destroy"), std::string::npos);
+}
+
 TEST(CheckConfig, NamesFileLineColumn) {
     TempDir dir;
     write_file(dir.file("bad.toml"), "[[vm]]\nname = \"a\"\nshutdown_timeout_s = 0\n");
