@@ -181,6 +181,9 @@ void Engine::publish_changes(const Published& before, Effects& out) const {
 Effects Engine::on_libvirt(const LibvirtConnection& ev, Now) {
     if (ev.connected == libvirt_connected_) return {};
     libvirt_connected_ = ev.connected;
+    // A deadline that passes meanwhile comes due once the reconnect's snapshot has told the truth.
+    if (!ev.connected)
+        for (auto& m : machines_) m->on_disconnected();
     if (ev.connected) return {info("connected to libvirt (" + config_.supervisor.libvirt_uri + ")")};
     return {warning("lost libvirt (" + config_.supervisor.libvirt_uri + "): " + ev.error)};
 }

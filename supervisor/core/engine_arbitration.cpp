@@ -35,10 +35,11 @@ CommandReply Engine::apply_command(const Command& cmd, Now now) {
 
 CommandReply Engine::request(VmMachine& m, Action action, const std::string& reason, bool takeover,
                              Now now) {
+    // Without libvirt every request would end in a libvirt error later: refuse it now, clearly.
+    if (!libvirt_connected_)
+        return {CommandReply::Outcome::Failed,
+                "not connected to libvirt (" + config_.supervisor.libvirt_uri + ")", {}};
     if (would_start(action, m.status().state) && !m.holds_hardware()) {
-        if (!libvirt_connected_)
-            return {CommandReply::Outcome::Failed,
-                    "not connected to libvirt (" + config_.supervisor.libvirt_uri + ")", {}};
         auto holders = holders_of_devices(m);
         if (!holders.empty()) {
             if (!takeover) return {CommandReply::Outcome::Busy, busy_message(m, holders), {}};

@@ -27,7 +27,8 @@ VmMachine::VmMachine(VmConfig config) : config_(std::move(config)) { status_.nam
 
 bool VmMachine::holds_hardware() const {
     auto s = status_.state;
-    return s == VmState::Starting || s == VmState::Running || s == VmState::Stopping;
+    return s == VmState::Starting || s == VmState::Running || s == VmState::Stopping ||
+           (s == VmState::Failed && hardware_in_doubt_);
 }
 
 void VmMachine::transition(VmState state, const std::string& reason, Now now, Effects& out) {
@@ -100,6 +101,7 @@ CommandReply VmMachine::stop(const std::string& reason, Now now) {
     }
     Effects out;
     transition(VmState::Stopping, reason, now, out);
+    status_.last_error.clear();  // LastError speaks of the operation under way
     append(out, begin_shutdown(now));
     return accepted(std::move(out));
 }
@@ -114,6 +116,7 @@ CommandReply VmMachine::force_stop(const std::string& reason, Now now) {
     stop_after_start_.reset();
     deadline_ms_.reset();
     forcing_ = true;
+    status_.last_error.clear();
     status_.step = "forcing off (destroy)";
     out.push_back(DestroyDomain{config_.name});
     return accepted(std::move(out));
@@ -129,6 +132,7 @@ Effects VmMachine::begin_shutdown(Now now) {
 Effects VmMachine::settle_off(VmState state, const std::string& reason, const char* cause, Now now) {
     Effects out;
     stop_cause_ = cause;
+    hardware_in_doubt_ = false;
     deadline_ms_.reset();
     forcing_ = false;
     escalated_ = false;
@@ -197,8 +201,10 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
         case VmState::Starting:
             status_.last_error = "the domain stopped while starting (" + ev.detail + ")";
             return settle_off(VmState::Failed, status_.reason, kCauseFailed, now);
-        case VmState::Off:
-        case VmState::Failed: return out;
+        case VmState::Off: return out;
+        case VmState::Failed:
+            hardware_in_doubt_ = false;  // whatever failed before, QEMU is gone now
+            return out;
     }
     return out;
 }
@@ -236,8 +242,10 @@ Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
         case DomainOp::Destroy:
             status_.last_error = "forced stop failed: " + ev.error;
             out.push_back(warning(config_.name + ": " + status_.last_error));
-            if (status_.state == VmState::Stopping)
+            if (status_.state == VmState::Stopping) {
                 append(out, settle_off(VmState::Failed, status_.reason, kCauseFailed, now));
+                hardware_in_doubt_ = true;
+            }
             return out;
     }
     return out;
@@ -248,6 +256,7 @@ Effects VmMachine::on_snapshot(const DomainSnapshot& ev, Now now) {
     Effects out;
     if (!ev.exists) {
         domain_missing_ = true;
+        awaiting_snapshot_ = false;
         if (status_.last_error != missing)
             out.push_back(warning(config_.name + ": " + missing + "; requests will fail until it is defined"));
         status_.last_error = missing;
@@ -255,7 +264,9 @@ Effects VmMachine::on_snapshot(const DomainSnapshot& ev, Now now) {
         return out;
     }
     domain_missing_ = false;
+    awaiting_snapshot_ = false;
     if (status_.last_error == missing) status_.last_error.clear();
+    if (ev.state == DomainRunState::Off) hardware_in_doubt_ = false;
     auto state = status_.state;
     switch (ev.state) {
         case DomainRunState::Running:

@@ -27,8 +27,13 @@ public:
 
     const VmConfig& config() const { return config_; }
     const VmStatus& status() const { return status_; }
-    bool holds_hardware() const;  // starting, running or stopping: its devices are taken
-    std::optional<std::int64_t> deadline() const { return deadline_ms_; }
+    // Starting, running or stopping — or failed after a destroy that failed: its devices are taken.
+    bool holds_hardware() const;
+    // No deadline while libvirt's word is awaited: acting blind after an outage helps nobody.
+    std::optional<std::int64_t> deadline() const {
+        return awaiting_snapshot_ ? std::nullopt : deadline_ms_;
+    }
+    void on_disconnected() { awaiting_snapshot_ = true; }
     // How the VM last came to rest (vm.stopped rules match it as CAUSE): requested, forced, guest,
     // libvirt, crashed, failed.
     const std::string& stop_cause() const { return stop_cause_; }
@@ -60,6 +65,8 @@ private:
     std::optional<std::string> stop_after_start_;  // reason of a stop asked for while starting
     bool forcing_ = false;                 // a destroy is in flight
     bool escalated_ = false;               // the graceful stop timed out
+    bool awaiting_snapshot_ = false;       // libvirt went away; its next snapshot is the truth
+    bool hardware_in_doubt_ = false;       // a destroy failed: QEMU may still hold the devices
     std::string stop_cause_;
 };
 

@@ -219,7 +219,11 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
     now_ = t;
     event_line_ = line_no;
     Effects effects;
-    if (w[0] == "command") {
+    if (w[0] == "reload") {
+        auto load = load_config_file(config_dir_ + "/" + arg(w, 1, "config file"));
+        if (!load.config) throw ParseError("reload config " + w[1] + " does not load");
+        effects = engine_->reload(std::move(*load.config));
+    } else if (w[0] == "command") {
         Command c{arg(w, 1, "vm"), parse_action(arg(w, 2, "action")), w.size() > 3 ? rest(w, 3) : "dbus"};
         auto reply = engine_->command(c, at(t));
         actual_.push_back(render(reply));
