@@ -90,7 +90,7 @@ void read_rule_vm(TableReader& reader, const std::vector<VmConfig>& vms, Rule& r
 
 // Triggers this version parses but whose event sources land in later work.
 void warn_if_not_acted_on(TableReader& reader, Trigger on) {
-    if (on != Trigger::Hotkey && on != Trigger::VmIdle) return;
+    if (on != Trigger::VmIdle) return;
     reader.warning(*reader.find("on"),
                    "trigger " + std::string(to_string(on)) +
                        " is accepted but not acted on yet by this version of hotseatd");

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "dbus/bus_service.h"
+#include "input/keyboard_watcher.h"
 #include "libvirt/hypervisor.h"
 #include "log.h"
 #include "udev/device_monitor.h"
@@ -58,6 +59,7 @@ Daemon::~Daemon() {
     for (auto* s : {udev_source_, libvirt_source_, timer_, ready_timeout_}) sd_event_source_disable_unref(s);
     bus_.reset();
     udev_.reset();
+    keyboards_.reset();
     hypervisor_.reset();
     sd_event_unref(loop_);
 }
@@ -92,6 +94,8 @@ int Daemon::run() {
     udev_ = std::make_unique<udev::DeviceMonitor>([this](Event event) { feed(event); });
     udev_->start();
     check(sd_event_add_io(loop_, &udev_source_, udev_->fd(), EPOLLIN, on_udev, this), "udev source");
+    keyboards_ = std::make_unique<input::KeyboardWatcher>(loop_, [this](Event event) { feed(event); });
+    keyboards_->start();
 
     start_libvirt();
     bus_->request_name();

@@ -14,6 +14,9 @@
 namespace hotseat::udev {
 class DeviceMonitor;
 }
+namespace hotseat::input {
+class KeyboardWatcher;
+}
 namespace hotseat::libvirt {
 class Hypervisor;
 }
@@ -55,6 +58,7 @@ private:
     sd_event* loop_ = nullptr;
     std::unique_ptr<dbus::BusService> bus_;
     std::unique_ptr<udev::DeviceMonitor> udev_;
+    std::unique_ptr<input::KeyboardWatcher> keyboards_;
     std::unique_ptr<libvirt::Hypervisor> hypervisor_;
     sd_event_source* udev_source_ = nullptr;
     sd_event_source* libvirt_source_ = nullptr;

@@ -12,7 +12,9 @@
 // but no `remove` when one is removed.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -78,6 +80,41 @@ public:
                            const Pairs& attributes, const Pairs& properties);
     void uevent(const std::string& syspath, const std::string& action);
 
+    // ---- evdev input devices (TESTING.md "evdev keyboards under umockdev") ----
+    // /dev/input/event<N> is a umockdev pty whose ioctls are answered from a tree generated here
+    // (every request libevdev makes while opening; EVIOCGKEY reads "no key held", so after a
+    // SYN_DROPPED every held key reads released). The tree is in place before the `add` uevent,
+    // so a reader woken by the uevent can open the node at once. Each add_* sends two `add`
+    // uevents: the inputN parent (no node), then the event node. A node number can be used once
+    // per testbed: umockdev keeps the pty of a removed device.
+    struct InputEvent {
+        std::uint16_t type = 0;
+        std::uint16_t code = 0;
+        std::int32_t value = 0;
+    };
+
+    static std::string input_node(int node_number);  // "/dev/input/event<N>"
+
+    // A USB keyboard named `name` (the kernel's name: any bytes but NUL, answered as such by
+    // EVIOCGNAME) with the udev properties input_id sets (ID_INPUT_KEYBOARD=1 ...); `properties`
+    // are added to those of the event node or replace them. Returns the event node's syspath.
+    std::string add_keyboard(int node_number, const std::string& name, const Pairs& properties = {});
+    // A mouse (ID_INPUT_MOUSE=1, relative axes, three buttons): an input device with an evdev
+    // node that is not a keyboard.
+    std::string add_mouse(int node_number, const std::string& name);
+    // One key event plus SYN_REPORT written in a single write(2), so a reader sees both or neither.
+    void press_key(int node_number, std::uint16_t code, std::int32_t value);
+    // Raw events in a single write(2), e.g. {EV_SYN, SYN_DROPPED, 0}.
+    void write_input_events(int node_number, const std::vector<InputEvent>& events);
+    // Unplug: the `remove` uevents (event node, then the inputN parent), then both devices go.
+    void remove_keyboard(int node_number);
+    // The device vanishes under a reader without any uevent: the pty hangs up, so a reader sees
+    // POLLHUP and end-of-file (a real evdev node gives POLLHUP|POLLERR and ENODEV).
+    void hang_up_input_device(int node_number);
+    // chmod of the device node as udevd would set it (e.g. 0 to make open(2) fail with EACCES
+    // for a caller without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH).
+    void set_input_node_mode(int node_number, unsigned mode);
+
 private:
     using UsbKey = std::tuple<std::string, std::string, std::string>;
 
@@ -89,6 +126,26 @@ private:
     std::map<std::string, std::string> connectors_;  // name → syspath
     std::map<UsbKey, std::string> usb_devices_;      // (vendor, product, serial) → syspath
     int next_usb_port_ = 1;
+
+    struct InputDeviceEntry {
+        std::string parent_syspath;
+        std::string syspath;
+    };
+    // Closes the fds it holds when the testbed goes.
+    struct HeldFds {
+        HeldFds() = default;
+        HeldFds(const HeldFds&) = delete;
+        HeldFds& operator=(const HeldFds&) = delete;
+        ~HeldFds();
+        std::vector<int> fds;
+    };
+    enum class InputKind { Keyboard, Mouse };
+    std::string add_input_device(int node_number, const std::string& name, InputKind kind, const Pairs& properties);
+    const InputDeviceEntry& input_device(int node_number) const;  // throws if unknown
+
+    std::map<int, InputDeviceEntry> input_devices_;  // node number → devices
+    std::set<int> used_input_numbers_;
+    HeldFds held_pty_peers_;  // hung-up ptys stay reserved so umockdev never reuses their number
 };
 
 }  // namespace hotseat::test

@@ -79,9 +79,8 @@ name = "a"
 idle_cpu_percent = 200
 [[rule]]
 name = "k"
-on = "hotkey"
-keys = ["KEY_F12"]
-action = "toggle"
+on = "vm.idle"
+action = "stop"
 vm = "a"
 )");
     EXPECT_FALSE(load.config.has_value());

@@ -13,16 +13,15 @@ name = "a"
 shutdown_timeout_s = 0
 [[rule]]
 name = "k"
-on = "hotkey"
-keys = ["KEY_F12"]
-action = "toggle"
+on = "vm.idle"
+action = "stop"
 vm = "b"
 )");
     EXPECT_EQ(
         config::format_load_report(load),
         "hotseat.toml:3:22: error: vm \"a\": shutdown_timeout_s must be between 1 and 3600, got 0\n"
-        "hotseat.toml:9:6: error: rule \"k\": vm \"b\" is not defined (defined: a)\n"
-        "hotseat.toml:6:6: warning: rule \"k\": trigger hotkey is accepted but not acted on "
+        "hotseat.toml:8:6: error: rule \"k\": vm \"b\" is not defined (defined: a)\n"
+        "hotseat.toml:6:6: warning: rule \"k\": trigger vm.idle is accepted but not acted on "
         "yet by this version of hotseatd\n"
         "hotseat.toml: 2 errors, 1 warning\n");
 }

@@ -1,0 +1,102 @@
+// hotseatd as a process with a hotkey rule: the chord typed on an emulated keyboard (umockdev
+// testbed in this process) starts the VM (libvirt's test driver), and the Manager's Keyboards
+// property lists what the daemon reads. Private system-like bus with the shipped policy.
+#include <linux/input.h>
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <memory>
+
+#include "daemon_process.h"
+#include "private_bus.h"
+#include "process.h"
+#include "testbed.h"
+
+namespace hotseat::test {
+namespace {
+
+const std::string kVm = "arch_2ddesktop";  // sd_bus_path_encode("arch-desktop")
+
+std::string config_text() {
+    return "[supervisor]\n"
+           "libvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
+           "debounce_ms = 200\n"
+           "\n"
+           "[[vm]]\nname = \"arch-desktop\"\nshutdown_timeout_s = 5\n"
+           "\n"
+           "[[rule]]\nname = \"desk-hotkey\"\non = \"hotkey\"\n"
+           "keys = [\"KEY_LEFTCTRL\", \"KEY_LEFTALT\", \"KEY_F12\"]\n"
+           "action = \"toggle\"\nvm = \"arch-desktop\"\n";
+}
+
+class HotkeyDaemon : public ::testing::Test {
+protected:
+    void SetUp() override {
+        config_ = dir_.file("hotseat.toml");
+        write_file(config_, config_text());
+    }
+
+    void start_daemon() {
+        daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
+        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
+    }
+
+    void TearDown() override {
+        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
+    }
+
+    std::string keyboards() {
+        return bus_get_property(bus_.address(), "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager",
+                                "Keyboards");
+    }
+    bool state_becomes(const std::string& state) {
+        return wait_until([&] { return vm_state(bus_.address(), kVm) == state; });
+    }
+    void chord(int keyboard) {
+        for (int key : {KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12}) testbed_.press_key(keyboard, key, 1);
+        for (int key : {KEY_F12, KEY_LEFTALT, KEY_LEFTCTRL}) testbed_.press_key(keyboard, key, 0);
+    }
+
+    TempDir dir_;
+    Testbed testbed_;
+    PrivateBus bus_;
+    std::string config_;
+    std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(HotkeyDaemon, ChordOnTheKeyboardStartsTheVm) {
+    testbed_.add_keyboard(7, "Logitech USB Receiver", {{"ID_VENDOR_ID", "046d"}, {"ID_MODEL_ID", "c52b"}});
+    start_daemon();
+    EXPECT_EQ(keyboards(), "1 \"/dev/input/event7\" \"Logitech USB Receiver\"");
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "off");
+
+    chord(7);
+    ASSERT_TRUE(state_becomes("running"));
+    EXPECT_EQ(vm_property(bus_.address(), kVm, "Reason"), "desk-hotkey");
+    EXPECT_NE(daemon_->log().find("rule desk-hotkey fired"), std::string::npos);
+}
+
+TEST_F(HotkeyDaemon, KeyboardsPropertyFollowsPlugAndUnplug) {
+    start_daemon();
+    EXPECT_EQ(keyboards(), "0");
+    testbed_.add_keyboard(7, "USB Keyboard");
+    ASSERT_TRUE(wait_until([&] { return keyboards() == "1 \"/dev/input/event7\" \"USB Keyboard\""; }))
+        << keyboards();
+    testbed_.add_mouse(8, "USB Mouse");  // not a keyboard: never listed
+    testbed_.add_keyboard(9, "Second Keyboard");
+    ASSERT_TRUE(wait_until([&] {
+        return keyboards() == "2 \"/dev/input/event7\" \"USB Keyboard\" \"/dev/input/event9\" \"Second Keyboard\"";
+    })) << keyboards();
+
+    testbed_.remove_keyboard(7);
+    ASSERT_TRUE(wait_until([&] { return keyboards() == "1 \"/dev/input/event9\" \"Second Keyboard\""; }))
+        << keyboards();
+
+    // The remaining keyboard still drives the hotkey; a second chord toggles the VM off again.
+    chord(9);
+    ASSERT_TRUE(state_becomes("running"));
+}
+
+}  // namespace
+}  // namespace hotseat::test
