@@ -1,0 +1,104 @@
+#include "hook.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "domain_xml.h"
+#include "hook_log.h"
+#include "hotseat/config.h"
+#include "journal.h"
+#include "prepare.h"
+#include "release.h"
+#include "runtime_lock.h"
+#include "sysfs.h"
+
+namespace hotseat::hook {
+namespace {
+
+// The undo log's file name comes from the domain name: it must stay one path component.
+bool usable_as_file_name(const std::string& domain) {
+    return is_record_token(domain) && domain.find('/') == std::string::npos && domain != "." && domain != "..";
+}
+
+// At most one byte more than the limit, so a larger document is recognised without reading it.
+std::optional<std::string> read_xml(int fd, std::string* error) {
+    std::string xml;
+    char buffer[65536];
+    while (xml.size() <= kMaxDomainXmlBytes) {
+        ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, kMaxDomainXmlBytes + 1 - xml.size()));
+        if (n == 0) return xml;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            *error = std::string("cannot read the domain XML on stdin: ") + std::strerror(errno);
+            return std::nullopt;
+        }
+        xml.append(buffer, static_cast<std::size_t>(n));
+    }
+    *error = "the domain XML on stdin is larger than 1 MiB: refused";
+    return std::nullopt;
+}
+
+// The [[vm]] entry of this domain; nullopt when it is not ours or when we cannot tell.
+std::optional<VmConfig> our_vm(const Invocation& invocation, const Log& log) {
+    ConfigLoad load = load_config_file(invocation.config_path);
+    if (!load.config) {
+        for (const auto& problem : load.errors) log.error(problem.to_string());
+        log.error("cannot read the config, so cannot tell whether this domain is hotseat's: leaving it alone");
+        return std::nullopt;
+    }
+    const VmConfig* vm = load.config->find_vm(invocation.domain);
+    if (!vm) return std::nullopt;
+    return *vm;
+}
+
+int prepare_domain(const Invocation& invocation, const Log& log) {
+    auto vm = our_vm(invocation, log);
+    if (!vm) return 0;
+    std::string error;
+    auto xml = read_xml(invocation.xml_fd, &error);
+    auto needs = xml ? parse_domain_xml(*xml, &error) : std::nullopt;
+    if (!needs) {
+        log.error(error);
+        return 1;
+    }
+    if (needs->name != invocation.domain)
+        log.warning("the XML on stdin describes '", needs->name, "', not this domain; going by it all the same");
+    auto lock = RuntimeLock::acquire(invocation.runtime_dir, &error);
+    if (!lock) {
+        log.error(error);
+        return 1;
+    }
+    return prepare({*needs, vm->gpu, undo_log_path(invocation.runtime_dir, invocation.domain)}, log);
+}
+
+// release and reconnect go by the undo log, not by the config: a log exists only for a domain
+// hotseat prepared, even if the config has changed since.
+int from_undo_log(const Invocation& invocation, const Log& log, int (*action)(const std::string&, const Log&)) {
+    std::string path = undo_log_path(invocation.runtime_dir, invocation.domain);
+    if (!sysfs::exists(path)) return 0;
+    std::string error;
+    auto lock = RuntimeLock::acquire(invocation.runtime_dir, &error);
+    if (!lock) {
+        log.error(error);
+        return action == &release ? 1 : 0;
+    }
+    return action(path, log);
+}
+
+}  // namespace
+
+int run_hook(const Invocation& invocation) {
+    if (!usable_as_file_name(invocation.domain)) return 0;  // never a hotseat VM name
+    Log log(invocation.domain);
+    if (invocation.op == "prepare" && invocation.subop == "begin") return prepare_domain(invocation, log);
+    if (invocation.op == "release" && invocation.subop == "end") return from_undo_log(invocation, log, &release);
+    if (invocation.op == "reconnect" && invocation.subop == "begin")
+        return from_undo_log(invocation, log, &reconnect);
+    return 0;
+}
+
+}  // namespace hotseat::hook

@@ -1,0 +1,48 @@
+// The undo log of one domain on disk, kept in step with the host: each record is written and
+// flushed before the change it announces and after the change is made, so that whatever
+// kills the hook in between, the file says what may need undoing. See undo_log.h.
+#pragma once
+
+#include <string>
+
+#include "status.h"
+#include "undo_log.h"
+
+namespace hotseat::hook {
+
+class Journal {
+public:
+    explicit Journal(std::string path) : path_(std::move(path)) {}  // touches nothing yet
+    ~Journal();
+    Journal(const Journal&) = delete;
+    Journal& operator=(const Journal&) = delete;
+
+    const std::string& path() const { return path_; }
+    const UndoLog& contents() const { return log_; }
+    UndoLog& contents() { return log_; }
+
+    // Reads the log an earlier run left (none is fine). Fails on a log it cannot parse.
+    Status load();
+
+    // Adds a step and records it; the change may be made only when this returns non-null.
+    // The file is created with the first step.
+    Step* begin(Step draft, Status* status);
+    Status done(Step& step);     // after the change; hugepages: with step.got_pages set
+    Status undoing(Step& step);  // before putting it back (hugepages: undo_from/undo_to set); once
+    Status undone(Step& step);
+    Status ready();
+    Status remove();  // the whole log, once everything in it is undone
+
+private:
+    Status open_for_append();
+    Status append(const std::string& record);
+
+    std::string path_;
+    UndoLog log_;
+    int fd_ = -1;
+};
+
+// <runtime dir>/<domain>.undo
+std::string undo_log_path(const std::string& runtime_dir, const std::string& domain);
+
+}  // namespace hotseat::hook
