@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +62,8 @@ Process::Process(Options options) : options_(std::move(options)) {
     if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
     if (pid_ == 0) {
         ::setpgid(0, 0);
+        // A test binary that crashes must not leave daemons behind.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (out_fd >= 0) {
             ::dup2(out_fd, 1);
             ::dup2(out_fd, 2);

@@ -1,0 +1,95 @@
+#include "bus_loop.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <sdbus-c++/IConnection.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "failure.h"
+
+namespace hotseat::ctl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// SIGINT and SIGTERM as a readable fd while it lives; the previous mask comes back afterwards.
+class InterruptFd {
+public:
+    InterruptFd() {
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        sigprocmask(SIG_BLOCK, &signals, &previous_);
+        fd_ = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (fd_ < 0) throw Failure(kFailed, std::string("signalfd: ") + std::strerror(errno));
+    }
+    ~InterruptFd() {
+        close(fd_);
+        sigprocmask(SIG_SETMASK, &previous_, nullptr);
+    }
+    InterruptFd(const InterruptFd&) = delete;
+    InterruptFd& operator=(const InterruptFd&) = delete;
+    int fd() const { return fd_; }
+    // Takes the pending signal, so that it is not delivered once the mask is restored.
+    void consume() {
+        signalfd_siginfo info{};
+        while (read(fd_, &info, sizeof info) == sizeof info) {
+        }
+    }
+
+private:
+    int fd_ = -1;
+    sigset_t previous_{};
+};
+
+// Milliseconds until the earlier of the bus's own timeout (absolute CLOCK_MONOTONIC µs, which is
+// steady_clock on Linux) and the caller's deadline; -1 for none.
+int poll_timeout_ms(std::uint64_t bus_timeout_us, const std::optional<Clock::time_point>& deadline) {
+    std::optional<Clock::time_point> until = deadline;
+    if (bus_timeout_us != std::numeric_limits<std::uint64_t>::max()) {
+        Clock::time_point bus_until{std::chrono::microseconds(bus_timeout_us)};
+        if (!until || bus_until < *until) until = bus_until;
+    }
+    if (!until) return -1;
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(left, 0, std::numeric_limits<int>::max()));
+}
+
+bool dispatch_pending(sdbus::IConnection& connection, const std::function<bool()>& done) {
+    try {
+        while (connection.processPendingRequest())
+            if (done()) return true;
+    } catch (const sdbus::Error& e) {
+        throw Failure(kUnreachable, "lost the system bus connection: " + e.getMessage());
+    }
+    return done();
+}
+
+}  // namespace
+
+LoopEnd run_bus_loop(sdbus::IConnection& connection, const std::function<bool()>& done, const LoopOptions& options) {
+    std::optional<InterruptFd> interrupts;
+    if (options.stop_on_interrupt) interrupts.emplace();
+    while (true) {
+        if (dispatch_pending(connection, done)) return LoopEnd::Done;
+        if (options.deadline && Clock::now() >= *options.deadline) return LoopEnd::DeadlinePassed;
+        auto bus = connection.getEventLoopPollData();
+        pollfd fds[2] = {{bus.fd, bus.events, 0}, {interrupts ? interrupts->fd() : -1, POLLIN, 0}};
+        int r = poll(fds, 2, poll_timeout_ms(bus.timeout_usec, options.deadline));
+        if (r < 0 && errno != EINTR) throw Failure(kFailed, std::string("poll: ") + std::strerror(errno));
+        if (r > 0 && (fds[1].revents & POLLIN)) {
+            interrupts->consume();
+            return LoopEnd::Interrupted;
+        }
+    }
+}
+
+}  // namespace hotseat::ctl

@@ -1,0 +1,46 @@
+# bash completion for hotseatctl (installed as share/bash-completion/completions/hotseatctl)
+
+# VM names from the running daemon: the "name" of each VM in `status --json` (a VM object's
+# "name" is followed by more keys, a keyboard's is its last).
+_hotseatctl_vms() {
+    hotseatctl status --json 2>/dev/null | sed -n 's/^ *"name": "\(.*\)",$/\1/p'
+}
+
+_hotseatctl() {
+    local cur prev words cword
+    _init_completion || return
+
+    local commands="status start stop toggle force-stop monitor check-config reload"
+    local command="" i
+    for ((i = 1; i < cword; i++)); do
+        case "${words[i]}" in
+            -*) ;;
+            *) command="${words[i]}"; break ;;
+        esac
+    done
+
+    case "$command" in
+        "")
+            COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur")) ;;
+        status | monitor)
+            COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+        start | stop | toggle | force-stop)
+            if [[ "$prev" == --timeout ]]; then
+                COMPREPLY=($(compgen -W "30 60 120 300" -- "$cur"))
+            elif [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--wait --timeout --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(_hotseatctl_vms)" -- "$cur"))
+            fi ;;
+        check-config)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
+            else
+                _filedir toml
+            fi ;;
+        reload)
+            COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+    esac
+}
+
+complete -F _hotseatctl hotseatctl

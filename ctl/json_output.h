@@ -1,0 +1,30 @@
+// JSON for --json (nlohmann-json, keys in the order written). One schema for a thing wherever it
+// appears: a VM in `status` and a VM property in `monitor` use the same names and shapes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "snapshot.h"
+
+namespace hotseat::ctl {
+
+using Json = nlohmann::ordered_json;
+
+// Compact (one line, for JSON lines) or indented; invalid UTF-8 is replaced, never thrown on.
+std::string dump_json(const Json& value, bool pretty);
+
+// (first, second) pairs as objects: [{"connector": "HDMI-A-1", "status": "connected"}].
+Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, const char* first,
+                const char* second);
+
+// µs since the epoch as an ISO 8601 UTC string; null for 0 ("never").
+Json time_json(std::uint64_t us);
+
+Json vm_json(const VmSnapshot& vm);
+Json manager_json(const ManagerSnapshot& manager);
+
+}  // namespace hotseat::ctl

@@ -1,0 +1,142 @@
+// The endings of `--wait` that the real daemon with libvirt's test driver cannot produce on
+// demand (a VM that never settles, a start that fails half-way, the daemon going away), and the
+// daemon's own refusal behind a permissive bus policy. A stand-in plays hotseatd: the real D-Bus
+// objects (BusService, generated from the XML) in this process, with commands that the test
+// answers and states that the test publishes.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <systemd/sd-event.h>
+
+#include <cstdlib>
+#include <functional>
+#include <memory>
+
+#include "dbus/bus_service.h"
+#include "private_bus.h"
+#include "process.h"
+
+namespace hotseat::test {
+namespace {
+
+constexpr const char* kControlGroup = "hotseat-test-nobody-is-in-this-group";
+
+struct Finished {
+    int status = -1;
+    std::string output;  // stdout and stderr
+};
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class CtlAgainstAStandIn : public ::testing::Test {
+protected:
+    virtual bool permissive_bus() const { return false; }
+
+    void SetUp() override {
+        bus_ = std::make_unique<PrivateBus>(PrivateBus::Options{permissive_bus()});
+        ::setenv("DBUS_SYSTEM_BUS_ADDRESS", bus_->address().c_str(), 1);
+        ASSERT_GE(sd_event_new(&loop_), 0);
+        dbus::BusService::Handlers handlers;
+        handlers.command = [this](const Command& command) {
+            commands_.push_back(command);
+            return CommandReply{};
+        };
+        service_ = std::make_unique<dbus::BusService>(std::vector<std::string>{"arch-desktop"}, handlers, kControlGroup);
+        service_->request_name();
+        service_->attach(loop_);
+    }
+
+    void TearDown() override {
+        service_.reset();
+        sd_event_unref(loop_);
+        bus_.reset();
+        ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+    }
+
+    void publish(VmState state, const std::string& step = "", const std::string& last_error = "") {
+        VmStatus status;
+        status.name = "arch-desktop";
+        status.state = state;
+        status.step = step;
+        status.last_error = last_error;
+        service_->publish(PublishVm{status});
+    }
+
+    // Runs hotseatctl while this process serves the bus; `after_command` runs once a command
+    // has been answered.
+    Finished run_ctl(std::vector<std::string> args, const std::function<void()>& after_command = {},
+                     bool as_nobody = false) {
+        std::vector<std::string> argv{HOTSEATCTL_PATH};
+        argv.insert(argv.end(), args.begin(), args.end());
+        if (as_nobody) argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+        Process ctl({argv, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_->address()}, {"LD_PRELOAD", ""}}, dir_.file("ctl.out")});
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        std::size_t handled = 0;
+        while (ctl.running() && std::chrono::steady_clock::now() < deadline) {
+            sd_event_run(loop_, 5000);  // wakes at once on bus traffic; the cap bounds noticing the exit
+            if (commands_.size() > handled && after_command) after_command();
+            handled = commands_.size();
+        }
+        return {ctl.stop(SIGKILL), ctl.output()};
+    }
+
+    TempDir dir_;
+    std::unique_ptr<PrivateBus> bus_;
+    sd_event* loop_ = nullptr;
+    std::unique_ptr<dbus::BusService> service_;
+    std::vector<Command> commands_;
+};
+
+TEST_F(CtlAgainstAStandIn, AVmThatNeverSettlesTimesOutWithExit7) {
+    auto r = run_ctl({"start", "--wait", "--timeout", "1", "arch-desktop"}, [&] { publish(VmState::Starting, "booting"); });
+    EXPECT_EQ(r.status, 7) << r.output;
+    EXPECT_TRUE(contains(r.output, "arch-desktop: starting (booting)\n")) << r.output;
+    EXPECT_TRUE(contains(r.output, "hotseatctl: start arch-desktop: gave up waiting after 1 s; the VM is still starting "
+                                   "(booting) and the request stays in force\n"))
+        << r.output;
+    ASSERT_EQ(commands_.size(), 1u);
+    EXPECT_EQ(commands_[0].action, Action::Start);
+}
+
+TEST_F(CtlAgainstAStandIn, AStartEndingFailedExits1WithTheError) {
+    auto r = run_ctl({"start", "--wait", "arch-desktop"}, [&] {
+        publish(VmState::Starting, "starting the domain");
+        publish(VmState::Failed, "", "hook refused: 3072 hugepages asked, 2900 allocated");
+    });
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_TRUE(contains(r.output, "arch-desktop: starting (starting the domain)\narch-desktop: failed\n")) << r.output;
+    EXPECT_TRUE(contains(r.output, "hotseatctl: start arch-desktop: the VM ended failed instead of running: hook "
+                                   "refused: 3072 hugepages asked, 2900 allocated\n"))
+        << r.output;
+}
+
+TEST_F(CtlAgainstAStandIn, TheDaemonLeavingDuringAWaitExits6) {
+    publish(VmState::Running);
+    auto r = run_ctl({"stop", "--wait", "arch-desktop"}, [&] {
+        publish(VmState::Stopping, "asking the guest to shut down (ACPI)");
+        service_->flush();
+        service_.reset();  // hotseatd exits: its name goes
+    });
+    EXPECT_EQ(r.status, 6) << r.output;
+    EXPECT_TRUE(contains(r.output, "hotseatctl: stop arch-desktop: hotseatd left the bus while the VM was stopping "
+                                   "(asking the guest to shut down (ACPI))\n"))
+        << r.output;
+}
+
+class CtlAgainstAStandInOnAPermissiveBus : public CtlAgainstAStandIn {
+protected:
+    bool permissive_bus() const override { return true; }
+};
+
+TEST_F(CtlAgainstAStandInOnAPermissiveBus, TheDaemonsOwnRefusalExits5) {
+    auto r = run_ctl({"start", "arch-desktop"}, {}, /*as_nobody=*/true);
+    EXPECT_EQ(r.status, 5) << r.output;
+    EXPECT_TRUE(contains(r.output, "hotseatctl: start arch-desktop: access denied, this needs root or membership of "
+                                   "the configured control_group: Start: uid 65534 is neither root nor a member of "
+                                   "group '" + std::string(kControlGroup) + "'\n"))
+        << r.output;
+    EXPECT_TRUE(commands_.empty());
+}
+
+}  // namespace
+}  // namespace hotseat::test
