@@ -98,7 +98,8 @@ int Daemon::run() {
     keyboards_->start();
 
     start_libvirt();
-    bus_->request_name();
+    // The name is taken only once libvirt has answered (see maybe_ready): until then a client
+    // would read "off" for a VM that runs and is about to be adopted.
     bus_->attach(loop_);
     check(sd_event_add_time_relative(loop_, &ready_timeout_, CLOCK_MONOTONIC, kReadyTimeoutUs, 0,
                                      on_ready_timeout, this),
@@ -190,6 +191,13 @@ void Daemon::rearm_timer() {
 void Daemon::maybe_ready() {
     if (ready_sent_ || !libvirt_answered_ || !bus_) return;
     ready_sent_ = true;
+    try {
+        bus_->request_name();
+    } catch (const std::exception& e) {
+        log::error(e.what());
+        sd_event_exit(loop_, 1);
+        return;
+    }
     sd_event_source_set_enabled(ready_timeout_, SD_EVENT_OFF);
     sd_notify(0, "READY=1\nSTATUS=Watching for monitors and keyboards");
     log::debug("READY=1 sent");

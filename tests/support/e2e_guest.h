@@ -1,0 +1,58 @@
+// The tiny real guest of the end-to-end tests (built by scripts/build-e2e-guest): a Debian cloud
+// kernel and a busybox initramfs booted directly by QEMU under TCG, no disk, no network, its
+// serial console written to a file. Its /init prints kGuestReady once it listens to the ACPI
+// power button, and powers off when it is pressed (unless told to ignore it).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace hotseat::test {
+
+inline constexpr const char* kGuestReady = "HOTSEAT-GUEST-READY";
+inline constexpr const char* kGuestAcpiPoweroff = "HOTSEAT-GUEST-ACPI-POWEROFF";
+inline constexpr const char* kGuestSelfPoweroff = "HOTSEAT-GUEST-SELF-POWEROFF";
+
+// $HOTSEAT_E2E_CACHE, or /var/cache/hotseat-e2e (absolute).
+std::string guest_cache_dir();
+// guest_cache_dir()/libvirt-cache: a LibvirtSandbox cache_dir, so QEMU is probed once, not per
+// sandbox.
+std::string guest_libvirt_cache_dir();
+
+struct GuestImage {
+    std::string kernel;     // absolute path of vmlinuz
+    std::string initramfs;  // absolute path of initramfs.img
+
+    // The images in guest_cache_dir(); throws std::runtime_error saying to run scripts/setup
+    // (which runs scripts/build-e2e-guest) when they are missing.
+    static GuestImage find();
+};
+
+struct GuestOptions {
+    std::string name = "e2e-guest";
+    std::string serial_log;       // absolute path; every boot appends to it
+    bool ignore_acpi = false;     // no acpid: a shutdown request goes unanswered
+    int self_poweroff_s = -1;     // >= 0: the guest powers off this long after it is ready
+    int memory_mib = 192;
+};
+
+// <domain type='qemu'> (TCG) booting the image directly, with the serial console to a file.
+std::string guest_domain_xml(const GuestImage& image, const GuestOptions& options);
+
+// The guest's serial console as QEMU writes it, every boot appended: count markers to tell boots
+// apart.
+class SerialConsole {
+public:
+    explicit SerialConsole(std::string path) : path_(std::move(path)) {}
+    std::string text() const;
+    std::size_t count(const std::string& marker) const;  // occurrences so far
+    // Waits until `marker` has appeared at least `occurrences` times.
+    bool wait_for(const std::string& marker, std::size_t occurrences = 1,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+
+private:
+    std::string path_;
+};
+
+}  // namespace hotseat::test

@@ -1,0 +1,62 @@
+#include "sandbox_mounts.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+#include "process.h"
+
+namespace hotseat::test::sandbox {
+namespace {
+
+constexpr unsigned kQemuId = 64055;  // Debian's libvirt-qemu uid/gid
+
+void check(int r, const std::string& what) {
+    if (r != 0) throw std::system_error(errno, std::generic_category(), what);
+}
+
+std::string with_line(const std::string& file, const std::string& line) {
+    std::string text = read_file(file);
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    return text + line + "\n";
+}
+
+}  // namespace
+
+std::vector<BindMount> libvirt_mounts(const std::string& root, const std::string& cache_dir) {
+    return {{root + "/etc", "/etc/libvirt"},
+            {root + "/run", "/run/libvirt"},
+            {root + "/lib", "/var/lib/libvirt"},
+            {root + "/log", "/var/log/libvirt"},
+            {cache_dir.empty() ? root + "/cache" : cache_dir, "/var/cache/libvirt"}};
+}
+
+std::vector<BindMount> account_mounts(const std::string& root) {
+    if (getpwnam("libvirt-qemu") != nullptr) return {};
+    const std::string id = std::to_string(kQemuId);
+    std::string group_line = getgrnam("libvirt-qemu") ? "" : "libvirt-qemu:x:" + id + ":";
+    write_file(root + "/passwd",
+               with_line("/etc/passwd", "libvirt-qemu:x:" + id + ":" + id +
+                                            ":Libvirt Qemu (hotseat sandbox):/var/lib/libvirt:/usr/sbin/nologin"));
+    write_file(root + "/group", group_line.empty() ? read_file("/etc/group") : with_line("/etc/group", group_line));
+    return {{root + "/passwd", "/etc/passwd"}, {root + "/group", "/etc/group"}};
+}
+
+void enter_private_namespace(const std::vector<BindMount>& mounts) {
+    check(unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)");
+    // Without this, every bind below would propagate back to the host's shared mounts.
+    check(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make / private");
+    for (const auto& m : mounts) {
+        std::error_code ec;
+        if (!std::filesystem::exists(m.target)) std::filesystem::create_directories(m.target, ec);
+        check(mount(m.source.c_str(), m.target.c_str(), nullptr, MS_BIND, nullptr),
+              "bind " + m.source + " over " + m.target);
+    }
+}
+
+}  // namespace hotseat::test::sandbox

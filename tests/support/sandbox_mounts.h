@@ -1,0 +1,31 @@
+// The filesystem view of the sandboxed libvirtd (hotseat-libvirt-sandbox): a private mount
+// namespace in which project-owned directories stand in for the host's libvirt state, so that
+// nothing of the host's libvirt is read or written and nothing leaks out (propagation private).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hotseat::test::sandbox {
+
+struct BindMount {
+    std::string source;  // under the sandbox root
+    std::string target;  // the host path it hides
+};
+
+// Where libvirtd keeps configuration, sockets, state, logs and caches, each mapped to a
+// directory under `root` (etc, run, lib, log, cache); `cache_dir`, when not empty, replaces
+// root/cache.
+std::vector<BindMount> libvirt_mounts(const std::string& root, const std::string& cache_dir = "");
+
+// libvirtd looks the `libvirt-qemu` user up before it reads qemu.conf. When the host has none,
+// writes passwd/group copies with one added under `root` and returns the mounts that put them
+// over /etc/passwd and /etc/group; otherwise returns nothing.
+std::vector<BindMount> account_mounts(const std::string& root);
+
+// Moves the calling process into a new mount namespace whose mounts propagate nowhere, then
+// bind-mounts each source over its target (creating a missing target directory). Throws
+// std::system_error naming the step that failed.
+void enter_private_namespace(const std::vector<BindMount>& mounts);
+
+}  // namespace hotseat::test::sandbox
