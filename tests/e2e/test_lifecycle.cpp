@@ -66,3 +66,35 @@ TEST_F(E2e, GuestPoweringItselfOffIsSeenAsGuest) {
 
 }  // namespace
 }  // namespace hotseat::test
+
+namespace hotseat::test {
+namespace {
+
+// Nothing blocks the loop: while virDomainCreate runs on the worker (QEMU takes most of a second
+// to come up here), property reads keep answering at once.
+TEST_F(E2e, PropertyReadsAnswerAtOnceDuringAStart) {
+    ASSERT_NO_FATAL_FAILURE(start({}));
+    testbed_.plug_monitor("HDMI-A-1");
+    int starting_reads = 0;
+    double slowest_ms = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    std::string now_state;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto t0 = std::chrono::steady_clock::now();
+        now_state = state();
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        if (now_state == "starting") {
+            ++starting_reads;
+            slowest_ms = std::max(slowest_ms, ms);
+        }
+        if (now_state == "running") break;
+    }
+    std::fprintf(stderr, "[e2e] reads while starting: %d, slowest %.1f ms\n", starting_reads, slowest_ms);
+    ASSERT_EQ(now_state, "running");
+    EXPECT_GE(starting_reads, 3) << "the start was not observed in flight";
+    // A busctl round trip (process start included) on a loaded 2-core machine, not a QEMU start.
+    EXPECT_LT(slowest_ms, 400.0);
+}
+
+}  // namespace
+}  // namespace hotseat::test
