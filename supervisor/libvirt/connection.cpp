@@ -117,6 +117,15 @@ CallOutcome Connection::failure() {
     return outcome;
 }
 
+// QEMU is created paused and let run at the end of a start; a libvirtd that died in between
+// leaves the domain paused "starting up" for good once it is back (found by tests/fault). The
+// start was asked for and QEMU exists: let it run, as the interrupted start would have. Any
+// other pause (a user's `virsh suspend`, `start --paused`, I/O error) is left alone.
+void Connection::finish_interrupted_start(virDomainPtr domain, int state, int reason) {
+    if (state != VIR_DOMAIN_PAUSED || reason != VIR_DOMAIN_PAUSED_STARTING_UP) return;
+    if (virDomainResume(domain) < 0) virResetLastError();  // the snapshot stands; the next one retries
+}
+
 SnapshotOutcome Connection::snapshot(const std::string& name) {
     SnapshotOutcome result;
     result.snapshot.vm = name;
@@ -136,6 +145,7 @@ SnapshotOutcome Connection::snapshot(const std::string& name) {
         result.call.ok = true;
         result.snapshot.exists = true;
         result.snapshot.state = run_state(state);
+        finish_interrupted_start(domain, state, reason);
     }
     virDomainFree(domain);
     return result;

@@ -18,7 +18,9 @@ std::string domstate(const LibvirtSandbox& libvirt, const char* vm) {
     return out;
 }
 
-// libvirtd dies (SIGKILL) while virDomainCreate is in flight for a monitor plug.
+// libvirtd dies (SIGKILL) while virDomainCreate is in flight for a monitor plug. Depending on
+// the moment, the start never happened (State failed, libvirt shut off), or QEMU was created
+// but left paused "starting up": the reconnected hotseatd lets it run (connection.cpp).
 TEST_F(E2eFault, LibvirtdKilledMidStartEndsInTheTruth) {
     ASSERT_NO_FATAL_FAILURE(start({}));
     testbed_.plug_monitor("HDMI-A-1");
@@ -28,15 +30,19 @@ TEST_F(E2eFault, LibvirtdKilledMidStartEndsInTheTruth) {
 
     libvirt_->start_libvirtd();
     ASSERT_TRUE(wait_until([&] { return libvirt_connected() == "true"; }, 20s)) << "hotseatd did not reconnect";
-    // Settled: hotseat's State matches libvirt's view of the domain, whichever way it went.
+    // Settled: hotseat's State matches libvirt's view of the domain, whichever way it went
+    // (`failed`, with LastError saying why, is `off` after a start that did not happen).
     ASSERT_TRUE(wait_until(
         [&] {
             std::string s = state(), d = domstate(*libvirt_, kVm);
-            return (s == "running" && d == "running") || (s == "off" && d == "shut off");
+            return (s == "running" && d == "running") || ((s == "off" || s == "failed") && d == "shut off");
         },
         30s))
-        << "State " << state() << " vs libvirt " << domstate(*libvirt_, kVm);
+        << "State " << state() << " vs libvirt " << libvirt_->virsh({"domstate", "--reason", kVm});
     const bool came_up = state() == "running";
+    if (state() == "failed") {
+        EXPECT_NE(vm_property(bus_.address(), kVmPath, "LastError"), "") << "failed without saying why";
+    }
     EXPECT_EQ(came_up, libvirt_->qemu_pid(kVm) != 0);
     if (came_up) {
         EXPECT_TRUE(serial_->wait_for(kGuestReady, 1, 30s)) << "running but the guest never booted";
@@ -69,10 +75,9 @@ TEST_F(E2eFault, HotseatdKilledDuringAStopTheStopCompletes) {
     EXPECT_TRUE(wait_until([&] { return libvirt_->qemu_pid(kVm) == 0; }, 10s)) << "QEMU left running";
     EXPECT_EQ(domstate(*libvirt_, kVm), "shut off");
     EXPECT_EQ(serial_->count(kGuestReady), 1u) << "the guest was started again";
-    // The restarted daemon still drives the VM.
-    ASSERT_NO_FATAL_FAILURE(plug_and_boot(watch));
-    testbed_.unplug_monitor("HDMI-A-1");
-    EXPECT_TRUE(state_becomes("off", 30s)) << "State is " << state();
+    // (That the restarted daemon still drives the VM is shown by the next test and by
+    // tests/e2e's HotseatdCrashAndRestartAdoptsTheRunningGuest; a second boot here would only
+    // cost time.)
 }
 
 // hotseatd is SIGKILLed at once after deciding to stop (before or just as it asks libvirt): the
