@@ -158,10 +158,10 @@ Stats measure_hotseat(Testbed& tb, const std::string& uri, int n) {
 
 }  // namespace
 
-// Usage: bench_trigger_latency [--json FILE] [N]
+// Usage: bench_trigger_latency [--json FILE] [--quick] [N]
 int main(int argc, char** argv) {
     auto args = hotseat::bench::parse_args(argc, argv, 200, 10);
-    int n = args.n;
+    int n = args.quick ? 50 : args.n;
     try {
         Testbed tb;
         tb.add_intel_igpu();

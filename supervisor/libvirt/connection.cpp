@@ -3,6 +3,7 @@
 #include <libvirt/virterror.h>
 
 #include "libvirt/errors.h"
+#include "log.h"
 
 namespace hotseat::libvirt {
 
@@ -123,7 +124,13 @@ CallOutcome Connection::failure() {
 // other pause (a user's `virsh suspend`, `start --paused`, I/O error) is left alone.
 void Connection::finish_interrupted_start(virDomainPtr domain, int state, int reason) {
     if (state != VIR_DOMAIN_PAUSED || reason != VIR_DOMAIN_PAUSED_STARTING_UP) return;
-    if (virDomainResume(domain) < 0) virResetLastError();  // the snapshot stands; the next one retries
+    const char* name = virDomainGetName(domain);
+    if (virDomainResume(domain) == 0) {
+        log::warning(name ? name : "?", ": found paused mid-start (libvirtd restarted during a start): resumed it");
+    } else {
+        log::warning(name ? name : "?", ": found paused mid-start but cannot resume it: ", last_error_message());
+        virResetLastError();
+    }
 }
 
 SnapshotOutcome Connection::snapshot(const std::string& name) {

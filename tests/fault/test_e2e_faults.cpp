@@ -40,6 +40,10 @@ TEST_F(E2eFault, LibvirtdKilledMidStartEndsInTheTruth) {
         30s))
         << "State " << state() << " vs libvirt " << libvirt_->virsh({"domstate", "--reason", kVm});
     const bool came_up = state() == "running";
+    std::fprintf(stderr, "[fault] libvirtd killed mid-start: the start %s\n",
+                 !came_up ? "never happened"
+                 : daemon_->log().find("found paused mid-start") != std::string::npos ? "was left paused and is resumed"
+                                                                                      : "completed");
     if (state() == "failed") {
         EXPECT_NE(vm_property(bus_.address(), kVmPath, "LastError"), "") << "failed without saying why";
     }
