@@ -21,6 +21,7 @@
 
 #include "daemon_process.h"
 #include "report.h"
+#include "state_watcher.h"
 #include "private_bus.h"
 #include "process.h"
 #include "testbed.h"
@@ -32,6 +33,7 @@ using hotseat::test::Testbed;
 using hotseat::bench::Stats;
 using hotseat::bench::Figure;
 using hotseat::bench::Better;
+using hotseat::bench::StateWatcher;
 
 double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 
@@ -90,43 +92,6 @@ Stats measure_virsh(Testbed& tb, const std::string& uri, int n) {
     }
     return s;
 }
-
-// Watches the VM object's PropertiesChanged on its own connection thread.
-class StateWatcher {
-public:
-    explicit StateWatcher(const std::string& path) {
-        conn_ = sdbus::createSystemBusConnection();
-        proxy_ = sdbus::createProxy(*conn_, "org.hotseat.Supervisor1", path);
-        proxy_->uponSignal("PropertiesChanged")
-            .onInterface("org.freedesktop.DBus.Properties")
-            .call([this](const std::string&, const std::map<std::string, sdbus::Variant>& changed,
-                         const std::vector<std::string>&) {
-                auto it = changed.find("State");
-                if (it == changed.end()) return;
-                std::lock_guard lock(mutex_);
-                state_ = it->second.get<std::string>();
-                changed_at_ = Clock::now();
-                cv_.notify_all();
-            });
-        proxy_->finishRegistration();
-        conn_->enterEventLoopAsync();
-    }
-    ~StateWatcher() { conn_->leaveEventLoop(); }
-    Clock::time_point wait_for(const std::function<bool(const std::string&)>& pred) {
-        std::unique_lock lock(mutex_);
-        if (!cv_.wait_for(lock, std::chrono::seconds(10), [&] { return pred(state_); }))
-            throw std::runtime_error("State did not change within 10 s (is " + state_ + ")");
-        return changed_at_;
-    }
-
-private:
-    std::unique_ptr<sdbus::IConnection> conn_;
-    std::unique_ptr<sdbus::IProxy> proxy_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::string state_ = "off";
-    Clock::time_point changed_at_;
-};
 
 Stats measure_hotseat(Testbed& tb, const std::string& uri, int n) {
     Stats s{"hotseatd: uevent -> State seen on D-Bus", "us", {}};
