@@ -50,13 +50,15 @@ action = "stop"
 vm = "desk"
 )";
 
-hotseat::Engine& engine() {
-    static hotseat::Engine instance = [] {
+// Parsed once; every input gets a fresh engine from it, so that an input's outcome never depends
+// on the ones before (and the engine's tables do not grow over millions of inputs).
+const hotseat::Config& config() {
+    static const hotseat::Config parsed = [] {
         auto load = hotseat::load_config_string(kConfig, "fuzz-uevent.toml");
         if (!load.config) std::abort();
-        return hotseat::Engine(std::move(*load.config));
+        return std::move(*load.config);
     }();
-    return instance;
+    return parsed;
 }
 
 hotseat::udev::Properties parse_payload(std::string_view payload) {
@@ -78,8 +80,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using namespace hotseat;
     auto properties = parse_payload(std::string_view(reinterpret_cast<const char*>(data), size));
     auto decision = udev::classify_uevent(properties);
-    static std::int64_t clock_ms = 0;
-    Now now{clock_ms += 1000, 0};
+    Engine engine(config());
+    Now now{1000, 0};
+    // The connector known and in the opposite state first, so that the uevent is a change.
+    engine.handle(ConnectorStatus{decision.card, decision.connector.empty() ? "HDMI-A-1" : decision.connector,
+                                    properties.count("FUZZ_CONNECTED") == 0, true},
+                    now);
+    now.mono_ms += 1000;
     bool connected = properties.count("FUZZ_CONNECTED") != 0;
     switch (decision.step) {
         case udev::UeventStep::Ignore:
@@ -88,12 +95,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case udev::UeventStep::RereadCard:
         case udev::UeventStep::RereadConnector:
             if (decision.card.empty()) std::abort();
-            engine().handle(ConnectorStatus{decision.card, decision.connector.empty() ? "HDMI-A-1" : decision.connector,
+            engine.handle(ConnectorStatus{decision.card, decision.connector.empty() ? "HDMI-A-1" : decision.connector,
                                             connected, false},
                             now);
             break;
         case udev::UeventStep::DropConnector:
-            engine().handle(ConnectorRemoved{decision.card, decision.connector}, now);
+            engine.handle(ConnectorRemoved{decision.card, decision.connector}, now);
             break;
         case udev::UeventStep::UsbAdded:
         case udev::UeventStep::UsbRemoved: {
@@ -101,13 +108,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             ev.kind = decision.step == udev::UeventStep::UsbAdded ? DeviceEvent::Kind::Added : DeviceEvent::Kind::Removed;
             ev.syspath = "/sys" + properties["DEVPATH"];
             ev.properties = properties;
-            engine().handle(ev, now);
+            engine.handle(ev, now);
             break;
         }
     }
     // Whatever the engine asked for (a start, a stop) completes, so that the next input finds
     // the VM in a settled state and every transition stays reachable.
-    engine().handle(DomainOpResult{"desk", DomainOp::Start, connected, "fuzz"}, now);
+    engine.handle(DomainOpResult{"desk", DomainOp::Start, connected, "fuzz"}, now);
     if (auto glob = properties.find("FUZZ_GLOB"); glob != properties.end())
         for (const auto& [name, value] : properties) glob_match(glob->second, value);
     return 0;
