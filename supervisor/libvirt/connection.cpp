@@ -119,18 +119,22 @@ CallOutcome Connection::failure() {
 }
 
 // QEMU is created paused and let run at the end of a start; a libvirtd that died in between
-// leaves the domain paused "starting up" for good once it is back (found by tests/fault). The
-// start was asked for and QEMU exists: let it run, as the interrupted start would have. Any
-// other pause (a user's `virsh suspend`, `start --paused`, I/O error) is left alone.
-void Connection::finish_interrupted_start(virDomainPtr domain, int state, int reason) {
-    if (state != VIR_DOMAIN_PAUSED || reason != VIR_DOMAIN_PAUSED_STARTING_UP) return;
+// can leave the domain paused "starting up" for good once it is back (found by tests/fault), and
+// its state-change lock stuck, so that a resume times out after 30 s. Its CPUs never ran: the
+// start failed, and nothing is lost by tearing the half-made domain down. Destroy it so the
+// truth is a plain "off" (hotseat keeps `failed` from the start that broke) and the next trigger
+// starts cleanly. Any other pause (a user's `virsh suspend`, `start --paused`) is left alone.
+// Returns the state to report.
+int Connection::finish_interrupted_start(virDomainPtr domain, int state, int reason) {
+    if (state != VIR_DOMAIN_PAUSED || reason != VIR_DOMAIN_PAUSED_STARTING_UP) return state;
     const char* name = virDomainGetName(domain);
-    if (virDomainResume(domain) == 0) {
-        log::warning(name ? name : "?", ": found paused mid-start (libvirtd restarted during a start): resumed it");
-    } else {
-        log::warning(name ? name : "?", ": found paused mid-start but cannot resume it: ", last_error_message());
-        virResetLastError();
+    if (virDomainDestroy(domain) == 0) {
+        log::warning(name ? name : "?", ": found paused mid-start (libvirtd restarted during a start): destroyed it");
+        return VIR_DOMAIN_SHUTOFF;
     }
+    log::warning(name ? name : "?", ": found paused mid-start but cannot destroy it: ", last_error_message());
+    virResetLastError();
+    return state;
 }
 
 SnapshotOutcome Connection::snapshot(const std::string& name) {
@@ -151,8 +155,7 @@ SnapshotOutcome Connection::snapshot(const std::string& name) {
     } else {
         result.call.ok = true;
         result.snapshot.exists = true;
-        result.snapshot.state = run_state(state);
-        finish_interrupted_start(domain, state, reason);
+        result.snapshot.state = run_state(finish_interrupted_start(domain, state, reason));
     }
     virDomainFree(domain);
     return result;

@@ -19,10 +19,15 @@ std::string domstate(const LibvirtSandbox& libvirt, const char* vm) {
 }
 
 // libvirtd dies (SIGKILL) while virDomainCreate is in flight for a monitor plug. Depending on
-// the moment, the start never happened (State failed, libvirt shut off), or QEMU was created
-// but left paused "starting up": the reconnected hotseatd lets it run (connection.cpp).
+// the moment, the start completed, never happened (State failed, libvirt shut off), or QEMU was
+// created but left paused "starting up". In that last case the restarted libvirtd (9.0 here)
+// keeps the domain's state-change lock: neither resume nor destroy gets through for as long as
+// we waited. hotseatd tries to destroy the half-made domain (connection.cpp), and when libvirt
+// refuses it says so in its log; it publishes `running` (QEMU exists and holds the hardware,
+// as for any paused domain). A libvirt limitation, documented in docs/robustness.md.
 TEST_F(E2eFault, LibvirtdKilledMidStartEndsInTheTruth) {
     ASSERT_NO_FATAL_FAILURE(start({}));
+    auto stuck = [&] { return daemon_->log().find("found paused mid-start") != std::string::npos; };
     testbed_.plug_monitor("HDMI-A-1");
     ASSERT_TRUE(state_becomes("starting", 10s)) << "State is " << state();
     libvirt_->kill_libvirtd();
@@ -35,15 +40,22 @@ TEST_F(E2eFault, LibvirtdKilledMidStartEndsInTheTruth) {
     ASSERT_TRUE(wait_until(
         [&] {
             std::string s = state(), d = domstate(*libvirt_, kVm);
-            return (s == "running" && d == "running") || ((s == "off" || s == "failed") && d == "shut off");
+            return (s == "running" && d == "running") || ((s == "off" || s == "failed") && d == "shut off") ||
+                   (s == "running" && d == "paused" && stuck());
         },
-        30s))
+        45s))
         << "State " << state() << " vs libvirt " << libvirt_->virsh({"domstate", "--reason", kVm});
+    if (domstate(*libvirt_, kVm) == "paused") {
+        std::fprintf(stderr, "[fault] libvirtd killed mid-start: libvirt keeps the domain paused mid-start\n");
+        EXPECT_NE(daemon_->log().find("cannot destroy it"), std::string::npos) << "the stuck domain went unreported";
+        return;  // nothing more hotseat can do with a domain libvirt keeps locked
+    }
     const bool came_up = state() == "running";
     std::fprintf(stderr, "[fault] libvirtd killed mid-start: the start %s\n",
                  !came_up ? "never happened"
-                 : daemon_->log().find("found paused mid-start") != std::string::npos ? "was left paused and is resumed"
-                                                                                      : "completed");
+                 : "completed");
+    if (daemon_->log().find("found paused mid-start") != std::string::npos)
+        std::fprintf(stderr, "[fault] (the domain was left paused mid-start and was destroyed)\n");
     if (state() == "failed") {
         EXPECT_NE(vm_property(bus_.address(), kVmPath, "LastError"), "") << "failed without saying why";
     }
