@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "daemon_process.h"
+#include "report.h"
+#include "state_watcher.h"
 #include "private_bus.h"
 #include "process.h"
 #include "testbed.h"
@@ -28,26 +30,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using hotseat::test::Testbed;
+using hotseat::bench::Stats;
+using hotseat::bench::Figure;
+using hotseat::bench::Better;
+using hotseat::bench::StateWatcher;
 
 double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
-
-struct Stats {
-    std::string name;
-    std::vector<double> samples_us;
-    double percentile(double p) const {
-        auto s = samples_us;
-        std::sort(s.begin(), s.end());
-        size_t i = std::min(s.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(s.size())));
-        return s[i];
-    }
-    std::string json() const {
-        std::ostringstream o;
-        o << "{\"name\":\"" << name << "\",\"n\":" << samples_us.size() << ",\"p50_us\":" << percentile(50)
-          << ",\"p90_us\":" << percentile(90) << ",\"p99_us\":" << percentile(99)
-          << ",\"min_us\":" << percentile(0) << ",\"max_us\":" << percentile(100) << "}";
-        return o.str();
-    }
-};
 
 // A bare libudev monitor on drm, the way any daemon starts.
 class BareMonitor {
@@ -76,20 +64,20 @@ private:
 };
 
 Stats measure_bare(Testbed& tb, int n) {
-    Stats s{"bare libudev monitor", {}};
+    Stats s{"bare libudev monitor", "us", {}};
     BareMonitor mon;
     for (int i = 0; i < n; ++i) {
         tb.set_connector_status("HDMI-A-1", i % 2 ? "disconnected" : "connected");
         auto t0 = Clock::now();
         tb.send_hotplug();
         mon.receive_one();
-        s.samples_us.push_back(micros(Clock::now() - t0));
+        s.samples.push_back(micros(Clock::now() - t0));
     }
     return s;
 }
 
 Stats measure_virsh(Testbed& tb, const std::string& uri, int n) {
-    Stats s{"udev RUN+= virsh start", {}};
+    Stats s{"udev RUN+= virsh start", "us", {}};
     BareMonitor mon;
     for (int i = 0; i < n; ++i) {
         tb.set_connector_status("HDMI-A-1", i % 2 ? "disconnected" : "connected");
@@ -100,50 +88,13 @@ Stats measure_virsh(Testbed& tb, const std::string& uri, int n) {
         hotseat::test::run_capture({"virsh", "-q", "-c", uri, "start", "arch-desktop"}, &status,
                                    {{"LD_PRELOAD", ""}});
         if (status != 0) throw std::runtime_error("virsh start failed");
-        s.samples_us.push_back(micros(Clock::now() - t0));
+        s.samples.push_back(micros(Clock::now() - t0));
     }
     return s;
 }
 
-// Watches the VM object's PropertiesChanged on its own connection thread.
-class StateWatcher {
-public:
-    explicit StateWatcher(const std::string& path) {
-        conn_ = sdbus::createSystemBusConnection();
-        proxy_ = sdbus::createProxy(*conn_, "org.hotseat.Supervisor1", path);
-        proxy_->uponSignal("PropertiesChanged")
-            .onInterface("org.freedesktop.DBus.Properties")
-            .call([this](const std::string&, const std::map<std::string, sdbus::Variant>& changed,
-                         const std::vector<std::string>&) {
-                auto it = changed.find("State");
-                if (it == changed.end()) return;
-                std::lock_guard lock(mutex_);
-                state_ = it->second.get<std::string>();
-                changed_at_ = Clock::now();
-                cv_.notify_all();
-            });
-        proxy_->finishRegistration();
-        conn_->enterEventLoopAsync();
-    }
-    ~StateWatcher() { conn_->leaveEventLoop(); }
-    Clock::time_point wait_for(const std::function<bool(const std::string&)>& pred) {
-        std::unique_lock lock(mutex_);
-        if (!cv_.wait_for(lock, std::chrono::seconds(10), [&] { return pred(state_); }))
-            throw std::runtime_error("State did not change within 10 s (is " + state_ + ")");
-        return changed_at_;
-    }
-
-private:
-    std::unique_ptr<sdbus::IConnection> conn_;
-    std::unique_ptr<sdbus::IProxy> proxy_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::string state_ = "off";
-    Clock::time_point changed_at_;
-};
-
 Stats measure_hotseat(Testbed& tb, const std::string& uri, int n) {
-    Stats s{"hotseatd: uevent -> State seen on D-Bus", {}};
+    Stats s{"hotseatd: uevent -> State seen on D-Bus", "us", {}};
     hotseat::test::TempDir dir;
     hotseat::test::PrivateBus bus;
     std::string config = dir.file("hotseat.toml");
@@ -161,7 +112,7 @@ Stats measure_hotseat(Testbed& tb, const std::string& uri, int n) {
         auto t0 = Clock::now();
         tb.send_hotplug();
         auto t1 = watcher.wait_for([](const std::string& st) { return st != "off"; });
-        s.samples_us.push_back(micros(t1 - t0));
+        s.samples.push_back(micros(t1 - t0));
         watcher.wait_for([](const std::string& st) { return st == "running"; });
         tb.set_connector_status("HDMI-A-1", "disconnected");
         tb.send_hotplug();
@@ -170,50 +121,12 @@ Stats measure_hotseat(Testbed& tb, const std::string& uri, int n) {
     return s;
 }
 
-struct Verdict {
-    std::string figure;
-    double value, baseline, ratio;
-    std::string target;
-    bool met;
-};
-
-void print_table(const std::vector<Stats>& all, const std::vector<Verdict>& verdicts) {
-    std::printf("%-42s %6s %10s %10s %10s\n", "measurement", "n", "p50 (us)", "p90 (us)", "p99 (us)");
-    for (const auto& s : all)
-        std::printf("%-42s %6zu %10.0f %10.0f %10.0f\n", s.name.c_str(), s.samples_us.size(), s.percentile(50),
-                    s.percentile(90), s.percentile(99));
-    std::printf("\n%-44s %10s %10s %8s %-10s %s\n", "figure", "value", "baseline", "ratio", "target", "verdict");
-    for (const auto& v : verdicts)
-        std::printf("%-44s %10.0f %10.0f %8.2f %-10s %s\n", v.figure.c_str(), v.value, v.baseline, v.ratio,
-                    v.target.c_str(), v.met ? "met" : "NOT MET");
-}
-
-std::string to_json(const std::vector<Stats>& all, const std::vector<Verdict>& verdicts) {
-    std::ostringstream o;
-    o << "{\"benchmark\":\"trigger_latency\",\"measurements\":[";
-    for (size_t i = 0; i < all.size(); ++i) o << (i ? "," : "") << all[i].json();
-    o << "],\"figures\":[";
-    for (size_t i = 0; i < verdicts.size(); ++i) {
-        const auto& v = verdicts[i];
-        o << (i ? "," : "") << "{\"figure\":\"" << v.figure << "\",\"value_us\":" << v.value
-          << ",\"baseline_us\":" << v.baseline << ",\"ratio\":" << v.ratio << ",\"target\":\"" << v.target
-          << "\",\"met\":" << (v.met ? "true" : "false") << "}";
-    }
-    o << "]}";
-    return o.str();
-}
-
 }  // namespace
 
-// Usage: bench_trigger_latency [--json FILE] [N]
+// Usage: bench_trigger_latency [--json FILE] [--quick] [N]
 int main(int argc, char** argv) {
-    int n = 200;
-    std::string json_path;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--json" && i + 1 < argc) json_path = argv[++i];
-        else n = std::max(10, std::atoi(argv[i]));
-    }
+    auto args = hotseat::bench::parse_args(argc, argv, 200, 10);
+    int n = args.quick ? 50 : args.n;
     try {
         Testbed tb;
         tb.add_intel_igpu();
@@ -222,18 +135,13 @@ int main(int argc, char** argv) {
         auto virsh = measure_virsh(tb, uri, std::max(10, n / 10));
         tb.set_connector_status("HDMI-A-1", "disconnected");
         auto hotseat = measure_hotseat(tb, uri, n);
-        double p99_ratio = hotseat.percentile(99) / bare.percentile(99);
-        double speedup = virsh.percentile(50) / hotseat.percentile(50);
-        std::vector<Verdict> verdicts{
-            {"trigger p99 vs bare libudev monitor p99", hotseat.percentile(99), bare.percentile(99), p99_ratio,
-             "<= 2.0x", p99_ratio <= 2.0},
-            {"virsh-per-event p50 / hotseat p50 (speed-up)", hotseat.percentile(50), virsh.percentile(50), speedup,
-             ">= 50x", speedup >= 50.0},
+        std::vector<Figure> figures{
+            hotseat::bench::ratio_figure("trigger p99 vs bare libudev monitor p99 (umockdev)", hotseat.at(0.99),
+                                         bare.at(0.99), Better::Lower, 2.0, "us"),
+            hotseat::bench::ratio_figure("virsh-per-event p50 / hotseat p50 (umockdev)", virsh.median(),
+                                         hotseat.median(), Better::Higher, 50.0, "us"),
         };
-        std::vector<Stats> all{bare, virsh, hotseat};
-        print_table(all, verdicts);
-        if (!json_path.empty()) hotseat::test::write_file(json_path, to_json(all, verdicts) + "\n");
-        return 0;
+        return hotseat::bench::finish(args, "trigger_latency", {bare, virsh, hotseat}, figures);
     } catch (const std::exception& e) {
         std::cerr << "bench_trigger_latency: " << e.what() << "\n";
         return 1;

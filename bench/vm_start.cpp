@@ -15,6 +15,7 @@
 
 #include "daemon_process.h"
 #include "e2e_guest.h"
+#include "report.h"
 #include "libvirt_sandbox.h"
 #include "private_bus.h"
 #include "process.h"
@@ -25,36 +26,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 using namespace hotseat::test;
+using hotseat::bench::Stats;
+using hotseat::bench::Figure;
+using hotseat::bench::Better;
 
 const std::string kVm = "e2e-guest";
 const std::string kVmPath = "e2e_2dguest";
 
 double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-struct Stats {
-    std::string name;
-    std::vector<double> samples_ms;
-    double at(double fraction) const {  // 0: the smallest sample, 1: the largest
-        auto s = samples_ms;
-        std::sort(s.begin(), s.end());
-        auto i = static_cast<size_t>(fraction * static_cast<double>(s.size() - 1) + 0.5);
-        return s[std::min(i, s.size() - 1)];
-    }
-    double median() const {
-        auto s = samples_ms;
-        std::sort(s.begin(), s.end());
-        return (s[(s.size() - 1) / 2] + s[s.size() / 2]) / 2;
-    }
-    double spread() const { return at(1.0) - at(0.0); }
-    std::string json() const {
-        std::ostringstream o;
-        o << "{\"name\":\"" << name << "\",\"n\":" << samples_ms.size() << ",\"median_ms\":" << median()
-          << ",\"min_ms\":" << at(0.0) << ",\"max_ms\":" << at(1.0) << ",\"samples_ms\":[";
-        for (size_t i = 0; i < samples_ms.size(); ++i) o << (i ? "," : "") << samples_ms[i];
-        o << "]}";
-        return o.str();
-    }
-};
 
 // One sandboxed libvirtd with the guest defined, watched by one hotseatd on an emulated machine.
 class Bench {
@@ -133,81 +112,39 @@ private:
     std::unique_ptr<DaemonProcess> daemon_;
 };
 
-struct Verdict {
-    std::string figure;
-    double value, baseline, ratio;
-    std::string target;
-    bool met;
-};
-
-void print_table(const std::vector<Stats>& all, const std::vector<Verdict>& verdicts) {
-    std::printf("%-42s %6s %12s %12s %12s %12s\n", "measurement", "n", "median (ms)", "min (ms)", "max (ms)",
-                "spread (ms)");
-    for (const auto& s : all)
-        std::printf("%-42s %6zu %12.0f %12.0f %12.0f %12.0f\n", s.name.c_str(), s.samples_ms.size(), s.median(),
-                    s.at(0.0), s.at(1.0), s.spread());
-    std::printf("\n%-44s %10s %10s %8s %-10s %s\n", "figure", "value", "baseline", "ratio", "target", "verdict");
-    for (const auto& v : verdicts)
-        std::printf("%-44s %10.0f %10.0f %8.3f %-10s %s\n", v.figure.c_str(), v.value, v.baseline, v.ratio,
-                    v.target.c_str(), v.met ? "met" : "NOT MET");
-}
-
-std::string to_json(const std::vector<Stats>& all, const std::vector<Verdict>& verdicts) {
-    std::ostringstream o;
-    o << "{\"benchmark\":\"vm_start\",\"measurements\":[";
-    for (size_t i = 0; i < all.size(); ++i) o << (i ? "," : "") << all[i].json();
-    o << "],\"figures\":[";
-    for (size_t i = 0; i < verdicts.size(); ++i) {
-        const auto& v = verdicts[i];
-        o << (i ? "," : "") << "{\"figure\":\"" << v.figure << "\",\"value_ms\":" << v.value
-          << ",\"baseline_ms\":" << v.baseline << ",\"ratio\":" << v.ratio << ",\"target\":\"" << v.target
-          << "\",\"met\":" << (v.met ? "true" : "false") << "}";
-    }
-    o << "]}";
-    return o.str();
-}
-
-Verdict within_five_percent(const std::string& figure, const Stats& hotseat, const Stats& virsh) {
-    double ratio = hotseat.median() / virsh.median();
-    return {figure, hotseat.median(), virsh.median(), ratio, "<= 1.05x", ratio <= 1.05};
+Figure within_five_percent(const std::string& figure, const Stats& hotseat, const Stats& virsh) {
+    return hotseat::bench::ratio_figure(figure, hotseat.median(), virsh.median(), Better::Lower, 1.05, "ms");
 }
 
 }  // namespace
 
 // Usage: bench_vm_start [--json FILE] [RUNS]   RUNS: starts of each kind (default 5)
 int main(int argc, char** argv) {
-    int runs = 5;
-    std::string json_path;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--json" && i + 1 < argc) json_path = argv[++i];
-        else runs = std::max(2, std::atoi(argv[i]));
-    }
+    auto args = hotseat::bench::parse_args(argc, argv, 5, 2);
+    int runs = args.quick ? 2 : args.n;
     try {
         Bench bench;
-        Stats virsh_up{"virsh start -> QEMU up", {}}, hotseat_up{"hotseatd: plug -> QEMU up", {}};
-        Stats virsh_ready{"virsh start -> guest ready marker", {}}, hotseat_ready{"hotseatd: plug -> guest ready marker", {}};
+        Stats virsh_up{"virsh start -> QEMU up", "ms", {}}, hotseat_up{"hotseatd: plug -> QEMU up", "ms", {}};
+        Stats virsh_ready{"virsh start -> guest ready marker", "ms", {}},
+            hotseat_ready{"hotseatd: plug -> guest ready marker", "ms", {}};
         auto record = [](Stats& up, Stats& ready, Bench::Sample s) {
-            up.samples_ms.push_back(s.qemu_up_ms);
-            ready.samples_ms.push_back(s.ready_ms);
+            up.samples.push_back(s.qemu_up_ms);
+            ready.samples.push_back(s.ready_ms);
         };
         for (int i = 0; i < runs; ++i) {
             // Alternate which goes first, so neither always follows the other's shutdown.
             if (i % 2 == 0) record(virsh_up, virsh_ready, bench.virsh_start());
             record(hotseat_up, hotseat_ready, bench.hotseat_start());
             if (i % 2 == 1) record(virsh_up, virsh_ready, bench.virsh_start());
-            std::cerr << "run " << i + 1 << "/" << runs << ": virsh " << virsh_ready.samples_ms.back()
-                      << " ms, hotseat " << hotseat_ready.samples_ms.back() << " ms to the ready marker\n";
+            std::cerr << "run " << i + 1 << "/" << runs << ": virsh " << virsh_ready.samples.back()
+                      << " ms, hotseat " << hotseat_ready.samples.back() << " ms to the ready marker\n";
         }
         bench.check_clean();
-        std::vector<Verdict> verdicts{
+        std::vector<Figure> figures{
             within_five_percent("start to guest ready: hotseat / virsh", hotseat_ready, virsh_ready),
             within_five_percent("start to QEMU up: hotseat / virsh", hotseat_up, virsh_up),
         };
-        std::vector<Stats> all{virsh_up, hotseat_up, virsh_ready, hotseat_ready};
-        print_table(all, verdicts);
-        if (!json_path.empty()) write_file(json_path, to_json(all, verdicts) + "\n");
-        return 0;
+        return hotseat::bench::finish(args, "vm_start", {virsh_up, hotseat_up, virsh_ready, hotseat_ready}, figures);
     } catch (const std::exception& e) {
         std::cerr << "bench_vm_start: " << e.what() << "\n";
         return 1;

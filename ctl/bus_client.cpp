@@ -107,7 +107,10 @@ std::string vm_name_from_path(const std::string& path) {
     if (sd_bus_path_decode(path.c_str(), dbus::kVmPathPrefix, &name) <= 0 || !name) return {};
     std::string out = name;
     std::free(name);
-    return out;
+    // sd_bus_path_decode is lenient: it takes everything below the prefix, slashes included
+    // (".../vm/a/b" gives "a/b"), and passes malformed escapes (".../vm/_hr2d") through. Only
+    // the path hotseatd itself would publish for a name names a VM (found by fuzz_dbus_names).
+    return dbus::vm_object_path(out) == path ? out : std::string();
 }
 
 }  // namespace hotseat::ctl

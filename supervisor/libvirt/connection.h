@@ -49,6 +49,7 @@ private:
     Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);
     bool register_callbacks(std::string* error);
     CallOutcome failure();  // right after a failed call, while its error is still current
+    int finish_interrupted_start(virDomainPtr domain, int state, int reason);
 
     virConnectPtr handle_;
     std::shared_ptr<ConnectionListener> listener_;  // the close callback's opaque points here

@@ -107,7 +107,10 @@ void DeviceMonitor::process() {
     }
     if (overflowed) {
         log::warning("udev: uevent receive buffer overflowed; re-reading every device");
+        pending_cards_.clear();  // resync() reads every card anyway
         resync();
+    } else {
+        reread_pending_cards();
     }
 }
 
@@ -128,17 +131,28 @@ void DeviceMonitor::handle(udev_device* device) {
     act(decision, device, std::move(collected.properties));
 }
 
+void DeviceMonitor::reread_pending_cards() {
+    auto cards = std::move(pending_cards_);
+    pending_cards_.clear();
+    for (const auto& [syspath, card] : cards) {
+        try {
+            report_connectors(card.get(), false);
+        } catch (const std::system_error& e) {
+            log::warning("udev: cannot read the connectors of ", syspath, ": ", e.what());
+        }
+    }
+}
+
 void DeviceMonitor::act(const UeventDecision& decision, udev_device* device, Properties properties) {
     std::string syspath = or_empty(udev_device_get_syspath(device));
+    // Events in order: a card's pending re-read goes out before anything else that acts.
+    if (decision.step != UeventStep::RereadCard) reread_pending_cards();
     switch (decision.step) {
         case UeventStep::Ignore:
             return;
         case UeventStep::RereadCard:
-            try {
-                report_connectors(device, false);
-            } catch (const std::system_error& e) {
-                log::warning("udev: cannot read the connectors of ", decision.card, ": ", e.what());
-            }
+            if (pending_cards_.size() >= 64 && !pending_cards_.count(syspath)) reread_pending_cards();
+            pending_cards_.try_emplace(syspath, udev_device_ref(device));
             return;
         case UeventStep::RereadConnector:
             report_connector(syspath, decision);

@@ -59,6 +59,7 @@ private:
     void resync_connectors();
     void resync_usb();
     void note_dropped(std::size_t dropped, const char* syspath);
+    void reread_pending_cards();
     bool readable_now() const;
 
     Sink sink_;
@@ -68,6 +69,11 @@ private:
     std::set<std::pair<std::string, std::string>> connectors_;  // (card, connector)
     std::map<std::string, Properties> usb_devices_;             // syspath → properties
     bool warned_about_limits_ = false;
+    // Cards with a HOTPLUG=1 change seen in this batch, re-read once before the next uevent
+    // that acts and at the end of the batch: a storm of hotplugs (a flaky cable, a dock) costs
+    // one sysfs scan per batch instead of one per uevent, and a re-read sees the latest status
+    // either way.
+    std::map<std::string, DevicePtr> pending_cards_;  // syspath → the card
 };
 
 }  // namespace hotseat::udev

@@ -319,5 +319,32 @@ TEST(DeviceMonitor, StartTwiceIsALogicError) {
     EXPECT_THROW(monitor.start(), std::logic_error);
 }
 
+// A storm of HOTPLUG changes (a flaky cable, a dock) costs one re-read of the card per batch,
+// not one per uevent; anything else that acts in between still comes in order.
+TEST_F(DeviceMonitorTest, HotplugsInOneBatchAreOneReread) {
+    start();
+    seen.events.clear();
+    bed.set_connector_status("HDMI-A-1", "connected");
+    for (int i = 0; i < 3; ++i) bed.send_hotplug();  // all three queued before process()
+    monitor->process();
+    auto statuses = seen.all<ConnectorStatus>();
+    ASSERT_EQ(statuses.size(), 1u);
+    EXPECT_TRUE(statuses[0].connected);
+}
+
+TEST_F(DeviceMonitorTest, PendingRereadGoesOutBeforeTheNextEventThatActs) {
+    start();
+    seen.events.clear();
+    bed.set_connector_status("HDMI-A-1", "connected");
+    bed.send_hotplug();
+    bed.add_usb_device("046d", "c52b", "BETWEEN");
+    bed.send_hotplug();
+    monitor->process();
+    ASSERT_EQ(seen.events.size(), 3u);
+    EXPECT_TRUE(std::holds_alternative<ConnectorStatus>(seen.events[0]));
+    EXPECT_TRUE(std::holds_alternative<DeviceEvent>(seen.events[1]));
+    EXPECT_TRUE(std::holds_alternative<ConnectorStatus>(seen.events[2]));
+}
+
 }  // namespace
 }  // namespace hotseat::udev
