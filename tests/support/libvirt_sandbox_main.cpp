@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -142,6 +143,10 @@ int run(const std::string& root, const std::string& cache_dir) {
     for (auto& m : hotseat::test::sandbox::account_mounts(root)) mounts.push_back(m);
     hotseat::test::sandbox::enter_private_namespace(mounts);
     say("mount namespace ready (" + std::to_string(mounts.size()) + " bind mounts)");
+    if (const char* hugetlbfs = std::getenv("HOTSEAT_SANDBOX_HUGETLBFS")) {
+        hotseat::test::sandbox::mount_hugetlbfs(hugetlbfs);
+        say(std::string("hugetlbfs mounted at ") + hugetlbfs);
+    }
 
     Holder holder(root);
     holder.start_libvirtd();
