@@ -5,6 +5,7 @@
 // pages, and after the unplug the pool is back where it was. The pool is the host's (hugetlb
 // has no namespace): the test puts nr_hugepages back even when it fails.
 #include <filesystem>
+#include <iostream>
 
 #include "e2e_fixture.h"
 
@@ -96,7 +97,10 @@ TEST_F(HugepagesE2e, HookRaisesThePoolForTheGuestAndRestoresItAfterwards) {
     const std::uint64_t added = needed > free_before ? needed - free_before : 0;
 
     ASSERT_NO_FATAL_FAILURE(plug_and_boot(watch));
-    EXPECT_EQ(read_pool("nr_hugepages"), total_before + added) << "hook log:\n" << read_file(hook_log());
+    const std::uint64_t total_running = read_pool("nr_hugepages");
+    std::cerr << "e2e hugepages: nr_hugepages " << total_before << " (" << free_before << " free) -> " << total_running
+              << " while the guest runs\n";
+    EXPECT_EQ(total_running, total_before + added) << "hook log:\n" << read_file(hook_log());
     // QEMU's RAM is a file in the sandbox's hugetlbfs, drawn from the pool: the pages are in
     // use or reserved for it.
     std::uint64_t taken = read_pool("nr_hugepages") - read_pool("free_hugepages") + read_pool("resv_hugepages");

@@ -34,7 +34,7 @@ public:
         bool hugetlbfs = false;
         // When set, written as the executable etc/libvirt/hooks/qemu.d/hotseat before libvirtd
         // starts (libvirtd only runs hooks whose directory existed when it started).
-        std::string qemu_hook_script;
+        std::string qemu_hook_script{};
     };
 
     // Prepares the root, starts the holder and libvirtd, and waits until libvirtd's socket
