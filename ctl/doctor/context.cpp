@@ -80,7 +80,7 @@ DomainInfo DoctorContext::read_domain(const std::string& vm) {
     std::free(xml);
     std::string parse_error;
     info.needs = hook::parse_domain_xml(text, &parse_error);
-    if (!info.needs) info.error = "its XML is not usable: " + parse_error;
+    if (!info.needs) info.error = "its XML cannot be used: " + parse_error;
     else info.balloon_model = memballoon_model(text);
     return info;
 }

@@ -44,7 +44,7 @@ void check_domain(DoctorContext& context, Findings& out) {
             out.push_back(finding(vm.name, Severity::Error, "libvirt at " + uri + " has no domain '" + vm.name + "'",
                                   "define it (virsh define FILE.xml) or correct the name in the configuration"));
         } else if (!domain.needs) {
-            out.push_back(finding(vm.name, Severity::Error, "the domain " + domain.error,
+            out.push_back(finding(vm.name, Severity::Error, "the domain is defined, but " + domain.error,
                                   "check it with virsh dumpxml " + vm.name));
         } else {
             out.push_back(finding(vm.name, Severity::Ok, "the domain is defined in libvirt at " + uri));

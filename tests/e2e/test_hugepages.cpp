@@ -96,6 +96,20 @@ TEST_F(HugepagesE2e, HookRaisesThePoolForTheGuestAndRestoresItAfterwards) {
     const std::uint64_t free_before = read_pool("free_hugepages");
     const std::uint64_t added = needed > free_before ? needed - free_before : 0;
 
+    // hotseatctl doctor against the real libvirtd (read-only) and the host's real /sys (a
+    // clean environment, no umockdev): the hook is there, the domain exists, has no balloon, and
+    // its hugepages fit. This machine has no IOMMU, but no VM here lists gpu devices.
+    int doctor_status = -1;
+    std::string doctor = run_capture({"env", "-i", "PATH=/usr/bin:/bin", HOTSEATCTL_PATH, "doctor", "--config",
+                                      dir_.file("hotseat.toml"), "--hook",
+                                      libvirt_->root() + "/etc/hooks/qemu.d/hotseat"},
+                                     &doctor_status);
+    EXPECT_EQ(doctor_status, 0) << doctor;
+    for (const std::string line : {"ok      hook", "ok      domain     e2e-guest", "ok      balloon    e2e-guest",
+                                   "ok      hugepages  e2e-guest  the domain asks for 96 hugepages of 2048 kB"})
+        EXPECT_NE(doctor.find(line), std::string::npos) << "no '" << line << "' in\n" << doctor;
+    watch.lap("doctor");
+
     ASSERT_NO_FATAL_FAILURE(plug_and_boot(watch));
     const std::uint64_t total_running = read_pool("nr_hugepages");
     std::cerr << "e2e hugepages: nr_hugepages " << total_before << " (" << free_before << " free) -> " << total_running
