@@ -78,6 +78,7 @@ DomainInfo DoctorContext::read_domain(const std::string& vm) {
     if (!xml) return info;
     std::string text = xml;
     std::free(xml);
+    info.xml = text;
     std::string parse_error;
     info.needs = hook::parse_domain_xml(text, &parse_error);
     if (!info.needs) info.error = "its XML cannot be used: " + parse_error;

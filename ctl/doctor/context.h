@@ -28,6 +28,7 @@ struct DomainInfo {
     std::string error;                 // why it could not be read (no connection, no such domain ...)
     std::optional<hook::DomainNeeds> needs;  // hostdevs and hugepages, as the hook reads them
     std::string balloon_model;         // <memballoon model=...>; "none" when absent or disabled
+    std::string xml;                   // the whole XML, for checks that look for more (channels ...)
 };
 
 class DoctorContext {
