@@ -12,5 +12,6 @@ void add_status_command(CLI::App& app, int& exit_code);    // status
 void add_vm_commands(CLI::App& app, int& exit_code);       // start, stop, toggle, force-stop
 void add_monitor_command(CLI::App& app, int& exit_code);   // monitor
 void add_config_commands(CLI::App& app, int& exit_code);   // check-config, reload
+void add_doctor_command(CLI::App& app, int& exit_code);    // doctor
 
 }  // namespace hotseat::ctl

@@ -7,7 +7,7 @@ namespace hotseat::ctl {
 enum ExitCode : int {
     kOk = 0,
     kFailed = 1,        // the daemon could not do it (Error.Failed, InvalidConfig), an invalid
-                        // config for check-config, or --wait ended in another state
+                        // config for check-config, an error finding of doctor, or --wait ended in another state
     kUsage = 2,         // bad command line
     kNotFound = 3,      // no such VM (Error.NotFound)
     kBusy = 4,          // a device the VM needs is held by another VM (Error.Busy)
@@ -20,7 +20,7 @@ inline constexpr const char* kExitCodesHelp =
     "Exit status:\n"
     "  0  success\n"
     "  1  the daemon refused or failed (Failed, InvalidConfig), the configuration is invalid,\n"
-    "     or --wait ended in another state than the one asked for\n"
+    "     doctor found an error, or --wait ended in another state than the one asked for\n"
     "  2  usage error\n"
     "  3  no such VM (NotFound)\n"
     "  4  busy: a device the VM needs is held by another running VM (Busy)\n"

@@ -10,7 +10,7 @@ _hotseatctl() {
     local cur prev words cword
     _init_completion || return
 
-    local commands="status start stop toggle force-stop monitor check-config reload"
+    local commands="status start stop toggle force-stop monitor check-config reload doctor"
     local command="" i
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
@@ -40,6 +40,11 @@ _hotseatctl() {
             fi ;;
         reload)
             COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+        doctor)
+            case "$prev" in
+                --config|--hook|--modules-dep) _filedir ;;
+                *) COMPREPLY=($(compgen -W "--config --hook --modules-dep --json --help" -- "$cur")) ;;
+            esac ;;
     esac
 }
 

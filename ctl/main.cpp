@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     add_vm_commands(app, exit_code);
     add_monitor_command(app, exit_code);
     add_config_commands(app, exit_code);
+    add_doctor_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
     }
     if (app.get_subcommands().empty()) {
         std::cerr << "hotseatctl: a command is needed: status, start, stop, toggle, force-stop, monitor, "
-                     "check-config or reload (see --help)\n";
+                     "check-config, reload or doctor (see --help)\n";
         return kUsage;
     }
     return exit_code;

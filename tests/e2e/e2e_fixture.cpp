@@ -68,10 +68,14 @@ std::vector<std::string> BusRecorder::libvirt_connected_changes() const {
     return values;
 }
 
+LibvirtSandbox::Options E2e::sandbox_options() const {
+    return LibvirtSandbox::Options{.cache_dir = guest_libvirt_cache_dir()};
+}
+
 void E2e::SetUp() {
     try {
         image_ = GuestImage::find();
-        libvirt_ = std::make_unique<LibvirtSandbox>(LibvirtSandbox::Options{guest_libvirt_cache_dir()});
+        libvirt_ = std::make_unique<LibvirtSandbox>(sandbox_options());
     } catch (const std::exception& e) {
         const std::string what = e.what();
         FAIL() << what

@@ -60,6 +60,8 @@ protected:
 
     void SetUp() override;
     void TearDown() override;
+    // The sandbox SetUp starts; a scenario needing more (hugetlbfs, the hook) overrides it.
+    virtual LibvirtSandbox::Options sandbox_options() const;
 
     // Defines the guest, writes hotseatd's config and starts hotseatd (waits for READY=1).
     void start(ScenarioOptions options);

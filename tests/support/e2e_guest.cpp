@@ -59,6 +59,7 @@ std::string guest_domain_xml(const GuestImage& image, const GuestOptions& option
     return "<domain type='qemu'>\n"
            "  <name>" + xml_escape(options.name) + "</name>\n"
            "  <memory unit='MiB'>" + std::to_string(options.memory_mib) + "</memory>\n"
+           + std::string(options.hugepages ? "  <memoryBacking><hugepages/></memoryBacking>\n" : "") +
            "  <vcpu>1</vcpu>\n"
            "  <os>\n"
            "    <type arch='x86_64' machine='pc'>hvm</type>\n"

@@ -35,6 +35,7 @@ struct GuestOptions {
     bool ignore_acpi = false;     // no acpid: a shutdown request goes unanswered
     int self_poweroff_s = -1;     // >= 0: the guest powers off this long after it is ready
     int memory_mib = 192;
+    bool hugepages = false;       // <memoryBacking><hugepages/>: backed by 2 MiB pages
 };
 
 // <domain type='qemu'> (TCG) booting the image directly, with the serial console to a file.

@@ -76,6 +76,7 @@ LibvirtSandbox::LibvirtSandbox(Options options) : options_(std::move(options)) {
     std::vector<std::string> argv{// env -i: the holder and libvirtd must not inherit umockdev's
                                   // preload or the test's bus.
                                   "env", "-i", kCleanPath, "LC_ALL=C", HOTSEAT_LIBVIRT_SANDBOX_PATH, root()};
+    if (options_.hugetlbfs) argv.insert(argv.begin() + 4, "HOTSEAT_SANDBOX_HUGETLBFS=" + hugetlbfs_dir());
     if (!options_.cache_dir.empty()) argv.push_back(options_.cache_dir);
     holder_ = std::make_unique<Process>(Process::Options{
         .argv = argv,
@@ -95,7 +96,14 @@ void LibvirtSandbox::write_configuration() const {
     // Hooks are looked for in etc/hooks; qemu.d must exist when libvirtd starts to be watched.
     std::filesystem::create_directories(root() + "/etc/hooks/qemu.d");
     write_file(root() + "/etc/libvirtd.conf", kLibvirtdConf);
-    write_file(root() + "/etc/qemu.conf", kQemuConf);
+    std::string qemu_conf = kQemuConf;
+    if (options_.hugetlbfs) {
+        std::filesystem::create_directories(hugetlbfs_dir());
+        qemu_conf += "hugetlbfs_mount = \"" + hugetlbfs_dir() + "\"\n";
+    }
+    write_file(root() + "/etc/qemu.conf", qemu_conf);
+    if (!options_.qemu_hook_script.empty())
+        write_file(root() + "/etc/hooks/qemu.d/hotseat", options_.qemu_hook_script, 0755);
 }
 
 std::string LibvirtSandbox::uri() const { return "qemu:///system?socket=" + socket(); }

@@ -28,6 +28,13 @@ public:
         // probed once (~1 s) and kept across sandboxes; libvirt re-probes when QEMU changes.
         // Empty: a fresh cache under the root.
         std::string cache_dir;
+        // Mounts a hugetlbfs (2 MiB pages) at root()/hugepages inside the sandbox and makes it
+        // libvirt's hugetlbfs_mount, so domains may ask for <hugepages/>. The pages come from the
+        // host's real pool (/sys/kernel/mm/hugepages): whoever raises nr_hugepages restores it.
+        bool hugetlbfs = false;
+        // When set, written as the executable etc/libvirt/hooks/qemu.d/hotseat before libvirtd
+        // starts (libvirtd only runs hooks whose directory existed when it started).
+        std::string qemu_hook_script{};
     };
 
     // Prepares the root, starts the holder and libvirtd, and waits until libvirtd's socket
@@ -70,6 +77,7 @@ private:
     void write_configuration() const;
     bool wait_accepting(std::chrono::milliseconds timeout) const;
     std::string socket() const { return root() + "/run/libvirt-sock"; }
+    std::string hugetlbfs_dir() const { return root() + "/hugepages"; }
 
     TempDir dir_;
     Options options_;

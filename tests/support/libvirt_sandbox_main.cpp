@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -95,7 +96,9 @@ void Holder::exec_libvirtd() {
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (log >= 0) dup2(log, 1), dup2(log, 2);
     if (null >= 0) dup2(null, 0);
-    const char* argv[] = {"libvirtd", nullptr};
+    // Its pid file inside the sandbox's /run/libvirt: the default /run/libvirtd.pid is shared
+    // with every other sandbox (and a host libvirtd), and a second libvirtd would fail to lock it.
+    const char* argv[] = {"libvirtd", "--pid-file", "/run/libvirt/libvirtd.pid", nullptr};
     const char* envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "HOME=/root", nullptr};
     execve("/usr/sbin/libvirtd", const_cast<char**>(argv), const_cast<char**>(envp));
     std::fprintf(stderr, "exec /usr/sbin/libvirtd: %s\n", std::strerror(errno));
@@ -142,6 +145,10 @@ int run(const std::string& root, const std::string& cache_dir) {
     for (auto& m : hotseat::test::sandbox::account_mounts(root)) mounts.push_back(m);
     hotseat::test::sandbox::enter_private_namespace(mounts);
     say("mount namespace ready (" + std::to_string(mounts.size()) + " bind mounts)");
+    if (const char* hugetlbfs = std::getenv("HOTSEAT_SANDBOX_HUGETLBFS")) {
+        hotseat::test::sandbox::mount_hugetlbfs(hugetlbfs);
+        say(std::string("hugetlbfs mounted at ") + hugetlbfs);
+    }
 
     Holder holder(root);
     holder.start_libvirtd();

@@ -59,4 +59,9 @@ void enter_private_namespace(const std::vector<BindMount>& mounts) {
     }
 }
 
+void mount_hugetlbfs(const std::string& directory) {
+    check(mount("hugetlbfs", directory.c_str(), "hugetlbfs", MS_NOSUID | MS_NODEV, "pagesize=2M"),
+          "mount hugetlbfs at " + directory);
+}
+
 }  // namespace hotseat::test::sandbox

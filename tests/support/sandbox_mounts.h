@@ -28,4 +28,8 @@ std::vector<BindMount> account_mounts(const std::string& root);
 // std::system_error naming the step that failed.
 void enter_private_namespace(const std::vector<BindMount>& mounts);
 
+// Inside that namespace: a hugetlbfs of 2 MiB pages at `directory` (libvirt's hugetlbfs_mount).
+// It takes no pages itself; QEMU's files in it draw on the host's pool. Throws like the above.
+void mount_hugetlbfs(const std::string& directory);
+
 }  // namespace hotseat::test::sandbox

@@ -1,0 +1,42 @@
+#include "checks.h"
+
+namespace hotseat::ctl::doctor {
+
+std::string_view to_string(Severity severity) {
+    switch (severity) {
+        case Severity::Ok: return "ok";
+        case Severity::Warning: return "warning";
+        case Severity::Error: return "error";
+    }
+    return "error";
+}
+
+const std::vector<Check>& registered_checks() {
+    // Machine first, then each VM's domain; add new checks here (see finding.h).
+    static const std::vector<Check> kChecks{
+        {"hook", check_hook},
+        {"iommu", check_iommu},
+        {"vfio", check_vfio},
+        {"iommu-group", check_iommu_groups},
+        {"domain", check_domain},
+        {"hostdev", check_hostdevs},
+        {"balloon", check_balloon},
+        {"hugepages", check_hugepages},
+    };
+    return kChecks;
+}
+
+Findings run_checks(DoctorContext& context) {
+    Findings findings;
+    for (const auto& check : registered_checks()) {
+        Findings found;
+        check.run(context, found);
+        for (auto& f : found) {
+            if (f.check.empty()) f.check = std::string(check.name);
+            findings.push_back(std::move(f));
+        }
+    }
+    return findings;
+}
+
+}  // namespace hotseat::ctl::doctor

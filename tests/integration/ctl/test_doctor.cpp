@@ -1,0 +1,310 @@
+// hotseatctl doctor against an emulated machine (umockdev: IOMMU groups, vfio-pci, hugepages),
+// libvirt's test driver (domains with and without hostdev, balloon, hugepages) and a hook file:
+// the exact findings and the exit status.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "doctor_bed.h"
+
+namespace hotseat::test {
+namespace {
+
+using Lines = std::vector<std::string>;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+const std::string kArchVm = "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\n";
+const std::string kPlainVm = "[[vm]]\nname = \"plain\"\n";
+
+TestDomain arch(std::vector<std::string> hostdevs = {kIgpu}) {
+    TestDomain d;
+    d.hostdevs = std::move(hostdevs);
+    d.balloon = "none";
+    return d;
+}
+
+TEST(CtlDoctor, EverythingInOrderIsAllOkAndExitsZero) {
+    DoctorBed bed;
+    bed.set_domains({arch()});
+    bed.set_config(kArchVm);
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
+                                 "ok domain arch-desktop", "ok hostdev arch-desktop", "ok balloon arch-desktop",
+                                 "ok hugepages arch-desktop"}))
+        << d.result.both();
+    EXPECT_EQ(d.message(1), "the IOMMU is on: 2 groups (dmar0)");
+    EXPECT_EQ(d.message(3), "PCI device 0000:00:02.0 is in IOMMU group 1 with nothing else to pass through");
+    EXPECT_EQ(d.message(6), "no balloon: its memory stays fixed while it runs (as PCI passthrough requires)");
+    EXPECT_EQ(d.fix(0), "");
+}
+
+TEST(CtlDoctor, TableHasAFixUnderEachProblemAndASummary) {
+    DoctorBed bed;
+    bed.set_domains({arch({})});
+    bed.set_config(kArchVm);
+    std::filesystem::remove(bed.hook());
+    auto r = bed.run_table();
+    EXPECT_EQ(r.status, 1) << r.both();
+    EXPECT_TRUE(contains(r.out, "STATUS  CHECK        VM            FINDING\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "error   hook         -             the libvirt hook " + bed.hook() + " is missing"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "error   hostdev      arch-desktop  the domain has no <hostdev> for 0000:00:02.0, "
+                                "which gpu lists\n" + std::string(35, ' ') + "fix: add <hostdev mode='subsystem' "
+                                "type='pci' managed='yes'><source><address domain='0x0000' bus='0x00' slot='0x02' "
+                                "function='0x0'/></source></hostdev> with virsh edit arch-desktop\n"))
+        << r.out;
+    EXPECT_TRUE(r.out.ends_with("\n2 errors, 0 warnings\n")) << r.out;
+}
+
+TEST(CtlDoctor, IommuOffIsAnErrorForEveryGpu) {
+    DoctorBed bed;
+    bed.clear_iommu();
+    bed.set_domains({arch()});
+    bed.set_config(kArchVm);
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "error iommu -", "ok vfio -", "error iommu-group arch-desktop",
+                                 "ok domain arch-desktop", "ok hostdev arch-desktop", "ok balloon arch-desktop",
+                                 "ok hugepages arch-desktop"}))
+        << d.result.both();
+    EXPECT_EQ(d.message(1), "the IOMMU is off (/sys/kernel/iommu_groups is empty): no PCI passthrough");
+    EXPECT_TRUE(contains(d.fix(1), "intel_iommu=on")) << d.fix(1);
+    EXPECT_EQ(d.message(3), "PCI device 0000:00:02.0 is in no IOMMU group: it cannot be passed through");
+}
+
+TEST(CtlDoctor, GroupCompanionsMustGoAlongButBridgesDoNot) {
+    DoctorBed bed;
+    bed.add_pci_device("0000:00:1c.0", "0x060400", 1);  // a PCI bridge: never assigned
+    bed.add_pci_device("0000:00:1f.3", "0x040300", 1);  // audio: must go with the GPU
+    bed.set_domains({arch()});
+    bed.set_config(kArchVm);
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 0) << d.result.both();  // warnings only
+    ASSERT_GE(d.findings.size(), 4u) << d.result.both();
+    EXPECT_EQ(d.findings[3], "warning iommu-group arch-desktop");
+    EXPECT_EQ(d.message(3), "IOMMU group 1 of 0000:00:02.0 also holds 0000:00:1f.3: a group goes to the VM whole");
+    EXPECT_TRUE(contains(d.fix(3), "add 0000:00:1f.3 to gpu")) << d.fix(3);
+
+    // Listed in gpu too (with its hostdev): the group is whole again.
+    bed.set_domains({arch({kIgpu, "0000:00:1f.3"})});
+    bed.set_config("[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\", \"0000:00:1f.3\"]\n");
+    d = bed.run();
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
+                                 "ok iommu-group arch-desktop", "ok domain arch-desktop", "ok hostdev arch-desktop",
+                                 "ok hostdev arch-desktop", "ok balloon arch-desktop", "ok hugepages arch-desktop"}))
+        << d.result.both();
+}
+
+TEST(CtlDoctor, UnknownGpuAddressIsAnError) {
+    DoctorBed bed;
+    bed.set_domains({arch({"0000:03:00.0"})});
+    bed.set_config("[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:03:00.0\"]\n");
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    ASSERT_GE(d.findings.size(), 4u) << d.result.both();
+    EXPECT_EQ(d.findings[3], "error iommu-group arch-desktop");
+    EXPECT_EQ(d.message(3), "PCI device 0000:03:00.0 (gpu) does not exist on this machine");
+}
+
+TEST(CtlDoctor, VfioLoadedBuiltInModuleOrMissing) {
+    DoctorBed bed;
+    bed.set_domains({arch()});
+    bed.set_config(kArchVm);
+    EXPECT_EQ(bed.run().message(2), "vfio-pci is loaded");
+
+    bed.remove("/sys/bus/pci/drivers/vfio-pci");
+    bed.set("/sys/module/vfio_pci/parameters/ids", "\n");
+    EXPECT_EQ(bed.run().message(2), "vfio-pci is in the kernel");
+
+    bed.remove("/sys/module/vfio_pci");
+    bed.set_modules_dep("kernel/drivers/vfio/vfio.ko.xz:\n"
+                        "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/pci/vfio-pci-core.ko.xz\n");
+    auto module = bed.run();
+    EXPECT_EQ(module.result.status, 0) << module.result.both();
+    EXPECT_EQ(module.message(2), "vfio-pci is not loaded but is a module of this kernel (libvirt loads it at start)");
+
+    bed.set_modules_dep("kernel/drivers/vfio/pci/vfio-pci-core.ko.xz:\n");
+    auto missing = bed.run();
+    EXPECT_EQ(missing.result.status, 1) << missing.result.both();
+    EXPECT_EQ(missing.findings.at(2), "error vfio -");
+    EXPECT_EQ(missing.message(2), "vfio-pci is neither loaded nor a module of this kernel (" + bed.modules_dep() + ")");
+}
+
+TEST(CtlDoctor, NoGpuAnywhereAsksNothingOfTheIommu) {
+    DoctorBed bed;
+    bed.clear_iommu();
+    bed.remove("/sys/bus/pci/drivers/vfio-pci");
+    TestDomain plain;
+    plain.name = "plain";
+    bed.set_domains({plain});
+    bed.set_config(kPlainVm);
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok domain plain", "ok balloon plain", "ok hugepages plain"}))
+        << d.result.both();
+}
+
+TEST(CtlDoctor, DomainMissingOrLibvirtUnreachable) {
+    DoctorBed bed;
+    bed.set_domains({arch()});
+    bed.set_config(kArchVm + "[[vm]]\nname = \"ghost\"\n");
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
+                                 "ok domain arch-desktop", "error domain ghost", "ok hostdev arch-desktop",
+                                 "ok balloon arch-desktop", "ok hugepages arch-desktop"}))
+        << d.result.both();
+    EXPECT_TRUE(contains(d.message(5), "has no domain 'ghost'")) << d.message(5);
+
+    bed.set_libvirt_uri("test:///nonexistent/node.xml");
+    d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
+                                 "error domain arch-desktop", "error domain ghost"}))
+        << d.result.both();
+    EXPECT_TRUE(contains(d.message(4), "cannot connect to libvirt at test:///nonexistent/node.xml: ")) << d.message(4);
+}
+
+TEST(CtlDoctor, HostdevMissingIsAnErrorAndAnUnlistedOneAWarning) {
+    DoctorBed bed;
+    bed.add_pci_device("0000:01:00.0", "0x030000", 2);
+    bed.set_domains({arch({"0000:01:00.0"})});
+    bed.set_config(kArchVm);
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
+                                 "ok domain arch-desktop", "error hostdev arch-desktop", "warning hostdev arch-desktop",
+                                 "ok balloon arch-desktop", "ok hugepages arch-desktop"}))
+        << d.result.both();
+    EXPECT_EQ(d.message(6), "the domain takes PCI device 0000:01:00.0, which gpu does not list: hotseat cannot keep "
+                            "another VM from claiming it at the same time");
+}
+
+TEST(CtlDoctor, BalloonAgainstPassthroughAndHugepages) {
+    DoctorBed bed;
+    TestDomain passthrough = arch();
+    passthrough.balloon = "virtio";
+    TestDomain huge;
+    huge.name = "huge";
+    huge.balloon = "virtio";
+    huge.hugepages = true;
+    TestDomain plain;
+    plain.name = "plain";
+    plain.balloon = "virtio";
+    TestDomain bare;  // no <memballoon> element at all
+    bare.name = "bare";
+    bed.set_domains({passthrough, huge, plain, bare});
+    bed.set_config(kArchVm + "[[vm]]\nname = \"huge\"\n" + kPlainVm + "[[vm]]\nname = \"bare\"\n");
+    auto d = bed.run({});
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    Lines balloon;
+    for (std::size_t i = 0; i < d.findings.size(); ++i)
+        if (contains(d.findings[i], " balloon ")) balloon.push_back(d.findings[i] + ": " + d.message(i));
+    EXPECT_EQ(balloon,
+              (Lines{"warning balloon arch-desktop: the domain has a balloon (virtio) but passes PCI devices through: "
+                     "QEMU disables ballooning while a vfio-pci device is assigned (guest RAM is pinned), so its memory "
+                     "stays fixed while it runs",
+                     "warning balloon huge: the domain has a balloon (virtio) but its memory is backed by hugepages, "
+                     "which cannot be ballooned: its memory stays fixed while it runs",
+                     "ok balloon plain: the domain has a balloon (virtio): the host can take memory back while it runs",
+                     "ok balloon bare: no balloon: its memory stays fixed while it runs"}))
+        << d.result.both();
+}
+
+// 512 MiB in 2 MiB pages: 256 pages.
+Doctor hugepage_run(DoctorBed& bed, const std::string& page = "") {
+    TestDomain d = arch();
+    d.hugepages = true;
+    d.page = page;
+    bed.set_domains({d});
+    bed.set_config(kArchVm);
+    return bed.run();
+}
+
+TEST(CtlDoctor, HugepagesFreeAlready) {
+    DoctorBed bed;
+    bed.set("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "300\n");
+    bed.set("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "260\n");
+    auto d = hugepage_run(bed);
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    EXPECT_EQ(d.findings.back(), "ok hugepages arch-desktop");
+    EXPECT_EQ(d.message(d.findings.size() - 1),
+              "the domain asks for 256 hugepages of 2048 kB (512 MiB): 260 free of 300");
+}
+
+TEST(CtlDoctor, HugepagesTheHookCanAllocate) {
+    DoctorBed bed;
+    bed.set("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "100\n");
+    bed.set("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "56\n");
+    auto d = hugepage_run(bed);
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    EXPECT_EQ(d.findings.back(), "ok hugepages arch-desktop");
+    EXPECT_EQ(d.message(d.findings.size() - 1),
+              "the domain asks for 256 hugepages of 2048 kB (512 MiB): 56 free of 100; the hook allocates the 200 "
+              "missing at start (400 MiB of 8192 MiB free)");
+}
+
+TEST(CtlDoctor, HugepagesBeyondFreeMemoryAreAnError) {
+    DoctorBed bed;
+    bed.set("/sys/devices/system/node/node0/meminfo", "Node 0 MemFree:  307200 kB\n");
+    auto d = hugepage_run(bed);
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.findings.back(), "error hugepages arch-desktop");
+    EXPECT_EQ(d.message(d.findings.size() - 1),
+              "the domain asks for 256 hugepages of 2048 kB (512 MiB): 0 free of 0; the 256 missing need 512 MiB but "
+              "only 300 MiB is free");
+    EXPECT_TRUE(contains(d.fix(d.findings.size() - 1), "hugepages=256")) << d.fix(d.findings.size() - 1);
+}
+
+TEST(CtlDoctor, HugepagesOfASizeWithoutPoolAreAnError) {
+    DoctorBed bed;
+    auto d = hugepage_run(bed, "<page size='1' unit='G'/>");
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.findings.back(), "error hugepages arch-desktop");
+    EXPECT_TRUE(contains(d.message(d.findings.size() - 1),
+                         "the domain asks for 1 hugepages of 1048576 kB (1024 MiB) but this kernel has no such pool"))
+        << d.message(d.findings.size() - 1);
+}
+
+TEST(CtlDoctor, HookMissingNotExecutableOrDangling) {
+    DoctorBed bed;
+    bed.set_domains({arch()});
+    bed.set_config(kArchVm);
+    std::filesystem::permissions(bed.hook(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.findings.at(0), "error hook -");
+    EXPECT_EQ(d.message(0), "the libvirt hook " + bed.hook() + " is not an executable file: libvirtd skips it");
+    EXPECT_EQ(d.fix(0), "chmod 0755 " + bed.hook());
+
+    std::filesystem::remove(bed.hook());
+    std::filesystem::create_symlink("/nonexistent/hotseat-hook", bed.hook());
+    d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.message(0), "the libvirt hook " + bed.hook() + " is a link to nothing");
+
+    std::filesystem::remove(bed.hook());
+    d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    EXPECT_EQ(d.message(0), "the libvirt hook " + bed.hook() +
+                                " is missing: hugepages and consoles are not prepared on start");
+    // Every other finding is still ok: the hook alone decides the exit status here.
+    EXPECT_EQ(d.findings.size(), 8u) << d.result.both();
+}
+
+TEST(CtlDoctor, AnInvalidConfigIsTheOnlyFinding) {
+    DoctorBed bed;
+    std::string bad = bed.config() + ".bad";
+    write_file(bad, "[[vm]]\nname = \"a\"\nshutdown_timeout_s = 0\n");
+    auto r = run_command({HOTSEATCTL_PATH, "doctor", "--json", "--config", bad}, {});
+    EXPECT_EQ(r.status, 1) << r.both();
+    EXPECT_TRUE(contains(r.out, "\"check\": \"config\"")) << r.out;
+    EXPECT_TRUE(contains(r.out, bad + ":3:22: ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\"errors\": 1")) << r.out;
+}
+
+}  // namespace
+}  // namespace hotseat::test
