@@ -1,0 +1,38 @@
+// USB passthrough against a real libvirtd. This machine has no USB bus: the receiver exists only
+// in hotseatd's umockdev testbed, so the real QEMU driver cannot find it. What is verified here
+// is the failure path end to end: hotseatd asks libvirt for the live attach once the guest runs,
+// libvirt's refusal lands in LastError, Devices stays empty, and the guest keeps running.
+// The success path needs hardware (docs/usb-passthrough.md).
+#include "e2e_fixture.h"
+
+namespace hotseat::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_F(E2e, AttachingAnAbsentUsbDeviceIsALastErrorAndTheGuestKeepsRunning) {
+    Stopwatch watch("usb-absent-attach");
+    testbed_.add_usb_device("046d", "c52b");
+    ScenarioOptions options;
+    options.usb = "[{ vendor = \"046d\", product = \"c52b\" }]";
+    ASSERT_NO_FATAL_FAILURE(start(options));
+    watch.lap("setup");
+    ASSERT_NO_FATAL_FAILURE(plug_and_boot(watch));
+
+    auto last_error = [&] { return vm_property(bus_.address(), kVmPath, "LastError"); };
+    ASSERT_TRUE(wait_until([&] { return last_error().find("attach failed") != std::string::npos; }, 10s))
+        << "LastError: " << last_error();
+    watch.lap("running->attach-refused");
+    std::string error = last_error();
+    EXPECT_NE(error.find("usb 046d:c52b bus 1 dev 1: attach failed: "), std::string::npos) << error;
+    EXPECT_GT(error.size(), std::string("usb 046d:c52b bus 1 dev 1: attach failed: ").size() + 10)
+        << "libvirt's reason is missing: " << error;
+    EXPECT_EQ(vm_property(bus_.address(), kVmPath, "Devices"), "0") << "busctl prints an empty array as 0";
+    EXPECT_EQ(state(), "running");
+    EXPECT_NE(libvirt_->qemu_pid(kVm), 0) << "QEMU went away";
+    std::cerr << "e2e usb: libvirt said: " << error << "\n";
+    watch.print();
+}
+
+}  // namespace
+}  // namespace hotseat::test
