@@ -15,9 +15,13 @@ TEST_F(E2e, AttachingAnAbsentUsbDeviceIsALastErrorAndTheGuestKeepsRunning) {
     testbed_.add_usb_device("046d", "c52b");
     ScenarioOptions options;
     options.usb = "[{ vendor = \"046d\", product = \"c52b\" }]";
+    options.guest.usb_controller = true;  // else libvirt refuses for want of a USB bus, not of the device
     ASSERT_NO_FATAL_FAILURE(start(options));
     watch.lap("setup");
-    ASSERT_NO_FATAL_FAILURE(plug_and_boot(watch));
+    // Running is enough: the attach is a libvirt/QEMU matter, the guest need not have booted.
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes("running")) << "State is " << state();
+    watch.lap("plug->running");
 
     auto last_error = [&] { return vm_property(bus_.address(), kVmPath, "LastError"); };
     ASSERT_TRUE(wait_until([&] { return last_error().find("attach failed") != std::string::npos; }, 10s))
@@ -25,8 +29,11 @@ TEST_F(E2e, AttachingAnAbsentUsbDeviceIsALastErrorAndTheGuestKeepsRunning) {
     watch.lap("running->attach-refused");
     std::string error = last_error();
     EXPECT_NE(error.find("usb 046d:c52b bus 1 dev 1: attach failed: "), std::string::npos) << error;
-    EXPECT_GT(error.size(), std::string("usb 046d:c52b bus 1 dev 1: attach failed: ").size() + 10)
-        << "libvirt's reason is missing: " << error;
+    // The QEMU driver looked for the device on the host (no USB bus here: no /sys/bus/usb/devices;
+    // with a bus but not this device: "Did not find USB device ...").
+    EXPECT_TRUE(error.find("/sys/bus/usb/devices") != std::string::npos ||
+                error.find("Did not find USB device") != std::string::npos)
+        << "libvirt refused for another reason: " << error;
     EXPECT_EQ(vm_property(bus_.address(), kVmPath, "Devices"), "0") << "busctl prints an empty array as 0";
     EXPECT_EQ(state(), "running");
     EXPECT_NE(libvirt_->qemu_pid(kVm), 0) << "QEMU went away";
