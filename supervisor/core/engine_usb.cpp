@@ -16,9 +16,9 @@ using fx::warning;
 
 namespace {
 
-bool has_vm_running_qemu(VmState state) {
-    return state == VmState::Running || state == VmState::Stopping || state == VmState::Starting;
-}
+// Attachments live only as long as the QEMU they were made to. A VM that is starting again (a
+// queued start right after a stop, within one event) runs a new QEMU that has none of them.
+bool keeps_attachments(VmState state) { return state == VmState::Running || state == VmState::Stopping; }
 
 bool wants(const VmConfig& vm, const UsbHostDevice& device) {
     for (const auto& match : vm.usb)
@@ -111,7 +111,7 @@ void Engine::reconcile_usb(Effects& out) {
         const std::string& name = m->config().name;
         auto& attached = usb_->attachments[name];
         VmState state = m->status().state;
-        if (!has_vm_running_qemu(state) && !attached.empty()) {
+        if (!keeps_attachments(state) && !attached.empty()) {
             out.push_back(debug(name + ": released its USB devices with the VM"));
             attached.clear();
         }
