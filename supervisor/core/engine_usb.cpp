@@ -87,6 +87,12 @@ Effects Engine::on_usb_result(const UsbOpResult& ev) {
         return {info(ev.vm + ": " + what + " is gone; libvirt could not detach it (" + ev.error +
                      "), noted as detached")};
     }
+    if (!ev.ok && !libvirt_connected_) {
+        // Lost with the connection, not refused: tried again once libvirt is back.
+        vm_it->second.erase(it);
+        return {info(ev.vm + ": attaching " + what + " failed with the libvirt connection (" + ev.error +
+                     "); trying again once libvirt is back")};
+    }
     if (!ev.ok) {
         m->note_error(what + ": attach failed: " + ev.error);
         Effects out{warning(ev.vm + ": " + m->status().last_error + " (the VM keeps running)")};
