@@ -49,6 +49,7 @@ struct Rule {
     std::string connector;                     // glob; empty matches every connector
     std::vector<std::string> keys;             // hotkey chord, evdev key names
     std::map<std::string, std::string> match;  // udev property -> glob
+    std::string device;  // hotkey: glob on the keyboard's /dev/input/by-id name; empty: any
     Action action = Action::Start;
     std::string vm;
     bool takeover = false;

@@ -22,7 +22,7 @@ struct VmStatus {
     std::string reason;      // why the last transition happened
     std::string last_error;  // empty when the last operation succeeded
     std::uint64_t state_changed_at_us = 0;
-    std::vector<std::string> devices;  // passthrough devices attached now
+    std::vector<std::string> devices;  // passthrough devices attached now: "usb 046d:c52b bus 1 dev 5"
 
     bool operator==(const VmStatus&) const = default;
 };
@@ -44,6 +44,11 @@ struct StartDomain { std::string vm; };
 struct ShutdownDomain { std::string vm; };
 struct DestroyDomain { std::string vm; };
 
+// Live USB passthrough (virDomainAttachDeviceFlags / DetachDeviceFlags, VIR_DOMAIN_AFFECT_LIVE)
+// on the worker thread; each reports back a UsbOpResult. `syspath` only travels back with it.
+struct AttachUsb { std::string vm; std::string syspath; UsbHostDevice device; };
+struct DetachUsb { std::string vm; std::string syspath; UsbHostDevice device; };
+
 // Publish on the bus (the adaptor diffs and emits PropertiesChanged for what changed).
 struct PublishVm { VmStatus status; };
 struct PublishMonitors { std::vector<MonitorStatus> monitors; };
@@ -64,7 +69,7 @@ struct Log {
 };
 
 using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishVm, PublishMonitors,
-                            PublishLibvirtConnected, PublishKeyboards, RuleFired, Log>;
+                            PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

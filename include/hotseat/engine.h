@@ -28,6 +28,8 @@ struct CommandReply {
 class VmMachine;
 class ChordTracker;
 struct Observation;
+struct UsbState;
+struct UsbAttachment;
 
 class Engine {
 public:
@@ -91,6 +93,14 @@ private:
     std::vector<VmMachine*> holders_of_devices(const VmMachine& wanted);
     static std::string busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders);
 
+    // engine_usb.cpp: USB passthrough while a VM runs.
+    Effects on_usb_device(const DeviceEvent& ev);
+    Effects on_usb_binding(const UsbDeviceBinding& ev);
+    Effects on_usb_result(const UsbOpResult& ev);
+    void reconcile_usb(Effects& out);
+    void attach_wanted(VmMachine& vm, std::map<std::string, UsbAttachment>& attached, Effects& out);
+    const std::string* usb_holder(const std::string& syspath) const;
+
     Effects on_libvirt(const LibvirtConnection& ev, Now now);
     Effects on_tick(Now now);
     VmMachine* machine(const std::string& name);
@@ -103,6 +113,7 @@ private:
     std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;
+    std::unique_ptr<UsbState> usb_;
 };
 
 }  // namespace hotseat

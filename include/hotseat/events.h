@@ -45,6 +45,26 @@ struct DeviceEvent {
     bool initial = false;
 };
 
+// A USB device as libvirt finds it on the host: ids from udev, bus and device number (BUSNUM,
+// DEVNUM) validated by parse_usb_host_device (core) and again where the hostdev XML is built.
+struct UsbHostDevice {
+    std::string vendor;   // 4 lowercase hex digits, "046d"
+    std::string product;  // 4 lowercase hex digits, "c52b"
+    std::string serial;   // ID_SERIAL_SHORT; empty when the device has none
+    unsigned bus = 0;     // 1-255
+    unsigned device = 0;  // 1-127
+    bool operator==(const UsbHostDevice&) const = default;
+};
+
+// A USB device itself (DEVTYPE=usb_device) got its driver (udev `bind`) or lost it (`unbind`),
+// or a scan found it bound. Only a bound device is ready to be passed through: attaching on
+// `add` races udev (DESIGN §3.7). Never fires rules.
+struct UsbDeviceBinding {
+    bool bound = true;
+    std::string syspath;
+    std::map<std::string, std::string> properties;  // udev properties (BUSNUM, DEVNUM, ID_VENDOR_ID ...)
+};
+
 // A keyboard the input adapter opened (ID_INPUT_KEYBOARD=1), or one that went away. The
 // properties are its udev properties (for a hotkey rule's `device` match).
 struct KeyboardAdded {
@@ -91,6 +111,17 @@ struct DomainOpResult {
     std::string error;  // libvirt's message when !ok
 };
 
+// What an AttachUsb / DetachUsb (live, on the worker thread) returned.
+enum class UsbOp { Attach, Detach };
+struct UsbOpResult {
+    std::string vm;
+    UsbOp op = UsbOp::Attach;
+    std::string syspath;
+    UsbHostDevice device;
+    bool ok = false;
+    std::string error;  // libvirt's message when !ok
+};
+
 struct LibvirtConnection {
     bool connected = false;
     std::string error;  // why it is not connected
@@ -108,6 +139,6 @@ struct Tick {};
 
 using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, KeyboardAdded, KeyboardRemoved,
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
-                           Command, Tick>;
+                           Command, Tick, UsbDeviceBinding, UsbOpResult>;
 
 }  // namespace hotseat

@@ -75,6 +75,24 @@ void read_keys(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
     }
 }
 
+// `device` names a keyboard by its link in /dev/input/by-id (udev's DEVLINKS): the name, or the
+// whole path, which is kept as the name alone so that one form is matched.
+void read_device(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
+    auto is_hotkey = [](Trigger t) { return t == Trigger::Hotkey; };
+    if (misplaced(reader, "device", on, is_hotkey, "on = \"hotkey\"")) return;
+    auto glob = reader.string("device");
+    if (!glob) return;
+    constexpr std::string_view kById = "/dev/input/by-id/";
+    std::string name = glob->rfind(kById, 0) == 0 ? glob->substr(kById.size()) : *glob;
+    if (name.empty() || name.find('/') != std::string::npos) {
+        reader.error(*reader.find("device"),
+                     "device " + quoted(*glob) + " is not a name in /dev/input/by-id (a glob like " +
+                         "\"usb-Logitech_USB_Receiver-*-kbd\", without other slashes)");
+        return;
+    }
+    rule.device = name;
+}
+
 void read_match_entry(TableReader& reader, const toml::key& key, const toml::node& value,
                       std::optional<Trigger> on, Rule& rule) {
     std::string_view property = key.str();
@@ -117,6 +135,7 @@ void read_match(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
 }  // namespace
 
 void read_rule_conditions(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
+    read_device(reader, on, rule);
     read_connector(reader, on, rule);
     read_keys(reader, on, rule);
     read_match(reader, on, rule);

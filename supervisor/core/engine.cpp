@@ -9,6 +9,7 @@
 #include "core/chords.h"
 #include "core/effects_util.h"
 #include "core/rules.h"
+#include "core/usb_state.h"
 #include "core/vm_machine.h"
 
 namespace hotseat {
@@ -29,7 +30,8 @@ std::string_view to_string(VmState state) {
     return "unknown";
 }
 
-Engine::Engine(Config config) : config_(std::move(config)), chords_(std::make_unique<ChordTracker>()) {
+Engine::Engine(Config config)
+    : config_(std::move(config)), chords_(std::make_unique<ChordTracker>()), usb_(std::make_unique<UsbState>()) {
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
 }
@@ -141,6 +143,8 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, LibvirtConnection>) return on_libvirt(ev, now);
             else if constexpr (std::is_same_v<T, Tick>) return on_tick(now);
             else if constexpr (std::is_same_v<T, Command>) return apply_command(ev, now).effects;
+            else if constexpr (std::is_same_v<T, UsbDeviceBinding>) return on_usb_binding(ev);
+            else if constexpr (std::is_same_v<T, UsbOpResult>) return on_usb_result(ev);
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);
                 if (!m) return {debug("libvirt reported on unconfigured domain " + ev.vm + ": ignored")};
@@ -157,6 +161,7 @@ Effects Engine::dispatch(const Event& event, Now now) {
 void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, fire_stopped_rules(before.vms, now));
     append(out, resume_takeovers(now));
+    reconcile_usb(out);
     publish_changes(before, out);
 }
 

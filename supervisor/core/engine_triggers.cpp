@@ -34,11 +34,13 @@ Effects Engine::on_connector_removed(const ConnectorRemoved& ev) {
 }
 
 Effects Engine::on_device(const DeviceEvent& ev, Now now) {
-    if (ev.initial) return {};
+    Effects out = on_usb_device(ev);
+    if (ev.initial) return out;
     Observation o;
     o.trigger = ev.kind == DeviceEvent::Kind::Added ? Trigger::DeviceAdded : Trigger::DeviceRemoved;
     o.properties = &ev.properties;
-    return fire_rules(o, now);
+    append(out, fire_rules(o, now));
+    return out;
 }
 
 Effects Engine::on_keyboard_added(const KeyboardAdded& ev) {

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <string_view>
 
 namespace hotseat {
 namespace {
@@ -28,6 +29,25 @@ bool properties_match(const Rule& rule, const Observation& o) {
         if (it == o.properties->end() || !glob_match(pattern, it->second)) return false;
     }
     return true;
+}
+
+// udev's DEVLINKS lists a device's symlinks, space-separated; a hotkey rule's `device` names the
+// keyboard by the one in /dev/input/by-id.
+bool device_matches(const Rule& rule, const Observation& o) {
+    if (rule.device.empty()) return true;
+    constexpr std::string_view kById = "/dev/input/by-id/";
+    std::string links = property(o, "DEVLINKS");
+    std::size_t at = 0;
+    while (at < links.size()) {
+        std::size_t end = links.find(' ', at);
+        if (end == std::string::npos) end = links.size();
+        std::string_view link(links.data() + at, end - at);
+        if (link.substr(0, kById.size()) == kById &&
+            glob_match(rule.device, std::string(link.substr(kById.size()))))
+            return true;
+        at = end + 1;
+    }
+    return false;
 }
 
 }  // namespace
@@ -65,7 +85,7 @@ bool rule_matches(const Rule& rule, const Observation& o) {
             // `match` on a hotkey rule limits it to keyboards with those udev properties.
             if (!o.chords || std::find(o.chords->begin(), o.chords->end(), rule.name) == o.chords->end())
                 return false;
-            return rule.match.empty() || properties_match(rule, o);
+            return (rule.match.empty() || properties_match(rule, o)) && device_matches(rule, o);
         case Trigger::VmStopped: return rule.match.empty() || properties_match(rule, o);
         default: return false;  // vm.idle: needs the guest channel (not observed yet)
     }

@@ -47,6 +47,7 @@ public:
     Effects on_tick(Now now);
     void replace_config(VmConfig config) { config_ = std::move(config); }
     void note_error(std::string error) { status_.last_error = std::move(error); }
+    void set_devices(std::vector<std::string> devices) { status_.devices = std::move(devices); }
 
 private:
     CommandReply start(const std::string& reason, Now now);

@@ -158,7 +158,8 @@ void Daemon::execute_one(const Effect& effect) {
         [this](const auto& e) {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> ||
-                          std::is_same_v<T, DestroyDomain>)
+                          std::is_same_v<T, DestroyDomain> || std::is_same_v<T, AttachUsb> ||
+                          std::is_same_v<T, DetachUsb>)
                 hypervisor_->execute(e);
             else if constexpr (std::is_same_v<T, PublishVm> || std::is_same_v<T, PublishMonitors> ||
                                std::is_same_v<T, PublishLibvirtConnected>)

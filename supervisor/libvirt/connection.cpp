@@ -2,8 +2,12 @@
 
 #include <libvirt/virterror.h>
 
+#include <cstdlib>
+#include <string_view>
+
 #include "libvirt/errors.h"
 #include "log.h"
+#include "libvirt/hostdev_xml.h"
 
 namespace hotseat::libvirt {
 
@@ -170,6 +174,37 @@ CallOutcome Connection::run(DomainOp op, const std::string& name) {
         outcome = failure();
     else
         outcome.ok = true;
+    virDomainFree(domain);
+    return outcome;
+}
+
+bool Connection::has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device) {
+    char* xml = virDomainGetXMLDesc(domain, 0);
+    if (xml == nullptr)
+        return false;  // the attach itself will say what is wrong
+    bool found = std::string_view(xml).find(usb_source_address(device)) != std::string_view::npos;
+    free(xml);
+    return found;
+}
+
+CallOutcome Connection::usb(UsbOp op, const std::string& name, const UsbHostDevice& device) {
+    auto xml = usb_hostdev_xml(device);
+    if (!xml)
+        return CallOutcome{false, "invalid USB device (ids must be 4 hex digits, bus 1-255, device 1-127)", false};
+    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
+    if (domain == nullptr)
+        return failure();
+    CallOutcome outcome;
+    if (op == UsbOp::Attach && has_usb_hostdev(domain, device)) {
+        outcome.ok = true;
+    } else {
+        int r = op == UsbOp::Attach ? virDomainAttachDeviceFlags(domain, xml->c_str(), VIR_DOMAIN_AFFECT_LIVE)
+                                    : virDomainDetachDeviceFlags(domain, xml->c_str(), VIR_DOMAIN_AFFECT_LIVE);
+        if (r < 0)
+            outcome = failure();
+        else
+            outcome.ok = true;
+    }
     virDomainFree(domain);
     return outcome;
 }

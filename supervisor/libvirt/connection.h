@@ -44,12 +44,17 @@ public:
 
     SnapshotOutcome snapshot(const std::string& domain);
     CallOutcome run(DomainOp op, const std::string& domain);
+    // Live attach/detach of a host USB device (VIR_DOMAIN_AFFECT_LIVE only: the domain's
+    // persistent definition is never changed). An attach of a device the live domain already
+    // has succeeds without a call.
+    CallOutcome usb(UsbOp op, const std::string& domain, const UsbHostDevice& device);
 
 private:
     Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);
     bool register_callbacks(std::string* error);
     CallOutcome failure();  // right after a failed call, while its error is still current
     int finish_interrupted_start(virDomainPtr domain, int state, int reason);
+    static bool has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device);
 
     virConnectPtr handle_;
     std::shared_ptr<ConnectionListener> listener_;  // the close callback's opaque points here

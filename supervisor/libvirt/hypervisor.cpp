@@ -45,6 +45,14 @@ void Hypervisor::execute(const DestroyDomain& effect) {
     state_->submit(DomainJob{effect.vm, DomainOp::Destroy});
 }
 
+void Hypervisor::execute(const AttachUsb& effect) {
+    state_->submit(UsbJob{effect.vm, UsbOp::Attach, effect.syspath, effect.device});
+}
+
+void Hypervisor::execute(const DetachUsb& effect) {
+    state_->submit(UsbJob{effect.vm, UsbOp::Detach, effect.syspath, effect.device});
+}
+
 void Hypervisor::set_domains(const std::vector<std::string>& domains) {
     state_->set_domains(domains);
 }

@@ -8,7 +8,8 @@
 //   DomainSnapshot     for every configured domain after each connect, and for names added by
 //                      set_domains()
 //   DomainLifecycle    Started / Stopped / Crashed of configured domains
-//   DomainOpResult     one per execute()
+//   DomainOpResult     one per execute() of a domain call
+//   UsbOpResult        one per execute() of a USB attach/detach
 // A lifecycle event and the DomainOpResult of the call that caused it may arrive in either order.
 //
 // Stopping the Hypervisor closes the connection and never touches a domain: VMs stay as they are.
@@ -52,6 +53,10 @@ public:
     void execute(const StartDomain& effect);
     void execute(const ShutdownDomain& effect);
     void execute(const DestroyDomain& effect);
+    // Live USB attach/detach; the outcome arrives as a UsbOpResult. An attach of a device the
+    // domain already has (a restarted hotseatd adopting a running VM) reports success.
+    void execute(const AttachUsb& effect);
+    void execute(const DetachUsb& effect);
 
     // Config reload: follow these names from now on; snapshots are posted for new ones.
     void set_domains(const std::vector<std::string>& domains);

@@ -19,6 +19,18 @@ void State::submit(DomainJob job) {
     wake_.notify_one();
 }
 
+void State::submit(UsbJob job) {
+    std::lock_guard lock(mutex_);
+    if (stopping_)
+        return;
+    if (!unreachable_.empty()) {
+        outbox_.post(not_connected(job));
+        return;
+    }
+    jobs_.push_back(std::move(job));
+    wake_.notify_one();
+}
+
 void State::set_domains(const std::vector<std::string>& domains) {
     std::lock_guard lock(mutex_);
     RefreshJob added;
@@ -78,9 +90,16 @@ void State::mark_disconnected(const std::string& why) {
     std::lock_guard lock(mutex_);
     unreachable_ = why.empty() ? "unknown error" : why;
     outbox_.post(LibvirtConnection{false, unreachable_});
-    for (const auto& job : jobs_)
+    fail_queued_jobs();
+}
+
+void State::fail_queued_jobs() {
+    for (const auto& job : jobs_) {
         if (const auto* domain_job = std::get_if<DomainJob>(&job))
             outbox_.post(not_connected(*domain_job));
+        else if (const auto* usb_job = std::get_if<UsbJob>(&job))
+            outbox_.post(not_connected(*usb_job));
+    }
     jobs_.clear();
 }
 
@@ -116,6 +135,11 @@ void State::on_closed(const std::string& reason) {
 DomainOpResult State::not_connected(const DomainJob& job) const {
     return DomainOpResult{job.vm, job.op, false,
                           "not connected to libvirt (" + uri_ + "): " + unreachable_};
+}
+
+UsbOpResult State::not_connected(const UsbJob& job) const {
+    return UsbOpResult{job.vm, job.op, job.syspath, job.device, false,
+                       "not connected to libvirt (" + uri_ + "): " + unreachable_};
 }
 
 }  // namespace hotseat::libvirt

@@ -27,7 +27,13 @@ struct DomainJob {
 struct RefreshJob {
     std::vector<std::string> vms;  // post fresh snapshots of these
 };
-using Job = std::variant<DomainJob, RefreshJob>;
+struct UsbJob {
+    std::string vm;
+    UsbOp op = UsbOp::Attach;
+    std::string syspath;
+    UsbHostDevice device;
+};
+using Job = std::variant<DomainJob, RefreshJob, UsbJob>;
 
 class State final : public ConnectionListener {
 public:
@@ -39,6 +45,7 @@ public:
 
     // Loop thread.
     void submit(DomainJob job);  // fails it at once while libvirt is known to be unreachable
+    void submit(UsbJob job);     // likewise
     void set_domains(const std::vector<std::string>& domains);
     void request_stop();
 
@@ -63,6 +70,8 @@ public:
 
 private:
     DomainOpResult not_connected(const DomainJob& job) const;  // needs mutex_
+    UsbOpResult not_connected(const UsbJob& job) const;        // needs mutex_
+    void fail_queued_jobs();                                   // needs mutex_
 
     const std::string uri_;
     Outbox outbox_;

@@ -42,6 +42,8 @@ Worker::Ended Worker::serve() {
         bool alive = true;
         if (const auto* refresh = std::get_if<RefreshJob>(&*next.job))
             alive = post_snapshots(refresh->vms);
+        else if (const auto* usb = std::get_if<UsbJob>(&*next.job))
+            alive = run_usb_job(*usb);
         else
             alive = run_job(std::get<DomainJob>(*next.job));
         if (!alive)
@@ -72,6 +74,16 @@ bool Worker::run_job(const DomainJob& job) {
     if (job.op == DomainOp::Shutdown && !outcome.ok)
         state_->shutdown_request_failed(job.vm);
     state_->outbox().post(DomainOpResult{job.vm, job.op, outcome.ok, outcome.error});
+    if (outcome.lost) {
+        lose_connection(outcome.error);
+        return false;
+    }
+    return true;
+}
+
+bool Worker::run_usb_job(const UsbJob& job) {
+    CallOutcome outcome = connection_->usb(job.op, job.vm, job.device);
+    state_->outbox().post(UsbOpResult{job.vm, job.op, job.syspath, job.device, outcome.ok, outcome.error});
     if (outcome.lost) {
         lose_connection(outcome.error);
         return false;

@@ -39,6 +39,12 @@ bool same_usb_device(const Properties& before, const Properties& now) {
     return a->second == b->second;
 }
 
+// A USB device whose driver is bound (the kernel adds DRIVER to its uevent properties).
+bool has_driver(const Properties& properties) {
+    auto it = properties.find("DRIVER");
+    return it != properties.end() && !it->second.empty();
+}
+
 }  // namespace
 
 DeviceMonitor::DeviceMonitor(Sink sink) : sink_(std::move(sink)) {}
@@ -166,6 +172,12 @@ void DeviceMonitor::act(const UeventDecision& decision, udev_device* device, Pro
         case UeventStep::UsbRemoved:
             report_usb(DeviceEvent::Kind::Removed, syspath, std::move(properties), false);
             return;
+        case UeventStep::UsbBound:
+            report_binding(true, syspath, std::move(properties));
+            return;
+        case UeventStep::UsbUnbound:
+            report_binding(false, syspath, std::move(properties));
+            return;
     }
 }
 
@@ -210,10 +222,27 @@ void DeviceMonitor::report_usb(DeviceEvent::Kind kind, const std::string& syspat
     sink_(std::move(event));
 }
 
+void DeviceMonitor::report_binding(bool bound, const std::string& syspath, Properties properties) {
+    // The latest properties (DRIVER among them) are what resync compares against.
+    if (auto known = usb_devices_.find(syspath); known != usb_devices_.end()) known->second = properties;
+    UsbDeviceBinding event;
+    event.bound = bound;
+    event.syspath = syspath;
+    event.properties = std::move(properties);
+    sink_(std::move(event));
+}
+
+// A scan cannot see the `bind` uevent; a device whose driver is bound was bound before.
+void DeviceMonitor::report_if_bound(const std::string& syspath, const Properties& properties) {
+    if (has_driver(properties)) report_binding(true, syspath, properties);
+}
+
 void DeviceMonitor::report_initial_usb() {
     for (auto& device : read_usb_devices(udev_.get())) {
         note_dropped(device.properties.dropped, device.syspath.c_str());
+        Properties properties = device.properties.properties;
         report_usb(DeviceEvent::Kind::Added, device.syspath, std::move(device.properties.properties), true);
+        report_if_bound(device.syspath, properties);
     }
 }
 
@@ -256,7 +285,13 @@ void DeviceMonitor::resync_usb() {
         }
     }
     for (auto& [syspath, properties] : present) {
-        if (!usb_devices_.count(syspath)) report_usb(DeviceEvent::Kind::Added, syspath, std::move(properties), false);
+        auto known = usb_devices_.find(syspath);
+        if (known == usb_devices_.end()) {
+            report_usb(DeviceEvent::Kind::Added, syspath, properties, false);
+            report_if_bound(syspath, properties);
+        } else if (!has_driver(known->second) && has_driver(properties)) {
+            report_binding(true, syspath, properties);  // its `bind` was lost
+        }
     }
 }
 

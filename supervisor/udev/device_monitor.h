@@ -29,7 +29,8 @@ public:
 
     // Subscribes to udevd's uevents for drm, usb and input (filtered in the kernel), then reports
     // what exists now: ConnectorStatus{initial=true} for every DRM connector and
-    // DeviceEvent{Added, initial=true} for every initialised USB device. Subscribing first means
+    // DeviceEvent{Added, initial=true} for every initialised USB device, followed by
+    // UsbDeviceBinding{bound} when its driver is bound (DRIVER set). Subscribing first means
     // nothing that changes during the scan is lost. Throws std::system_error when libudev fails,
     // std::logic_error when already started.
     void start();
@@ -44,7 +45,8 @@ public:
 
     // Re-reads every device and reports it as fresh news (initial=false): ConnectorStatus for
     // each connector (the engine diffs), ConnectorRemoved for connectors that vanished unseen,
-    // DeviceEvent Removed/Added for USB devices that went or came unseen. Logs scan failures.
+    // DeviceEvent Removed/Added for USB devices that went or came unseen, UsbDeviceBinding for
+    // those whose driver bound unseen. Logs scan failures.
     void resync();
 
 private:
@@ -55,6 +57,8 @@ private:
     void report_status(const std::string& card, const std::string& connector, bool connected, bool initial);
     void report_removed_connector(const std::string& card, const std::string& connector);
     void report_usb(DeviceEvent::Kind kind, const std::string& syspath, Properties properties, bool initial);
+    void report_binding(bool bound, const std::string& syspath, Properties properties);
+    void report_if_bound(const std::string& syspath, const Properties& properties);
     void report_initial_usb();
     void resync_connectors();
     void resync_usb();

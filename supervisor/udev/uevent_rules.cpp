@@ -72,8 +72,12 @@ UeventDecision classify_usb(std::string_view action, const Properties& propertie
         d.step = UeventStep::UsbAdded;
     } else if (action == "remove") {
         d.step = UeventStep::UsbRemoved;
+    } else if (action == "bind") {
+        d.step = UeventStep::UsbBound;  // passthrough waits for this: `add` races udev
+    } else if (action == "unbind") {
+        d.step = UeventStep::UsbUnbound;
     } else {
-        return ignore("USB device event other than add/remove");
+        return ignore("USB device event other than add/remove/bind/unbind");
     }
     return d;
 }

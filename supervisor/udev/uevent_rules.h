@@ -18,6 +18,8 @@ enum class UeventStep {
     DropConnector,    // a connector's device went away (driver unbind): never an unplug
     UsbAdded,         // the USB device itself (DEVTYPE=usb_device) appeared
     UsbRemoved,       // ... or went away
+    UsbBound,         // its driver bound (`bind`): now it is ready to be passed through
+    UsbUnbound,       // its driver let go (`unbind`)
 };
 
 struct UeventDecision {

@@ -12,13 +12,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string config_text(const std::string& libvirt_uri, unsigned shutdown_timeout_s) {
+std::string config_text(const std::string& libvirt_uri, unsigned shutdown_timeout_s, const std::string& usb) {
     return "[supervisor]\n"
            "libvirt_uri = \"" + libvirt_uri + "\"\n"
            "debounce_ms = 200\n"
            "\n"
            "[[vm]]\nname = \"e2e-guest\"\nshutdown_timeout_s = " + std::to_string(shutdown_timeout_s) + "\n"
-           "idle_timeout_min = 0\n"
+           "idle_timeout_min = 0\n" +
+           (usb.empty() ? std::string() : "usb = " + usb + "\n") +
            "\n"
            "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\n"
            "action = \"start\"\nvm = \"e2e-guest\"\n"
@@ -90,7 +91,7 @@ void E2e::start(ScenarioOptions options) {
     options.guest.serial_log = dir_.file("serial.log");
     serial_ = std::make_unique<SerialConsole>(options.guest.serial_log);
     libvirt_->define(guest_domain_xml(image_, options.guest));
-    write_file(config_, config_text(libvirt_->uri(), options.shutdown_timeout_s));
+    write_file(config_, config_text(libvirt_->uri(), options.shutdown_timeout_s, options.usb));
     recorder_ = std::make_unique<BusRecorder>(bus_.address(), dir_.file("bus-monitor.json"));
     restart_daemon();
 }

@@ -51,6 +51,7 @@ private:
 struct ScenarioOptions {
     GuestOptions guest;
     unsigned shutdown_timeout_s = 10;
+    std::string usb;  // the [[vm]]'s usb = ... value (TOML), empty for none
 };
 
 class E2e : public ::testing::Test {

@@ -77,7 +77,7 @@ std::string guest_domain_xml(const GuestImage& image, const GuestOptions& option
            "      <source path='" + xml_escape(options.serial_log) + "' append='on'/>\n"
            "      <target port='0'/>\n"
            "    </serial>\n"
-           "    <controller type='usb' model='none'/>\n"
+           "    <controller type='usb' model='" + std::string(options.usb_controller ? "qemu-xhci" : "none") + "'/>\n"
            "    <memballoon model='none'/>\n"
            "  </devices>\n"
            "</domain>\n";

@@ -36,6 +36,7 @@ struct GuestOptions {
     int self_poweroff_s = -1;     // >= 0: the guest powers off this long after it is ready
     int memory_mib = 192;
     bool hugepages = false;       // <memoryBacking><hugepages/>: backed by 2 MiB pages
+    bool usb_controller = false;  // an xHCI controller, so that libvirt accepts USB hostdevs
 };
 
 // <domain type='qemu'> (TCG) booting the image directly, with the serial console to a file.

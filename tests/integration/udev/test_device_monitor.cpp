@@ -215,6 +215,37 @@ TEST_F(DeviceMonitorTest, UsbAddAndRemoveCarryTheDeviceProperties) {
     EXPECT_EQ(property(removed[0], "ID_MODEL_ID"), "c52b");
 }
 
+// Passthrough waits for the usb_device's `bind`: it is passed on with every property.
+TEST_F(DeviceMonitorTest, UsbBindAndUnbindAreReportedWithTheProperties) {
+    start();
+    std::string syspath = bed.add_usb_device("046d", "c52b", "KB1");
+    ASSERT_TRUE(pump_until([&] { return seen.has<DeviceEvent>(); }));
+    EXPECT_FALSE(seen.has<UsbDeviceBinding>()) << "an add is not a bind";
+    bed.uevent(syspath, "bind");
+    ASSERT_TRUE(pump_until([&] { return seen.has<UsbDeviceBinding>(); }));
+    auto bound = seen.all<UsbDeviceBinding>();
+    ASSERT_EQ(bound.size(), 1u);
+    EXPECT_TRUE(bound[0].bound);
+    EXPECT_EQ(bound[0].syspath, syspath);
+    EXPECT_EQ(bound[0].properties.at("BUSNUM"), "001");
+    EXPECT_EQ(bound[0].properties.at("ID_VENDOR_ID"), "046d");
+    seen.events.clear();
+    bed.uevent(syspath, "unbind");
+    ASSERT_TRUE(pump_until([&] { return seen.has<UsbDeviceBinding>(); }));
+    EXPECT_FALSE(seen.all<UsbDeviceBinding>()[0].bound);
+}
+
+// A scan cannot see `bind`: a device found with its driver bound is reported bound.
+TEST_F(DeviceMonitorTest, UsbDeviceBoundAtStartIsReportedBound) {
+    std::string syspath = bed.add_usb_device("046d", "c52b");
+    start();
+    auto bound = seen.all<UsbDeviceBinding>();
+    ASSERT_EQ(bound.size(), 1u);
+    EXPECT_TRUE(bound[0].bound);
+    EXPECT_EQ(bound[0].syspath, syspath);
+    EXPECT_EQ(bound[0].properties.at("DRIVER"), "usb");
+}
+
 TEST_F(DeviceMonitorTest, UsbInterfaceEventsAreIgnored) {
     std::string device = bed.add_usb_device("046d", "c52b");
     start();

@@ -58,6 +58,19 @@ TEST(UeventRules, UsbDeviceAddAndRemove) {
     props["ACTION"] = "remove";
     EXPECT_EQ(classify_uevent(props).step, UeventStep::UsbRemoved);
     props["ACTION"] = "bind";
+    EXPECT_EQ(classify_uevent(props).step, UeventStep::UsbBound);
+    props["ACTION"] = "unbind";
+    EXPECT_EQ(classify_uevent(props).step, UeventStep::UsbUnbound);
+    props["ACTION"] = "change";
+    EXPECT_EQ(classify_uevent(props).step, UeventStep::Ignore);
+}
+
+// usbhid letting go of an interface (our own passthrough does that) is neither.
+TEST(UeventRules, UsbInterfaceBindAndUnbindAreIgnored) {
+    Properties props = {{"ACTION", "unbind"}, {"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_interface"},
+                        {"DEVPATH", "/devices/usb1/1-1/1-1:1.0"}};
+    EXPECT_EQ(classify_uevent(props).step, UeventStep::Ignore);
+    props["ACTION"] = "bind";
     EXPECT_EQ(classify_uevent(props).step, UeventStep::Ignore);
 }
 

@@ -146,6 +146,18 @@ const ErrorCase kCases[] = {
      kVm + "[[rule]]\nname = \"r\"\non = \"hotkey\"\nkeys = [\"KEY_F12\", \"KEY_F12\"]\n"
            "action = \"toggle\"\nvm = \"arch-desktop\"\n",
      6, 20, {"key \"KEY_F12\" is listed twice"}},
+    {"HotkeyDeviceWithAPath",
+     kVm + "[[rule]]\nname = \"r\"\non = \"hotkey\"\nkeys = [\"KEY_F12\"]\n"
+           "device = \"/dev/input/event7\"\naction = \"toggle\"\nvm = \"arch-desktop\"\n",
+     7, 10, {"device \"/dev/input/event7\" is not a name in /dev/input/by-id"}},
+    {"HotkeyDeviceEmpty",
+     kVm + "[[rule]]\nname = \"r\"\non = \"hotkey\"\nkeys = [\"KEY_F12\"]\n"
+           "device = \"\"\naction = \"toggle\"\nvm = \"arch-desktop\"\n",
+     7, 10, {"device \"\" is not a name in /dev/input/by-id"}},
+    {"DeviceWithMonitorTrigger",
+     kVm + "[[rule]]\nname = \"r\"\non = \"monitor.connected\"\ndevice = \"usb-*\"\n"
+           "action = \"start\"\nvm = \"arch-desktop\"\n",
+     6, 10, {"device is only allowed with on = \"hotkey\", not on = \"monitor.connected\""}},
     {"DeviceTriggerWithoutMatch",
      kVm + "[[rule]]\nname = \"r\"\non = \"device.removed\"\naction = \"stop\"\nvm = \"arch-desktop\"\n",
      3, 1, {"on = \"device.removed\" needs match = { ... }"}},

@@ -105,6 +105,20 @@ TEST(GoodConfig, HotkeyRuleIsAcceptedWithoutAWarning) {
     EXPECT_TRUE(load.warnings.empty()) << describe(load.warnings);
 }
 
+// `device` is kept as the name in /dev/input/by-id, whichever form was written.
+TEST(GoodConfig, HotkeyDeviceIsKeptAsTheByIdName) {
+    auto load = load_text(
+        "[[vm]]\nname = \"a\"\n"
+        "[[rule]]\nname = \"glob\"\non = \"hotkey\"\nkeys = [\"KEY_F12\"]\n"
+        "device = \"usb-Logitech_*-kbd\"\naction = \"start\"\nvm = \"a\"\n"
+        "[[rule]]\nname = \"path\"\non = \"hotkey\"\nkeys = [\"KEY_F11\"]\n"
+        "device = \"/dev/input/by-id/usb-Logitech_USB_Receiver-event-kbd\"\naction = \"start\"\nvm = \"a\"\n");
+    ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
+    ASSERT_EQ(load.config->rules.size(), 2u);
+    EXPECT_EQ(load.config->rules[0].device, "usb-Logitech_*-kbd");
+    EXPECT_EQ(load.config->rules[1].device, "usb-Logitech_USB_Receiver-event-kbd");
+}
+
 TEST(GoodConfig, IdleRuleIsAcceptedWithAWarning) {
     auto load = load_text(
         "[[vm]]\nname = \"a\"\n[[rule]]\nname = \"idle\"\non = \"vm.idle\"\n"

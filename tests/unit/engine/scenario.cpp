@@ -17,6 +17,17 @@ Now at(std::int64_t ms) { return Now{ms, kWallEpochUs + static_cast<std::uint64_
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
+std::string joined_devices(const std::vector<std::string>& devices) {
+    std::string out;
+    for (const auto& d : devices) out += (out.empty() ? "" : ",") + quoted(d);
+    return out;
+}
+
+std::string usb_effect(const char* op, const std::string& vm, const std::string& syspath, const UsbHostDevice& d) {
+    return std::string("usb ") + op + " " + vm + " " + syspath + " " + d.vendor + ":" + d.product + " bus " +
+           std::to_string(d.bus) + " dev " + std::to_string(d.device);
+}
+
 std::vector<std::string> words(const std::string& line) {
     std::istringstream in(line);
     std::vector<std::string> out;
@@ -64,6 +75,14 @@ DomainOp parse_op(const std::string& s) {
     throw ParseError("unknown operation " + s);
 }
 
+// KEY=VALUE; a key given twice is joined with a space, as udev lists DEVLINKS.
+void add_property(std::map<std::string, std::string>& properties, const std::string& word) {
+    auto eq = word.find('=');
+    if (eq == std::string::npos) throw ParseError("property must be KEY=VALUE: " + word);
+    auto [it, fresh] = properties.try_emplace(word.substr(0, eq), word.substr(eq + 1));
+    if (!fresh) it->second += " " + word.substr(eq + 1);
+}
+
 // "connector card0-HDMI-A-1 connected initial" etc. → an Event. Commands are handled apart.
 Event parse_event(const std::vector<std::string>& w) {
     const std::string& kind = arg(w, 0, "event");
@@ -84,9 +103,8 @@ Event parse_event(const std::vector<std::string>& w) {
         ev.kind = what == "removed" ? DeviceEvent::Kind::Removed : DeviceEvent::Kind::Added;
         for (size_t i = 2; i < w.size(); ++i) {
             if (w[i] == "initial") { ev.initial = true; continue; }
-            auto eq = w[i].find('=');
-            if (eq == std::string::npos) throw ParseError("property must be KEY=VALUE: " + w[i]);
-            ev.properties[w[i].substr(0, eq)] = w[i].substr(eq + 1);
+            if (w[i].rfind("/sys/", 0) == 0) { ev.syspath = w[i]; continue; }
+            add_property(ev.properties, w[i]);
         }
         return ev;
     }
@@ -128,7 +146,7 @@ Event parse_event(const std::vector<std::string>& w) {
         for (size_t i = 3; i < w.size(); ++i) {
             auto eq = w[i].find('=');
             if (eq == std::string::npos) k.name += (k.name.empty() ? "" : " ") + w[i];
-            else k.properties[w[i].substr(0, eq)] = w[i].substr(eq + 1);
+            else add_property(k.properties, w[i]);
         }
         return k;
     }
@@ -139,6 +157,13 @@ Event parse_event(const std::vector<std::string>& w) {
         const std::string& how = arg(w, 3, "down|up|repeat");
         std::int32_t value = how == "down" ? 1 : how == "repeat" ? 2 : 0;
         return KeyEvent{node, static_cast<std::uint16_t>(code), value};
+    }
+    if (kind == "usb") {  // usb bound|unbound SYSPATH [KEY=VALUE...]
+        const std::string& what = arg(w, 1, "bound|unbound");
+        if (what != "bound" && what != "unbound") throw ParseError("usb " + what);
+        UsbDeviceBinding b{what == "bound", arg(w, 2, "syspath"), {}};
+        for (size_t i = 3; i < w.size(); ++i) add_property(b.properties, w[i]);
+        return b;
     }
     if (kind == "tick") return Tick{};
     throw ParseError("unknown event " + kind);
@@ -177,7 +202,32 @@ private:
     size_t event_line_ = 0;
     std::vector<std::string> actual_, logs_, expected_;
     std::int64_t now_ = 0;
+    // "vm op syspath" → the device of the last AttachUsb/DetachUsb, for `usb-result` lines.
+    std::map<std::string, UsbHostDevice> usb_requests_;
+    UsbOpResult parse_usb_result(const std::vector<std::string>& w) const;
+    void remember_usb(const Effect& effect);
 };
+
+// usb-result VM attach|detach SYSPATH ok|failed [MESSAGE]: the device is the one last asked for.
+UsbOpResult Runner::parse_usb_result(const std::vector<std::string>& w) const {
+    UsbOpResult r;
+    r.vm = arg(w, 1, "vm");
+    const std::string& op = arg(w, 2, "attach|detach");
+    if (op != "attach" && op != "detach") throw ParseError("usb-result operation " + op);
+    r.op = op == "attach" ? UsbOp::Attach : UsbOp::Detach;
+    r.syspath = arg(w, 3, "syspath");
+    auto it = usb_requests_.find(r.vm + " " + op + " " + r.syspath);
+    if (it == usb_requests_.end()) throw ParseError("usb-result for a request the engine never made");
+    r.device = it->second;
+    r.ok = arg(w, 4, "ok|failed") == "ok";
+    if (!r.ok) r.error = rest(w, 5);
+    return r;
+}
+
+void Runner::remember_usb(const Effect& effect) {
+    if (const auto* a = std::get_if<AttachUsb>(&effect)) usb_requests_[a->vm + " attach " + a->syspath] = a->device;
+    if (const auto* d = std::get_if<DetachUsb>(&effect)) usb_requests_[d->vm + " detach " + d->syspath] = d->device;
+}
 
 void Runner::load_config(const std::string& name) {
     auto load = load_config_file(config_dir_ + "/" + name);
@@ -228,10 +278,13 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
         auto reply = engine_->command(c, at(t));
         actual_.push_back(render(reply));
         effects = std::move(reply.effects);
+    } else if (w[0] == "usb-result") {
+        effects = engine_->handle(parse_usb_result(w), at(t));
     } else {
         effects = engine_->handle(parse_event(w), at(t));
     }
     for (const auto& e : effects) {
+        remember_usb(e);
         auto line = render(e);
         (std::holds_alternative<Log>(e) ? logs_ : actual_).push_back(line);
     }
@@ -254,6 +307,12 @@ void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
                 fail(line_no, "StateChangedAt is " + std::to_string(s->state_changed_at_us) +
                                   ", expected " + std::to_string(expect_us));
         }
+    } else if (what == "devices") {  // ? devices VM none|"usb 046d:c52b bus 1 dev 5",...
+        const VmStatus* s = engine_->vm(arg(w, 2, "vm"));
+        if (!s) return fail(line_no, "no VM " + w[2]);
+        std::string got = s->devices.empty() ? "none" : joined_devices(s->devices);
+        std::string want = rest(w, 3);
+        if (got != want) fail(line_no, w[2] + " devices are " + got + ", expected " + want);
     } else if (what == "monitors") {
         std::string got;
         for (const auto& m : engine_->monitors())
@@ -326,6 +385,7 @@ std::string render(const Effect& effect) {
                                   " reason=" + quoted(s.reason);
                 if (!s.step.empty()) out += " step=" + quoted(s.step);
                 if (!s.last_error.empty()) out += " error=" + quoted(s.last_error);
+                if (!s.devices.empty()) out += " devices=" + joined_devices(s.devices);
                 return out;
             } else if constexpr (std::is_same_v<T, PublishMonitors>) {
                 std::string out;
@@ -339,6 +399,8 @@ std::string render(const Effect& effect) {
                 return "keyboards " + (out.empty() ? std::string("(none)") : out);
             } else if constexpr (std::is_same_v<T, PublishLibvirtConnected>)
                 return std::string("libvirt-connected ") + (e.connected ? "yes" : "no");
+            else if constexpr (std::is_same_v<T, AttachUsb>) return usb_effect("attach", e.vm, e.syspath, e.device);
+            else if constexpr (std::is_same_v<T, DetachUsb>) return usb_effect("detach", e.vm, e.syspath, e.device);
             else if constexpr (std::is_same_v<T, RuleFired>)
                 return "fired " + e.rule + " on " + quoted(e.event) + ": " + e.action + " " + e.vm;
             else

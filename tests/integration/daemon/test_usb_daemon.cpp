@@ -1,0 +1,108 @@
+// USB passthrough through hotseatd as a process: umockdev testbed (uevents add/bind/remove of a
+// usb_device), private bus, libvirt's test driver. The test driver has no live attach
+// (virDomainAttachDeviceFlags: "this function is not supported by the connection driver"), so
+// these tests follow a device from udev to libvirt and libvirt's refusal back to LastError; the
+// attached state is covered by the engine scenarios and the exact XML by hostdev_xml_test.
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+#include "daemon_process.h"
+#include "private_bus.h"
+#include "process.h"
+#include "testbed.h"
+
+namespace hotseat::test {
+namespace {
+
+const std::string kVm = "already_2drunning";  // running in node.xml: adopted at start-up
+const std::string kRefused = "attach failed: this function is not supported by the connection driver: "
+                             "virDomainAttachDeviceFlags";
+
+std::string config_text(const std::string& libvirt_uri) {
+    return "[supervisor]\n"
+           "libvirt_uri = \"" + libvirt_uri + "\"\n"
+           "debounce_ms = 200\n"
+           "\n"
+           "[[vm]]\nname = \"already-running\"\nusb = [{ vendor = \"046d\", product = \"c52b\" }]\n"
+           "\n"
+           "[[rule]]\nname = \"receiver-gone\"\non = \"device.removed\"\n"
+           "match = { ID_VENDOR_ID = \"046d\", ID_MODEL_ID = \"c52b\" }\n"
+           "action = \"stop\"\nvm = \"already-running\"\n";
+}
+
+class UsbDaemon : public ::testing::Test {
+protected:
+    void SetUp() override {
+        config_ = dir_.file("hotseat.toml");
+        write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml"));
+    }
+
+    void start_daemon() {
+        daemon_ = std::make_unique<DaemonProcess>(
+            DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
+        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
+    }
+
+    void TearDown() override {
+        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
+    }
+
+    std::string property(const std::string& name) const { return vm_property(bus_.address(), kVm, name); }
+    bool log_has(const std::string& text) const { return daemon_->log().find(text) != std::string::npos; }
+    bool log_shows(const std::string& text) {
+        return wait_until([&] { return log_has(text); });
+    }
+
+    TempDir dir_;
+    Testbed testbed_;
+    PrivateBus bus_;
+    std::string config_;
+    std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(UsbDaemon, DevicePresentAtStartIsAskedOfLibvirtAndItsRefusalIsLastError) {
+    testbed_.add_usb_device("046d", "c52b");
+    start_daemon();
+    ASSERT_TRUE(wait_until([&] { return property("LastError").find(kRefused) != std::string::npos; }))
+        << "LastError: " << property("LastError");
+    EXPECT_EQ(property("LastError"), "usb 046d:c52b bus 1 dev 1: " + kRefused);
+    EXPECT_EQ(property("State"), "running");
+    EXPECT_EQ(property("Devices"), "0");
+    EXPECT_TRUE(log_has("already-running: attaching usb 046d:c52b bus 1 dev 1"));
+}
+
+// `add` alone does not attach (it races udev); the usb_device's `bind` does.
+TEST_F(UsbDaemon, PluggedDeviceIsAttachedOnBindNotOnAdd) {
+    start_daemon();
+    std::string syspath = testbed_.add_usb_device("046d", "c52b");
+    ASSERT_TRUE(log_shows("usb 046d:c52b bus 1 dev 1 appeared at " + syspath));
+    EXPECT_FALSE(log_has("attaching usb")) << "attached on add";
+    EXPECT_EQ(property("LastError"), "");
+
+    testbed_.uevent(syspath, "bind");
+    ASSERT_TRUE(log_shows("already-running: attaching usb 046d:c52b bus 1 dev 1"));
+    ASSERT_TRUE(wait_until([&] { return property("LastError").find(kRefused) != std::string::npos; }))
+        << "LastError: " << property("LastError");
+    EXPECT_EQ(property("State"), "running");
+}
+
+// The receiver's keyboard node vanishing (usbhid let go as the VM took the device) is no unplug;
+// the usb_device's own `remove` is.
+TEST_F(UsbDaemon, OnlyTheUsbDeviceRemovalIsAnUnplug) {
+    testbed_.add_usb_device("046d", "c52b");
+    testbed_.add_keyboard(7, "Logitech USB Receiver", {{"ID_VENDOR_ID", "046d"}, {"ID_MODEL_ID", "c52b"}});
+    start_daemon();
+    ASSERT_TRUE(log_shows("keyboard /dev/input/event7"));
+    testbed_.remove_keyboard(7);
+    ASSERT_TRUE(log_shows("keyboard /dev/input/event7 went away"));
+    EXPECT_FALSE(log_has("rule receiver-gone fired"));
+    EXPECT_EQ(property("State"), "running");
+
+    testbed_.remove_usb_device("046d", "c52b");
+    ASSERT_TRUE(log_shows("rule receiver-gone fired on device.removed 046d:c52b"));
+    EXPECT_TRUE(wait_until([&] { return property("State") == "off"; })) << property("State");
+}
+
+}  // namespace
+}  // namespace hotseat::test
