@@ -32,6 +32,12 @@ struct SnapshotOutcome {
     CallOutcome call;  // ok also when the domain does not exist (snapshot.exists = false)
 };
 
+struct TuneJob;
+struct TuneOutcome {
+    TuneResult result;
+    bool lost = false;  // the failure was the connection itself going away
+};
+
 class Connection {
 public:
     // nullptr with *error set when libvirt cannot be reached or refuses the callbacks.
@@ -44,6 +50,7 @@ public:
 
     SnapshotOutcome snapshot(const std::string& domain);
     CallOutcome run(DomainOp op, const std::string& domain);
+    TuneOutcome tune(const TuneJob& job);  // libvirt/tuning.cpp
 
 private:
     Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);

@@ -8,7 +8,8 @@
 //   DomainSnapshot     for every configured domain after each connect, and for names added by
 //                      set_domains()
 //   DomainLifecycle    Started / Stopped / Crashed of configured domains
-//   DomainOpResult     one per execute()
+//   DomainOpResult     one per execute() of Start/Shutdown/DestroyDomain
+//   TuneResult         one per execute() of a governor call
 // A lifecycle event and the DomainOpResult of the call that caused it may arrive in either order.
 //
 // Stopping the Hypervisor closes the connection and never touches a domain: VMs stay as they are.
@@ -52,6 +53,12 @@ public:
     void execute(const StartDomain& effect);
     void execute(const ShutdownDomain& effect);
     void execute(const DestroyDomain& effect);
+    // Governor calls on the running domain (live); each outcome arrives as a TuneResult.
+    void execute(const SetCpuWeight& effect);
+    void execute(const SetVcpuQuota& effect);
+    void execute(const SetBalloon& effect);
+    void execute(const SuspendDomain& effect);
+    void execute(const ResumeDomain& effect);
 
     // Config reload: follow these names from now on; snapshots are posted for new ones.
     void set_domains(const std::vector<std::string>& domains);

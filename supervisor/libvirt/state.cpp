@@ -19,6 +19,18 @@ void State::submit(DomainJob job) {
     wake_.notify_one();
 }
 
+void State::submit(TuneJob job) {
+    std::lock_guard lock(mutex_);
+    if (stopping_)
+        return;
+    if (!unreachable_.empty()) {
+        outbox_.post(not_connected(job));
+        return;
+    }
+    jobs_.push_back(std::move(job));
+    wake_.notify_one();
+}
+
 void State::set_domains(const std::vector<std::string>& domains) {
     std::lock_guard lock(mutex_);
     RefreshJob added;
@@ -81,6 +93,8 @@ void State::mark_disconnected(const std::string& why) {
     for (const auto& job : jobs_)
         if (const auto* domain_job = std::get_if<DomainJob>(&job))
             outbox_.post(not_connected(*domain_job));
+        else if (const auto* tune_job = std::get_if<TuneJob>(&job))
+            outbox_.post(not_connected(*tune_job));
     jobs_.clear();
 }
 
@@ -116,6 +130,14 @@ void State::on_closed(const std::string& reason) {
 DomainOpResult State::not_connected(const DomainJob& job) const {
     return DomainOpResult{job.vm, job.op, false,
                           "not connected to libvirt (" + uri_ + "): " + unreachable_};
+}
+
+TuneResult State::not_connected(const TuneJob& job) const {
+    TuneResult result;
+    result.vm = job.vm;
+    result.op = job.op;
+    result.error = "not connected to libvirt (" + uri_ + "): " + unreachable_;
+    return result;
 }
 
 }  // namespace hotseat::libvirt

@@ -27,7 +27,14 @@ struct DomainJob {
 struct RefreshJob {
     std::vector<std::string> vms;  // post fresh snapshots of these
 };
-using Job = std::variant<DomainJob, RefreshJob>;
+// A governor call (libvirt/tuning.cpp); reports a TuneResult.
+struct TuneJob {
+    std::string vm;
+    TuneOp op = TuneOp::CpuWeight;
+    std::int64_t value = 0;   // CpuWeight: weight; VcpuQuota: quota µs; Balloon: percent
+    std::int64_t period = 0;  // VcpuQuota: period µs
+};
+using Job = std::variant<DomainJob, RefreshJob, TuneJob>;
 
 class State final : public ConnectionListener {
 public:
@@ -39,6 +46,7 @@ public:
 
     // Loop thread.
     void submit(DomainJob job);  // fails it at once while libvirt is known to be unreachable
+    void submit(TuneJob job);    // the same
     void set_domains(const std::vector<std::string>& domains);
     void request_stop();
 
@@ -63,6 +71,7 @@ public:
 
 private:
     DomainOpResult not_connected(const DomainJob& job) const;  // needs mutex_
+    TuneResult not_connected(const TuneJob& job) const;        // needs mutex_
 
     const std::string uri_;
     Outbox outbox_;

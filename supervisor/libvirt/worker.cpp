@@ -42,6 +42,8 @@ Worker::Ended Worker::serve() {
         bool alive = true;
         if (const auto* refresh = std::get_if<RefreshJob>(&*next.job))
             alive = post_snapshots(refresh->vms);
+        else if (const auto* tune = std::get_if<TuneJob>(&*next.job))
+            alive = run_tune(*tune);
         else
             alive = run_job(std::get<DomainJob>(*next.job));
         if (!alive)
@@ -74,6 +76,16 @@ bool Worker::run_job(const DomainJob& job) {
     state_->outbox().post(DomainOpResult{job.vm, job.op, outcome.ok, outcome.error});
     if (outcome.lost) {
         lose_connection(outcome.error);
+        return false;
+    }
+    return true;
+}
+
+bool Worker::run_tune(const TuneJob& job) {
+    TuneOutcome outcome = connection_->tune(job);
+    state_->outbox().post(std::move(outcome.result));
+    if (outcome.lost) {
+        lose_connection(outcome.result.error);
         return false;
     }
     return true;
