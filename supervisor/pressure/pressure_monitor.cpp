@@ -41,7 +41,8 @@ void PressureMonitor::arm_one(const std::string& resource, const std::string& co
     // EPOLLPRI only: a pressure file is always readable, EPOLLIN would wake the loop forever.
     int r = sd_event_add_io(loop_, &watch->source, trigger.fd, EPOLLPRI, on_pressure, watch.get());
     if (r < 0) {
-        log::warning("governor: ", resource, " pressure not watched: ", std::strerror(-r));
+        log::warning("governor: ", resource, " pressure not watched: cannot wait on ", file.path, ": ",
+                     std::strerror(-r));
         close(trigger.fd);
         return;
     }

@@ -15,7 +15,9 @@ std::string explain(int error, const std::string& path) {
     std::string text = std::strerror(error);
     if (error == EACCES || error == EPERM)
         text += " (writing a trigger needs write access to " + path +
-                "; unprivileged users need a window that is a multiple of 2 s)";
+                ")";
+    if (error == EINVAL)
+        text += " (without CAP_SYS_RESOURCE the window must be a multiple of 2 s; the stall at most the window)";
     if (error == EOPNOTSUPP) text += " (PSI is disabled: boot with psi=1)";
     return text;
 }
