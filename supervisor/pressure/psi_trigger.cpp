@@ -28,8 +28,12 @@ PressureFile choose_pressure_file(const std::string& configured, const std::stri
                                   const std::string& slice_dir, const std::string& proc_dir) {
     if (!configured.empty()) return {configured, "configured"};
     std::string slice_file = slice_dir + "/" + resource + ".pressure";
-    if (exists(slice_file)) return {slice_file, "the services' slice"};
-    return {proc_dir + "/" + resource, "system-wide (no " + slice_file + ")"};
+    std::string fallback = proc_dir + "/" + resource;
+    if (!exists(slice_file)) return {fallback, "system-wide (no " + slice_file + ")"};
+    // cgroup files are root's: the shipped unit's dedicated user cannot arm a trigger on them.
+    if (access(slice_file.c_str(), W_OK) != 0)
+        return {fallback, "system-wide (" + slice_file + " is not writable for this user)"};
+    return {slice_file, "the services' slice"};
 }
 
 Trigger open_trigger(const std::string& path, std::uint32_t stall_us, std::uint32_t window_us) {

@@ -13,8 +13,8 @@ inline constexpr const char* kSliceDir = "/sys/fs/cgroup/system.slice";  // the 
 inline constexpr const char* kProcDir = "/proc/pressure";                // the whole machine
 
 // The pressure file to watch for `resource` ("cpu", "memory"): the configured path when one is
-// given; else the services' slice (`slice_dir`/<resource>.pressure, cgroup v2) when it exists;
-// else the system-wide `proc_dir`/<resource>.
+// given; else the services' slice (`slice_dir`/<resource>.pressure, cgroup v2) when it exists
+// and this user may write it; else the system-wide `proc_dir`/<resource>.
 struct PressureFile {
     std::string path;
     std::string why;  // "configured", "the services' slice", "system-wide (no <slice file>)"
