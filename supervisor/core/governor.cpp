@@ -134,7 +134,7 @@ Effects Governor::on_tick(Machines& machines, Now now) {
 }
 
 Effects Governor::descend(VmMachine& vm, Ladder& ladder, Now now) {
-    Effects out = undo_rung(vm, ladder);
+    Effects out = undo_rung(vm.config().name, vm.config().cpu_weight, ladder);
     ladder.level -= 1;
     ladder.changed_ms = now.mono_ms;
     describe(vm, ladder, true);
@@ -146,14 +146,12 @@ Effects Governor::descend(VmMachine& vm, Ladder& ladder, Now now) {
 }
 
 // Undoes the top rung, but only what took effect (a failed call changed nothing).
-Effects Governor::undo_rung(VmMachine& vm, Ladder& ladder) {
-    const std::string& name = vm.config().name;
+Effects Governor::undo_rung(const std::string& name, std::optional<std::uint32_t> cpu_weight, Ladder& ladder) {
     switch (ladder.level) {
         case 1: {
             if (!ladder.weight_lowered) return {};
             ladder.weight_lowered = false;
-            std::int64_t weight = vm.config().cpu_weight ? *vm.config().cpu_weight
-                                                         : ladder.weight_before.value_or(kCgroupDefaultWeight);
+            std::int64_t weight = cpu_weight ? *cpu_weight : ladder.weight_before.value_or(kCgroupDefaultWeight);
             return {SetCpuWeight{name, static_cast<std::uint32_t>(weight)}};
         }
         case 2: {
@@ -234,14 +232,16 @@ Effects Governor::reload(GovernorConfig config, Machines& machines) {
     for (auto it = ladders_.begin(); it != ladders_.end();) {
         auto m = std::find_if(machines.begin(), machines.end(),
                               [&](const auto& vm) { return vm->config().name == it->first; });
-        if (m == machines.end() || !running(**m)) {
+        bool managed = m != machines.end() && running(**m);
+        // A VM dropped from the config is no longer managed: it gets everything back first.
+        int floor = managed && config_.enable ? std::min(it->second.level, top_level()) : 0;
+        while (it->second.level > floor) {
+            append(out, undo_rung(it->first, managed ? (*m)->config().cpu_weight : std::nullopt, it->second));
+            it->second.level -= 1;
+        }
+        if (!managed) {
             it = ladders_.erase(it);
             continue;
-        }
-        int floor = config_.enable ? std::min(it->second.level, top_level()) : 0;
-        while (it->second.level > floor) {
-            append(out, undo_rung(**m, it->second));
-            it->second.level -= 1;
         }
         describe(**m, it->second, true);
         it = it->second.level == 0 ? ladders_.erase(it) : std::next(it);

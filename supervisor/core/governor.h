@@ -53,7 +53,8 @@ private:
     std::int64_t calm_deadline(const Ladder& ladder) const;
     Effects climb(VmMachine& vm, Ladder& ladder, Now now);
     Effects descend(VmMachine& vm, Ladder& ladder, Now now);
-    Effects undo_rung(VmMachine& vm, Ladder& ladder);
+    // `cpu_weight`: the VM's configured weight, restored instead of the one libvirt reported.
+    Effects undo_rung(const std::string& vm, std::optional<std::uint32_t> cpu_weight, Ladder& ladder);
     void describe(VmMachine& vm, const Ladder& ladder, bool easing) const;
     Effects watch(const Machines& machines);
 
