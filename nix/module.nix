@@ -57,8 +57,8 @@ in
       type = settingsFormat.type;
       default = { };
       description = ''
-        Contents of /etc/hotseat/hotseat.toml, see hotseat.toml(5): `supervisor` is a table,
-        `vm` and `rule` are lists of tables. A settings-only change reloads hotseatd (SIGHUP);
+        Contents of /etc/hotseat/hotseat.toml, see hotseat.toml(5): `supervisor` (and the
+        optional resource `governor`) is a table, `vm` and `rule` are lists of tables. A settings-only change reloads hotseatd (SIGHUP);
         running VMs are not touched, and a configuration with errors is refused while the one in
         force stays.
       '';

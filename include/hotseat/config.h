@@ -29,6 +29,26 @@ struct VmConfig {
     std::uint32_t shutdown_timeout_s = 60;
     std::uint32_t idle_timeout_min = 30;  // 0 = never
     std::uint32_t idle_cpu_percent = 3;
+    // cgroup v2 cpu.weight (1-10000) set when the VM has started; unset: libvirt's value stays.
+    std::optional<std::uint32_t> cpu_weight;
+};
+
+// [governor]: the server-first resource governor (docs/governor.md). While a VM runs and the
+// host's services stall (PSI), it climbs a ladder per VM and steps back down once calm.
+enum class GovernorTop { None, Suspend, Stop };
+struct GovernorConfig {
+    bool enable = false;
+    std::string cpu_pressure;     // PSI file; empty: system.slice's, else /proc/pressure/cpu
+    std::string memory_pressure;  // same for memory
+    std::uint32_t cpu_stall_ms = 200;     // "some" stall within window_ms that counts; 0: not watched
+    std::uint32_t memory_stall_ms = 100;
+    std::uint32_t window_ms = 2000;
+    std::uint32_t step_s = 10;    // at least this long on one rung before climbing the next
+    std::uint32_t calm_s = 60;    // this long without a stall before stepping one rung down
+    std::uint32_t reduced_cpu_weight = 10;
+    std::uint32_t vcpu_quota_percent = 50;  // of one host CPU, per vCPU
+    std::uint32_t balloon_percent = 50;     // of the domain's maximum memory
+    GovernorTop top_action = GovernorTop::None;
 };
 
 enum class Trigger {
@@ -58,6 +78,7 @@ struct Rule {
 struct Config {
     std::string path;  // where it was read from, for messages
     SupervisorConfig supervisor;
+    GovernorConfig governor;
     std::vector<VmConfig> vms;
     std::vector<Rule> rules;
 
@@ -91,5 +112,7 @@ std::string_view to_string(Trigger trigger);
 std::string_view to_string(Action action);
 std::optional<Trigger> trigger_from_string(std::string_view s);
 std::optional<Action> action_from_string(std::string_view s);
+std::string_view to_string(GovernorTop top);
+std::optional<GovernorTop> governor_top_from_string(std::string_view s);
 
 }  // namespace hotseat

@@ -48,6 +48,20 @@ struct DestroyDomain { std::string vm; };
 // on the worker thread; each reports back a UsbOpResult. `syspath` only travels back with it.
 struct AttachUsb { std::string vm; std::string syspath; UsbHostDevice device; };
 struct DetachUsb { std::string vm; std::string syspath; UsbHostDevice device; };
+// Governor calls, executed on the worker thread (live, on the running domain); each reports
+// back a TuneResult.
+struct SetCpuWeight { std::string vm; std::uint32_t weight = 100; };  // libvirt "cpu_shares"
+struct SetVcpuQuota {
+    std::string vm;
+    std::int64_t quota_us = -1;      // per vCPU and period; negative: unlimited
+    std::uint64_t period_us = 100000;
+};
+struct SetBalloon { std::string vm; std::uint32_t percent = 100; };  // of the domain's maximum memory
+struct SuspendDomain { std::string vm; };
+struct ResumeDomain { std::string vm; };
+
+// Arm (on) or close (off) the PSI triggers: on while some VM runs under an enabled governor.
+struct WatchPressure { bool on = false; };
 
 // Publish on the bus (the adaptor diffs and emits PropertiesChanged for what changed).
 struct PublishVm { VmStatus status; };
@@ -69,7 +83,8 @@ struct Log {
 };
 
 using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishVm, PublishMonitors,
-                            PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb>;
+                            PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb,
+                            SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

@@ -27,6 +27,7 @@ struct CommandReply {
 
 class VmMachine;
 class ChordTracker;
+class Governor;
 struct Observation;
 struct UsbState;
 struct UsbAttachment;
@@ -110,6 +111,7 @@ private:
     std::map<std::string, MonitorStatus> monitors_;    // key: "card0-HDMI-A-1"
     std::map<std::string, KeyboardAdded> keyboards_;   // key: device node
     std::unique_ptr<ChordTracker> chords_;
+    std::unique_ptr<Governor> governor_;  // core/governor.h: the resource governor's ladders
     std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;

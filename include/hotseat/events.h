@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -134,11 +135,31 @@ struct Command {
     std::string origin;  // "dbus:Start uid=0"
 };
 
+// A PSI trigger fired (governor): the host's services stalled on `resource` ("cpu", "memory")
+// beyond the configured threshold within the window. The kernel reports at most once a window
+// and has no "below" notice: calm is the absence of these for [governor] calm_s.
+struct PressureStall {
+    std::string resource;
+};
+
+// What a governor call on the worker thread returned.
+enum class TuneOp { CpuWeight, VcpuQuota, Balloon, Suspend, Resume };
+struct TuneResult {
+    std::string vm;
+    TuneOp op = TuneOp::CpuWeight;
+    bool ok = false;
+    std::string error;  // libvirt's message when !ok
+    // What the knob was before the call, so that stepping down restores it: CpuWeight the
+    // weight, VcpuQuota the quota (µs, negative: unlimited) and the period.
+    std::optional<std::int64_t> previous;
+    std::optional<std::int64_t> previous_period;
+};
+
 // The deadline the engine asked for (Engine::next_deadline) has come.
 struct Tick {};
 
 using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, KeyboardAdded, KeyboardRemoved,
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
-                           Command, Tick, UsbDeviceBinding, UsbOpResult>;
+                           Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult>;
 
 }  // namespace hotseat

@@ -16,12 +16,12 @@ namespace {
 using config::Diagnostics;
 
 void reject_unknown_sections(const toml::table& root, Diagnostics& diagnostics) {
-    const std::vector<std::string_view> known = {"supervisor", "vm", "rule"};
+    const std::vector<std::string_view> known = {"supervisor", "vm", "rule", "governor"};
     for (auto&& [key, value] : root) {
         if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
         diagnostics.error(key.source(),
                           "unknown key " + config::quoted(key.str()) +
-                              " at the top level (expected [supervisor], [[vm]] and [[rule]])" +
+                              " at the top level (expected [supervisor], [governor], [[vm]] and [[rule]])" +
                               config::did_you_mean(key.str(), known));
     }
 }
@@ -30,6 +30,8 @@ void read_document(const toml::table& root, Diagnostics& diagnostics, Config& ou
     reject_unknown_sections(root, diagnostics);
     if (const toml::node* node = root.get("supervisor"))
         out.supervisor = config::read_supervisor(*node, diagnostics);
+    if (const toml::node* node = root.get("governor"))
+        out.governor = config::read_governor(*node, diagnostics);
     if (const toml::node* node = root.get("vm")) out.vms = config::read_vms(*node, diagnostics);
     if (const toml::node* node = root.get("rule"))
         out.rules = config::read_rules(*node, out.vms, diagnostics);

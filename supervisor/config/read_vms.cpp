@@ -118,6 +118,8 @@ void read_timeouts(TableReader& reader, VmConfig& vm) {
         vm.idle_timeout_min = static_cast<std::uint32_t>(*value);
     if (auto value = reader.integer("idle_cpu_percent", 0, 100))
         vm.idle_cpu_percent = static_cast<std::uint32_t>(*value);
+    if (auto value = reader.integer("cpu_weight", 1, 10000))
+        vm.cpu_weight = static_cast<std::uint32_t>(*value);
 }
 
 // One [[vm]] entry; nullopt when it has no usable name.
@@ -129,7 +131,8 @@ std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index,
     auto name = read_vm_name(reader);
     if (name) reader.set_subject("vm " + quoted(*name) + ": ");
     reader.reject_unknown_keys(
-        {"name", "gpu", "usb", "shutdown_timeout_s", "idle_timeout_min", "idle_cpu_percent"});
+        {"name", "gpu", "usb", "shutdown_timeout_s", "idle_timeout_min", "idle_cpu_percent",
+         "cpu_weight"});
     read_gpus(reader, vm);
     read_usb(reader, diagnostics, vm);
     read_timeouts(reader, vm);

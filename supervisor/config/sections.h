@@ -14,6 +14,9 @@ namespace hotseat::config {
 // [supervisor]
 SupervisorConfig read_supervisor(const toml::node& node, Diagnostics& diagnostics);
 
+// [governor]
+GovernorConfig read_governor(const toml::node& node, Diagnostics& diagnostics);
+
 // [[vm]]: every entry with a usable name is returned (even if other keys were wrong), so that
 // rules referring to it are not reported as dangling as well.
 std::vector<VmConfig> read_vms(const toml::node& node, Diagnostics& diagnostics);

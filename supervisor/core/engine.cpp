@@ -8,6 +8,7 @@
 
 #include "core/chords.h"
 #include "core/effects_util.h"
+#include "core/governor.h"
 #include "core/rules.h"
 #include "core/usb_state.h"
 #include "core/vm_machine.h"
@@ -31,7 +32,10 @@ std::string_view to_string(VmState state) {
 }
 
 Engine::Engine(Config config)
-    : config_(std::move(config)), chords_(std::make_unique<ChordTracker>()), usb_(std::make_unique<UsbState>()) {
+    : config_(std::move(config)),
+      chords_(std::make_unique<ChordTracker>()),
+      governor_(std::make_unique<Governor>(config_.governor)),
+      usb_(std::make_unique<UsbState>()) {
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
 }
@@ -64,6 +68,7 @@ Effects Engine::reload(Config config) {
                  : last_fired_.erase(it);
     pending_takeovers_.clear();
     chords_->set_rules(config_.rules);
+    append(out, governor_->reload(config_.governor, machines_));
     out.push_back(info("configuration reloaded from " + config_.path + ": " +
                        std::to_string(config_.vms.size()) + " VMs, " +
                        std::to_string(config_.rules.size()) + " rules"));
@@ -113,6 +118,7 @@ std::optional<std::int64_t> Engine::next_deadline_ms() const {
     std::optional<std::int64_t> next;
     for (const auto& m : machines_)
         if (auto d = m->deadline(); d && (!next || *d < *next)) next = d;
+    if (auto d = governor_->deadline(); d && (!next || *d < *next)) next = d;
     return next;
 }
 
@@ -145,6 +151,8 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, Command>) return apply_command(ev, now).effects;
             else if constexpr (std::is_same_v<T, UsbDeviceBinding>) return on_usb_binding(ev);
             else if constexpr (std::is_same_v<T, UsbOpResult>) return on_usb_result(ev);
+            else if constexpr (std::is_same_v<T, PressureStall>) return governor_->on_stall(ev, machines_, now);
+            else if constexpr (std::is_same_v<T, TuneResult>) return governor_->on_result(ev, machine(ev.vm));
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);
                 if (!m) return {debug("libvirt reported on unconfigured domain " + ev.vm + ": ignored")};
@@ -162,6 +170,7 @@ void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, fire_stopped_rules(before.vms, now));
     append(out, resume_takeovers(now));
     reconcile_usb(out);
+    append(out, governor_->follow(before.vms, machines_));
     publish_changes(before, out);
 }
 
@@ -196,6 +205,7 @@ Effects Engine::on_libvirt(const LibvirtConnection& ev, Now) {
 Effects Engine::on_tick(Now now) {
     Effects out;
     for (auto& m : machines_) append(out, m->on_tick(now));
+    append(out, governor_->on_tick(machines_, now));
     return out;
 }
 

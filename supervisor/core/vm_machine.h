@@ -48,6 +48,8 @@ public:
     void replace_config(VmConfig config) { config_ = std::move(config); }
     void note_error(std::string error) { status_.last_error = std::move(error); }
     void set_devices(std::vector<std::string> devices) { status_.devices = std::move(devices); }
+    // The governor's word on a running VM (Step); only it writes while the VM runs.
+    void note_step(std::string step) { status_.step = std::move(step); }
 
 private:
     CommandReply start(const std::string& reason, Now now);

@@ -14,6 +14,7 @@
 #include "input/keyboard_watcher.h"
 #include "libvirt/hypervisor.h"
 #include "log.h"
+#include "pressure/pressure_monitor.h"
 #include "udev/device_monitor.h"
 
 namespace hotseat {
@@ -60,6 +61,7 @@ Daemon::~Daemon() {
     bus_.reset();
     udev_.reset();
     keyboards_.reset();
+    pressure_.reset();
     hypervisor_.reset();
     sd_event_unref(loop_);
 }
@@ -88,6 +90,8 @@ int Daemon::run() {
     handlers.reload = [this] { return reload(); };
     bus_ = std::make_unique<dbus::BusService>(vm_names(config), handlers, config.supervisor.control_group);
     bus_->set_config(config.path, "");
+    pressure_ = std::make_unique<pressure::PressureMonitor>(loop_, [this](Event event) { feed(event); });
+    pressure_->configure(config.governor);
     execute(engine_.initial_effects(now()));
 
     // udev first: the monitor is listening before the enumeration, so nothing falls in between.
@@ -159,8 +163,12 @@ void Daemon::execute_one(const Effect& effect) {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> ||
                           std::is_same_v<T, DestroyDomain> || std::is_same_v<T, AttachUsb> ||
-                          std::is_same_v<T, DetachUsb>)
+                          std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
+                          std::is_same_v<T, SetVcpuQuota> || std::is_same_v<T, SetBalloon> ||
+                          std::is_same_v<T, SuspendDomain> || std::is_same_v<T, ResumeDomain>)
                 hypervisor_->execute(e);
+            else if constexpr (std::is_same_v<T, WatchPressure>)
+                e.on ? pressure_->arm() : pressure_->disarm();
             else if constexpr (std::is_same_v<T, PublishVm> || std::is_same_v<T, PublishMonitors> ||
                                std::is_same_v<T, PublishLibvirtConnected>)
                 bus_->publish(e);
@@ -168,8 +176,10 @@ void Daemon::execute_one(const Effect& effect) {
                 bus_->publish_keyboards(to_bus(e.keyboards));
             else if constexpr (std::is_same_v<T, RuleFired>)
                 bus_->emit(e);
-            else
+            else if constexpr (std::is_same_v<T, Log>)
                 log::write(to_log_level(e.level), e.message);
+            else
+                static_assert(sizeof(T) == 0, "an effect the daemon does not route");
         },
         effect);
 }
@@ -218,6 +228,7 @@ std::string Daemon::reload() {
     bool uri_changed = load.config->supervisor.libvirt_uri != engine_.config().supervisor.libvirt_uri;
     auto names = vm_names(*load.config);
     bus_->set_control_group(load.config->supervisor.control_group);
+    pressure_->configure(load.config->governor);
     execute(engine_.reload(std::move(*load.config)));
     bus_->set_vms(names);
     for (const auto& vm : engine_.vms()) bus_->publish(PublishVm{vm});

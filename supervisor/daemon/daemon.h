@@ -23,6 +23,9 @@ class Hypervisor;
 namespace hotseat::dbus {
 class BusService;
 }
+namespace hotseat::pressure {
+class PressureMonitor;
+}
 
 namespace hotseat {
 
@@ -60,6 +63,7 @@ private:
     std::unique_ptr<udev::DeviceMonitor> udev_;
     std::unique_ptr<input::KeyboardWatcher> keyboards_;
     std::unique_ptr<libvirt::Hypervisor> hypervisor_;
+    std::unique_ptr<pressure::PressureMonitor> pressure_;  // PSI triggers for the governor
     sd_event_source* udev_source_ = nullptr;
     sd_event_source* libvirt_source_ = nullptr;
     sd_event_source* timer_ = nullptr;

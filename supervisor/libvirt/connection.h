@@ -32,6 +32,12 @@ struct SnapshotOutcome {
     CallOutcome call;  // ok also when the domain does not exist (snapshot.exists = false)
 };
 
+struct TuneJob;
+struct TuneOutcome {
+    TuneResult result;
+    bool lost = false;  // the failure was the connection itself going away
+};
+
 class Connection {
 public:
     // nullptr with *error set when libvirt cannot be reached or refuses the callbacks.
@@ -48,6 +54,7 @@ public:
     // persistent definition is never changed). An attach of a device the live domain already
     // has succeeds without a call.
     CallOutcome usb(UsbOp op, const std::string& domain, const UsbHostDevice& device);
+    TuneOutcome tune(const TuneJob& job);  // libvirt/tuning.cpp
 
 private:
     Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);

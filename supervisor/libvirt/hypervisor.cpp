@@ -53,6 +53,27 @@ void Hypervisor::execute(const DetachUsb& effect) {
     state_->submit(UsbJob{effect.vm, UsbOp::Detach, effect.syspath, effect.device});
 }
 
+void Hypervisor::execute(const SetCpuWeight& effect) {
+    state_->submit(TuneJob{effect.vm, TuneOp::CpuWeight, effect.weight, 0});
+}
+
+void Hypervisor::execute(const SetVcpuQuota& effect) {
+    state_->submit(TuneJob{effect.vm, TuneOp::VcpuQuota, effect.quota_us,
+                           static_cast<std::int64_t>(effect.period_us)});
+}
+
+void Hypervisor::execute(const SetBalloon& effect) {
+    state_->submit(TuneJob{effect.vm, TuneOp::Balloon, effect.percent, 0});
+}
+
+void Hypervisor::execute(const SuspendDomain& effect) {
+    state_->submit(TuneJob{effect.vm, TuneOp::Suspend, 0, 0});
+}
+
+void Hypervisor::execute(const ResumeDomain& effect) {
+    state_->submit(TuneJob{effect.vm, TuneOp::Resume, 0, 0});
+}
+
 void Hypervisor::set_domains(const std::vector<std::string>& domains) {
     state_->set_domains(domains);
 }

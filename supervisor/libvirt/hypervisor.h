@@ -10,6 +10,7 @@
 //   DomainLifecycle    Started / Stopped / Crashed of configured domains
 //   DomainOpResult     one per execute() of a domain call
 //   UsbOpResult        one per execute() of a USB attach/detach
+//   TuneResult         one per execute() of a governor call
 // A lifecycle event and the DomainOpResult of the call that caused it may arrive in either order.
 //
 // Stopping the Hypervisor closes the connection and never touches a domain: VMs stay as they are.
@@ -57,6 +58,12 @@ public:
     // domain already has (a restarted hotseatd adopting a running VM) reports success.
     void execute(const AttachUsb& effect);
     void execute(const DetachUsb& effect);
+    // Governor calls on the running domain (live); each outcome arrives as a TuneResult.
+    void execute(const SetCpuWeight& effect);
+    void execute(const SetVcpuQuota& effect);
+    void execute(const SetBalloon& effect);
+    void execute(const SuspendDomain& effect);
+    void execute(const ResumeDomain& effect);
 
     // Config reload: follow these names from now on; snapshots are posted for new ones.
     void set_domains(const std::vector<std::string>& domains);

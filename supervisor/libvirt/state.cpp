@@ -31,6 +31,18 @@ void State::submit(UsbJob job) {
     wake_.notify_one();
 }
 
+void State::submit(TuneJob job) {
+    std::lock_guard lock(mutex_);
+    if (stopping_)
+        return;
+    if (!unreachable_.empty()) {
+        outbox_.post(not_connected(job));
+        return;
+    }
+    jobs_.push_back(std::move(job));
+    wake_.notify_one();
+}
+
 void State::set_domains(const std::vector<std::string>& domains) {
     std::lock_guard lock(mutex_);
     RefreshJob added;
@@ -99,6 +111,8 @@ void State::fail_queued_jobs() {
             outbox_.post(not_connected(*domain_job));
         else if (const auto* usb_job = std::get_if<UsbJob>(&job))
             outbox_.post(not_connected(*usb_job));
+        else if (const auto* tune_job = std::get_if<TuneJob>(&job))
+            outbox_.post(not_connected(*tune_job));
     }
     jobs_.clear();
 }
@@ -140,6 +154,14 @@ DomainOpResult State::not_connected(const DomainJob& job) const {
 UsbOpResult State::not_connected(const UsbJob& job) const {
     return UsbOpResult{job.vm, job.op, job.syspath, job.device, false,
                        "not connected to libvirt (" + uri_ + "): " + unreachable_};
+}
+
+TuneResult State::not_connected(const TuneJob& job) const {
+    TuneResult result;
+    result.vm = job.vm;
+    result.op = job.op;
+    result.error = "not connected to libvirt (" + uri_ + "): " + unreachable_;
+    return result;
 }
 
 }  // namespace hotseat::libvirt

@@ -33,7 +33,14 @@ struct UsbJob {
     std::string syspath;
     UsbHostDevice device;
 };
-using Job = std::variant<DomainJob, RefreshJob, UsbJob>;
+// A governor call (libvirt/tuning.cpp); reports a TuneResult.
+struct TuneJob {
+    std::string vm;
+    TuneOp op = TuneOp::CpuWeight;
+    std::int64_t value = 0;   // CpuWeight: weight; VcpuQuota: quota µs; Balloon: percent
+    std::int64_t period = 0;  // VcpuQuota: period µs
+};
+using Job = std::variant<DomainJob, RefreshJob, UsbJob, TuneJob>;
 
 class State final : public ConnectionListener {
 public:
@@ -46,6 +53,7 @@ public:
     // Loop thread.
     void submit(DomainJob job);  // fails it at once while libvirt is known to be unreachable
     void submit(UsbJob job);     // likewise
+    void submit(TuneJob job);    // likewise
     void set_domains(const std::vector<std::string>& domains);
     void request_stop();
 
@@ -72,6 +80,7 @@ private:
     DomainOpResult not_connected(const DomainJob& job) const;  // needs mutex_
     UsbOpResult not_connected(const UsbJob& job) const;        // needs mutex_
     void fail_queued_jobs();                                   // needs mutex_
+    TuneResult not_connected(const TuneJob& job) const;        // needs mutex_
 
     const std::string uri_;
     Outbox outbox_;

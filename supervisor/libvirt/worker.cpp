@@ -44,6 +44,8 @@ Worker::Ended Worker::serve() {
             alive = post_snapshots(refresh->vms);
         else if (const auto* usb = std::get_if<UsbJob>(&*next.job))
             alive = run_usb_job(*usb);
+        else if (const auto* tune = std::get_if<TuneJob>(&*next.job))
+            alive = run_tune(*tune);
         else
             alive = run_job(std::get<DomainJob>(*next.job));
         if (!alive)
@@ -86,6 +88,16 @@ bool Worker::run_usb_job(const UsbJob& job) {
     state_->outbox().post(UsbOpResult{job.vm, job.op, job.syspath, job.device, outcome.ok, outcome.error});
     if (outcome.lost) {
         lose_connection(outcome.error);
+        return false;
+    }
+    return true;
+}
+
+bool Worker::run_tune(const TuneJob& job) {
+    TuneOutcome outcome = connection_->tune(job);
+    state_->outbox().post(std::move(outcome.result));
+    if (outcome.lost) {
+        lose_connection(outcome.result.error);
         return false;
     }
     return true;

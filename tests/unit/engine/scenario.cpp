@@ -83,6 +83,27 @@ void add_property(std::map<std::string, std::string>& properties, const std::str
     if (!fresh) it->second += " " + word.substr(eq + 1);
 }
 
+TuneOp parse_tune_op(const std::string& s) {
+    if (s == "cpu-weight") return TuneOp::CpuWeight;
+    if (s == "vcpu-quota") return TuneOp::VcpuQuota;
+    if (s == "balloon") return TuneOp::Balloon;
+    if (s == "suspend") return TuneOp::Suspend;
+    if (s == "resume") return TuneOp::Resume;
+    throw ParseError("unknown governor operation " + s);
+}
+
+// "tune VM OP ok [PREVIOUS [PERIOD]]" / "tune VM OP failed MESSAGE": a governor call returned.
+Event parse_tune(const std::vector<std::string>& w) {
+    TuneResult r;
+    r.vm = arg(w, 1, "vm");
+    r.op = parse_tune_op(arg(w, 2, "operation"));
+    r.ok = arg(w, 3, "ok|failed") == "ok";
+    if (!r.ok) r.error = rest(w, 4);
+    else if (w.size() > 4) r.previous = std::stoll(w[4]);
+    if (r.ok && w.size() > 5) r.previous_period = std::stoll(w[5]);
+    return r;
+}
+
 // "connector card0-HDMI-A-1 connected initial" etc. → an Event. Commands are handled apart.
 Event parse_event(const std::vector<std::string>& w) {
     const std::string& kind = arg(w, 0, "event");
@@ -165,6 +186,8 @@ Event parse_event(const std::vector<std::string>& w) {
         for (size_t i = 3; i < w.size(); ++i) add_property(b.properties, w[i]);
         return b;
     }
+    if (kind == "pressure") return PressureStall{arg(w, 1, "resource")};  // pressure cpu|memory
+    if (kind == "tune") return parse_tune(w);
     if (kind == "tick") return Tick{};
     throw ParseError("unknown event " + kind);
 }
@@ -401,6 +424,17 @@ std::string render(const Effect& effect) {
                 return std::string("libvirt-connected ") + (e.connected ? "yes" : "no");
             else if constexpr (std::is_same_v<T, AttachUsb>) return usb_effect("attach", e.vm, e.syspath, e.device);
             else if constexpr (std::is_same_v<T, DetachUsb>) return usb_effect("detach", e.vm, e.syspath, e.device);
+            else if constexpr (std::is_same_v<T, SetCpuWeight>)
+                return "libvirt cpu-weight " + e.vm + " " + std::to_string(e.weight);
+            else if constexpr (std::is_same_v<T, SetVcpuQuota>)
+                return "libvirt vcpu-quota " + e.vm + " " + std::to_string(e.quota_us) + "/" +
+                       std::to_string(e.period_us);
+            else if constexpr (std::is_same_v<T, SetBalloon>)
+                return "libvirt balloon " + e.vm + " " + std::to_string(e.percent) + "%";
+            else if constexpr (std::is_same_v<T, SuspendDomain>) return "libvirt suspend " + e.vm;
+            else if constexpr (std::is_same_v<T, ResumeDomain>) return "libvirt resume " + e.vm;
+            else if constexpr (std::is_same_v<T, WatchPressure>)
+                return std::string("watch-pressure ") + (e.on ? "on" : "off");
             else if constexpr (std::is_same_v<T, RuleFired>)
                 return "fired " + e.rule + " on " + quoted(e.event) + ": " + e.action + " " + e.vm;
             else

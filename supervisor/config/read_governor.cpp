@@ -1,0 +1,117 @@
+// [governor]: the resource governor's keys (hotseat.toml(5), docs/governor.md). Every key is
+// optional; the defaults leave the governor off.
+#include <array>
+
+#include "config/quote.h"
+#include "config/sections.h"
+#include "config/table_reader.h"
+
+namespace hotseat {
+namespace {
+
+struct TopName {
+    GovernorTop top;
+    std::string_view name;
+};
+constexpr std::array<TopName, 3> kTopNames = {{
+    {GovernorTop::None, "none"},
+    {GovernorTop::Suspend, "suspend"},
+    {GovernorTop::Stop, "stop"},
+}};
+
+}  // namespace
+
+std::string_view to_string(GovernorTop top) {
+    for (const auto& entry : kTopNames)
+        if (entry.top == top) return entry.name;
+    return "unknown";
+}
+
+std::optional<GovernorTop> governor_top_from_string(std::string_view s) {
+    for (const auto& entry : kTopNames)
+        if (entry.name == s) return entry.top;
+    return std::nullopt;
+}
+
+}  // namespace hotseat
+
+namespace hotseat::config {
+namespace {
+
+// A pressure file: absolute, no "..", so that a typo cannot point somewhere surprising.
+void read_pressure_path(TableReader& reader, std::string_view key, std::string& out) {
+    auto path = reader.string(key);
+    if (!path) return;
+    bool dotdot = path->find("/../") != std::string::npos ||
+                  (path->size() >= 3 && path->compare(path->size() - 3, 3, "/..") == 0);
+    if (path->empty() || (*path)[0] != '/' || dotdot) {
+        reader.error(*reader.find(key), std::string(key) + " " + quoted(*path) +
+                                            " must be an absolute path without \"..\", such as "
+                                            "\"/proc/pressure/cpu\"");
+        return;
+    }
+    out = *path;
+}
+
+void read_uint(TableReader& reader, std::string_view key, std::int64_t min, std::int64_t max,
+               std::uint32_t& out) {
+    if (auto value = reader.integer(key, min, max)) out = static_cast<std::uint32_t>(*value);
+}
+
+void read_top_action(TableReader& reader, GovernorConfig& out) {
+    auto text = reader.string("top_action");
+    if (!text) return;
+    auto top = governor_top_from_string(*text);
+    if (!top) {
+        reader.error(*reader.find("top_action"),
+                     "top_action " + quoted(*text) + " must be \"none\", \"suspend\" or \"stop\"");
+        return;
+    }
+    out.top_action = *top;
+}
+
+// The kernel refuses a trigger whose stall exceeds its window; say so here, not at run time.
+void check_stall_within_window(TableReader& reader, std::string_view key, std::uint32_t stall,
+                               std::uint32_t window) {
+    if (stall <= window) return;
+    const toml::node* node = reader.find(key);
+    std::string message = std::string(key) + " (" + std::to_string(stall) +
+                          ") must not exceed window_ms (" + std::to_string(window) + ")";
+    if (node) reader.error(*node, message);
+    else reader.error_at_table(message);
+}
+
+}  // namespace
+
+GovernorConfig read_governor(const toml::node& node, Diagnostics& diagnostics) {
+    GovernorConfig out;
+    const toml::table* table = node.as_table();
+    if (!table) {
+        diagnostics.error(node.source(), "governor must be a table ([governor]), got " +
+                                             std::string(type_name(node.type())));
+        return out;
+    }
+    TableReader reader(*table, "[governor]", diagnostics);
+    reader.reject_unknown_keys({"enable", "cpu_pressure", "memory_pressure", "cpu_stall_ms",
+                                "memory_stall_ms", "window_ms", "step_s", "calm_s",
+                                "reduced_cpu_weight", "vcpu_quota_percent", "balloon_percent",
+                                "top_action"});
+    if (auto enable = reader.boolean("enable")) out.enable = *enable;
+    read_pressure_path(reader, "cpu_pressure", out.cpu_pressure);
+    read_pressure_path(reader, "memory_pressure", out.memory_pressure);
+    // The kernel accepts windows of 0.5 s to 10 s.
+    read_uint(reader, "window_ms", 500, 10000, out.window_ms);
+    read_uint(reader, "cpu_stall_ms", 0, 10000, out.cpu_stall_ms);
+    read_uint(reader, "memory_stall_ms", 0, 10000, out.memory_stall_ms);
+    check_stall_within_window(reader, "cpu_stall_ms", out.cpu_stall_ms, out.window_ms);
+    check_stall_within_window(reader, "memory_stall_ms", out.memory_stall_ms, out.window_ms);
+    read_uint(reader, "step_s", 1, 3600, out.step_s);
+    read_uint(reader, "calm_s", 1, 86400, out.calm_s);
+    read_uint(reader, "reduced_cpu_weight", 1, 10000, out.reduced_cpu_weight);
+    read_uint(reader, "vcpu_quota_percent", 1, 100, out.vcpu_quota_percent);
+    read_uint(reader, "balloon_percent", 10, 100, out.balloon_percent);
+    read_top_action(reader, out);
+    return out;
+}
+
+}  // namespace hotseat::config

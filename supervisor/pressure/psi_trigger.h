@@ -1,0 +1,33 @@
+// Pressure stall information (PSI) triggers, the kernel's event-driven pressure notice
+// (Documentation/accounting/psi.rst): write "some <stall µs> <window µs>" to a pressure file
+// opened read-write and non-blocking, then wait for POLLPRI on it. No polling: the kernel wakes
+// the fd at most once a window, and only while the stall exceeds the threshold.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hotseat::pressure {
+
+inline constexpr const char* kSliceDir = "/sys/fs/cgroup/system.slice";  // the host's services
+inline constexpr const char* kProcDir = "/proc/pressure";                // the whole machine
+
+// The pressure file to watch for `resource` ("cpu", "memory"): the configured path when one is
+// given; else the services' slice (`slice_dir`/<resource>.pressure, cgroup v2) when it exists
+// and this user may write it; else the system-wide `proc_dir`/<resource>.
+struct PressureFile {
+    std::string path;
+    std::string why;  // "configured", "the services' slice", "system-wide (no <slice file>)"
+};
+PressureFile choose_pressure_file(const std::string& configured, const std::string& resource,
+                                  const std::string& slice_dir = kSliceDir,
+                                  const std::string& proc_dir = kProcDir);
+
+// An armed trigger: the fd to wait on (POLLPRI), or -1 with the reason.
+struct Trigger {
+    int fd = -1;
+    std::string error;
+};
+Trigger open_trigger(const std::string& path, std::uint32_t stall_us, std::uint32_t window_us);
+
+}  // namespace hotseat::pressure
