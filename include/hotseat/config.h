@@ -29,6 +29,8 @@ struct VmConfig {
     std::uint32_t shutdown_timeout_s = 60;
     std::uint32_t idle_timeout_min = 30;  // 0 = never
     std::uint32_t idle_cpu_percent = 3;
+    std::uint32_t idle_timeout_s = 0;  // when set, replaces idle_timeout_min (short timeouts, tests)
+    bool guest_channel = false;        // connect to the guest helper's channel while it runs
 };
 
 enum class Trigger {

@@ -27,6 +27,8 @@ struct CommandReply {
 
 class VmMachine;
 class ChordTracker;
+struct GuestTracker;
+struct GuestVm;
 struct Observation;
 
 class Engine {
@@ -91,6 +93,19 @@ private:
     std::vector<VmMachine*> holders_of_devices(const VmMachine& wanted);
     static std::string busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders);
 
+    // engine_idle.cpp: the guest channel and idleness (DESIGN §5.5).
+    Effects on_guest(const GuestChannelPath& ev, Now now);
+    Effects on_guest(const GuestHello& ev, Now now);
+    Effects on_guest(const GuestConnector& ev, Now now);
+    Effects on_guest(const GuestInput& ev, Now now);
+    Effects on_guest(const GuestChannelClosed& ev, Now now);
+    Effects on_guest(const CpuSample& ev, Now now);
+    Effects idle_tick(Now now);
+    Effects check_idle(const std::string& vm, GuestVm& guest, Now now);
+    void settle_guests(Now now, Effects& out);
+    std::optional<std::int64_t> guest_deadline() const;
+    GuestVm* running_guest(const std::string& vm);
+
     Effects on_libvirt(const LibvirtConnection& ev, Now now);
     Effects on_tick(Now now);
     VmMachine* machine(const std::string& name);
@@ -100,6 +115,7 @@ private:
     std::map<std::string, MonitorStatus> monitors_;    // key: "card0-HDMI-A-1"
     std::map<std::string, KeyboardAdded> keyboards_;   // key: device node
     std::unique_ptr<ChordTracker> chords_;
+    std::unique_ptr<GuestTracker> guests_;
     std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;

@@ -8,6 +8,7 @@
 
 #include "core/chords.h"
 #include "core/effects_util.h"
+#include "core/guest_tracker.h"
 #include "core/rules.h"
 #include "core/vm_machine.h"
 
@@ -29,7 +30,8 @@ std::string_view to_string(VmState state) {
     return "unknown";
 }
 
-Engine::Engine(Config config) : config_(std::move(config)), chords_(std::make_unique<ChordTracker>()) {
+Engine::Engine(Config config) : config_(std::move(config)), chords_(std::make_unique<ChordTracker>()),
+      guests_(std::make_unique<GuestTracker>()) {
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
 }
@@ -111,6 +113,7 @@ std::optional<std::int64_t> Engine::next_deadline_ms() const {
     std::optional<std::int64_t> next;
     for (const auto& m : machines_)
         if (auto d = m->deadline(); d && (!next || *d < *next)) next = d;
+    if (auto d = guest_deadline(); d && (!next || *d < *next)) next = d;
     return next;
 }
 
@@ -141,6 +144,10 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, LibvirtConnection>) return on_libvirt(ev, now);
             else if constexpr (std::is_same_v<T, Tick>) return on_tick(now);
             else if constexpr (std::is_same_v<T, Command>) return apply_command(ev, now).effects;
+            else if constexpr (std::is_same_v<T, GuestChannelPath> || std::is_same_v<T, GuestHello> ||
+                               std::is_same_v<T, GuestConnector> || std::is_same_v<T, GuestInput> ||
+                               std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample>)
+                return on_guest(ev, now);
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);
                 if (!m) return {debug("libvirt reported on unconfigured domain " + ev.vm + ": ignored")};
@@ -157,6 +164,7 @@ Effects Engine::dispatch(const Event& event, Now now) {
 void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, fire_stopped_rules(before.vms, now));
     append(out, resume_takeovers(now));
+    settle_guests(now, out);
     publish_changes(before, out);
 }
 
@@ -191,6 +199,7 @@ Effects Engine::on_libvirt(const LibvirtConnection& ev, Now) {
 Effects Engine::on_tick(Now now) {
     Effects out;
     for (auto& m : machines_) append(out, m->on_tick(now));
+    append(out, idle_tick(now));
     return out;
 }
 

@@ -23,6 +23,9 @@ class Hypervisor;
 namespace hotseat::dbus {
 class BusService;
 }
+namespace hotseat::guest_channel {
+class Channels;
+}
 
 namespace hotseat {
 
@@ -60,6 +63,7 @@ private:
     std::unique_ptr<udev::DeviceMonitor> udev_;
     std::unique_ptr<input::KeyboardWatcher> keyboards_;
     std::unique_ptr<libvirt::Hypervisor> hypervisor_;
+    std::unique_ptr<guest_channel::Channels> guests_;
     sd_event_source* udev_source_ = nullptr;
     sd_event_source* libvirt_source_ = nullptr;
     sd_event_source* timer_ = nullptr;

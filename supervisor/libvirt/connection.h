@@ -44,6 +44,10 @@ public:
 
     SnapshotOutcome snapshot(const std::string& domain);
     CallOutcome run(DomainOp op, const std::string& domain);
+    // The guest channel's socket from the live domain XML (path empty when there is none).
+    GuestChannelPath guest_channel(const std::string& domain, CallOutcome* call);
+    // virDomainGetInfo: CPU time used so far and the vCPU count.
+    CpuSample cpu_sample(const std::string& domain, CallOutcome* call);
 
 private:
     Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);

@@ -45,6 +45,14 @@ void Hypervisor::execute(const DestroyDomain& effect) {
     state_->submit(DomainJob{effect.vm, DomainOp::Destroy});
 }
 
+void Hypervisor::execute(const FindGuestChannel& effect) {
+    state_->submit(QueryJob{effect.vm, QueryJob::Kind::GuestChannel});
+}
+
+void Hypervisor::execute(const SampleCpu& effect) {
+    state_->submit(QueryJob{effect.vm, QueryJob::Kind::Cpu});
+}
+
 void Hypervisor::set_domains(const std::vector<std::string>& domains) {
     state_->set_domains(domains);
 }

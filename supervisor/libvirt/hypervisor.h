@@ -52,6 +52,9 @@ public:
     void execute(const StartDomain& effect);
     void execute(const ShutdownDomain& effect);
     void execute(const DestroyDomain& effect);
+    // Reads for the guest channel and idleness; answered by GuestChannelPath / CpuSample.
+    void execute(const FindGuestChannel& effect);
+    void execute(const SampleCpu& effect);
 
     // Config reload: follow these names from now on; snapshots are posted for new ones.
     void set_domains(const std::vector<std::string>& domains);

@@ -19,6 +19,23 @@ void State::submit(DomainJob job) {
     wake_.notify_one();
 }
 
+Event query_failed(const QueryJob& job, const std::string& why) {
+    if (job.kind == QueryJob::Kind::Cpu) return CpuSample{job.vm, false, 0, 0, why};
+    return GuestChannelPath{job.vm, "", why};
+}
+
+void State::submit(QueryJob job) {
+    std::lock_guard lock(mutex_);
+    if (stopping_)
+        return;
+    if (!unreachable_.empty()) {
+        outbox_.post(query_failed(job, "not connected to libvirt (" + uri_ + "): " + unreachable_));
+        return;
+    }
+    jobs_.push_back(std::move(job));
+    wake_.notify_one();
+}
+
 void State::set_domains(const std::vector<std::string>& domains) {
     std::lock_guard lock(mutex_);
     RefreshJob added;
@@ -81,6 +98,8 @@ void State::mark_disconnected(const std::string& why) {
     for (const auto& job : jobs_)
         if (const auto* domain_job = std::get_if<DomainJob>(&job))
             outbox_.post(not_connected(*domain_job));
+        else if (const auto* query = std::get_if<QueryJob>(&job))
+            outbox_.post(query_failed(*query, "not connected to libvirt (" + uri_ + "): " + unreachable_));
     jobs_.clear();
 }
 

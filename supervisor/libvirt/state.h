@@ -27,7 +27,16 @@ struct DomainJob {
 struct RefreshJob {
     std::vector<std::string> vms;  // post fresh snapshots of these
 };
-using Job = std::variant<DomainJob, RefreshJob>;
+// A read for the guest channel / idleness: answered with a GuestChannelPath or a CpuSample event.
+struct QueryJob {
+    enum class Kind { GuestChannel, Cpu };
+    std::string vm;
+    Kind kind = Kind::Cpu;
+};
+using Job = std::variant<DomainJob, RefreshJob, QueryJob>;
+
+// The answer to a query that could not be asked (libvirt unreachable).
+Event query_failed(const QueryJob& job, const std::string& why);
 
 class State final : public ConnectionListener {
 public:
@@ -39,6 +48,7 @@ public:
 
     // Loop thread.
     void submit(DomainJob job);  // fails it at once while libvirt is known to be unreachable
+    void submit(QueryJob job);   // likewise
     void set_domains(const std::vector<std::string>& domains);
     void request_stop();
 

@@ -42,6 +42,8 @@ Worker::Ended Worker::serve() {
         bool alive = true;
         if (const auto* refresh = std::get_if<RefreshJob>(&*next.job))
             alive = post_snapshots(refresh->vms);
+        else if (const auto* query = std::get_if<QueryJob>(&*next.job))
+            alive = run_query(*query);
         else
             alive = run_job(std::get<DomainJob>(*next.job));
         if (!alive)
@@ -74,6 +76,19 @@ bool Worker::run_job(const DomainJob& job) {
     state_->outbox().post(DomainOpResult{job.vm, job.op, outcome.ok, outcome.error});
     if (outcome.lost) {
         lose_connection(outcome.error);
+        return false;
+    }
+    return true;
+}
+
+bool Worker::run_query(const QueryJob& job) {
+    CallOutcome call;
+    if (job.kind == QueryJob::Kind::Cpu)
+        state_->outbox().post(connection_->cpu_sample(job.vm, &call));
+    else
+        state_->outbox().post(connection_->guest_channel(job.vm, &call));
+    if (call.lost) {
+        lose_connection(call.error);
         return false;
     }
     return true;

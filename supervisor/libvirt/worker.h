@@ -22,6 +22,7 @@ private:
     Ended serve();
     bool post_snapshots(const std::vector<std::string>& vms);  // false: connection lost
     bool run_job(const DomainJob& job);                        // false: connection lost
+    bool run_query(const QueryJob& job);                       // false: connection lost
     void lose_connection(const std::string& why);
 
     std::shared_ptr<State> state_;

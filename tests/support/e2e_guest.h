@@ -35,7 +35,13 @@ struct GuestOptions {
     bool ignore_acpi = false;     // no acpid: a shutdown request goes unanswered
     int self_poweroff_s = -1;     // >= 0: the guest powers off this long after it is ready
     int memory_mib = 192;
+    // The guest channel (docs/guest-channel.md): a unix socket QEMU listens on (absolute path;
+    // empty: no channel), and what the guest's init says on it (hotseat.channel=: idle, unplug).
+    std::string channel_socket;
+    std::string channel_mode;
 };
+
+inline constexpr const char* kGuestChannel = "HOTSEAT-GUEST-CHANNEL";
 
 // <domain type='qemu'> (TCG) booting the image directly, with the serial console to a file.
 std::string guest_domain_xml(const GuestImage& image, const GuestOptions& options);
