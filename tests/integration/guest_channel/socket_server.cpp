@@ -48,6 +48,12 @@ void SocketServer::send(const std::string& bytes) {
     }
 }
 
+std::size_t SocketServer::try_send(std::string_view bytes) {
+    ssize_t n = ::send(client_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno != EAGAIN) throw std::runtime_error(std::string("send: ") + std::strerror(errno));
+    return n < 0 ? 0 : static_cast<std::size_t>(n);
+}
+
 void SocketServer::drop_client() {
     if (client_ >= 0) ::close(client_);
     client_ = -1;

@@ -2,7 +2,9 @@
 // daemon's reader, or hotseatd's end for the guest helper. Non-blocking; the test polls it.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace hotseat::test {
 
@@ -16,6 +18,8 @@ public:
     bool accept();                        // true once a client is connected (non-blocking)
     bool has_client() const { return client_ >= 0; }
     void send(const std::string& bytes);  // to the client, all of it
+    // What fits now without blocking (a reader on the same thread must get to run in between).
+    std::size_t try_send(std::string_view bytes);
     void drop_client();                   // close the client's connection
     std::string received();               // everything read from the client so far (non-blocking)
     bool client_closed() const { return closed_; }

@@ -104,8 +104,12 @@ TEST_F(GuestChannelTest, OversizedLineIsRefusedAndTheStreamResynchronises) {
     open_channel();
     connect();
     // 1 MiB without a newline, its end, then a good line: only the good line counts.
-    server->send(std::string(1 << 20, 'x'));
-    server->send("still the same line\n" + kInput);
+    const std::string big = std::string(1 << 20, 'x') + "still the same line\n" + kInput;
+    std::size_t sent = 0;
+    ASSERT_TRUE(wait([&] {
+        sent += server->try_send(std::string_view(big).substr(sent));
+        return sent == big.size();
+    }, 20s));
     ASSERT_TRUE(wait([&] { return seen.events.size() == 1; }));
     EXPECT_TRUE(std::holds_alternative<GuestInput>(seen.events[0]));
     EXPECT_EQ(log.count("line longer than 4096 bytes refused"), 1u) << log.text();
