@@ -31,6 +31,8 @@ struct VmConfig {
     std::uint32_t idle_cpu_percent = 3;
     // cgroup v2 cpu.weight (1-10000) set when the VM has started; unset: libvirt's value stays.
     std::optional<std::uint32_t> cpu_weight;
+    std::uint32_t idle_timeout_s = 0;  // when set, replaces idle_timeout_min (short timeouts, tests)
+    bool guest_channel = false;        // connect to the guest helper's channel while it runs
 };
 
 // [governor]: the server-first resource governor (docs/governor.md). While a VM runs and the

@@ -75,6 +75,18 @@ struct RuleFired {
     std::string action;  // "start"
 };
 
+// The guest channel and idleness (DESIGN §5.5). FindGuestChannel reads the socket path from the
+// live domain XML (answered by GuestChannelPath); SampleCpu reads the VM's CPU time (answered by
+// CpuSample); both run on the libvirt worker. The channel's reader reports Guest* events.
+struct FindGuestChannel { std::string vm; };
+struct OpenGuestChannel { std::string vm; std::string path; };
+struct CloseGuestChannel { std::string vm; };
+struct SampleCpu { std::string vm; };
+struct PublishGuestHelper {
+    std::string vm;
+    std::string version;  // the helper's version after its hello; empty: none connected
+};
+
 // A line for the journal. The core decides what is worth saying; the shell writes it.
 struct Log {
     enum class Level { Debug, Info, Warning, Error };
@@ -84,7 +96,9 @@ struct Log {
 
 using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishVm, PublishMonitors,
                             PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb,
-                            SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure>;
+                            SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure,
+                            FindGuestChannel, OpenGuestChannel, CloseGuestChannel, SampleCpu,
+                            PublishGuestHelper>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

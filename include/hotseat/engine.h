@@ -28,6 +28,8 @@ struct CommandReply {
 class VmMachine;
 class ChordTracker;
 class Governor;
+struct GuestTracker;
+struct GuestVm;
 struct Observation;
 struct UsbState;
 struct UsbAttachment;
@@ -101,6 +103,18 @@ private:
     void reconcile_usb(Effects& out);
     void attach_wanted(VmMachine& vm, std::map<std::string, UsbAttachment>& attached, Effects& out);
     const std::string* usb_holder(const std::string& syspath) const;
+    // engine_idle.cpp: the guest channel and idleness (DESIGN §5.5).
+    Effects on_guest(const GuestChannelPath& ev, Now now);
+    Effects on_guest(const GuestHello& ev, Now now);
+    Effects on_guest(const GuestConnector& ev, Now now);
+    Effects on_guest(const GuestInput& ev, Now now);
+    Effects on_guest(const GuestChannelClosed& ev, Now now);
+    Effects on_guest(const CpuSample& ev, Now now);
+    Effects idle_tick(Now now);
+    Effects check_idle(const std::string& vm, GuestVm& guest, Now now);
+    void settle_guests(Now now, Effects& out);
+    std::optional<std::int64_t> guest_deadline() const;
+    GuestVm* running_guest(const std::string& vm);
 
     Effects on_libvirt(const LibvirtConnection& ev, Now now);
     Effects on_tick(Now now);
@@ -112,6 +126,7 @@ private:
     std::map<std::string, KeyboardAdded> keyboards_;   // key: device node
     std::unique_ptr<ChordTracker> chords_;
     std::unique_ptr<Governor> governor_;  // core/governor.h: the resource governor's ladders
+    std::unique_ptr<GuestTracker> guests_;
     std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;

@@ -158,8 +158,47 @@ struct TuneResult {
 // The deadline the engine asked for (Engine::next_deadline) has come.
 struct Tick {};
 
+// The guest channel of a running VM (DESIGN §5.5, docs/guest-channel.md): where its socket is,
+// what the guest helper said (already parsed and validated), and the connection ending.
+struct GuestChannelPath {
+    std::string vm;
+    std::string path;   // the unix socket from the live domain XML; empty: no channel
+    std::string error;  // why it could not be read
+};
+struct GuestHello {
+    std::string vm;
+    int protocol = 0;
+    std::string helper_version;
+};
+struct GuestConnector {
+    std::string vm;
+    std::string card;       // the guest's "card0"
+    std::string connector;  // "HDMI-A-1"
+    bool connected = false;
+    bool initial = false;   // found at helper start: recorded, never fires
+};
+struct GuestInput {
+    std::string vm;
+    std::uint32_t idle_ms = 0;  // the guest's last input was this long ago
+};
+struct GuestChannelClosed {
+    std::string vm;
+    std::string why;
+};
+
+// The CPU time a running VM has used (virDomainGetInfo cpuTime), for idleness.
+struct CpuSample {
+    std::string vm;
+    bool ok = false;
+    std::uint64_t cpu_time_ns = 0;
+    std::uint32_t vcpus = 0;
+    std::string error;  // when !ok
+};
+
 using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, KeyboardAdded, KeyboardRemoved,
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
-                           Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult>;
+                           Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult,
+                           GuestChannelPath, GuestHello, GuestConnector, GuestInput, GuestChannelClosed,
+                           CpuSample>;
 
 }  // namespace hotseat

@@ -88,12 +88,14 @@ void read_rule_vm(TableReader& reader, const std::vector<VmConfig>& vms, Rule& r
     rule.vm = *vm;
 }
 
-// Triggers this version parses but whose event sources land in later work.
-void warn_if_not_acted_on(TableReader& reader, Trigger on) {
+// A vm.idle rule for a VM whose idle timeout is 0 (never) is accepted but can never fire.
+void warn_if_never_idle(TableReader& reader, const std::optional<Trigger>& on, const Rule& rule,
+                        const std::vector<VmConfig>& vms) {
     if (on != Trigger::VmIdle) return;
-    reader.warning(*reader.find("on"),
-                   "trigger " + std::string(to_string(on)) +
-                       " is accepted but not acted on yet by this version of hotseatd");
+    auto vm = std::find_if(vms.begin(), vms.end(), [&](const VmConfig& v) { return v.name == rule.vm; });
+    if (vm == vms.end() || vm->idle_timeout_min != 0 || vm->idle_timeout_s != 0) return;
+    reader.warning(*reader.find("on"), "trigger vm.idle never fires: vm " + quoted(rule.vm) +
+                                           " has idle_timeout_min = 0 (never idle)");
 }
 
 std::optional<Rule> read_rule(const toml::table& table, std::size_t index,
@@ -111,12 +113,10 @@ std::optional<Rule> read_rule(const toml::table& table, std::size_t index,
     read_rule_vm(reader, vms, rule);
     read_rule_conditions(reader, on, rule);
     rule.takeover = reader.boolean("takeover").value_or(false);
+    warn_if_never_idle(reader, on, rule, vms);
     if (!name) return std::nullopt;
     rule.name = *name;
-    if (on) {
-        rule.on = *on;
-        warn_if_not_acted_on(reader, *on);
-    }
+    if (on) rule.on = *on;
     if (action) rule.action = *action;
     return rule;
 }

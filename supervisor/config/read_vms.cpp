@@ -120,6 +120,13 @@ void read_timeouts(TableReader& reader, VmConfig& vm) {
         vm.idle_cpu_percent = static_cast<std::uint32_t>(*value);
     if (auto value = reader.integer("cpu_weight", 1, 10000))
         vm.cpu_weight = static_cast<std::uint32_t>(*value);
+    // Seconds instead of minutes, for short timeouts (tests, kiosks); one of the two, not both.
+    if (auto value = reader.integer("idle_timeout_s", 10, 86400)) {
+        if (reader.find("idle_timeout_min"))
+            reader.error(*reader.find("idle_timeout_s"), "idle_timeout_s and idle_timeout_min exclude each other");
+        else
+            vm.idle_timeout_s = static_cast<std::uint32_t>(*value);
+    }
 }
 
 // One [[vm]] entry; nullopt when it has no usable name.
@@ -132,8 +139,9 @@ std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index,
     if (name) reader.set_subject("vm " + quoted(*name) + ": ");
     reader.reject_unknown_keys(
         {"name", "gpu", "usb", "shutdown_timeout_s", "idle_timeout_min", "idle_cpu_percent",
-         "cpu_weight"});
+         "cpu_weight", "idle_timeout_s", "guest_channel"});
     read_gpus(reader, vm);
+    if (auto value = reader.boolean("guest_channel")) vm.guest_channel = *value;
     read_usb(reader, diagnostics, vm);
     read_timeouts(reader, vm);
     if (!name) return std::nullopt;

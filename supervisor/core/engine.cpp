@@ -9,6 +9,7 @@
 #include "core/chords.h"
 #include "core/effects_util.h"
 #include "core/governor.h"
+#include "core/guest_tracker.h"
 #include "core/rules.h"
 #include "core/usb_state.h"
 #include "core/vm_machine.h"
@@ -35,6 +36,7 @@ Engine::Engine(Config config)
     : config_(std::move(config)),
       chords_(std::make_unique<ChordTracker>()),
       governor_(std::make_unique<Governor>(config_.governor)),
+      guests_(std::make_unique<GuestTracker>()),
       usb_(std::make_unique<UsbState>()) {
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
@@ -119,6 +121,7 @@ std::optional<std::int64_t> Engine::next_deadline_ms() const {
     for (const auto& m : machines_)
         if (auto d = m->deadline(); d && (!next || *d < *next)) next = d;
     if (auto d = governor_->deadline(); d && (!next || *d < *next)) next = d;
+    if (auto d = guest_deadline(); d && (!next || *d < *next)) next = d;
     return next;
 }
 
@@ -153,6 +156,10 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, UsbOpResult>) return on_usb_result(ev);
             else if constexpr (std::is_same_v<T, PressureStall>) return governor_->on_stall(ev, machines_, now);
             else if constexpr (std::is_same_v<T, TuneResult>) return governor_->on_result(ev, machine(ev.vm));
+            else if constexpr (std::is_same_v<T, GuestChannelPath> || std::is_same_v<T, GuestHello> ||
+                               std::is_same_v<T, GuestConnector> || std::is_same_v<T, GuestInput> ||
+                               std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample>)
+                return on_guest(ev, now);
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);
                 if (!m) return {debug("libvirt reported on unconfigured domain " + ev.vm + ": ignored")};
@@ -171,6 +178,7 @@ void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, resume_takeovers(now));
     reconcile_usb(out);
     append(out, governor_->follow(before.vms, machines_));
+    settle_guests(now, out);
     publish_changes(before, out);
 }
 
@@ -206,6 +214,7 @@ Effects Engine::on_tick(Now now) {
     Effects out;
     for (auto& m : machines_) append(out, m->on_tick(now));
     append(out, governor_->on_tick(machines_, now));
+    append(out, idle_tick(now));
     return out;
 }
 

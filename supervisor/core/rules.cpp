@@ -56,7 +56,9 @@ std::string Observation::describe() const {
     std::string what(to_string(trigger));
     switch (trigger) {
         case Trigger::MonitorConnected:
-        case Trigger::MonitorDisconnected: return what + " " + connector;
+        case Trigger::MonitorDisconnected:
+            return what + " " + connector + (subject.empty() ? "" : " (guest " + subject + ")");
+        case Trigger::VmIdle: return what + " " + subject;
         case Trigger::DeviceAdded:
         case Trigger::DeviceRemoved: {
             auto vendor = property(*this, "ID_VENDOR_ID"), model = property(*this, "ID_MODEL_ID");
@@ -87,7 +89,8 @@ bool rule_matches(const Rule& rule, const Observation& o) {
                 return false;
             return (rule.match.empty() || properties_match(rule, o)) && device_matches(rule, o);
         case Trigger::VmStopped: return rule.match.empty() || properties_match(rule, o);
-        default: return false;  // vm.idle: needs the guest channel (not observed yet)
+        case Trigger::VmIdle: return rule.vm == o.subject;  // a vm.idle rule watches its own VM
+        default: return false;
     }
 }
 

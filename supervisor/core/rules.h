@@ -18,7 +18,8 @@ struct Observation {
     // device.*: the device's udev properties; hotkey: the keyboard's; vm.stopped: VM, CAUSE, REASON
     const std::map<std::string, std::string>* properties = nullptr;
     const std::vector<std::string>* chords = nullptr;  // hotkey: the rules whose chord just completed
-    std::string subject;                               // hotkey: the keyboard node; vm.stopped: the VM
+    // hotkey: the keyboard node; vm.stopped, vm.idle: the VM; monitor.*: the VM whose guest saw it
+    std::string subject;
 
     // "monitor.connected HDMI-A-1", "device.removed 046d:c52b" — for RuleFired and the log.
     std::string describe() const;

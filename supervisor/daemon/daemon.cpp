@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "dbus/bus_service.h"
+#include "guest_channel/channels.h"
 #include "input/keyboard_watcher.h"
 #include "libvirt/hypervisor.h"
 #include "log.h"
@@ -58,6 +59,7 @@ Daemon::~Daemon() {
     // Order matters: sources first (they point at the adapters), then the adapters. The
     // hypervisor's stop() closes the connection and never touches a domain.
     for (auto* s : {udev_source_, libvirt_source_, timer_, ready_timeout_}) sd_event_source_disable_unref(s);
+    guests_.reset();
     bus_.reset();
     udev_.reset();
     keyboards_.reset();
@@ -100,6 +102,7 @@ int Daemon::run() {
     check(sd_event_add_io(loop_, &udev_source_, udev_->fd(), EPOLLIN, on_udev, this), "udev source");
     keyboards_ = std::make_unique<input::KeyboardWatcher>(loop_, [this](Event event) { feed(event); });
     keyboards_->start();
+    guests_ = std::make_unique<guest_channel::Channels>(loop_, [this](Event event) { feed(event); });
 
     start_libvirt();
     // The name is taken only once libvirt has answered (see maybe_ready): until then a client
@@ -176,6 +179,12 @@ void Daemon::execute_one(const Effect& effect) {
                 bus_->publish_keyboards(to_bus(e.keyboards));
             else if constexpr (std::is_same_v<T, RuleFired>)
                 bus_->emit(e);
+            else if constexpr (std::is_same_v<T, FindGuestChannel> || std::is_same_v<T, SampleCpu>)
+                hypervisor_->execute(e);
+            else if constexpr (std::is_same_v<T, OpenGuestChannel> || std::is_same_v<T, CloseGuestChannel>)
+                guests_->execute(e);
+            else if constexpr (std::is_same_v<T, PublishGuestHelper>)
+                bus_->publish_guest_helper(e.vm, e.version);
             else if constexpr (std::is_same_v<T, Log>)
                 log::write(to_log_level(e.level), e.message);
             else

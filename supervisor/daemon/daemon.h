@@ -26,6 +26,9 @@ class BusService;
 namespace hotseat::pressure {
 class PressureMonitor;
 }
+namespace hotseat::guest_channel {
+class Channels;
+}
 
 namespace hotseat {
 
@@ -64,6 +67,7 @@ private:
     std::unique_ptr<input::KeyboardWatcher> keyboards_;
     std::unique_ptr<libvirt::Hypervisor> hypervisor_;
     std::unique_ptr<pressure::PressureMonitor> pressure_;  // PSI triggers for the governor
+    std::unique_ptr<guest_channel::Channels> guests_;
     sd_event_source* udev_source_ = nullptr;
     sd_event_source* libvirt_source_ = nullptr;
     sd_event_source* timer_ = nullptr;

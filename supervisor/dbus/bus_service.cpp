@@ -104,6 +104,11 @@ void BusService::publish(const PublishVm& effect) {
     it->second->update(effect.status);
 }
 
+void BusService::publish_guest_helper(const std::string& vm, const std::string& version) {
+    auto it = vms_.find(vm);
+    if (it != vms_.end()) it->second->set_guest_helper(version);
+}
+
 void BusService::publish(const PublishMonitors& effect) {
     auto properties = manager_->properties();
     properties.monitors = effect.monitors;

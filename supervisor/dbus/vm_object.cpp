@@ -36,6 +36,16 @@ void VmObject::update(const VmStatus& next) {
     }
 }
 
+void VmObject::set_guest_helper(const std::string& version) {
+    if (guest_helper_ == version) return;
+    guest_helper_ = version;
+    try {
+        emitPropertiesChangedSignal(kInterface, std::vector<std::string>{"GuestHelper"});
+    } catch (const sdbus::Error& e) {
+        log::warning("cannot emit PropertiesChanged on ", path(), ": ", e.getMessage());
+    }
+}
+
 void VmObject::Start() { request(Action::Start, "Start"); }
 void VmObject::Stop() { request(Action::Stop, "Stop"); }
 void VmObject::Toggle() { request(Action::Toggle, "Toggle"); }
@@ -62,5 +72,6 @@ std::string VmObject::LastError() { return at_bus_boundary([&] { return status_.
 uint64_t VmObject::StateChangedAt() { return status_.state_changed_at_us; }
 
 std::vector<std::string> VmObject::Devices() { return at_bus_boundary([&] { return status_.devices; }); }
+std::string VmObject::GuestHelper() { return at_bus_boundary([&] { return guest_helper_; }); }
 
 }  // namespace hotseat::dbus

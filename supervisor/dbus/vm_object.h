@@ -30,6 +30,8 @@ public:
     // PropertiesChanged for the properties that differ.
     void update(const VmStatus& next);
     const VmStatus& status() const { return status_; }
+    // GuestHelper: the helper version after its hello, empty otherwise (emits PropertiesChanged).
+    void set_guest_helper(const std::string& version);
     const std::string& path() const { return getObjectPath(); }
 
 private:
@@ -46,10 +48,12 @@ private:
     std::string LastError() override;
     uint64_t StateChangedAt() override;
     std::vector<std::string> Devices() override;
+    std::string GuestHelper() override;
 
     const Gatekeeper& gatekeeper_;
     CommandRunner run_;
     VmStatus status_;
+    std::string guest_helper_;
 };
 
 }  // namespace hotseat::dbus

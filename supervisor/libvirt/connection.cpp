@@ -6,8 +6,9 @@
 #include <string_view>
 
 #include "libvirt/errors.h"
-#include "log.h"
+#include "libvirt/guest_channel_xml.h"
 #include "libvirt/hostdev_xml.h"
+#include "log.h"
 
 namespace hotseat::libvirt {
 
@@ -207,6 +208,53 @@ CallOutcome Connection::usb(UsbOp op, const std::string& name, const UsbHostDevi
     }
     virDomainFree(domain);
     return outcome;
+}
+
+GuestChannelPath Connection::guest_channel(const std::string& name, CallOutcome* call) {
+    GuestChannelPath result{name, "", ""};
+    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
+    if (domain == nullptr) {
+        *call = failure();
+        result.error = call->error;
+        return result;
+    }
+    char* xml = virDomainGetXMLDesc(domain, 0);
+    if (xml == nullptr) {
+        *call = failure();
+        result.error = call->error;
+    } else {
+        call->ok = true;
+        GuestChannelXml channel = find_guest_channel(xml);
+        result.path = channel.problem.empty() ? channel.path : std::string();
+        result.error = !channel.problem.empty() ? channel.problem
+                       : channel.present    ? std::string()
+                                            : std::string("no such channel in the domain XML");
+        std::free(xml);
+    }
+    virDomainFree(domain);
+    return result;
+}
+
+CpuSample Connection::cpu_sample(const std::string& name, CallOutcome* call) {
+    CpuSample result{name, false, 0, 0, ""};
+    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
+    if (domain == nullptr) {
+        *call = failure();
+        result.error = call->error;
+        return result;
+    }
+    virDomainInfo info{};
+    if (virDomainGetInfo(domain, &info) < 0) {
+        *call = failure();
+        result.error = call->error;
+    } else {
+        call->ok = true;
+        result.ok = true;
+        result.cpu_time_ns = info.cpuTime;
+        result.vcpus = info.nrVirtCpu;
+    }
+    virDomainFree(domain);
+    return result;
 }
 
 }  // namespace hotseat::libvirt

@@ -55,6 +55,10 @@ public:
     // has succeeds without a call.
     CallOutcome usb(UsbOp op, const std::string& domain, const UsbHostDevice& device);
     TuneOutcome tune(const TuneJob& job);  // libvirt/tuning.cpp
+    // The guest channel's socket from the live domain XML (path empty when there is none).
+    GuestChannelPath guest_channel(const std::string& domain, CallOutcome* call);
+    // virDomainGetInfo: CPU time used so far and the vCPU count.
+    CpuSample cpu_sample(const std::string& domain, CallOutcome* call);
 
 private:
     Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);

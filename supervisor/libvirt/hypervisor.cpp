@@ -74,6 +74,14 @@ void Hypervisor::execute(const ResumeDomain& effect) {
     state_->submit(TuneJob{effect.vm, TuneOp::Resume, 0, 0});
 }
 
+void Hypervisor::execute(const FindGuestChannel& effect) {
+    state_->submit(QueryJob{effect.vm, QueryJob::Kind::GuestChannel});
+}
+
+void Hypervisor::execute(const SampleCpu& effect) {
+    state_->submit(QueryJob{effect.vm, QueryJob::Kind::Cpu});
+}
+
 void Hypervisor::set_domains(const std::vector<std::string>& domains) {
     state_->set_domains(domains);
 }

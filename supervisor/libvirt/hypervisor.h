@@ -11,6 +11,8 @@
 //   DomainOpResult     one per execute() of a domain call
 //   UsbOpResult        one per execute() of a USB attach/detach
 //   TuneResult         one per execute() of a governor call
+//   GuestChannelPath,  one per execute() of FindGuestChannel / SampleCpu
+//   CpuSample
 // A lifecycle event and the DomainOpResult of the call that caused it may arrive in either order.
 //
 // Stopping the Hypervisor closes the connection and never touches a domain: VMs stay as they are.
@@ -64,6 +66,9 @@ public:
     void execute(const SetBalloon& effect);
     void execute(const SuspendDomain& effect);
     void execute(const ResumeDomain& effect);
+    // Reads for the guest channel and idleness; answered by GuestChannelPath / CpuSample.
+    void execute(const FindGuestChannel& effect);
+    void execute(const SampleCpu& effect);
 
     // Config reload: follow these names from now on; snapshots are posted for new ones.
     void set_domains(const std::vector<std::string>& domains);

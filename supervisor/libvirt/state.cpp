@@ -1,42 +1,24 @@
 #include "libvirt/state.h"
 
 #include <algorithm>
+#include <variant>
 
 namespace hotseat::libvirt {
 
 State::State(std::string uri, std::vector<std::string> domains)
     : uri_(std::move(uri)), domains_(domains.begin(), domains.end()) {}
 
-void State::submit(DomainJob job) {
-    std::lock_guard lock(mutex_);
-    if (stopping_)
-        return;
-    if (!unreachable_.empty()) {
-        outbox_.post(not_connected(job));
-        return;
-    }
-    jobs_.push_back(std::move(job));
-    wake_.notify_one();
+Event query_failed(const QueryJob& job, const std::string& why) {
+    if (job.kind == QueryJob::Kind::Cpu) return CpuSample{job.vm, false, 0, 0, why};
+    return GuestChannelPath{job.vm, "", why};
 }
 
-void State::submit(UsbJob job) {
+void State::submit(Job job) {
     std::lock_guard lock(mutex_);
     if (stopping_)
         return;
     if (!unreachable_.empty()) {
-        outbox_.post(not_connected(job));
-        return;
-    }
-    jobs_.push_back(std::move(job));
-    wake_.notify_one();
-}
-
-void State::submit(TuneJob job) {
-    std::lock_guard lock(mutex_);
-    if (stopping_)
-        return;
-    if (!unreachable_.empty()) {
-        outbox_.post(not_connected(job));
+        if (auto answer = not_connected(job)) outbox_.post(std::move(*answer));
         return;
     }
     jobs_.push_back(std::move(job));
@@ -106,14 +88,8 @@ void State::mark_disconnected(const std::string& why) {
 }
 
 void State::fail_queued_jobs() {
-    for (const auto& job : jobs_) {
-        if (const auto* domain_job = std::get_if<DomainJob>(&job))
-            outbox_.post(not_connected(*domain_job));
-        else if (const auto* usb_job = std::get_if<UsbJob>(&job))
-            outbox_.post(not_connected(*usb_job));
-        else if (const auto* tune_job = std::get_if<TuneJob>(&job))
-            outbox_.post(not_connected(*tune_job));
-    }
+    for (const auto& job : jobs_)
+        if (auto answer = not_connected(job)) outbox_.post(std::move(*answer));
     jobs_.clear();
 }
 
@@ -146,22 +122,26 @@ void State::on_closed(const std::string& reason) {
     wake_.notify_one();
 }
 
-DomainOpResult State::not_connected(const DomainJob& job) const {
-    return DomainOpResult{job.vm, job.op, false,
-                          "not connected to libvirt (" + uri_ + "): " + unreachable_};
-}
-
-UsbOpResult State::not_connected(const UsbJob& job) const {
-    return UsbOpResult{job.vm, job.op, job.syspath, job.device, false,
-                       "not connected to libvirt (" + uri_ + "): " + unreachable_};
-}
-
-TuneResult State::not_connected(const TuneJob& job) const {
-    TuneResult result;
-    result.vm = job.vm;
-    result.op = job.op;
-    result.error = "not connected to libvirt (" + uri_ + "): " + unreachable_;
-    return result;
+// The answer to a job that cannot be run because libvirt is unreachable: its caller hears of it
+// like of any failed call. A refresh needs none: the next connect posts every snapshot anyway.
+std::optional<Event> State::not_connected(const Job& job) const {
+    const std::string why = "not connected to libvirt (" + uri_ + "): " + unreachable_;
+    return std::visit(
+        [&](const auto& j) -> std::optional<Event> {
+            using T = std::decay_t<decltype(j)>;
+            if constexpr (std::is_same_v<T, DomainJob>) return DomainOpResult{j.vm, j.op, false, why};
+            else if constexpr (std::is_same_v<T, UsbJob>)
+                return UsbOpResult{j.vm, j.op, j.syspath, j.device, false, why};
+            else if constexpr (std::is_same_v<T, TuneJob>) {
+                TuneResult result;
+                result.vm = j.vm;
+                result.op = j.op;
+                result.error = why;
+                return result;
+            } else if constexpr (std::is_same_v<T, QueryJob>) return query_failed(j, why);
+            else return std::nullopt;  // RefreshJob
+        },
+        job);
 }
 
 }  // namespace hotseat::libvirt

@@ -40,7 +40,16 @@ struct TuneJob {
     std::int64_t value = 0;   // CpuWeight: weight; VcpuQuota: quota µs; Balloon: percent
     std::int64_t period = 0;  // VcpuQuota: period µs
 };
-using Job = std::variant<DomainJob, RefreshJob, UsbJob, TuneJob>;
+// A read for the guest channel / idleness: answered with a GuestChannelPath or a CpuSample event.
+struct QueryJob {
+    enum class Kind { GuestChannel, Cpu };
+    std::string vm;
+    Kind kind = Kind::Cpu;
+};
+using Job = std::variant<DomainJob, RefreshJob, UsbJob, TuneJob, QueryJob>;
+
+// The answer to a query that could not be asked (libvirt unreachable).
+Event query_failed(const QueryJob& job, const std::string& why);
 
 class State final : public ConnectionListener {
 public:
@@ -51,9 +60,7 @@ public:
     const Outbox& outbox() const { return outbox_; }
 
     // Loop thread.
-    void submit(DomainJob job);  // fails it at once while libvirt is known to be unreachable
-    void submit(UsbJob job);     // likewise
-    void submit(TuneJob job);    // likewise
+    void submit(Job job);  // fails it at once while libvirt is known to be unreachable
     void set_domains(const std::vector<std::string>& domains);
     void request_stop();
 
@@ -77,10 +84,8 @@ public:
     void on_closed(const std::string& reason) override;
 
 private:
-    DomainOpResult not_connected(const DomainJob& job) const;  // needs mutex_
-    UsbOpResult not_connected(const UsbJob& job) const;        // needs mutex_
+    std::optional<Event> not_connected(const Job& job) const;  // needs mutex_
     void fail_queued_jobs();                                   // needs mutex_
-    TuneResult not_connected(const TuneJob& job) const;        // needs mutex_
 
     const std::string uri_;
     Outbox outbox_;

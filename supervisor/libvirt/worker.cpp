@@ -46,6 +46,8 @@ Worker::Ended Worker::serve() {
             alive = run_usb_job(*usb);
         else if (const auto* tune = std::get_if<TuneJob>(&*next.job))
             alive = run_tune(*tune);
+        else if (const auto* query = std::get_if<QueryJob>(&*next.job))
+            alive = run_query(*query);
         else
             alive = run_job(std::get<DomainJob>(*next.job));
         if (!alive)
@@ -98,6 +100,19 @@ bool Worker::run_tune(const TuneJob& job) {
     state_->outbox().post(std::move(outcome.result));
     if (outcome.lost) {
         lose_connection(outcome.result.error);
+        return false;
+    }
+    return true;
+}
+
+bool Worker::run_query(const QueryJob& job) {
+    CallOutcome call;
+    if (job.kind == QueryJob::Kind::Cpu)
+        state_->outbox().post(connection_->cpu_sample(job.vm, &call));
+    else
+        state_->outbox().post(connection_->guest_channel(job.vm, &call));
+    if (call.lost) {
+        lose_connection(call.error);
         return false;
     }
     return true;

@@ -24,6 +24,7 @@ private:
     bool run_job(const DomainJob& job);                        // false: connection lost
     bool run_usb_job(const UsbJob& job);                       // false: connection lost
     bool run_tune(const TuneJob& job);                         // false: connection lost
+    bool run_query(const QueryJob& job);                       // false: connection lost
     void lose_connection(const std::string& why);
 
     std::shared_ptr<State> state_;

@@ -12,20 +12,21 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string config_text(const std::string& libvirt_uri, unsigned shutdown_timeout_s, const std::string& usb) {
+std::string config_text(const std::string& libvirt_uri, const ScenarioOptions& options) {
+    const unsigned shutdown_timeout_s = options.shutdown_timeout_s;
     return "[supervisor]\n"
            "libvirt_uri = \"" + libvirt_uri + "\"\n"
            "debounce_ms = 200\n"
            "\n"
            "[[vm]]\nname = \"e2e-guest\"\nshutdown_timeout_s = " + std::to_string(shutdown_timeout_s) + "\n"
-           "idle_timeout_min = 0\n" +
-           (usb.empty() ? std::string() : "usb = " + usb + "\n") +
+           + options.vm_keys +
+           (options.usb.empty() ? std::string() : "usb = " + options.usb + "\n") +
            "\n"
            "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\n"
            "action = \"start\"\nvm = \"e2e-guest\"\n"
            "\n"
            "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
-           "action = \"stop\"\nvm = \"e2e-guest\"\n";
+           "action = \"stop\"\nvm = \"e2e-guest\"\n" + options.rules;
 }
 
 }  // namespace
@@ -91,7 +92,7 @@ void E2e::start(ScenarioOptions options) {
     options.guest.serial_log = dir_.file("serial.log");
     serial_ = std::make_unique<SerialConsole>(options.guest.serial_log);
     libvirt_->define(guest_domain_xml(image_, options.guest));
-    write_file(config_, config_text(libvirt_->uri(), options.shutdown_timeout_s, options.usb));
+    write_file(config_, config_text(libvirt_->uri(), options));
     recorder_ = std::make_unique<BusRecorder>(bus_.address(), dir_.file("bus-monitor.json"));
     restart_daemon();
 }

@@ -29,6 +29,7 @@ std::string kernel_command_line(const GuestOptions& options) {
     std::string line = "console=ttyS0 quiet panic=-1";
     if (options.ignore_acpi) line += " hotseat.acpi=ignore";
     if (options.self_poweroff_s >= 0) line += " hotseat.selfpoweroff=" + std::to_string(options.self_poweroff_s);
+    if (!options.channel_mode.empty()) line += " hotseat.channel=" + options.channel_mode;
     return line;
 }
 
@@ -51,6 +52,14 @@ GuestImage GuestImage::find() {
                                      " is missing: run scripts/setup (it runs scripts/build-e2e-guest)");
     }
     return image;
+}
+
+std::string guest_channel_xml(const GuestOptions& options) {
+    if (options.channel_socket.empty()) return "";
+    return "    <channel type='unix'>\n"
+           "      <source mode='bind' path='" + xml_escape(options.channel_socket) + "'/>\n"
+           "      <target type='virtio' name='org.hotseat.guest.0'/>\n"
+           "    </channel>\n";
 }
 
 std::string guest_domain_xml(const GuestImage& image, const GuestOptions& options) {
@@ -77,7 +86,8 @@ std::string guest_domain_xml(const GuestImage& image, const GuestOptions& option
            "      <source path='" + xml_escape(options.serial_log) + "' append='on'/>\n"
            "      <target port='0'/>\n"
            "    </serial>\n"
-           "    <controller type='usb' model='" + std::string(options.usb_controller ? "qemu-xhci" : "none") + "'/>\n"
+           + guest_channel_xml(options) +
+                      "    <controller type='usb' model='" + std::string(options.usb_controller ? "qemu-xhci" : "none") + "'/>\n"
            "    <memballoon model='none'/>\n"
            "  </devices>\n"
            "</domain>\n";

@@ -37,7 +37,13 @@ struct GuestOptions {
     int memory_mib = 192;
     bool hugepages = false;       // <memoryBacking><hugepages/>: backed by 2 MiB pages
     bool usb_controller = false;  // an xHCI controller, so that libvirt accepts USB hostdevs
+    // The guest channel (docs/guest-channel.md): a unix socket QEMU listens on (absolute path;
+    // empty: no channel), and what the guest's init says on it (hotseat.channel=: idle, unplug).
+    std::string channel_socket;
+    std::string channel_mode;
 };
+
+inline constexpr const char* kGuestChannel = "HOTSEAT-GUEST-CHANNEL";
 
 // <domain type='qemu'> (TCG) booting the image directly, with the serial console to a file.
 std::string guest_domain_xml(const GuestImage& image, const GuestOptions& options);

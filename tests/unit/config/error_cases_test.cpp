@@ -53,7 +53,8 @@ const ErrorCase kCases[] = {
     {"UnknownSupervisorKeySuggests", "[supervisor]\ndebounce_msec = 5\n",
      2, 1, {"unknown key \"debounce_msec\" in [supervisor]", "did you mean \"debounce_ms\""}},
     {"UnknownVmKeyMissingItsUnit", "[[vm]]\nname = \"a\"\nidle_timeout = 30\n",
-     3, 1, {"unknown key \"idle_timeout\" in [[vm]] (did you mean \"idle_timeout_min\"?)"}},
+     // Two keys now extend it (idle_timeout_min, idle_timeout_s); the nearer by edit distance wins.
+     3, 1, {"unknown key \"idle_timeout\" in [[vm]] (did you mean \"idle_timeout_s\"?)"}},
     {"ControlGroupInvalid", "[supervisor]\ncontrol_group = \"1wheel\"\n",
      2, 17, {"control_group \"1wheel\" is not a valid group name"}},
     {"LibvirtUriEmpty", "[supervisor]\nlibvirt_uri = \"\"\n",

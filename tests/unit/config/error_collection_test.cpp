@@ -77,6 +77,7 @@ TEST(ErrorCollection, WarningsAreKeptWhenThereAreErrors) {
     auto load = load_text(R"([[vm]]
 name = "a"
 idle_cpu_percent = 200
+idle_timeout_min = 0
 [[rule]]
 name = "k"
 on = "vm.idle"

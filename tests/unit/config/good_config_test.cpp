@@ -119,15 +119,38 @@ TEST(GoodConfig, HotkeyDeviceIsKeptAsTheByIdName) {
     EXPECT_EQ(load.config->rules[1].device, "usb-Logitech_USB_Receiver-event-kbd");
 }
 
-TEST(GoodConfig, IdleRuleIsAcceptedWithAWarning) {
+// vm.idle fires now (guest channel + CPU samples): no warning, unless the VM is never idle.
+TEST(GoodConfig, IdleRuleIsAcceptedWithoutAWarning) {
     auto load = load_text(
         "[[vm]]\nname = \"a\"\n[[rule]]\nname = \"idle\"\non = \"vm.idle\"\n"
         "action = \"stop\"\nvm = \"a\"\n");
     ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
+    EXPECT_TRUE(load.warnings.empty()) << describe(load.warnings);
+}
+
+TEST(GoodConfig, IdleRuleForANeverIdleVmWarns) {
+    auto load = load_text(
+        "[[vm]]\nname = \"a\"\nidle_timeout_min = 0\n[[rule]]\nname = \"idle\"\non = \"vm.idle\"\n"
+        "action = \"stop\"\nvm = \"a\"\n");
+    ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
     ASSERT_EQ(load.warnings.size(), 1u);
     EXPECT_EQ(load.warnings[0].to_string(),
-              "hotseat.toml:5:6: rule \"idle\": trigger vm.idle is accepted but not acted on yet "
-              "by this version of hotseatd");
+              "hotseat.toml:6:6: rule \"idle\": trigger vm.idle never fires: vm \"a\" has "
+              "idle_timeout_min = 0 (never idle)");
+}
+
+TEST(GoodConfig, GuestChannelAndIdleSeconds) {
+    auto load = load_text("[[vm]]\nname = \"a\"\nguest_channel = true\nidle_timeout_s = 20\n");
+    ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
+    EXPECT_TRUE(load.config->vms[0].guest_channel);
+    EXPECT_EQ(load.config->vms[0].idle_timeout_s, 20u);
+}
+
+TEST(GoodConfig, IdleSecondsAndMinutesExcludeEachOther) {
+    auto load = load_text("[[vm]]\nname = \"a\"\nidle_timeout_min = 5\nidle_timeout_s = 20\n");
+    ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);
+    EXPECT_EQ(load.errors[0].to_string(),
+              "hotseat.toml:4:18: vm \"a\": idle_timeout_s and idle_timeout_min exclude each other");
 }
 
 TEST(GoodConfig, EmptyFileGivesTheDefaults) {

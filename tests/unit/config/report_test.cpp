@@ -11,19 +11,19 @@ TEST(LoadReport, ErrorsAndWarningsOnePerLineThenASummary) {
     auto load = test::load_text(R"([[vm]]
 name = "a"
 shutdown_timeout_s = 0
+idle_timeout_min = 0
 [[rule]]
 name = "k"
 on = "vm.idle"
 action = "stop"
-vm = "b"
+vm = "a"
 )");
     EXPECT_EQ(
         config::format_load_report(load),
         "hotseat.toml:3:22: error: vm \"a\": shutdown_timeout_s must be between 1 and 3600, got 0\n"
-        "hotseat.toml:8:6: error: rule \"k\": vm \"b\" is not defined (defined: a)\n"
-        "hotseat.toml:6:6: warning: rule \"k\": trigger vm.idle is accepted but not acted on "
-        "yet by this version of hotseatd\n"
-        "hotseat.toml: 2 errors, 1 warning\n");
+        "hotseat.toml:7:6: warning: rule \"k\": trigger vm.idle never fires: vm \"a\" has "
+        "idle_timeout_min = 0 (never idle)\n"
+        "hotseat.toml: 1 error, 1 warning\n");
 }
 
 TEST(LoadReport, CleanConfigSaysOkWithCounts) {

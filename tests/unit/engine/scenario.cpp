@@ -104,6 +104,25 @@ Event parse_tune(const std::vector<std::string>& w) {
     return r;
 }
 
+// guest VM path PATH | guest VM no-channel | guest VM hello VERSION | guest VM connector
+// card0-HDMI-A-1 connected|disconnected [initial] | guest VM input IDLE_MS | guest VM closed WHY
+Event parse_guest_event(const std::vector<std::string>& w) {
+    const std::string& vm = arg(w, 1, "vm");
+    const std::string& what = arg(w, 2, "path|no-channel|hello|connector|input|closed");
+    if (what == "path") return GuestChannelPath{vm, arg(w, 3, "path"), ""};
+    if (what == "no-channel") return GuestChannelPath{vm, "", rest(w, 3)};
+    if (what == "hello") return GuestHello{vm, 1, arg(w, 3, "version")};
+    if (what == "input") return GuestInput{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "idle ms")))};
+    if (what == "closed") return GuestChannelClosed{vm, rest(w, 3)};
+    if (what == "connector") {
+        auto [card, name] = split_connector(arg(w, 3, "connector"));
+        const std::string& status = arg(w, 4, "status");
+        if (status != "connected" && status != "disconnected") throw ParseError("status " + status);
+        return GuestConnector{vm, card, name, status == "connected", w.size() > 5 && w[5] == "initial"};
+    }
+    throw ParseError("unknown guest event " + what);
+}
+
 // "connector card0-HDMI-A-1 connected initial" etc. → an Event. Commands are handled apart.
 Event parse_event(const std::vector<std::string>& w) {
     const std::string& kind = arg(w, 0, "event");
@@ -189,6 +208,12 @@ Event parse_event(const std::vector<std::string>& w) {
     if (kind == "pressure") return PressureStall{arg(w, 1, "resource")};  // pressure cpu|memory
     if (kind == "tune") return parse_tune(w);
     if (kind == "tick") return Tick{};
+    if (kind == "guest") return parse_guest_event(w);
+    if (kind == "cpu") {  // cpu VM NS VCPUS | cpu VM failed MESSAGE
+        const std::string& vm = arg(w, 1, "vm");
+        if (arg(w, 2, "ns|failed") == "failed") return CpuSample{vm, false, 0, 0, rest(w, 3)};
+        return CpuSample{vm, true, std::stoull(w[2]), static_cast<std::uint32_t>(std::stoul(arg(w, 3, "vcpus"))), ""};
+    }
     throw ParseError("unknown event " + kind);
 }
 
@@ -437,6 +462,12 @@ std::string render(const Effect& effect) {
                 return std::string("watch-pressure ") + (e.on ? "on" : "off");
             else if constexpr (std::is_same_v<T, RuleFired>)
                 return "fired " + e.rule + " on " + quoted(e.event) + ": " + e.action + " " + e.vm;
+            else if constexpr (std::is_same_v<T, FindGuestChannel>) return "guest find-channel " + e.vm;
+            else if constexpr (std::is_same_v<T, OpenGuestChannel>) return "guest open " + e.vm + " " + e.path;
+            else if constexpr (std::is_same_v<T, CloseGuestChannel>) return "guest close " + e.vm;
+            else if constexpr (std::is_same_v<T, SampleCpu>) return "libvirt sample-cpu " + e.vm;
+            else if constexpr (std::is_same_v<T, PublishGuestHelper>)
+                return "guest-helper " + e.vm + " " + quoted(e.version);
             else
                 return "log: " + e.message;
         },

@@ -1,0 +1,220 @@
+#include "helper/helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libudev.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "guest/protocol.h"
+
+namespace hotseat::guest {
+namespace {
+
+constexpr std::size_t kMaxInputs = 64;
+
+void say(const std::string& message) { std::fprintf(stderr, "hotseat-guest: %s\n", message.c_str()); }
+
+bool starts_with(const char* s, const char* prefix) {
+    return s && std::strncmp(s, prefix, std::strlen(prefix)) == 0;
+}
+
+// Keyboards and pointing devices count as someone at the desk; everything else (power button,
+// lid switch, accelerometers) does not.
+bool is_human_input(struct udev_device* dev) {
+    for (const char* key : {"ID_INPUT_KEYBOARD", "ID_INPUT_MOUSE", "ID_INPUT_TOUCHPAD", "ID_INPUT_TABLET"}) {
+        const char* v = udev_device_get_property_value(dev, key);
+        if (v && std::strcmp(v, "1") == 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::int64_t monotonic_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+Helper::Helper(HelperOptions options) : options_(std::move(options)), port_(options_.port) {}
+
+Helper::~Helper() {
+    for (auto& [path, fd] : inputs_) ::close(fd);
+    if (monitor_) udev_monitor_unref(monitor_);
+    if (udev_) udev_unref(udev_);
+}
+
+bool Helper::setup(std::string* error) {
+    if (!port_.open(error)) return false;
+    udev_ = udev_new();
+    if (!udev_) return *error = "udev_new failed", false;
+    monitor_ = udev_monitor_new_from_netlink(udev_, "udev");
+    if (!monitor_ || udev_monitor_filter_add_match_subsystem_devtype(monitor_, "drm", nullptr) < 0 ||
+        udev_monitor_filter_add_match_subsystem_devtype(monitor_, "input", nullptr) < 0 ||
+        udev_monitor_enable_receiving(monitor_) < 0)
+        return *error = "cannot listen to udev", false;
+    return true;
+}
+
+void Helper::say_hello() {
+    port_.queue(encode(Hello{kProtocolVersion, HOTSEAT_VERSION}));
+    hello_at_ms_ = monotonic_ms() + options_.hello_interval_ms;
+}
+
+// Reads every connector's status; reports the ones that changed. A connector seen for the first
+// time (helper start, a driver loading) is reported with initial, so the host records it only.
+void Helper::scan_connectors(bool initial) {
+    struct udev_enumerate* e = udev_enumerate_new(udev_);
+    udev_enumerate_add_match_subsystem(e, "drm");
+    udev_enumerate_scan_devices(e);
+    struct udev_list_entry* entry;
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
+        struct udev_device* dev = udev_device_new_from_syspath(udev_, udev_list_entry_get_name(entry));
+        if (!dev) continue;
+        const char* status = udev_device_get_sysattr_value(dev, "status");
+        std::string name = udev_device_get_sysname(dev);
+        auto dash = name.find('-');
+        if (status && dash != std::string::npos) {
+            bool connected = starts_with(status, "connected");
+            auto known = connectors_.find(name);
+            bool fresh = known == connectors_.end();
+            if (initial || fresh || known->second != connected)
+                port_.queue(encode(Connector{name.substr(0, dash), name.substr(dash + 1), connected, initial || fresh}));
+            connectors_[name] = connected;
+        }
+        udev_device_unref(dev);
+    }
+    udev_enumerate_unref(e);
+}
+
+void Helper::scan_inputs() {
+    struct udev_enumerate* e = udev_enumerate_new(udev_);
+    udev_enumerate_add_match_subsystem(e, "input");
+    udev_enumerate_scan_devices(e);
+    struct udev_list_entry* entry;
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
+        struct udev_device* dev = udev_device_new_from_syspath(udev_, udev_list_entry_get_name(entry));
+        if (!dev) continue;
+        if (is_human_input(dev)) open_input(udev_device_get_syspath(dev), udev_device_get_devnode(dev));
+        udev_device_unref(dev);
+    }
+    udev_enumerate_unref(e);
+}
+
+void Helper::open_input(const std::string& syspath, const char* devnode) {
+    if (!starts_with(devnode, "/dev/input/event") || inputs_.count(syspath) || inputs_.size() >= kMaxInputs) return;
+    int fd = ::open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return say(std::string(devnode) + ": " + std::strerror(errno) + " (input not watched)");
+    inputs_[syspath] = fd;
+}
+
+void Helper::on_uevent() {
+    struct udev_device* dev = udev_monitor_receive_device(monitor_);
+    if (!dev) return;
+    const char* subsystem = udev_device_get_subsystem(dev);
+    const char* action = udev_device_get_action(dev);
+    std::string syspath = udev_device_get_syspath(dev);
+    if (subsystem && std::strcmp(subsystem, "drm") == 0) {
+        scan_connectors(false);
+    } else if (action && std::strcmp(action, "remove") == 0) {
+        if (auto it = inputs_.find(syspath); it != inputs_.end()) {
+            ::close(it->second);
+            inputs_.erase(it);
+        }
+    } else if (is_human_input(dev)) {
+        open_input(syspath, udev_device_get_devnode(dev));
+    }
+    udev_device_unref(dev);
+}
+
+// Any bytes from an input node are someone at the desk; what they pressed is none of our business.
+void Helper::on_input(int fd) {
+    char buffer[1024];
+    ssize_t n = ::read(fd, buffer, sizeof(buffer));
+    if (n > 0) {
+        last_input_ms_ = monotonic_ms();
+        input_pending_ = true;
+        return;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EINTR)) {  // gone: its remove uevent may not come
+        for (auto it = inputs_.begin(); it != inputs_.end(); ++it)
+            if (it->second == fd) {
+                ::close(fd);
+                inputs_.erase(it);
+                return;
+            }
+    }
+}
+
+void Helper::maybe_send_input(std::int64_t now) {
+    if (!input_pending_ || (input_sent_ms_ >= 0 && now - input_sent_ms_ < options_.input_interval_ms)) return;
+    port_.queue(encode(Input{static_cast<std::uint32_t>(now - last_input_ms_)}));
+    input_sent_ms_ = now;
+    input_pending_ = false;
+}
+
+std::int64_t Helper::poll_timeout(std::int64_t now) const {
+    std::int64_t next = hello_at_ms_;
+    if (input_pending_) next = std::min(next, input_sent_ms_ + options_.input_interval_ms);
+    if (!host_connected_) next = std::min(next, now + 1000);  // look for the host once a second
+    return std::max<std::int64_t>(0, next - now);
+}
+
+int Helper::run() {
+    std::string error;
+    if (!setup(&error)) {
+        say(error);
+        return 1;
+    }
+    say_hello();
+    scan_connectors(true);
+    scan_inputs();
+    while (true) {
+        std::int64_t now = monotonic_ms();
+        if (now >= hello_at_ms_) say_hello();
+        maybe_send_input(now);
+        std::vector<pollfd> fds;
+        fds.push_back({udev_monitor_get_fd(monitor_), POLLIN, 0});
+        fds.push_back({host_connected_ ? port_.fd() : -1, static_cast<short>(POLLIN | (port_.pending() ? POLLOUT : 0)), 0});
+        for (const auto& [path, fd] : inputs_) fds.push_back({fd, POLLIN, 0});
+        if (::poll(fds.data(), fds.size(), static_cast<int>(poll_timeout(now))) < 0 && errno != EINTR) {
+            say(std::string("poll: ") + std::strerror(errno));
+            return 1;
+        }
+        if (!host_connected_) {
+            pollfd probe{port_.fd(), POLLOUT, 0};
+            if (::poll(&probe, 1, 0) == 1 && !(probe.revents & POLLHUP)) {
+                host_connected_ = true;  // the host is listening again: tell it everything afresh
+                say_hello();
+                scan_connectors(true);
+            }
+        }
+        short port_events = fds[1].revents;
+        if (port_events & (POLLHUP | POLLERR)) {
+            if (port_.is_socket()) {
+                say("the host closed the channel");
+                return 0;
+            }
+            host_connected_ = false;  // a virtio port with nobody on the host side: wait
+            port_.clear();
+        } else if (port_events & POLLIN) {
+            char sink[256];
+            if (::read(port_.fd(), sink, sizeof(sink)) == 0 && port_.is_socket()) return 0;
+        }
+        if (host_connected_ && !port_.flush(&error)) {
+            say(error);
+            return 1;
+        }
+        if (fds[0].revents & POLLIN) on_uevent();
+        for (std::size_t i = 2; i < fds.size(); ++i)
+            if (fds[i].revents) on_input(fds[i].fd);
+    }
+}
+
+}  // namespace hotseat::guest

@@ -1,0 +1,208 @@
+// The guest channel and idleness (DESIGN §3.2, §5.5): while a VM owns the GPU and the keyboard,
+// the host learns about monitor unplugs and input only from the guest helper, and about load
+// from libvirt's CPU time. Guest connector changes fire monitor.* rules like the host's; vm.idle
+// fires when a watched VM saw no input and stayed below idle_cpu_percent for its idle timeout.
+#include <algorithm>
+
+#include "core/effects_util.h"
+#include "core/guest_tracker.h"
+#include "core/rules.h"
+#include "core/vm_machine.h"
+#include "hotseat/engine.h"
+
+namespace hotseat {
+
+using fx::append;
+using fx::debug;
+using fx::info;
+using fx::warning;
+
+namespace {
+
+constexpr int guest_protocol_version = 1;  // guest/protocol.h kProtocolVersion; the core has no I/O deps
+
+std::int64_t idle_timeout_ms(const VmConfig& vm) {
+    if (vm.idle_timeout_s > 0) return std::int64_t{vm.idle_timeout_s} * 1000;
+    return std::int64_t{vm.idle_timeout_min} * 60'000;
+}
+
+bool has_idle_rule(const Config& config, const std::string& vm) {
+    return std::any_of(config.rules.begin(), config.rules.end(),
+                       [&](const Rule& r) { return r.on == Trigger::VmIdle && r.vm == vm; });
+}
+
+}  // namespace
+
+// After every event: a VM that came up gets its channel looked up and its idle clock started; a
+// VM that left `running` loses both (no sampling, no timers while it is off).
+void Engine::settle_guests(Now now, Effects& out) {
+    for (const auto& m : machines_) {
+        const std::string& name = m->config().name;
+        bool running = m->status().state == VmState::Running;
+        bool want_channel = running && m->config().guest_channel;
+        std::int64_t timeout = idle_timeout_ms(m->config());
+        bool want_idle = running && timeout > 0 && has_idle_rule(config_, name);
+        auto found = guests_->vms.find(name);
+        if (found == guests_->vms.end() && !want_channel && !want_idle) continue;
+        GuestVm& g = guests_->vms[name];
+        if (want_channel && !g.channel) {
+            g.channel = true;
+            out.push_back(FindGuestChannel{name});
+        } else if (!want_channel && g.channel) {
+            g.channel = false;
+            g.connectors.clear();
+            out.push_back(CloseGuestChannel{name});
+            if (!g.helper.empty()) out.push_back(PublishGuestHelper{name, ""});
+            g.helper.clear();
+        }
+        if (want_idle && !g.watching) {
+            g.watching = true;
+            g.timeout_ms = timeout;
+            g.active_at = now.mono_ms;
+            g.next_sample = now.mono_ms;  // a first reading now: the baseline for the next one
+        } else if (!want_idle && g.watching) {
+            g.stop_watching();
+        }
+        if (g.watching) g.timeout_ms = timeout;  // a reload may change it
+    }
+    // VMs dropped by a reload: their channels go; nothing else is left behind.
+    for (auto it = guests_->vms.begin(); it != guests_->vms.end();) {
+        bool configured = config_.find_vm(it->first) != nullptr;
+        if (!configured && it->second.channel) out.push_back(CloseGuestChannel{it->first});
+        bool idle_entry = !it->second.channel && !it->second.watching;
+        it = (!configured || idle_entry) ? guests_->vms.erase(it) : std::next(it);
+    }
+}
+
+std::optional<std::int64_t> Engine::guest_deadline() const {
+    std::optional<std::int64_t> next;
+    for (const auto& [name, g] : guests_->vms)
+        if (auto d = g.deadline(); d && (!next || *d < *next)) next = d;
+    return next;
+}
+
+GuestVm* Engine::running_guest(const std::string& vm) {
+    auto it = guests_->vms.find(vm);
+    return it == guests_->vms.end() ? nullptr : &it->second;
+}
+
+Effects Engine::idle_tick(Now now) {
+    Effects out;
+    for (auto& [name, g] : guests_->vms) {
+        if (!g.watching) continue;
+        if (!g.sampling && g.next_sample && now.mono_ms >= *g.next_sample) {
+            g.sampling = true;
+            g.next_sample.reset();
+            out.push_back(SampleCpu{name});
+        }
+        append(out, check_idle(name, g, now));
+    }
+    return out;
+}
+
+Effects Engine::check_idle(const std::string& vm, GuestVm& g, Now now) {
+    if (!g.watching || !g.quiet || g.fired || now.mono_ms - g.active_at < g.timeout_ms) return {};
+    g.fired = true;
+    Effects out{info(vm + ": idle for " + std::to_string((now.mono_ms - g.active_at) / 1000) + " s (" +
+                     (g.helper.empty() ? "CPU only: no guest helper said hello" : "no guest input, low CPU") + ")")};
+    Observation o;
+    o.trigger = Trigger::VmIdle;
+    o.subject = vm;
+    append(out, fire_rules(o, now));
+    return out;
+}
+
+Effects Engine::on_guest(const CpuSample& ev, Now now) {
+    GuestVm* g = running_guest(ev.vm);
+    if (!g || !g->watching || !g->sampling) return {debug(ev.vm + ": CPU sample not asked for: ignored")};
+    g->sampling = false;
+    g->next_sample = now.mono_ms + cpu_sample_period_ms(g->timeout_ms);
+    if (!ev.ok) {
+        g->quiet = false;
+        g->last_sample_at.reset();
+        return {warning(ev.vm + ": cannot read CPU time: " + ev.error + "; not counted as idle")};
+    }
+    Effects out;
+    // A counter that went backwards (the domain restarted between samples) starts a new baseline.
+    if (g->last_sample_at && ev.cpu_time_ns >= g->last_cpu_ns) {
+        double percent = cpu_percent(ev.cpu_time_ns - g->last_cpu_ns, now.mono_ms - *g->last_sample_at, ev.vcpus);
+        const VmConfig* vm = config_.find_vm(ev.vm);
+        const auto threshold = vm ? vm->idle_cpu_percent : 0;  // gone by a reload: never quiet
+        g->quiet = percent < threshold;
+        if (!g->quiet) {
+            g->active_at = now.mono_ms;
+            g->fired = false;
+        }
+        out.push_back(debug(ev.vm + ": CPU " + std::to_string(static_cast<int>(percent + 0.5)) + "% (idle below " +
+                            std::to_string(threshold) + "%)"));
+    }
+    g->last_sample_at = now.mono_ms;
+    g->last_cpu_ns = ev.cpu_time_ns;
+    append(out, check_idle(ev.vm, *g, now));
+    return out;
+}
+
+Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
+    GuestVm* g = running_guest(ev.vm);
+    if (!g || !g->channel) return {debug(ev.vm + ": guest channel path arrived after the VM stopped: ignored")};
+    if (ev.path.empty())
+        return {warning(ev.vm + ": guest_channel is on but the running domain has no unix channel named "
+                        "org.hotseat.guest.0" + (ev.error.empty() ? "" : " (" + ev.error + ")") +
+                        "; idleness falls back to CPU alone")};
+    return {OpenGuestChannel{ev.vm, ev.path}, debug(ev.vm + ": guest channel at " + ev.path)};
+}
+
+Effects Engine::on_guest(const GuestHello& ev, Now) {
+    GuestVm* g = running_guest(ev.vm);
+    if (!g || !g->channel) return {debug(ev.vm + ": guest hello while not running: ignored")};
+    // The helper says hello again now and then (the host may have restarted): news only once.
+    if (g->helper == ev.helper_version) return {debug(ev.vm + ": guest helper hello again")};
+    g->helper = ev.helper_version;
+    Effects out{PublishGuestHelper{ev.vm, ev.helper_version},
+                info(ev.vm + ": guest helper " + ev.helper_version + " said hello (protocol " +
+                     std::to_string(ev.protocol) + ")")};
+    if (ev.protocol > guest_protocol_version)
+        out.push_back(info(ev.vm + ": the guest helper speaks a newer protocol; what this version "
+                                   "does not know is ignored"));
+    return out;
+}
+
+Effects Engine::on_guest(const GuestConnector& ev, Now now) {
+    GuestVm* g = running_guest(ev.vm);
+    if (!g || !g->channel) return {debug(ev.vm + ": guest connector report while not running: ignored")};
+    std::string key = ev.card + "-" + ev.connector;
+    auto it = g->connectors.find(key);
+    bool changed = it != g->connectors.end() && it->second != ev.connected;
+    g->connectors[key] = ev.connected;
+    // As on the host: only a change of a connector already known is a plug or an unplug.
+    if (!changed || ev.initial) return {};
+    Observation o;
+    o.trigger = ev.connected ? Trigger::MonitorConnected : Trigger::MonitorDisconnected;
+    o.card = ev.card;
+    o.connector = ev.connector;
+    o.subject = ev.vm;
+    return fire_rules(o, now);
+}
+
+Effects Engine::on_guest(const GuestInput& ev, Now now) {
+    GuestVm* g = running_guest(ev.vm);
+    if (!g || !g->watching) return {};
+    std::int64_t at = now.mono_ms - ev.idle_ms;
+    if (at > g->active_at) {
+        g->active_at = at;
+        g->fired = false;
+    }
+    return {};
+}
+
+Effects Engine::on_guest(const GuestChannelClosed& ev, Now) {
+    GuestVm* g = running_guest(ev.vm);
+    if (!g) return {};
+    g->connectors.clear();  // a new helper reports them afresh
+    Effects out{info(ev.vm + ": guest channel closed (" + ev.why + ")")};
+    if (!g->helper.empty()) out.push_back(PublishGuestHelper{ev.vm, ""});
+    g->helper.clear();
+    return out;
+}
+
+}  // namespace hotseat

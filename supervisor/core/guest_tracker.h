@@ -1,0 +1,48 @@
+// What the engine knows about each running VM's guest (DESIGN §5.5): whether its channel is
+// wanted, the helper that said hello, the guest's connectors, and the idle clock fed by guest
+// input reports and CPU samples. Pure; the Engine (engine_idle.cpp) turns it into rules firing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace hotseat {
+
+struct GuestVm {
+    bool channel = false;                   // FindGuestChannel issued; the VM runs
+    std::string helper;                     // version after hello; empty: none
+    std::map<std::string, bool> connectors; // "card0-HDMI-A-1" -> connected, as the guest said
+
+    // Idleness: only while the VM runs and a vm.idle rule names it.
+    bool watching = false;
+    std::int64_t timeout_ms = 0;
+    std::int64_t active_at = 0;             // last input, busy CPU sample, or start of watching
+    std::optional<std::int64_t> next_sample;
+    bool sampling = false;                  // a SampleCpu is in flight
+    std::optional<std::int64_t> last_sample_at;
+    std::uint64_t last_cpu_ns = 0;
+    bool quiet = false;                     // the last measured interval was below the threshold
+    bool fired = false;                     // vm.idle fired; re-armed by activity
+
+    void stop_watching() {
+        watching = sampling = quiet = fired = false;
+        next_sample.reset();
+        last_sample_at.reset();
+    }
+    std::optional<std::int64_t> deadline() const;
+};
+
+// Every configured VM's guest, by VM name (an entry exists once something was known about it).
+struct GuestTracker {
+    std::map<std::string, GuestVm> vms;
+};
+
+// How often a watched VM's CPU is read: a quarter of the timeout, at most once a minute.
+std::int64_t cpu_sample_period_ms(std::int64_t timeout_ms);
+
+// CPU use over an interval in percent of the VM's vCPUs (100 = every vCPU busy all the time).
+double cpu_percent(std::uint64_t cpu_delta_ns, std::int64_t wall_delta_ms, std::uint32_t vcpus);
+
+}  // namespace hotseat

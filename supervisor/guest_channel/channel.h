@@ -1,0 +1,77 @@
+// The host end of one VM's guest channel (DESIGN §5.5, docs/guest-channel.md): a non-blocking
+// client of the unix socket QEMU listens on, driven by the sd-event loop. It turns the guest
+// helper's JSON lines into Guest* events and never trusts them: oversized lines are refused and
+// the stream resynchronises at the next newline, invalid lines are dropped, unknown types are
+// logged once, and a guest that talks too fast is throttled. A silent guest costs nothing; a
+// socket that refuses or goes away is retried with backoff until the channel is closed.
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "guest/line_reader.h"
+#include "guest/protocol.h"
+#include "hotseat/events.h"
+
+namespace hotseat::guest_channel {
+
+using Sink = std::function<void(Event)>;
+
+struct ChannelLimits {
+    std::size_t max_line = guest::kMaxLineBytes;
+    std::uint32_t lines_per_second = 20;  // sustained; a burst of twice that is allowed
+    std::uint64_t retry_min_us = 500'000;
+    std::uint64_t retry_max_us = 30'000'000;
+};
+
+class Channel {
+public:
+    Channel(sd_event* loop, std::string vm, std::string path, Sink sink, ChannelLimits limits = {});
+    ~Channel();
+    Channel(const Channel&) = delete;
+    Channel& operator=(const Channel&) = delete;
+
+    bool connected() const { return connected_; }
+    // Stops reading and retrying. The sink may close a channel from inside its own callback, so
+    // the owner destroys it only later (Channels does so from a deferred event).
+    void shut();
+
+private:
+    void connect();
+    void drop(const std::string& why);  // close the socket, report, retry later
+    void schedule_retry();
+    void on_readable();
+    void on_line(const guest::LineChunk& chunk);
+    bool take_token();
+    void complain(const std::string& what);
+
+    static int on_io(sd_event_source*, int fd, uint32_t revents, void* self);
+    static int on_retry(sd_event_source*, uint64_t usec, void* self);
+
+    sd_event* loop_;
+    std::string vm_, path_;
+    Sink sink_;
+    ChannelLimits limits_;
+    guest::LineReader reader_;
+    int fd_ = -1;
+    bool connecting_ = false;
+    bool shut_ = false;
+    bool connected_ = false;
+    sd_event_source* io_ = nullptr;
+    sd_event_source* retry_ = nullptr;
+    std::uint64_t retry_us_ = 0;
+    std::string last_failure_;          // logged once until it changes
+    // Token bucket for lines, and how many were dropped since the last complaint.
+    double tokens_ = 0;
+    std::uint64_t tokens_at_us_ = 0;
+    std::uint64_t dropped_ = 0;
+    std::uint64_t complained_at_us_ = 0;
+    std::uint64_t complaints_suppressed_ = 0;
+    std::set<std::string> unknown_types_;  // logged once each (at most 16 remembered)
+};
+
+}  // namespace hotseat::guest_channel

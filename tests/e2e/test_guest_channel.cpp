@@ -1,0 +1,69 @@
+// The guest channel end to end: the tiny guest's init speaks on a real virtio-serial port
+// (org.hotseat.guest.0, virtio_console in the guest kernel) backed by a unix socket QEMU listens
+// on; hotseatd finds the socket in the live domain XML, connects, and acts on what it hears.
+#include <filesystem>
+
+#include "e2e_fixture.h"
+
+namespace hotseat::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+ScenarioOptions with_channel(TempDir& dir, const std::string& mode) {
+    ScenarioOptions options;
+    options.guest.channel_socket = dir.file("guest.sock");
+    options.guest.channel_mode = mode;
+    options.vm_keys = "guest_channel = true\nidle_timeout_min = 0\n";
+    return options;
+}
+
+// The guest owns the monitor: only its helper sees the unplug, and the host's rule fires on it.
+TEST_F(E2e, GuestReportedUnplugStopsTheVm) {
+    Stopwatch watch("guest-channel-unplug");
+    ASSERT_NO_FATAL_FAILURE(start(with_channel(dir_, "unplug")));
+    watch.lap("setup");
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes("running")) << "State is " << state();
+    watch.lap("plug->running");
+    ASSERT_TRUE(serial_->wait_for(kGuestChannel, 1, 30s)) << "the guest never reached its channel";
+    EXPECT_EQ(serial_->text().find("port=none"), std::string::npos) << serial_->text();
+    ASSERT_TRUE(state_becomes("off", 30s)) << "State is " << state() << "\n" << daemon_->log();
+    watch.lap("guest-channel->off");
+    EXPECT_EQ(reason(), "desk-unplug");
+    EXPECT_NE(daemon_->log().find("monitor.disconnected HDMI-A-1 (guest e2e-guest)"), std::string::npos)
+        << daemon_->log();
+    EXPECT_NE(daemon_->log().find("guest helper e2e-init said hello"), std::string::npos) << daemon_->log();
+    EXPECT_EQ(serial_->count(kGuestAcpiPoweroff), 1u) << "not the graceful stop the rule asks for";
+    // The host's own connector never changed: the guest's report alone did it.
+    watch.print();
+}
+
+// Nobody at the guest (its helper says hello, never reports input) and its CPU idle: vm.idle
+// fires after idle_timeout_s and the rule stops the VM.
+TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
+    Stopwatch watch("guest-idle");
+    ScenarioOptions options = with_channel(dir_, "idle");
+    options.vm_keys = "guest_channel = true\nidle_timeout_s = 10\nidle_cpu_percent = 50\n";
+    options.rules = "\n[[rule]]\nname = \"idle-stop\"\non = \"vm.idle\"\naction = \"stop\"\nvm = \"e2e-guest\"\n";
+    ASSERT_NO_FATAL_FAILURE(start(options));
+    watch.lap("setup");
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes("running")) << "State is " << state();
+    auto running = std::chrono::steady_clock::now();
+    watch.lap("plug->running");
+    ASSERT_TRUE(wait_until([&] { return vm_property(bus_.address(), kVmPath, "GuestHelper") == "e2e-init"; }, 30s))
+        << "GuestHelper is " << vm_property(bus_.address(), kVmPath, "GuestHelper") << "\n" << daemon_->log();
+    watch.lap("running->hello");
+    ASSERT_TRUE(state_becomes("stopping", 40s)) << "State is " << state() << "\n" << daemon_->log();
+    auto idle_after = std::chrono::steady_clock::now() - running;
+    watch.lap("hello->idle");
+    EXPECT_GE(idle_after, 10s) << "idle before idle_timeout_s";
+    EXPECT_EQ(reason(), "idle-stop");
+    ASSERT_TRUE(state_becomes("off", 15s)) << "State is " << state();
+    EXPECT_EQ(vm_property(bus_.address(), kVmPath, "GuestHelper"), "");
+    watch.print();
+}
+
+}  // namespace
+}  // namespace hotseat::test

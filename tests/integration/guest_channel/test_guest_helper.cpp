@@ -1,0 +1,139 @@
+// hotseat-guest (the guest helper) as a process under umockdev: the testbed plays the guest's
+// kernel (a DRM card with HDMI-A-1, an evdev keyboard) and a unix socket the test listens on
+// stands in for /dev/virtio-ports/org.hotseat.guest.0. What the helper writes is parsed with the
+// same parse_line hotseatd uses.
+#include <linux/input.h>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "guest/protocol.h"
+#include "process.h"
+#include "socket_server.h"
+#include "testbed.h"
+
+namespace hotseat::guest {
+namespace {
+
+using namespace std::chrono_literals;
+using hotseat::test::Process;
+using hotseat::test::SocketServer;
+using hotseat::test::TempDir;
+using hotseat::test::Testbed;
+using hotseat::test::wait_until;
+
+class GuestHelperTest : public ::testing::Test {
+protected:
+    void SetUp() override { bed.add_intel_igpu(); }
+
+    void start(const std::vector<std::string>& extra = {}) {
+        std::vector<std::string> argv{HOTSEAT_GUEST_BIN, "--port", path, "--input-interval", "1"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        helper = std::make_unique<Process>(Process::Options{argv, {}, dir.file("helper.log")});
+        ASSERT_TRUE(wait_until([&] { return server.accept(); }, 5s)) << helper->output();
+        ASSERT_TRUE(wait_until([&] { return count<Hello>() >= 1; }, 5s)) << helper->output();
+    }
+
+    // Every line received so far, parsed; a line hotseatd would refuse fails the test.
+    std::vector<Message> messages() {
+        std::vector<Message> out;
+        std::istringstream in(server.received());
+        for (std::string line; std::getline(in, line);) {
+            auto parsed = parse_line(line);
+            EXPECT_TRUE(parsed.message) << line << ": " << parsed.error;
+            if (parsed.message) out.push_back(*parsed.message);
+        }
+        return out;
+    }
+    template <typename T> std::vector<T> all() {
+        std::vector<T> out;
+        for (const auto& m : messages())
+            if (auto* v = std::get_if<T>(&m)) out.push_back(*v);
+        return out;
+    }
+    template <typename T> std::size_t count() { return all<T>().size(); }
+
+    Testbed bed;
+    TempDir dir;
+    std::string path = dir.file("port.sock");
+    SocketServer server{path};
+    std::unique_ptr<Process> helper;
+};
+
+TEST_F(GuestHelperTest, SaysHelloAndReportsConnectorsAsInitial) {
+    start();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 1; }, 5s)) << helper->output();
+    auto hello = all<Hello>()[0];
+    EXPECT_EQ(hello.protocol, kProtocolVersion);
+    EXPECT_EQ(hello.helper_version, HOTSEAT_VERSION);
+    auto c = all<Connector>()[0];
+    EXPECT_EQ(c.card, "card0");
+    EXPECT_EQ(c.connector, "HDMI-A-1");
+    EXPECT_FALSE(c.connected);
+    EXPECT_TRUE(c.initial);
+}
+
+TEST_F(GuestHelperTest, PlugAndUnplugAreReportedAsChanges) {
+    start();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; }, 5s)) << helper->output();
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 2; }, 5s)) << helper->output();
+    EXPECT_TRUE(all<Connector>()[1].connected);
+    EXPECT_FALSE(all<Connector>()[1].initial);
+    bed.unplug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 3; }, 5s)) << helper->output();
+    EXPECT_FALSE(all<Connector>()[2].connected);
+    EXPECT_FALSE(all<Connector>()[2].initial);
+}
+
+TEST_F(GuestHelperTest, AHotplugWithoutAChangeSaysNothing) {
+    start();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; }, 5s));
+    bed.send_hotplug();  // status unchanged
+    bed.plug_monitor("HDMI-A-1");  // the marker: once it is seen, the first uevent was handled
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; }, 5s));
+    EXPECT_EQ(count<Connector>(), 2u);
+}
+
+TEST_F(GuestHelperTest, InputIsReportedCoalesced) {
+    bed.add_keyboard(7, "guest keyboard");
+    start();
+    for (int i = 0; i < 20; ++i) {
+        bed.press_key(7, KEY_A, 1);
+        bed.press_key(7, KEY_A, 0);
+    }
+    // The first key is reported at once, the rest once the 1 s interval has passed.
+    ASSERT_TRUE(wait_until([&] { return count<Input>() >= 2; }, 5s)) << helper->output();
+    EXPECT_FALSE(wait_until([&] { return count<Input>() > 2; }, 1500ms)) << "input not coalesced";
+    EXPECT_LT(all<Input>()[1].idle_ms, 1500u);
+}
+
+TEST_F(GuestHelperTest, AKeyboardPluggedLaterIsWatched) {
+    start();
+    bed.add_keyboard(8, "late keyboard");
+    // The helper opens it on its add uevent; keys before that are not seen, so keep pressing.
+    ASSERT_TRUE(wait_until([&] {
+        bed.press_key(8, KEY_B, 1);
+        return count<Input>() >= 1;
+    }, 5s)) << helper->output();
+}
+
+TEST_F(GuestHelperTest, ExitsWhenTheHostClosesTheSocket) {
+    start();
+    server.drop_client();
+    EXPECT_EQ(helper->wait(5s), 0) << helper->output();
+}
+
+TEST_F(GuestHelperTest, AMissingPortFailsClearly) {
+    auto lone = std::make_unique<Process>(Process::Options{
+        {HOTSEAT_GUEST_BIN, "--port", dir.file("nothing")}, {}, dir.file("lone.log")});
+    EXPECT_EQ(lone->wait(5s), 1);
+    EXPECT_NE(lone->output().find("nothing: No such file or directory"), std::string::npos) << lone->output();
+}
+
+}  // namespace
+}  // namespace hotseat::guest
