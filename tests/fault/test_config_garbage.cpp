@@ -29,7 +29,9 @@ std::string config_text(const std::string& connector) {
 // What a disk, an editor or a bad deploy may leave behind.
 const std::vector<std::pair<std::string, std::string>> kGarbage = {
     {"binary", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe\x00\x80", 14)},
-    {"truncated", config_text("HDMI-A-1").substr(0, 120)},
+    // Cut inside the first rule's string: a syntax error wherever the checkout lives (the
+    // libvirt URI holds the source path, so a fixed byte count could cut between two keys).
+    {"truncated", config_text("HDMI-A-1").substr(0, config_text("HDMI-A-1").find("connector = \"") + 16)},
     {"zero-filled", std::string(4096, '\0')},  // blocks allocated, never written (crash on write)
     {"invalid UTF-8", "[supervisor]\ndebounce_ms = 0\n# \xc3\x28 \xf0\x28\x8c\x28\n[[vm]]\nname = \"\xff\"\n"},
     {"huge line", "[supervisor]\n# " + std::string(2 * 1024 * 1024, 'x') + "\n"},
