@@ -33,6 +33,9 @@ void check_hostdevs(DoctorContext& context, Findings& out);     // a hostdev for
 void check_balloon(DoctorContext& context, Findings& out);      // balloon vs passthrough/hugepages
 // hugepage_checks.cpp
 void check_hugepages(DoctorContext& context, Findings& out);    // the pages the domain asks for
+// guest_checks.cpp
+void check_guest_channel(DoctorContext& context, Findings& out);  // the channel vs guest_channel
+void check_guest_helper(DoctorContext& context, Findings& out);   // the helper's hello (hotseatd)
 // hook_checks.cpp
 void check_hook(DoctorContext& context, Findings& out);         // hotseat-hook installed
 

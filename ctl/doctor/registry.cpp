@@ -22,6 +22,8 @@ const std::vector<Check>& registered_checks() {
         {"hostdev", check_hostdevs},
         {"balloon", check_balloon},
         {"hugepages", check_hugepages},
+        {"channel", check_guest_channel},
+        {"helper", check_guest_helper},
     };
     return kChecks;
 }

@@ -55,6 +55,12 @@ TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
     ASSERT_TRUE(wait_until([&] { return vm_property(bus_.address(), kVmPath, "GuestHelper") == "e2e-init"; }, 30s))
         << "GuestHelper is " << vm_property(bus_.address(), kVmPath, "GuestHelper") << "\n" << daemon_->log();
     watch.lap("running->hello");
+    // hotseatctl doctor asks hotseatd on the bus: the helper's hello is what it reports.
+    int doctor_status = -1;
+    std::string doctor = run_capture({HOTSEATCTL_PATH, "doctor", "--config", dir_.file("hotseat.toml")},
+                                     &doctor_status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}});
+    EXPECT_NE(doctor.find("the guest helper (e2e-init) said hello"), std::string::npos) << doctor;
+    EXPECT_NE(doctor.find("the domain has the guest channel org.hotseat.guest.0"), std::string::npos) << doctor;
     ASSERT_TRUE(state_becomes("stopping", 40s)) << "State is " << state() << "\n" << daemon_->log();
     auto idle_after = std::chrono::steady_clock::now() - running;
     watch.lap("hello->idle");

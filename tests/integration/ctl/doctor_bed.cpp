@@ -20,14 +20,24 @@ std::string domain_xml(const TestDomain& d) {
     if (d.hugepages) xml += "<memoryBacking><hugepages>" + d.page + "</hugepages></memoryBacking>";
     xml += "<os><type arch='x86_64'>hvm</type></os><devices>";
     for (const auto& pci : d.hostdevs) xml += hostdev(pci);
+    if (!d.channel.empty())
+        xml += "<channel type='unix'><source mode='" + d.channel + "' path='/run/hotseat-test-" + d.name +
+               ".sock'/><target type='virtio' name='org.hotseat.guest.0'/></channel>";
     if (!d.balloon.empty()) xml += "<memballoon model='" + d.balloon + "'/>";
-    return xml + "</devices><test:runstate>5</test:runstate></domain>\n";
+    return xml + "</devices><test:runstate>" + (d.running ? "1" : "5") + "</test:runstate></domain>\n";
 }
 
 }  // namespace
 
 std::string Doctor::message(std::size_t index) const {
     return nlohmann::json::parse(json_text)["findings"].at(index)["message"].get<std::string>();
+}
+
+std::size_t Doctor::last(const std::string& check) const {
+    auto findings = nlohmann::json::parse(json_text)["findings"];
+    for (std::size_t i = findings.size(); i-- > 0;)
+        if (findings[i]["check"] == check) return i;
+    return findings.size();  // out of range: message()/fix() throw, findings[] is caught by the EXPECT
 }
 
 std::string Doctor::fix(std::size_t index) const {
@@ -37,7 +47,8 @@ std::string Doctor::fix(std::size_t index) const {
 
 // IOMMU on (dmar0; the iGPU alone in group 1), vfio-pci loaded, 0 of 0 hugepages with 8 GiB
 // free, an executable hook, and no domains or VMs yet.
-DoctorBed::DoctorBed() : uri_("test://" + dir_.file("node.xml")) {
+DoctorBed::DoctorBed()
+    : uri_("test://" + dir_.file("node.xml")), bus_("unix:path=" + dir_.file("no-bus-here")) {
     testbed_.add_intel_igpu();
     fs::create_directories(sys("/sys/class/iommu/dmar0"));
     fs::create_directories(sys("/sys/kernel/iommu_groups/0/devices"));
@@ -104,7 +115,7 @@ Doctor DoctorBed::run(const std::vector<std::string>& extra) const {
     argv.push_back("--json");
     argv.insert(argv.end(), extra.begin(), extra.end());
     Doctor doctor;
-    doctor.result = run_command(argv, {});
+    doctor.result = run_command(argv, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_}});
     doctor.json_text = doctor.result.out;
     auto json = nlohmann::json::parse(doctor.result.out, nullptr, false);
     if (json.is_discarded()) return doctor;
@@ -114,6 +125,6 @@ Doctor DoctorBed::run(const std::vector<std::string>& extra) const {
     return doctor;
 }
 
-CommandResult DoctorBed::run_table() const { return run_command(base_args(), {}); }
+CommandResult DoctorBed::run_table() const { return run_command(base_args(), {{"DBUS_SYSTEM_BUS_ADDRESS", bus_}}); }
 
 }  // namespace hotseat::test

@@ -24,6 +24,8 @@ struct TestDomain {
     std::string balloon;                // <memballoon model=...>; empty: no element
     bool hugepages = false;
     std::string page;                   // inside <hugepages>, e.g. "<page size='1' unit='G'/>"
+    std::string channel;                // the guest channel's <source mode=...>; empty: no channel
+    bool running = false;               // the test driver's runstate: running, else shut off
 };
 
 struct Doctor {
@@ -32,6 +34,7 @@ struct Doctor {
     std::string json_text;
     std::string message(std::size_t index) const;  // the index-th finding's message
     std::string fix(std::size_t index) const;
+    std::size_t last(const std::string& check) const;  // the index of the last finding of `check`
 };
 
 class DoctorBed {
@@ -51,7 +54,11 @@ public:
     void set_config(const std::string& vms) const;
     void set_libvirt_uri(const std::string& uri) { uri_ = uri; }
     void set_modules_dep(const std::string& text) const { write_file(modules_dep(), text); }
+    // The system bus hotseatctl asks about the guest helper; by default a socket nobody listens on.
+    void set_bus(const std::string& address) { bus_ = address; }
 
+    std::string umockdev_dir() const { return testbed_.root(); }
+    std::string dir() const { return dir_.path(); }
     std::string hook() const { return dir_.file("hotseat-hook"); }
     std::string config() const { return dir_.file("hotseat.toml"); }
     std::string modules_dep() const { return dir_.file("modules.dep"); }
@@ -67,6 +74,7 @@ private:
     Testbed testbed_;
     TempDir dir_;
     std::string uri_;
+    std::string bus_;
     mutable std::string vms_;
 };
 

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 
+#include "daemon_process.h"
 #include "doctor_bed.h"
+#include "private_bus.h"
 
 namespace hotseat::test {
 namespace {
@@ -32,7 +34,7 @@ TEST(CtlDoctor, EverythingInOrderIsAllOkAndExitsZero) {
     EXPECT_EQ(d.result.status, 0) << d.result.both();
     EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
                                  "ok domain arch-desktop", "ok hostdev arch-desktop", "ok balloon arch-desktop",
-                                 "ok hugepages arch-desktop"}))
+                                 "ok hugepages arch-desktop", "ok channel arch-desktop"}))
         << d.result.both();
     EXPECT_EQ(d.message(1), "the IOMMU is on: 2 groups (dmar0)");
     EXPECT_EQ(d.message(3), "PCI device 0000:00:02.0 is in IOMMU group 1 with nothing else to pass through");
@@ -67,7 +69,7 @@ TEST(CtlDoctor, IommuOffIsAnErrorForEveryGpu) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     EXPECT_EQ(d.findings, (Lines{"ok hook -", "error iommu -", "ok vfio -", "error iommu-group arch-desktop",
                                  "ok domain arch-desktop", "ok hostdev arch-desktop", "ok balloon arch-desktop",
-                                 "ok hugepages arch-desktop"}))
+                                 "ok hugepages arch-desktop", "ok channel arch-desktop"}))
         << d.result.both();
     EXPECT_EQ(d.message(1), "the IOMMU is off (/sys/kernel/iommu_groups is empty): no PCI passthrough");
     EXPECT_TRUE(contains(d.fix(1), "intel_iommu=on")) << d.fix(1);
@@ -94,7 +96,7 @@ TEST(CtlDoctor, GroupCompanionsMustGoAlongButBridgesDoNot) {
     EXPECT_EQ(d.result.status, 0) << d.result.both();
     EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
                                  "ok iommu-group arch-desktop", "ok domain arch-desktop", "ok hostdev arch-desktop",
-                                 "ok hostdev arch-desktop", "ok balloon arch-desktop", "ok hugepages arch-desktop"}))
+                                 "ok hostdev arch-desktop", "ok balloon arch-desktop", "ok hugepages arch-desktop", "ok channel arch-desktop"}))
         << d.result.both();
 }
 
@@ -143,7 +145,8 @@ TEST(CtlDoctor, NoGpuAnywhereAsksNothingOfTheIommu) {
     bed.set_config(kPlainVm);
     auto d = bed.run();
     EXPECT_EQ(d.result.status, 0) << d.result.both();
-    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok domain plain", "ok balloon plain", "ok hugepages plain"}))
+    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok domain plain", "ok balloon plain", "ok hugepages plain",
+                                 "ok channel plain"}))
         << d.result.both();
 }
 
@@ -155,7 +158,7 @@ TEST(CtlDoctor, DomainMissingOrLibvirtUnreachable) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
                                  "ok domain arch-desktop", "error domain ghost", "ok hostdev arch-desktop",
-                                 "ok balloon arch-desktop", "ok hugepages arch-desktop"}))
+                                 "ok balloon arch-desktop", "ok hugepages arch-desktop", "ok channel arch-desktop"}))
         << d.result.both();
     EXPECT_TRUE(contains(d.message(5), "has no domain 'ghost'")) << d.message(5);
 
@@ -177,7 +180,7 @@ TEST(CtlDoctor, HostdevMissingIsAnErrorAndAnUnlistedOneAWarning) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
                                  "ok domain arch-desktop", "error hostdev arch-desktop", "warning hostdev arch-desktop",
-                                 "ok balloon arch-desktop", "ok hugepages arch-desktop"}))
+                                 "ok balloon arch-desktop", "ok hugepages arch-desktop", "ok channel arch-desktop"}))
         << d.result.both();
     EXPECT_EQ(d.message(6), "the domain takes PCI device 0000:01:00.0, which gpu does not list: hotseat cannot keep "
                             "another VM from claiming it at the same time");
@@ -230,8 +233,8 @@ TEST(CtlDoctor, HugepagesFreeAlready) {
     bed.set("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "260\n");
     auto d = hugepage_run(bed);
     EXPECT_EQ(d.result.status, 0) << d.result.both();
-    EXPECT_EQ(d.findings.back(), "ok hugepages arch-desktop");
-    EXPECT_EQ(d.message(d.findings.size() - 1),
+    EXPECT_EQ(d.findings.at(d.last("hugepages")), "ok hugepages arch-desktop");
+    EXPECT_EQ(d.message(d.last("hugepages")),
               "the domain asks for 256 hugepages of 2048 kB (512 MiB): 260 free of 300");
 }
 
@@ -241,8 +244,8 @@ TEST(CtlDoctor, HugepagesTheHookCanAllocate) {
     bed.set("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "56\n");
     auto d = hugepage_run(bed);
     EXPECT_EQ(d.result.status, 0) << d.result.both();
-    EXPECT_EQ(d.findings.back(), "ok hugepages arch-desktop");
-    EXPECT_EQ(d.message(d.findings.size() - 1),
+    EXPECT_EQ(d.findings.at(d.last("hugepages")), "ok hugepages arch-desktop");
+    EXPECT_EQ(d.message(d.last("hugepages")),
               "the domain asks for 256 hugepages of 2048 kB (512 MiB): 56 free of 100; the hook allocates the 200 "
               "missing at start (400 MiB of 8192 MiB free)");
 }
@@ -252,21 +255,21 @@ TEST(CtlDoctor, HugepagesBeyondFreeMemoryAreAnError) {
     bed.set("/sys/devices/system/node/node0/meminfo", "Node 0 MemFree:  307200 kB\n");
     auto d = hugepage_run(bed);
     EXPECT_EQ(d.result.status, 1) << d.result.both();
-    EXPECT_EQ(d.findings.back(), "error hugepages arch-desktop");
-    EXPECT_EQ(d.message(d.findings.size() - 1),
+    EXPECT_EQ(d.findings.at(d.last("hugepages")), "error hugepages arch-desktop");
+    EXPECT_EQ(d.message(d.last("hugepages")),
               "the domain asks for 256 hugepages of 2048 kB (512 MiB): 0 free of 0; the 256 missing need 512 MiB but "
               "only 300 MiB is free");
-    EXPECT_TRUE(contains(d.fix(d.findings.size() - 1), "hugepages=256")) << d.fix(d.findings.size() - 1);
+    EXPECT_TRUE(contains(d.fix(d.last("hugepages")), "hugepages=256")) << d.fix(d.last("hugepages"));
 }
 
 TEST(CtlDoctor, HugepagesOfASizeWithoutPoolAreAnError) {
     DoctorBed bed;
     auto d = hugepage_run(bed, "<page size='1' unit='G'/>");
     EXPECT_EQ(d.result.status, 1) << d.result.both();
-    EXPECT_EQ(d.findings.back(), "error hugepages arch-desktop");
-    EXPECT_TRUE(contains(d.message(d.findings.size() - 1),
+    EXPECT_EQ(d.findings.at(d.last("hugepages")), "error hugepages arch-desktop");
+    EXPECT_TRUE(contains(d.message(d.last("hugepages")),
                          "the domain asks for 1 hugepages of 1048576 kB (1024 MiB) but this kernel has no such pool"))
-        << d.message(d.findings.size() - 1);
+        << d.message(d.last("hugepages"));
 }
 
 TEST(CtlDoctor, HookMissingNotExecutableOrDangling) {
@@ -292,7 +295,7 @@ TEST(CtlDoctor, HookMissingNotExecutableOrDangling) {
     EXPECT_EQ(d.message(0), "the libvirt hook " + bed.hook() +
                                 " is missing: hugepages and consoles are not prepared on start");
     // Every other finding is still ok: the hook alone decides the exit status here.
-    EXPECT_EQ(d.findings.size(), 8u) << d.result.both();
+    EXPECT_EQ(d.findings.size(), 9u) << d.result.both();
 }
 
 TEST(CtlDoctor, AnInvalidConfigIsTheOnlyFinding) {
@@ -304,6 +307,65 @@ TEST(CtlDoctor, AnInvalidConfigIsTheOnlyFinding) {
     EXPECT_TRUE(contains(r.out, "\"check\": \"config\"")) << r.out;
     EXPECT_TRUE(contains(r.out, bad + ":3:22: ")) << r.out;
     EXPECT_TRUE(contains(r.out, "\"errors\": 1")) << r.out;
+}
+
+const std::string kGuestVm = "[[vm]]\nname = \"arch-desktop\"\nguest_channel = true\n";
+
+TestDomain with_channel(const std::string& mode) {
+    TestDomain d;
+    d.channel = mode;
+    return d;
+}
+
+// The channel in the domain against guest_channel; without hotseatd, the hello is not known.
+TEST(CtlDoctor, GuestChannelIsCheckedAgainstTheConfig) {
+    DoctorBed bed;
+    bed.clear_iommu();
+    bed.set_config(kGuestVm);
+    bed.set_domains({TestDomain{}});
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    ASSERT_EQ(d.findings.at(d.last("channel")), "error channel arch-desktop") << d.result.both();
+    EXPECT_EQ(d.message(d.last("channel")), "guest_channel = true, but the domain has no channel org.hotseat.guest.0");
+    EXPECT_TRUE(contains(d.fix(d.last("channel")), "<target type='virtio' name='org.hotseat.guest.0'/>"));
+    EXPECT_EQ(d.findings.back(), "ok helper arch-desktop");
+    EXPECT_TRUE(contains(d.message(d.last("helper")), "hotseatd is not running")) << d.result.both();
+
+    bed.set_domains({with_channel("bind")});
+    d = bed.run();
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    EXPECT_EQ(d.findings.at(d.last("channel")), "ok channel arch-desktop");
+
+    bed.set_domains({with_channel("connect")});
+    d = bed.run();
+    EXPECT_EQ(d.findings.at(d.last("channel")), "error channel arch-desktop");
+    EXPECT_TRUE(contains(d.message(d.last("channel")), "unusable")) << d.message(d.last("channel"));
+
+    bed.set_config("[[vm]]\nname = \"arch-desktop\"\n");
+    bed.set_domains({with_channel("bind")});
+    d = bed.run();
+    EXPECT_EQ(d.findings.at(d.last("channel")), "warning channel arch-desktop");
+    EXPECT_EQ(d.fix(d.last("channel")), "set guest_channel = true in this [[vm]]");
+    EXPECT_EQ(d.last("helper"), d.findings.size()) << "no hello to wait for without guest_channel";
+}
+
+// hotseatd runs the VM (adopted from libvirt) and no helper has spoken: the doctor says so.
+TEST(CtlDoctor, GuestHelperSilentWhileTheVmRunsIsAWarning) {
+    DoctorBed bed;
+    bed.clear_iommu();
+    bed.set_config(kGuestVm);
+    TestDomain running = with_channel("bind");
+    running.running = true;
+    bed.set_domains({running});
+    PrivateBus bus;
+    bed.set_bus(bus.address());
+    DaemonProcess daemon(DaemonOptions{bed.config(), bed.umockdev_dir(), bus.address(), bed.dir(), {}});
+    ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    ASSERT_EQ(d.findings.back(), "warning helper arch-desktop") << d.result.both() << daemon.log();
+    EXPECT_EQ(d.message(d.last("helper")), "the VM runs, but no guest helper has said hello");
+    EXPECT_TRUE(contains(d.fix(d.last("helper")), "hotseat-guest")) << d.fix(d.last("helper"));
 }
 
 }  // namespace
