@@ -25,6 +25,7 @@ constexpr const char* kConfig = R"(
 debounce_ms = 0
 [[vm]]
 name = "desk"
+usb = [{ vendor = "046d", product = "c52b" }, { vendor = "1234", product = "abcd", serial = "S*" }]
 [[rule]]
 name = "hdmi"
 on = "monitor.connected"
@@ -111,6 +112,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             engine.handle(ev, now);
             break;
         }
+        case udev::UeventStep::UsbBound:
+        case udev::UeventStep::UsbUnbound:
+            engine.handle(UsbDeviceBinding{decision.step == udev::UeventStep::UsbBound,
+                                           "/sys" + properties["DEVPATH"], properties},
+                          now);
+            break;
     }
     // Whatever the engine asked for (a start, a stop) completes, so that the next input finds
     // the VM in a settled state and every transition stays reachable.

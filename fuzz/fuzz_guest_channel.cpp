@@ -1,0 +1,62 @@
+// Fuzz target: bytes a guest writes on its channel → the line splitter hotseatd uses (with the
+// 4096-byte limit, fed in uneven chunks as reads would deliver them) → parse_line on each line.
+//
+// Checks beyond "no crash": no line handed on is longer than the limit or holds a newline; an
+// invalid line says why; a valid message encodes to one line that parses back to the same message
+// (what the guest helper sends is exactly what hotseatd reads).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "guest/line_reader.h"
+#include "guest/protocol.h"
+
+namespace {
+
+using namespace hotseat::guest;
+
+bool same(const Message& a, const Message& b) {
+    if (a.index() != b.index()) return false;
+    if (auto* h = std::get_if<Hello>(&a)) {
+        auto& o = std::get<Hello>(b);
+        return h->protocol == o.protocol && h->helper_version == o.helper_version;
+    }
+    if (auto* c = std::get_if<Connector>(&a)) {
+        auto& o = std::get<Connector>(b);
+        return c->card == o.card && c->connector == o.connector && c->connected == o.connected &&
+               c->initial == o.initial;
+    }
+    if (auto* i = std::get_if<Input>(&a)) return i->idle_ms == std::get<Input>(b).idle_ms;
+    return std::get<Unknown>(a).type == std::get<Unknown>(b).type;
+}
+
+void check_line(const LineChunk& chunk) {
+    if (chunk.oversized) {
+        if (!chunk.line.empty()) std::abort();
+        return;
+    }
+    if (chunk.line.size() > kMaxLineBytes || chunk.line.find('\n') != std::string::npos) std::abort();
+    ParseResult parsed = parse_line(chunk.line);
+    if (!parsed.message) {
+        if (parsed.error.empty()) std::abort();
+        return;
+    }
+    if (std::holds_alternative<Unknown>(*parsed.message)) return;  // ignored by the reader: nothing to send back
+    std::string encoded = encode(*parsed.message);
+    if (encoded.empty() || encoded.back() != '\n') std::abort();
+    ParseResult again = parse_line(std::string_view(encoded).substr(0, encoded.size() - 1));
+    if (!again.message || !same(*parsed.message, *again.message)) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    LineReader reader(kMaxLineBytes);
+    // Chunk sizes from the input's own first byte: reads of 1 to 256 bytes.
+    std::size_t step = size ? static_cast<std::size_t>(data[0]) + 1 : 1;
+    for (std::size_t at = 0; at < bytes.size(); at += step)
+        for (const auto& chunk : reader.feed(bytes.substr(at, step))) check_line(chunk);
+    return 0;
+}
