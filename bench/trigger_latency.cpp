@@ -3,8 +3,6 @@
 //   bare   — a bare libudev monitor receiving the same uevent (the floor);
 //   virsh  — the usual `udev RUN+= virsh start` approach: receive, fork/exec virsh, wait.
 // Must run under umockdev's preload (scripts/bench does that). Prints one JSON object.
-#include <libudev.h>
-#include <poll.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bare_monitor.h"
 #include "daemon_process.h"
 #include "report.h"
 #include "state_watcher.h"
@@ -37,35 +36,11 @@ using hotseat::bench::StateWatcher;
 
 double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 
-// A bare libudev monitor on drm, the way any daemon starts.
-class BareMonitor {
-public:
-    BareMonitor() {
-        udev_ = udev_new();
-        mon_ = udev_monitor_new_from_netlink(udev_, "udev");
-        udev_monitor_filter_add_match_subsystem_devtype(mon_, "drm", nullptr);
-        if (udev_monitor_enable_receiving(mon_) < 0) throw std::runtime_error("cannot enable udev monitor");
-    }
-    ~BareMonitor() {
-        udev_monitor_unref(mon_);
-        udev_unref(udev_);
-    }
-    void receive_one() {
-        pollfd p{udev_monitor_get_fd(mon_), POLLIN, 0};
-        if (poll(&p, 1, 5000) != 1) throw std::runtime_error("no uevent within 5 s");
-        udev_device* d = udev_monitor_receive_device(mon_);
-        if (!d) throw std::runtime_error("receive failed");
-        udev_device_unref(d);
-    }
-
-private:
-    udev* udev_;
-    udev_monitor* mon_;
-};
+using hotseat::bench::BareMonitor;
 
 Stats measure_bare(Testbed& tb, int n) {
     Stats s{"bare libudev monitor", "us", {}};
-    BareMonitor mon;
+    BareMonitor mon("drm");
     for (int i = 0; i < n; ++i) {
         tb.set_connector_status("HDMI-A-1", i % 2 ? "disconnected" : "connected");
         auto t0 = Clock::now();
@@ -78,7 +53,7 @@ Stats measure_bare(Testbed& tb, int n) {
 
 Stats measure_virsh(Testbed& tb, const std::string& uri, int n) {
     Stats s{"udev RUN+= virsh start", "us", {}};
-    BareMonitor mon;
+    BareMonitor mon("drm");
     for (int i = 0; i < n; ++i) {
         tb.set_connector_status("HDMI-A-1", i % 2 ? "disconnected" : "connected");
         auto t0 = Clock::now();

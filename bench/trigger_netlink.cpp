@@ -9,14 +9,13 @@
 //   virsh    — the usual `udev RUN+= virsh start`: receive, fork/exec virsh, wait;
 //   hotseatd — uevent sent → the VM's State leaving "off" as a D-Bus client sees it.
 // Needs root (namespaces). No umockdev.
-#include <libudev.h>
-#include <poll.h>
 
 #include <chrono>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
+#include "bare_monitor.h"
 #include "daemon_process.h"
 #include "netlink_uevents.h"
 #include "private_bus.h"
@@ -43,34 +42,11 @@ std::string usb_uevent(const char* action, int seq) {
          "DEVTYPE=usb_device", "ID_VENDOR_ID=feed", "ID_MODEL_ID=beef", "SEQNUM=" + std::to_string(seq)});
 }
 
-class BareMonitor {
-public:
-    BareMonitor() {
-        udev_ = udev_new();
-        mon_ = udev_monitor_new_from_netlink(udev_, "udev");
-        udev_monitor_filter_add_match_subsystem_devtype(mon_, "usb", nullptr);
-        if (udev_monitor_enable_receiving(mon_) < 0) throw std::runtime_error("cannot enable udev monitor");
-    }
-    ~BareMonitor() {
-        udev_monitor_unref(mon_);
-        udev_unref(udev_);
-    }
-    void receive_one() {
-        pollfd p{udev_monitor_get_fd(mon_), POLLIN, 0};
-        if (poll(&p, 1, 5000) != 1) throw std::runtime_error("no uevent within 5 s");
-        udev_device* d = udev_monitor_receive_device(mon_);
-        if (!d) throw std::runtime_error("receive failed");
-        udev_device_unref(d);
-    }
-
-private:
-    udev* udev_;
-    udev_monitor* mon_;
-};
+using hotseat::bench::BareMonitor;
 
 Stats measure_bare(hotseat::bench::Sender& sender, int n, bool with_virsh) {
     Stats s{with_virsh ? "udev RUN+= virsh start (netlink)" : "bare libudev monitor (netlink)", "us", {}};
-    BareMonitor mon;
+    BareMonitor mon("usb");
     for (int i = 0; i < n; ++i) {
         auto message = usb_uevent("add", 100 + i);
         auto t0 = Clock::now();
