@@ -158,7 +158,8 @@ void DeviceMonitor::act(const UeventDecision& decision, udev_device* device, Pro
             return;
         case UeventStep::RereadCard:
             if (pending_cards_.size() >= 64 && !pending_cards_.count(syspath)) reread_pending_cards();
-            pending_cards_.try_emplace(syspath, udev_device_ref(device));
+            // Ref only when inserting: try_emplace on a card already pending would drop the ref.
+            if (!pending_cards_.count(syspath)) pending_cards_.emplace(syspath, udev_device_ref(device));
             return;
         case UeventStep::RereadConnector:
             report_connector(syspath, decision);
