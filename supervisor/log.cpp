@@ -32,8 +32,10 @@ const char* level_word(Level level) {
 
 void set_verbose(bool verbose) { verbose_flag = verbose; }
 
+bool enabled(Level level) { return level != Level::Debug || verbose_flag.load(std::memory_order_relaxed); }
+
 void write(Level level, const std::string& message) {
-    if (level == Level::Debug && !verbose_flag) return;
+    if (!enabled(level)) return;
     std::string line;
     if (to_journal())
         line = "<" + std::to_string(static_cast<int>(level)) + ">" + message + "\n";

@@ -12,6 +12,7 @@ enum class Level { Debug = 7, Info = 6, Notice = 5, Warning = 4, Error = 3 };
 
 void write(Level level, const std::string& message);
 void set_verbose(bool verbose);  // Debug lines are dropped unless verbose
+bool enabled(Level level);        // false for Debug unless verbose
 
 template <typename... Args>
 std::string concat(const Args&... args) {
@@ -20,7 +21,11 @@ std::string concat(const Args&... args) {
     return s.str();
 }
 
-template <typename... Args> void debug(const Args&... a) { write(Level::Debug, concat(a...)); }
+// Checked before formatting: debug lines sit on hot paths (one per ignored uevent in a storm) and
+// must cost nothing when they are dropped.
+template <typename... Args> void debug(const Args&... a) {
+    if (enabled(Level::Debug)) write(Level::Debug, concat(a...));
+}
 template <typename... Args> void info(const Args&... a) { write(Level::Info, concat(a...)); }
 template <typename... Args> void notice(const Args&... a) { write(Level::Notice, concat(a...)); }
 template <typename... Args> void warning(const Args&... a) { write(Level::Warning, concat(a...)); }

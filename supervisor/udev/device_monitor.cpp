@@ -126,15 +126,20 @@ bool DeviceMonitor::readable_now() const {
 }
 
 void DeviceMonitor::handle(udev_device* device) {
-    CollectedProperties collected = read_properties(device);
-    note_dropped(collected.dropped, udev_device_get_syspath(device));
-    UeventDecision decision = classify_uevent(collected.properties);
+    // Decide first, copy later: in a storm almost every uevent is ignored.
+    UeventDecision decision = classify_uevent([device](const char* name) { return read_property(device, name); });
     if (decision.step == UeventStep::Ignore) {
         log::debug("udev: ignoring ", or_empty(udev_device_get_action(device)), " ",
                    or_empty(udev_device_get_syspath(device)), ": ", decision.why);
         return;
     }
-    act(decision, device, std::move(collected.properties));
+    act(decision, device);
+}
+
+Properties DeviceMonitor::collect_properties(udev_device* device) {
+    CollectedProperties collected = read_properties(device);
+    note_dropped(collected.dropped, udev_device_get_syspath(device));
+    return std::move(collected.properties);
 }
 
 void DeviceMonitor::reread_pending_cards() {
@@ -149,7 +154,7 @@ void DeviceMonitor::reread_pending_cards() {
     }
 }
 
-void DeviceMonitor::act(const UeventDecision& decision, udev_device* device, Properties properties) {
+void DeviceMonitor::act(const UeventDecision& decision, udev_device* device) {
     std::string syspath = or_empty(udev_device_get_syspath(device));
     // Events in order: a card's pending re-read goes out before anything else that acts.
     if (decision.step != UeventStep::RereadCard) reread_pending_cards();
@@ -168,16 +173,16 @@ void DeviceMonitor::act(const UeventDecision& decision, udev_device* device, Pro
             report_removed_connector(decision.card, decision.connector);
             return;
         case UeventStep::UsbAdded:
-            report_usb(DeviceEvent::Kind::Added, syspath, std::move(properties), false);
+            report_usb(DeviceEvent::Kind::Added, syspath, collect_properties(device), false);
             return;
         case UeventStep::UsbRemoved:
-            report_usb(DeviceEvent::Kind::Removed, syspath, std::move(properties), false);
+            report_usb(DeviceEvent::Kind::Removed, syspath, collect_properties(device), false);
             return;
         case UeventStep::UsbBound:
-            report_binding(true, syspath, std::move(properties));
+            report_binding(true, syspath, collect_properties(device));
             return;
         case UeventStep::UsbUnbound:
-            report_binding(false, syspath, std::move(properties));
+            report_binding(false, syspath, collect_properties(device));
             return;
     }
 }

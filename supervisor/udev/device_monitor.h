@@ -51,7 +51,8 @@ public:
 
 private:
     void handle(udev_device* device);
-    void act(const UeventDecision& decision, udev_device* device, Properties properties);
+    void act(const UeventDecision& decision, udev_device* device);
+    Properties collect_properties(udev_device* device);  // only for the steps that hand them on
     void report_connectors(udev_device* card, bool initial);
     void report_connector(const std::string& syspath, const UeventDecision& decision);
     void report_status(const std::string& card, const std::string& connector, bool connected, bool initial);

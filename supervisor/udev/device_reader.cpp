@@ -52,6 +52,13 @@ CollectedProperties read_properties(udev_device* device) {
     return out;
 }
 
+std::string_view read_property(udev_device* device, const char* name) {
+    const char* value = udev_device_get_property_value(device, name);
+    if (!value) return {};
+    std::string_view view(value);
+    return view.size() <= kMaxPropertyBytes ? view : std::string_view();
+}
+
 std::optional<bool> read_connector_connected(struct udev* udev, const std::string& syspath) {
     DevicePtr fresh(udev_device_new_from_syspath(udev, syspath.c_str()));
     if (!fresh) return std::nullopt;

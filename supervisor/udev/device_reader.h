@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "udev/uevent_rules.h"
@@ -33,6 +34,10 @@ struct UsbDeviceReading {
 };
 
 CollectedProperties read_properties(udev_device* device);
+
+// One property without copying any: empty when absent or over kMaxPropertyBytes (a value
+// read_properties would leave out too).
+std::string_view read_property(udev_device* device, const char* name);
 
 // The connector's `status` attribute: true for "connected", false for anything else; nothing
 // when the device or the attribute is gone (it may vanish between a uevent and the read).

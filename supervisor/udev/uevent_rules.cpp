@@ -6,11 +6,6 @@
 namespace hotseat::udev {
 namespace {
 
-std::string_view property(const Properties& properties, const char* name) {
-    auto it = properties.find(name);
-    return it == properties.end() ? std::string_view() : std::string_view(it->second);
-}
-
 bool is_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -27,12 +22,11 @@ UeventDecision ignore(const char* why) {
     return d;
 }
 
-UeventDecision classify_card(std::string_view action, std::string_view sysname,
-                             const Properties& properties) {
+UeventDecision classify_card(std::string_view action, std::string_view sysname, const PropertyLookup& property) {
     if (action != "change") return ignore("DRM card event other than change");
     // Only a hotplug change says a connector may have changed; other card changes (e.g. lease
     // or property updates) must not make us re-read anything.
-    if (property(properties, "HOTPLUG") != "1") return ignore("DRM card change without HOTPLUG=1");
+    if (property("HOTPLUG") != "1") return ignore("DRM card change without HOTPLUG=1");
     UeventDecision d;
     d.step = UeventStep::RereadCard;
     d.card = std::string(sysname);
@@ -53,20 +47,20 @@ UeventDecision classify_connector(std::string_view action, ConnectorName name) {
     return d;
 }
 
-UeventDecision classify_drm(std::string_view action, const Properties& properties) {
-    std::string_view sysname = sysname_of(property(properties, "DEVPATH"));
+UeventDecision classify_drm(std::string_view action, const PropertyLookup& property) {
+    std::string_view sysname = sysname_of(property("DEVPATH"));
     if (is_card_sysname(sysname)) {
-        if (property(properties, "DEVTYPE") != "drm_minor") return ignore("DRM card without DEVTYPE=drm_minor");
-        return classify_card(action, sysname, properties);
+        if (property("DEVTYPE") != "drm_minor") return ignore("DRM card without DEVTYPE=drm_minor");
+        return classify_card(action, sysname, property);
     }
     if (auto name = parse_connector_sysname(sysname)) return classify_connector(action, std::move(*name));
     return ignore("DRM device that is neither a card nor a connector");
 }
 
-UeventDecision classify_usb(std::string_view action, const Properties& properties) {
+UeventDecision classify_usb(std::string_view action, const PropertyLookup& property) {
     // Interfaces come and go with driver binding (our own passthrough unbinds usbhid); only the
     // device itself appearing or vanishing is a plug or an unplug (DESIGN §3.1).
-    if (property(properties, "DEVTYPE") != "usb_device") return ignore("USB interface or other non-device");
+    if (property("DEVTYPE") != "usb_device") return ignore("USB interface or other non-device");
     UeventDecision d;
     if (action == "add") {
         d.step = UeventStep::UsbAdded;
@@ -102,16 +96,23 @@ std::optional<ConnectorName> parse_connector_sysname(std::string_view sysname) {
     return ConnectorName{std::string(card), std::string(sysname.substr(dash + 1))};
 }
 
-UeventDecision classify_uevent(const Properties& properties) {
-    std::string_view action = property(properties, "ACTION");
+UeventDecision classify_uevent(const PropertyLookup& property) {
+    std::string_view action = property("ACTION");
     if (action.empty()) return ignore("no ACTION");
     if (!is_known_action(action)) return ignore("unknown ACTION");
-    std::string_view subsystem = property(properties, "SUBSYSTEM");
-    if (subsystem == "drm") return classify_drm(action, properties);
-    if (subsystem == "usb") return classify_usb(action, properties);
+    std::string_view subsystem = property("SUBSYSTEM");
+    if (subsystem == "drm") return classify_drm(action, property);
+    if (subsystem == "usb") return classify_usb(action, property);
     // Keyboards (ID_INPUT_KEYBOARD) will be recognised here once the input adapter exists.
     if (subsystem == "input") return ignore("input devices are not handled yet");
     return ignore("subsystem not handled");
+}
+
+UeventDecision classify_uevent(const Properties& properties) {
+    return classify_uevent([&properties](const char* name) {
+        auto it = properties.find(name);
+        return it == properties.end() ? std::string_view() : std::string_view(it->second);
+    });
 }
 
 }  // namespace hotseat::udev

@@ -2,6 +2,7 @@
 // (DESIGN §3.1). No sockets, no sysfs: a fuzzer or a unit test feeds property maps straight in.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,7 +30,13 @@ struct UeventDecision {
     const char* why = "";   // for Ignore: the reason, for the debug log
 };
 
-// Decides from the uevent's properties alone (ACTION, SUBSYSTEM, DEVTYPE, DEVPATH, HOTPLUG).
+// One property of the uevent being classified; empty when it is absent.
+using PropertyLookup = std::function<std::string_view(const char* name)>;
+
+// Decides from the uevent's properties alone (ACTION, SUBSYSTEM, DEVTYPE, DEVPATH, HOTPLUG). The
+// lookup form lets the monitor decide before copying any property: most uevents of a storm are
+// ignored, and copying them all first halved the drain rate.
+UeventDecision classify_uevent(const PropertyLookup& property);
 UeventDecision classify_uevent(const Properties& properties);
 
 struct ConnectorName {

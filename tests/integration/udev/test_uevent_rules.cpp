@@ -81,7 +81,7 @@ TEST(UeventRules, UsbInterfacesInputAndUnknownActionsAreIgnored) {
               UeventStep::Ignore);
     EXPECT_EQ(classify_uevent({{"ACTION", "explode"}, {"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_device"}}).step,
               UeventStep::Ignore);
-    EXPECT_EQ(classify_uevent({}).step, UeventStep::Ignore);
+    EXPECT_EQ(classify_uevent(Properties{}).step, UeventStep::Ignore);
 }
 
 TEST(UeventRules, Sysnames) {
