@@ -126,6 +126,7 @@ void E2e::plug_and_boot(Stopwatch& watch) {
     watch.lap("plug->running");
     ASSERT_TRUE(serial_->wait_for(kGuestReady, 1, 30s)) << "the guest never got ready";
     watch.lap("running->guest-ready");
+    EXPECT_EQ(serial_->count(kGuestWarning), 0u) << serial_->text();
     EXPECT_EQ(reason(), "desk-monitor");
 }
 

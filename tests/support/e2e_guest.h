@@ -12,6 +12,9 @@ namespace hotseat::test {
 
 inline constexpr const char* kGuestReady = "HOTSEAT-GUEST-READY";
 inline constexpr const char* kGuestAcpiPoweroff = "HOTSEAT-GUEST-ACPI-POWEROFF";
+// Printed instead of waiting forever when /init's own set-up did not work (no power button, or
+// acpid not holding it when the ready marker goes out): a test that sees it cannot trust ACPI.
+inline constexpr const char* kGuestWarning = "HOTSEAT-GUEST-WARNING";
 inline constexpr const char* kGuestSelfPoweroff = "HOTSEAT-GUEST-SELF-POWEROFF";
 
 // $HOTSEAT_E2E_CACHE, or /var/cache/hotseat-e2e (absolute).
