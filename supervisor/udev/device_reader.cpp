@@ -55,8 +55,7 @@ CollectedProperties read_properties(udev_device* device) {
 std::string_view read_property(udev_device* device, const char* name) {
     const char* value = udev_device_get_property_value(device, name);
     if (!value) return {};
-    std::string_view view(value);
-    return view.size() <= kMaxPropertyBytes ? view : std::string_view();
+    return fits_property_limit(value) ? std::string_view(value) : std::string_view();
 }
 
 std::optional<bool> read_connector_connected(struct udev* udev, const std::string& syspath) {

@@ -3,7 +3,7 @@
 namespace hotseat::udev {
 
 void PropertyCollector::add(std::string_view name, std::string_view value) {
-    bool fits = !name.empty() && name.size() <= kMaxPropertyBytes && value.size() <= kMaxPropertyBytes;
+    bool fits = !name.empty() && fits_property_limit(name) && fits_property_limit(value);
     if (!fits || properties_.size() >= kMaxProperties) {
         ++dropped_;
         return;

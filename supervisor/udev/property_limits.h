@@ -13,6 +13,9 @@ namespace hotseat::udev {
 inline constexpr std::size_t kMaxProperties = 128;
 inline constexpr std::size_t kMaxPropertyBytes = 4096;  // per name and per value
 
+// A property name or value within kMaxPropertyBytes: longer ones are left out, never cut.
+inline bool fits_property_limit(std::string_view s) { return s.size() <= kMaxPropertyBytes; }
+
 // Collects properties up to the limits and counts what it had to leave out.
 class PropertyCollector {
 public:
