@@ -73,6 +73,9 @@ in
           rule = [
             { name = "desk-monitor"; on = "monitor.connected"; connector = "HDMI-A-1";
               action = "start"; vm = "arch-desktop"; }
+            # hold_s: fire only if still unplugged 10 s later (a monitor asleep, DPMS, is no unplug)
+            { name = "desk-unplug"; on = "monitor.disconnected"; connector = "HDMI-A-1";
+              action = "stop"; vm = "arch-desktop"; hold_s = 10; }
             { name = "keyboard-gone"; on = "device.removed";
               match = { ID_VENDOR_ID = "046d"; ID_MODEL_ID = "c52b"; };
               action = "stop"; vm = "arch-desktop"; }

@@ -75,6 +75,9 @@ struct Rule {
     Action action = Action::Start;
     std::string vm;
     bool takeover = false;
+    // Fire only if the condition still holds this long after the trigger (monitor still
+    // disconnected, device still absent, ...); 0 fires at once. Monitor and device rules only.
+    std::uint32_t hold_s = 0;
 };
 
 struct Config {

@@ -29,6 +29,8 @@ class VmMachine;
 class ChordTracker;
 class Governor;
 struct GuestTracker;
+struct Hold;
+struct Holds;
 struct GuestVm;
 struct Observation;
 struct UsbState;
@@ -86,6 +88,16 @@ private:
     Effects on_key(const KeyEvent& ev, Now now);
     Effects fire_stopped_rules(const std::vector<VmStatus>& before, Now now);
     Effects fire_rules(const Observation& observation, Now now);
+    // One rule's action, debounced; `trigger` says what fired it.
+    Effects fire_rule(const Rule& rule, const std::string& what, Trigger trigger, Now now);
+
+    // engine_holds.cpp: rules with hold_s fire only once their condition has held that long.
+    Effects arm_hold(const Rule& rule, const Observation& observation, const std::string& what, Now now);
+    Effects cancel_holds(const Observation& observation, Now now);
+    Effects hold_tick(Now now);
+    Effects reload_holds();
+    bool hold_still_true(const Hold& hold) const;
+    std::optional<std::int64_t> hold_deadline() const;
 
     // engine_arbitration.cpp: requests, exclusive devices, takeover.
     CommandReply apply_command(const Command& command, Now now);
@@ -127,6 +139,7 @@ private:
     std::unique_ptr<ChordTracker> chords_;
     std::unique_ptr<Governor> governor_;  // core/governor.h: the resource governor's ladders
     std::unique_ptr<GuestTracker> guests_;
+    std::unique_ptr<Holds> holds_;
     std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;

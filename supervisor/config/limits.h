@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace hotseat::config {
 
@@ -15,5 +16,6 @@ inline constexpr std::size_t kMaxGpusPerVm = 16;
 inline constexpr std::size_t kMaxUsbPerVm = 32;
 inline constexpr std::size_t kMaxHotkeyKeys = 8;
 inline constexpr std::size_t kMaxMatchProperties = 32;
+inline constexpr std::int64_t kMaxHoldSeconds = 3600;  // [[rule]] hold_s
 
 }  // namespace hotseat::config

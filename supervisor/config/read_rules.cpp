@@ -106,12 +106,13 @@ std::optional<Rule> read_rule(const toml::table& table, std::size_t index,
     auto name = read_rule_name(reader);
     if (name) reader.set_subject("rule " + quoted(*name) + ": ");
     reader.reject_unknown_keys(
-        {"name", "on", "action", "vm", "connector", "keys", "match", "takeover", "device"});
+        {"name", "on", "action", "vm", "connector", "keys", "match", "takeover", "device", "hold_s"});
     auto on = read_choice<Trigger>(reader, "on", kAllTriggers, trigger_from_string, "a trigger");
     auto action =
         read_choice<Action>(reader, "action", kAllActions, action_from_string, "an action");
     read_rule_vm(reader, vms, rule);
     read_rule_conditions(reader, on, rule);
+    read_rule_hold(reader, on, rule);
     rule.takeover = reader.boolean("takeover").value_or(false);
     warn_if_never_idle(reader, on, rule, vms);
     if (!name) return std::nullopt;

@@ -132,7 +132,16 @@ void read_match(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
     for (auto&& [key, value] : *table) read_match_entry(reader, key, value, on, rule);
 }
 
+bool is_monitor_or_device(Trigger t) { return is_monitor(t) || is_device(t); }
+
 }  // namespace
+
+void read_rule_hold(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
+    if (misplaced(reader, "hold_s", on, is_monitor_or_device,
+                  "on = \"monitor.connected\", \"monitor.disconnected\", \"device.added\" or \"device.removed\""))
+        return;
+    if (auto value = reader.integer("hold_s", 0, kMaxHoldSeconds)) rule.hold_s = static_cast<std::uint32_t>(*value);
+}
 
 void read_rule_conditions(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
     read_device(reader, on, rule);

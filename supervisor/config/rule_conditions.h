@@ -13,4 +13,8 @@ namespace hotseat::config {
 // are then still checked, but not whether they fit the trigger.
 void read_rule_conditions(TableReader& reader, std::optional<Trigger> on, Rule& rule);
 
+// hold_s: monitor and device rules only (a hotkey, vm.idle or vm.stopped has no condition that
+// could still hold later).
+void read_rule_hold(TableReader& reader, std::optional<Trigger> on, Rule& rule);
+
 }  // namespace hotseat::config

@@ -10,6 +10,7 @@
 #include "core/effects_util.h"
 #include "core/governor.h"
 #include "core/guest_tracker.h"
+#include "core/holds.h"
 #include "core/rules.h"
 #include "core/usb_state.h"
 #include "core/vm_machine.h"
@@ -37,6 +38,7 @@ Engine::Engine(Config config)
       chords_(std::make_unique<ChordTracker>()),
       governor_(std::make_unique<Governor>(config_.governor)),
       guests_(std::make_unique<GuestTracker>()),
+      holds_(std::make_unique<Holds>()),
       usb_(std::make_unique<UsbState>()) {
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
@@ -69,6 +71,7 @@ Effects Engine::reload(Config config) {
                  ? std::next(it)
                  : last_fired_.erase(it);
     pending_takeovers_.clear();
+    append(out, reload_holds());
     chords_->set_rules(config_.rules);
     append(out, governor_->reload(config_.governor, machines_));
     out.push_back(info("configuration reloaded from " + config_.path + ": " +
@@ -122,6 +125,7 @@ std::optional<std::int64_t> Engine::next_deadline_ms() const {
         if (auto d = m->deadline(); d && (!next || *d < *next)) next = d;
     if (auto d = governor_->deadline(); d && (!next || *d < *next)) next = d;
     if (auto d = guest_deadline(); d && (!next || *d < *next)) next = d;
+    if (auto d = hold_deadline(); d && (!next || *d < *next)) next = d;
     return next;
 }
 
@@ -215,6 +219,7 @@ Effects Engine::on_tick(Now now) {
     for (auto& m : machines_) append(out, m->on_tick(now));
     append(out, governor_->on_tick(machines_, now));
     append(out, idle_tick(now));
+    append(out, hold_tick(now));
     return out;
 }
 

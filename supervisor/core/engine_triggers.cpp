@@ -39,6 +39,7 @@ Effects Engine::on_device(const DeviceEvent& ev, Now now) {
     Observation o;
     o.trigger = ev.kind == DeviceEvent::Kind::Added ? Trigger::DeviceAdded : Trigger::DeviceRemoved;
     o.properties = &ev.properties;
+    o.syspath = ev.syspath;
     append(out, fire_rules(o, now));
     return out;
 }
@@ -89,28 +90,38 @@ Effects Engine::fire_stopped_rules(const std::vector<VmStatus>& before, Now now)
 }
 
 Effects Engine::fire_rules(const Observation& o, Now now) {
-    Effects out;
+    Effects out = cancel_holds(o, now);
     const std::string what = o.describe();
     for (const auto& rule : config_.rules) {
         if (!rule_matches(rule, o)) continue;
-        auto last = last_fired_.find(rule.name);
-        if (last != last_fired_.end() && now.mono_ms - last->second < config_.supervisor.debounce_ms) {
-            out.push_back(debug("rule " + rule.name + ": " + what + " repeated within " +
-                                std::to_string(config_.supervisor.debounce_ms) + " ms: ignored"));
+        if (rule.hold_s > 0) {
+            append(out, arm_hold(rule, o, what, now));
             continue;
         }
-        last_fired_[rule.name] = now.mono_ms;
-        VmMachine* m = machine(rule.vm);
-        if (!m) continue;  // the config loader guarantees the VM exists
-        out.push_back(RuleFired{rule.name, what, rule.vm, std::string(to_string(rule.action))});
-        out.push_back(info("rule " + rule.name + " fired on " + what + ": " +
-                           std::string(to_string(rule.action)) + " " + rule.vm));
-        auto reply = request(*m, rule.action, rule.name, rule.takeover, now);
-        append(out, std::move(reply.effects));
-        if (reply.outcome != CommandReply::Outcome::Accepted) {
-            m->note_error("rule " + rule.name + ": " + reply.message);
-            out.push_back(warning(rule.vm + ": " + m->status().last_error));
-        }
+        append(out, fire_rule(rule, what, o.trigger, now));
+    }
+    return out;
+}
+
+Effects Engine::fire_rule(const Rule& rule, const std::string& what, Trigger, Now now) {
+    Effects out;
+    auto last = last_fired_.find(rule.name);
+    if (last != last_fired_.end() && now.mono_ms - last->second < config_.supervisor.debounce_ms) {
+        out.push_back(debug("rule " + rule.name + ": " + what + " repeated within " +
+                            std::to_string(config_.supervisor.debounce_ms) + " ms: ignored"));
+        return out;
+    }
+    last_fired_[rule.name] = now.mono_ms;
+    VmMachine* m = machine(rule.vm);
+    if (!m) return out;  // the config loader guarantees the VM exists
+    out.push_back(RuleFired{rule.name, what, rule.vm, std::string(to_string(rule.action))});
+    out.push_back(info("rule " + rule.name + " fired on " + what + ": " +
+                       std::string(to_string(rule.action)) + " " + rule.vm));
+    auto reply = request(*m, rule.action, rule.name, rule.takeover, now);
+    append(out, std::move(reply.effects));
+    if (reply.outcome != CommandReply::Outcome::Accepted) {
+        m->note_error("rule " + rule.name + ": " + reply.message);
+        out.push_back(warning(rule.vm + ": " + m->status().last_error));
     }
     return out;
 }

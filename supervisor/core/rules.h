@@ -20,6 +20,7 @@ struct Observation {
     const std::vector<std::string>* chords = nullptr;  // hotkey: the rules whose chord just completed
     // hotkey: the keyboard node; vm.stopped, vm.idle: the VM; monitor.*: the VM whose guest saw it
     std::string subject;
+    std::string syspath;  // device.*: the device (a hold on device.added follows this one device)
 
     // "monitor.connected HDMI-A-1", "device.removed 046d:c52b" — for RuleFired and the log.
     std::string describe() const;
