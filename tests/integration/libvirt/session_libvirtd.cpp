@@ -1,7 +1,8 @@
 #include "session_libvirtd.h"
 
 #include <signal.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -11,7 +12,20 @@ namespace hotseat::test {
 
 namespace {
 constexpr uid_t nobody = 65534;
+
+// The socket file appears at bind(), before libvirtd listens: only a successful connect() says a
+// client will get in (a loaded machine showed ECONNREFUSED in that gap).
+bool accepts_connections(const std::string& path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof(addr.sun_path) - 1);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    return ok;
 }
+}  // namespace
 
 SessionLibvirtd::SessionLibvirtd() {
     // libvirtd runs as nobody and creates its run/config/cache directories in here.
@@ -34,10 +48,7 @@ bool SessionLibvirtd::start() {
                  "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "/usr/sbin/libvirtd"},
         .env = {},
         .output_file = home + "/libvirtd.log"});
-    return wait_until([&] {
-        struct stat info {};
-        return stat(socket().c_str(), &info) == 0 && S_ISSOCK(info.st_mode);
-    }, std::chrono::seconds(10));
+    return wait_until([&] { return accepts_connections(socket()); }, std::chrono::seconds(30));
 }
 
 void SessionLibvirtd::kill() {

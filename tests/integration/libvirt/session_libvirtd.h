@@ -16,7 +16,7 @@ public:
     SessionLibvirtd();  // creates the directory; call start()
     ~SessionLibvirtd();
 
-    bool start();  // false when the socket did not appear in time
+    bool start();  // false when the socket did not accept a connection in time
     void kill();   // SIGKILL: the daemon dies without a word, as in a crash
     std::string uri_for(const std::string& node_xml) const;
     std::string log() const;
