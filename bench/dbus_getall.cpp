@@ -9,6 +9,7 @@
 #include <string>
 
 #include "daemon_process.h"
+#include "dbus/sdbus_compat.h"
 #include "private_bus.h"
 #include "process.h"
 #include "report.h"
@@ -51,8 +52,10 @@ int main(int argc, char** argv) {
         if (!daemon.wait_ready()) throw std::runtime_error("hotseatd not ready:\n" + daemon.log());
         setenv("DBUS_SYSTEM_BUS_ADDRESS", bus.address().c_str(), 1);
         auto conn = sdbus::createSystemBusConnection();
-        auto vm = sdbus::createProxy(*conn, "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1/vm/arch_2ddesktop");
-        auto bus_daemon = sdbus::createProxy(*conn, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+        auto vm = hotseat::dbus::sdbus_compat::create_proxy(*conn, "org.hotseat.Supervisor1",
+                                                            "/org/hotseat/Supervisor1/vm/arch_2ddesktop");
+        auto bus_daemon =
+            hotseat::dbus::sdbus_compat::create_proxy(*conn, "org.freedesktop.DBus", "/org/freedesktop/DBus");
         Stats ours{"GetAll on a hotseatd VM object", "us", {}};
         Stats floor{"GetAll on the bus daemon (org.freedesktop.DBus)", "us", {}};
         for (int i = 0; i < 20; ++i) {  // warm-up: connections, caches

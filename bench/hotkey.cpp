@@ -23,6 +23,7 @@
 #include <string>
 
 #include "daemon_process.h"
+#include "dbus/sdbus_compat.h"
 #include "private_bus.h"
 #include "process.h"
 #include "report.h"
@@ -97,7 +98,7 @@ public:
     explicit RuleFiredWatcher(const std::string& bus_address) {
         setenv("DBUS_SYSTEM_BUS_ADDRESS", bus_address.c_str(), 1);
         conn_ = sdbus::createSystemBusConnection();
-        proxy_ = sdbus::createProxy(*conn_, "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1");
+        proxy_ = hotseat::dbus::sdbus_compat::create_proxy(*conn_, "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1");
         proxy_->uponSignal("RuleFired")
             .onInterface("org.hotseat.Supervisor1.Manager")
             .call([this](const std::string&, const std::string&, const std::string&, const std::string&) {
@@ -106,7 +107,7 @@ public:
                 at_ = Clock::now();
                 cv_.notify_all();
             });
-        proxy_->finishRegistration();
+        hotseat::dbus::sdbus_compat::finish_registration(*proxy_);
         conn_->enterEventLoopAsync();
     }
     ~RuleFiredWatcher() { conn_->leaveEventLoop(); }

@@ -5,11 +5,13 @@
 #include <stdexcept>
 #include <vector>
 
+#include "dbus/sdbus_compat.h"
+
 namespace hotseat::bench {
 
 StateWatcher::StateWatcher(const std::string& path) {
     conn_ = sdbus::createSystemBusConnection();
-    proxy_ = sdbus::createProxy(*conn_, "org.hotseat.Supervisor1", path);
+    proxy_ = dbus::sdbus_compat::create_proxy(*conn_, "org.hotseat.Supervisor1", path);
     proxy_->uponSignal("PropertiesChanged")
         .onInterface("org.freedesktop.DBus.Properties")
         .call([this](const std::string&, const std::map<std::string, sdbus::Variant>& changed,
@@ -21,7 +23,7 @@ StateWatcher::StateWatcher(const std::string& path) {
             changed_at_ = Clock::now();
             cv_.notify_all();
         });
-    proxy_->finishRegistration();
+    dbus::sdbus_compat::finish_registration(*proxy_);
     conn_->enterEventLoopAsync();
 }
 

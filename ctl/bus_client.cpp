@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "dbus/bus_names.h"
+#include "dbus/sdbus_compat.h"
 #include "failure.h"
 
 namespace hotseat::ctl {
@@ -21,7 +22,8 @@ std::string system_bus_description() {
 }  // namespace
 
 ManagerProxy::ManagerProxy(sdbus::IConnection& connection, RuleFiredHandler on_rule_fired)
-    : ProxyInterfaces(connection, dbus::kBusName, dbus::kManagerPath), on_rule_fired_(std::move(on_rule_fired)) {
+    : ProxyInterfaces(connection, dbus::sdbus_compat::ServiceName{dbus::kBusName}, sdbus::ObjectPath{dbus::kManagerPath}),
+      on_rule_fired_(std::move(on_rule_fired)) {
     registerProxy();
 }
 
@@ -33,15 +35,18 @@ void ManagerProxy::onRuleFired(const std::string& rule, const std::string& event
 }
 
 VmProxy::VmProxy(sdbus::IConnection& connection, const std::string& path, ChangeHandler on_change)
-    : ProxyInterfaces(connection, dbus::kBusName, path), on_change_(std::move(on_change)) {
+    : ProxyInterfaces(connection, dbus::sdbus_compat::ServiceName{dbus::kBusName}, sdbus::ObjectPath{path}),
+      on_change_(std::move(on_change)) {
     registerProxy();
 }
 
 VmProxy::~VmProxy() { unregisterProxy(); }
 
-void VmProxy::onPropertiesChanged(const std::string& interface, const PropertyMap& changed,
-                                  const std::vector<std::string>&) {
-    if (on_change_ && interface == org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME) on_change_(changed);
+void VmProxy::onPropertiesChanged(const proxy_compat::InterfaceName& interface,
+                                  const proxy_compat::ChangedProperties& changed,
+                                  const proxy_compat::InvalidatedProperties&) {
+    if (on_change_ && interface == org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME)
+        on_change_(proxy_compat::to_property_map(changed));
 }
 
 Bus::Bus() {
@@ -54,7 +59,7 @@ Bus::Bus() {
 }
 
 bool Bus::daemon_on_bus() {
-    auto proxy = sdbus::createProxy(*connection_, kBusDaemon, kBusDaemonPath);
+    auto proxy = dbus::sdbus_compat::create_proxy(*connection_, kBusDaemon, kBusDaemonPath);
     bool owned = false;
     on_bus("asking the bus about hotseatd", [&] {
         proxy->callMethod("NameHasOwner").onInterface(kBusDaemon).withArguments(std::string(dbus::kBusName))
@@ -81,7 +86,7 @@ std::string Bus::vm_path(const std::string& name, const std::string& context) {
 }
 
 PropertyMap Bus::get_all(const std::string& path, const std::string& interface) {
-    auto proxy = sdbus::createProxy(*connection_, dbus::kBusName, path);
+    auto proxy = dbus::sdbus_compat::create_proxy(*connection_, dbus::kBusName, path);
     PropertyMap properties;
     on_bus("reading " + path, [&] {
         proxy->callMethod("GetAll").onInterface("org.freedesktop.DBus.Properties").withArguments(interface)
@@ -94,7 +99,7 @@ DaemonPresenceWatch::DaemonPresenceWatch(sdbus::IConnection& connection, std::fu
     std::string rule = std::string("type='signal',sender='") + kBusDaemon + "',interface='" + kBusDaemon +
                        "',member='NameOwnerChanged',arg0='" + dbus::kBusName + "'";
     slot_ = on_bus("watching hotseatd's bus name", [&] {
-        return connection.addMatch(rule, [on_change = std::move(on_change)](sdbus::Message& message) {
+        return dbus::sdbus_compat::add_match(connection, rule, [on_change = std::move(on_change)](sdbus::Message& message) {
             std::string name, old_owner, new_owner;
             message >> name >> old_owner >> new_owner;
             on_change(!new_owner.empty());

@@ -12,10 +12,9 @@
 #include <vector>
 
 #include "hotseat/dbus/supervisor1_proxy.h"
+#include "proxy_compat.h"
 
 namespace hotseat::ctl {
-
-using PropertyMap = std::map<std::string, sdbus::Variant>;
 
 // The Manager object. RuleFired goes to the handler given (none: ignored).
 class ManagerProxy final : public sdbus::ProxyInterfaces<org::hotseat::Supervisor1::Manager_proxy> {
@@ -40,8 +39,9 @@ public:
     ~VmProxy();
 
 private:
-    void onPropertiesChanged(const std::string& interface, const PropertyMap& changed,
-                             const std::vector<std::string>& invalidated) override;
+    void onPropertiesChanged(const proxy_compat::InterfaceName& interface,
+                             const proxy_compat::ChangedProperties& changed,
+                             const proxy_compat::InvalidatedProperties& invalidated) override;
     ChangeHandler on_change_;
 };
 

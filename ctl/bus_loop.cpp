@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 
+#include "dbus/sdbus_compat.h"
 #include "failure.h"
 
 namespace hotseat::ctl {
@@ -52,10 +53,11 @@ private:
 
 // Milliseconds until the earlier of the bus's own timeout (absolute CLOCK_MONOTONIC µs, which is
 // steady_clock on Linux) and the caller's deadline; -1 for none.
-int poll_timeout_ms(std::uint64_t bus_timeout_us, const std::optional<Clock::time_point>& deadline) {
+int poll_timeout_ms(const std::optional<std::uint64_t>& bus_timeout_us,
+                    const std::optional<Clock::time_point>& deadline) {
     std::optional<Clock::time_point> until = deadline;
-    if (bus_timeout_us != std::numeric_limits<std::uint64_t>::max()) {
-        Clock::time_point bus_until{std::chrono::microseconds(bus_timeout_us)};
+    if (bus_timeout_us) {
+        Clock::time_point bus_until{std::chrono::microseconds(*bus_timeout_us)};
         if (!until || bus_until < *until) until = bus_until;
     }
     if (!until) return -1;
@@ -65,7 +67,7 @@ int poll_timeout_ms(std::uint64_t bus_timeout_us, const std::optional<Clock::tim
 
 bool dispatch_pending(sdbus::IConnection& connection, const std::function<bool()>& done) {
     try {
-        while (connection.processPendingRequest())
+        while (dbus::sdbus_compat::process_pending(connection))
             if (done()) return true;
     } catch (const sdbus::Error& e) {
         throw Failure(kUnreachable, "lost the system bus connection: " + e.getMessage());
@@ -81,9 +83,12 @@ LoopEnd run_bus_loop(sdbus::IConnection& connection, const std::function<bool()>
     while (true) {
         if (dispatch_pending(connection, done)) return LoopEnd::Done;
         if (options.deadline && Clock::now() >= *options.deadline) return LoopEnd::DeadlinePassed;
-        auto bus = connection.getEventLoopPollData();
-        pollfd fds[2] = {{bus.fd, bus.events, 0}, {interrupts ? interrupts->fd() : -1, POLLIN, 0}};
-        int r = poll(fds, 2, poll_timeout_ms(bus.timeout_usec, options.deadline));
+        // poll(2) skips negative fds: no interrupt fd without stop_on_interrupt, no event fd on 1.x.
+        auto bus = dbus::sdbus_compat::poll_data(connection);
+        pollfd fds[3] = {{bus.fd, bus.events, 0},
+                         {interrupts ? interrupts->fd() : -1, POLLIN, 0},
+                         {bus.event_fd, POLLIN, 0}};
+        int r = poll(fds, 3, poll_timeout_ms(bus.timeout_us, options.deadline));
         if (r < 0 && errno != EINTR) throw Failure(kFailed, std::string("poll: ") + std::strerror(errno));
         if (r > 0 && (fds[1].revents & POLLIN)) {
             interrupts->consume();

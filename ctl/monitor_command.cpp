@@ -8,6 +8,7 @@
 #include "bus_loop.h"
 #include "commands.h"
 #include "dbus/bus_names.h"
+#include "dbus/sdbus_compat.h"
 #include "event_printer.h"
 #include "failure.h"
 
@@ -23,7 +24,7 @@ std::string properties_changed_rule() {
 
 sdbus::Slot watch_properties(sdbus::IConnection& connection, EventPrinter& printer) {
     return on_bus("subscribing to property changes", [&] {
-        return connection.addMatch(properties_changed_rule(), [&printer](sdbus::Message& message) {
+        return dbus::sdbus_compat::add_match(connection, properties_changed_rule(), [&printer](sdbus::Message& message) {
             std::string interface;
             PropertyMap changed;
             std::vector<std::string> invalidated;

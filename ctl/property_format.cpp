@@ -81,7 +81,7 @@ std::string property_text(const std::string& name, const sdbus::Variant& value) 
     } else if (holds<StringPairs>(value)) {
         text = pairs_text(value.get<StringPairs>());
     } else {
-        text = "<" + value.peekValueType() + ">";
+        text = "<" + std::string(value.peekValueType()) + ">";  // 1.x: std::string, 2.x: const char*
     }
     return name + "=" + text;
 }
@@ -103,7 +103,7 @@ Json property_json(const std::string& name, const sdbus::Variant& value) {
         if (name == "Keyboards") return pairs_json(pairs, "node", "name");
         return pairs_json(pairs, "first", "second");
     }
-    return Json{{"unsupported_type", value.peekValueType()}};
+    return Json{{"unsupported_type", std::string(value.peekValueType())}};
 }
 
 }  // namespace hotseat::ctl

@@ -10,8 +10,14 @@ std::string counted(std::size_t n, const std::string& noun) {
 // "file:line:column: severity: message", or "file: severity: message" without a position.
 std::string line_for(const ConfigError& problem, const std::string& severity) {
     std::string place = problem.file;
-    if (problem.line != 0)
-        place += ":" + std::to_string(problem.line) + ":" + std::to_string(problem.column);
+    // Appended piece by piece: gcc 12 at -O3 warns -Wrestrict falsely on `":" + std::to_string(n)`
+    // (GCC PR 105329), which a Release build would print for every packager.
+    if (problem.line != 0) {
+        place += ':';
+        place += std::to_string(problem.line);
+        place += ':';
+        place += std::to_string(problem.column);
+    }
     return place + ": " + severity + ": " + problem.message + "\n";
 }
 

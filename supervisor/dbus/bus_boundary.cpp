@@ -26,7 +26,7 @@ const char* default_message(CommandReply::Outcome outcome) {
 void throw_unless_accepted(const CommandReply& reply) {
     if (reply.outcome == CommandReply::Outcome::Accepted) return;
     const std::string& message = reply.message.empty() ? default_message(reply.outcome) : reply.message;
-    throw sdbus::Error(error_name(reply.outcome), message);
+    throw sdbus_compat::error(error_name(reply.outcome), message);
 }
 
 }  // namespace hotseat::dbus

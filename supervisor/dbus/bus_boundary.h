@@ -1,4 +1,4 @@
-// The edge between sdbus-c++ and our code. sdbus-c++ 1.2.0 turns an sdbus::Error thrown by a
+// The edge between sdbus-c++ and our code. sdbus-c++ (1.2.0 and 2.x) turns an sdbus::Error thrown by a
 // handler into an error reply, but any other exception escaping a handler terminates the daemon.
 // Every method and property handler therefore runs its body through at_bus_boundary().
 #pragma once
@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "dbus/bus_names.h"
+#include "dbus/sdbus_compat.h"
 #include "hotseat/engine.h"
 
 namespace hotseat::dbus {
@@ -19,9 +20,9 @@ auto at_bus_boundary(Body&& body) -> decltype(body()) {
     } catch (const sdbus::Error&) {
         throw;
     } catch (const std::exception& e) {
-        throw sdbus::Error(error::kFailed, e.what());
+        throw sdbus_compat::error(error::kFailed, e.what());
     } catch (...) {
-        throw sdbus::Error(error::kFailed, "unexpected internal failure");
+        throw sdbus_compat::error(error::kFailed, "unexpected internal failure");
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "dbus/bus_boundary.h"
 #include "dbus/bus_names.h"
+#include "dbus/sdbus_compat.h"
 #include "log.h"
 
 namespace hotseat::dbus {
@@ -31,7 +32,7 @@ BusService::~BusService() = default;
 
 void BusService::request_name() {
     try {
-        connection_->requestName(kBusName);
+        sdbus_compat::request_name(*connection_, kBusName);
     } catch (const sdbus::Error& e) {
         throw std::runtime_error(std::string("cannot own ") + kBusName + " on the system bus: " + e.getMessage() +
                                  " (is another hotseatd running? is the bus policy " + kBusName +
@@ -44,13 +45,13 @@ void BusService::attach(sd_event* loop) { source_ = std::make_unique<SdEventBusS
 void BusService::flush(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
-        auto poll_data = connection_->getEventLoopPollData();
+        auto poll_data = sdbus_compat::poll_data(*connection_);
         if (!(poll_data.events & POLLOUT)) return;
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return;
         pollfd fd{poll_data.fd, POLLOUT, 0};
         ::poll(&fd, 1, static_cast<int>(left.count()));
-        while (connection_->processPendingRequest()) {
+        while (sdbus_compat::process_pending(*connection_)) {
         }
     }
 }
@@ -130,14 +131,14 @@ void BusService::publish_keyboards(std::vector<KeyboardInfo> keyboards) {
 void BusService::emit(const RuleFired& effect) { manager_->emit_rule_fired(effect); }
 
 void BusService::run_command(const Command& command) {
-    if (!handlers_.command) throw sdbus::Error(error::kFailed, "commands are not available");
+    if (!handlers_.command) throw sdbus_compat::error(error::kFailed, "commands are not available");
     throw_unless_accepted(handlers_.command(command));
 }
 
 void BusService::run_reload() {
-    if (!handlers_.reload) throw sdbus::Error(error::kFailed, "Reload is not available");
+    if (!handlers_.reload) throw sdbus_compat::error(error::kFailed, "Reload is not available");
     std::string problem = handlers_.reload();
-    if (!problem.empty()) throw sdbus::Error(error::kInvalidConfig, problem);
+    if (!problem.empty()) throw sdbus_compat::error(error::kInvalidConfig, problem);
 }
 
 std::vector<VmListEntry> BusService::list_vms() const {

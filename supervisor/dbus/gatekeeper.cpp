@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dbus/bus_names.h"
+#include "dbus/sdbus_compat.h"
 #include "log.h"
 
 namespace hotseat::dbus {
@@ -76,13 +77,13 @@ bool uid_may_control(uid_t uid, const std::string& group) {
 }
 
 uid_t Gatekeeper::admit(const sdbus::IObject& object, const std::string& method) const {
-    const sdbus::Message* message = object.getCurrentlyProcessedMessage();
-    if (!message) throw sdbus::Error(error::kFailed, method + ": no caller to check");
-    uid_t uid = message->getCredsEuid();
+    auto caller = sdbus_compat::current_caller(object);
+    if (!caller) throw sdbus_compat::error(error::kFailed, method + ": no caller to check");
+    uid_t uid = caller->euid;
     if (uid_may_control(uid, control_group_)) return uid;
-    log::notice("refused ", method, " from uid ", uid, " (", message->getSender(),
+    log::notice("refused ", method, " from uid ", uid, " (", caller->sender,
                 "): neither root nor in group '", control_group_, "'");
-    throw sdbus::Error(error::kAccessDenied,
+    throw sdbus_compat::error(error::kAccessDenied,
                        method + ": uid " + std::to_string(uid) + " is neither root nor a member of group '" +
                            control_group_ + "'");
 }

@@ -3,6 +3,7 @@
 #include "dbus/bus_boundary.h"
 #include "dbus/bus_names.h"
 #include "dbus/property_diff.h"
+#include "dbus/sdbus_compat.h"
 #include "log.h"
 
 namespace hotseat::dbus {
@@ -14,7 +15,7 @@ constexpr const char* kInterface = ::org::hotseat::Supervisor1::Manager_adaptor:
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, std::string version,
                              const Gatekeeper& gatekeeper, ManagerRequests requests)
-    : AdaptorInterfaces(connection, kManagerPath),
+    : AdaptorInterfaces(connection, sdbus::ObjectPath{kManagerPath}),
       version_(std::move(version)),
       gatekeeper_(gatekeeper),
       requests_(std::move(requests)) {
@@ -33,7 +34,7 @@ void ManagerObject::update(const ManagerProperties& next) {
     store_if_changed(properties_.keyboards, next.keyboards, "Keyboards", changed);
     if (changed.empty()) return;
     try {
-        emitPropertiesChangedSignal(kInterface, changed);
+        sdbus_compat::emit_properties_changed(getObject(), kInterface, changed);
     } catch (const sdbus::Error& e) {
         log::warning("cannot emit PropertiesChanged on ", kManagerPath, ": ", e.getMessage());
     }
@@ -50,7 +51,7 @@ void ManagerObject::emit_rule_fired(const RuleFired& fired) {
 void ManagerObject::Reload() {
     at_bus_boundary([&] {
         gatekeeper_.admit(getObject(), "Reload");
-        if (!requests_.reload) throw sdbus::Error(error::kFailed, "Reload is not available");
+        if (!requests_.reload) throw sdbus_compat::error(error::kFailed, "Reload is not available");
         requests_.reload();
     });
 }

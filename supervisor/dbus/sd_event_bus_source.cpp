@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "dbus/sdbus_compat.h"
 #include "log.h"
 
 namespace hotseat::dbus {
@@ -30,9 +31,13 @@ uint32_t epoll_events(short poll_events) {
 }  // namespace
 
 SdEventBusSource::SdEventBusSource(sd_event* loop, sdbus::IConnection& connection) : connection_(connection) {
-    auto poll = connection_.getEventLoopPollData();
+    auto poll = sdbus_compat::poll_data(connection_);
     try {
         check(sd_event_add_io(loop, &io_, poll.fd, epoll_events(poll.events), &on_io, this), "sd_event_add_io");
+        if (poll.event_fd >= 0) {
+            check(sd_event_add_io(loop, &wakeup_, poll.event_fd, EPOLLIN, &on_io, this), "sd_event_add_io");
+            sd_event_source_set_description(wakeup_, "dbus-wakeup");
+        }
         check(sd_event_source_set_prepare(io_, &on_prepare), "sd_event_source_set_prepare");
         check(sd_event_add_time(loop, &timer_, CLOCK_MONOTONIC, UINT64_MAX, 0, &on_timer, this),
               "sd_event_add_time");
@@ -40,6 +45,7 @@ SdEventBusSource::SdEventBusSource(sd_event* loop, sdbus::IConnection& connectio
         sd_event_source_set_description(io_, "dbus-io");
         sd_event_source_set_description(timer_, "dbus-timeout");
     } catch (...) {
+        sd_event_source_disable_unref(wakeup_);
         sd_event_source_disable_unref(timer_);
         sd_event_source_disable_unref(io_);
         throw;
@@ -47,6 +53,7 @@ SdEventBusSource::SdEventBusSource(sd_event* loop, sdbus::IConnection& connectio
 }
 
 SdEventBusSource::~SdEventBusSource() {
+    sd_event_source_disable_unref(wakeup_);
     sd_event_source_disable_unref(timer_);
     sd_event_source_disable_unref(io_);
 }
@@ -67,7 +74,7 @@ int SdEventBusSource::on_prepare(sd_event_source*, void* self) {
 // useless without its bus name, so the loop is asked to end and the service manager restarts us.
 int SdEventBusSource::dispatch(sd_event_source* source) {
     try {
-        while (connection_.processPendingRequest()) {
+        while (sdbus_compat::process_pending(connection_)) {
         }
         return 0;
     } catch (const std::exception& e) {
@@ -79,11 +86,11 @@ int SdEventBusSource::dispatch(sd_event_source* source) {
 
 int SdEventBusSource::rearm() {
     try {
-        auto poll = connection_.getEventLoopPollData();
+        auto poll = sdbus_compat::poll_data(connection_);
         int r = sd_event_source_set_io_events(io_, epoll_events(poll.events));
         if (r < 0) return r;
-        if (poll.timeout_usec == UINT64_MAX) return sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
-        r = sd_event_source_set_time(timer_, poll.timeout_usec);
+        if (!poll.timeout_us) return sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
+        r = sd_event_source_set_time(timer_, *poll.timeout_us);
         if (r < 0) return r;
         return sd_event_source_set_enabled(timer_, SD_EVENT_ONESHOT);
     } catch (const std::exception& e) {

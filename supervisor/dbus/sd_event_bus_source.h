@@ -1,7 +1,9 @@
-// Drives an sdbus-c++ 1.2.0 connection from an sd-event loop, without sdbus-c++'s own event loop
-// thread: an io source on the bus fd and a CLOCK_MONOTONIC timer for sd-bus's timeouts, both
-// re-armed from getEventLoopPollData() before every loop iteration (POLLOUT appears when the
-// write queue backs up). Every bus call then happens on the loop thread.
+// Drives an sdbus-c++ connection (1.x or 2.x) from an sd-event loop, without sdbus-c++'s own event
+// loop thread: an io source on the bus fd and a CLOCK_MONOTONIC timer for sd-bus's timeouts, both
+// re-armed from the poll data before every loop iteration (POLLOUT appears when the write queue
+// backs up), plus, with 2.x, an io source on the connection's event fd (sdbus-c++ signals work it
+// queued itself there). Every bus call then happens on the loop thread. (1.2.0 has no
+// attachSdEventLoop; one code path serves both versions.)
 #pragma once
 
 #include <systemd/sd-event.h>
@@ -30,6 +32,7 @@ private:
     sdbus::IConnection& connection_;
     sd_event_source* io_ = nullptr;
     sd_event_source* timer_ = nullptr;
+    sd_event_source* wakeup_ = nullptr;  // 2.x's event fd; none with 1.x
 };
 
 }  // namespace hotseat::dbus

@@ -2,6 +2,7 @@
 
 #include "dbus/bus_boundary.h"
 #include "dbus/property_diff.h"
+#include "dbus/sdbus_compat.h"
 #include "log.h"
 
 namespace hotseat::dbus {
@@ -13,7 +14,7 @@ constexpr const char* kInterface = ::org::hotseat::Supervisor1::VM_adaptor::INTE
 
 VmObject::VmObject(sdbus::IConnection& connection, std::string path, std::string name,
                    const Gatekeeper& gatekeeper, CommandRunner run)
-    : AdaptorInterfaces(connection, std::move(path)), gatekeeper_(gatekeeper), run_(std::move(run)) {
+    : AdaptorInterfaces(connection, sdbus::ObjectPath{std::move(path)}), gatekeeper_(gatekeeper), run_(std::move(run)) {
     status_.name = std::move(name);
     registerAdaptor();
 }
@@ -30,7 +31,7 @@ void VmObject::update(const VmStatus& next) {
     store_if_changed(status_.devices, next.devices, "Devices", changed);
     if (changed.empty()) return;
     try {
-        emitPropertiesChangedSignal(kInterface, changed);
+        sdbus_compat::emit_properties_changed(getObject(), kInterface, changed);
     } catch (const sdbus::Error& e) {
         log::warning("cannot emit PropertiesChanged on ", path(), ": ", e.getMessage());
     }
@@ -40,7 +41,7 @@ void VmObject::set_guest_helper(const std::string& version) {
     if (guest_helper_ == version) return;
     guest_helper_ = version;
     try {
-        emitPropertiesChangedSignal(kInterface, std::vector<std::string>{"GuestHelper"});
+        sdbus_compat::emit_properties_changed(getObject(), kInterface, {"GuestHelper"});
     } catch (const sdbus::Error& e) {
         log::warning("cannot emit PropertiesChanged on ", path(), ": ", e.getMessage());
     }
@@ -54,7 +55,7 @@ void VmObject::ForceStop() { request(Action::ForceStop, "ForceStop"); }
 void VmObject::request(Action action, const std::string& method) {
     at_bus_boundary([&] {
         uid_t uid = gatekeeper_.admit(getObject(), method);
-        if (!run_) throw sdbus::Error(error::kFailed, method + " is not available");
+        if (!run_) throw sdbus_compat::error(error::kFailed, method + " is not available");
         run_(Command{status_.name, action, "dbus:" + method + " uid=" + std::to_string(uid)});
     });
 }

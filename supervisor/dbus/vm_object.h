@@ -32,7 +32,7 @@ public:
     const VmStatus& status() const { return status_; }
     // GuestHelper: the helper version after its hello, empty otherwise (emits PropertiesChanged).
     void set_guest_helper(const std::string& version);
-    const std::string& path() const { return getObjectPath(); }
+    const std::string& path() const { return getObject().getObjectPath(); }
 
 private:
     void Start() override;

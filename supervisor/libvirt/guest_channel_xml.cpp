@@ -28,7 +28,10 @@ std::optional<std::string> attribute(std::string_view tag, std::string_view name
 
 // The first start tag `<element ...>` inside `block`, or empty.
 std::string_view start_tag(std::string_view block, std::string_view element) {
-    std::string open = "<" + std::string(element);
+    // Appended, not `"<" + std::string(...)`: gcc 12 at -O3 warns -Wrestrict falsely on that
+    // (GCC PR 105329).
+    std::string open = "<";
+    open += element;
     for (std::size_t at = block.find(open); at != std::string_view::npos; at = block.find(open, at + 1)) {
         std::size_t after = at + open.size();
         if (after < block.size() && (block[after] == ' ' || block[after] == '/' || block[after] == '>' ||

@@ -40,8 +40,8 @@ void DbusServiceTest::SetUp() {
     service_->attach(loop_);
 
     watcher_ = sdbus::createSystemBusConnection();
-    match_ = watcher_->addMatch("type='signal',sender='org.hotseat.Supervisor1'",
-                                [this](sdbus::Message& message) { record(message); });
+    match_ = dbus::sdbus_compat::add_match(*watcher_, "type='signal',sender='org.hotseat.Supervisor1'",
+                                           [this](sdbus::Message& message) { record(message); });
     watcher_source_ = std::make_unique<dbus::SdEventBusSource>(loop_, *watcher_);
 }
 

@@ -16,6 +16,7 @@
 
 #include "dbus/bus_service.h"
 #include "dbus/sd_event_bus_source.h"
+#include "dbus/sdbus_compat.h"
 #include "private_bus.h"
 #include "process.h"
 

@@ -49,13 +49,13 @@ TEST_F(MalformedCallTest, UnknownMethodAndProperty) {
 TEST_F(MalformedCallTest, HugeArgumentToAMethodTakingNone) {
     auto connection = sdbus::createSystemBusConnection();
     dbus::SdEventBusSource source(loop_, *connection);
-    auto proxy = sdbus::createProxy(*connection, "org.hotseat.Supervisor1", kArchPath);
+    auto proxy = dbus::sdbus_compat::create_proxy(*connection, "org.hotseat.Supervisor1", kArchPath);
     bool replied = false;
     std::string error_name;
     auto call = proxy->callMethodAsync("Start")
                     .onInterface("org.hotseat.Supervisor1.VM")
                     .withArguments(std::string(1 << 20, 'x'))
-                    .uponReplyInvoke([&](const sdbus::Error* error) {
+                    .uponReplyInvoke([&](dbus::sdbus_compat::AsyncCallError error) {
                         replied = true;
                         if (error) error_name = error->getName();
                     });
