@@ -60,7 +60,9 @@ int call_and_wait(Bus& bus, const std::string& path, const Verb& verb, const Opt
     });
     bool daemon_left = false;
     DaemonPresenceWatch presence(bus.connection(), [&](bool on_bus) { daemon_left = daemon_left || !on_bus; });
-    auto before = vm_snapshot(path, on_bus(context, [&] { return vm.GetAll(org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME); }));
+    auto before = vm_snapshot(path, on_bus(context, [&] {
+        return proxy_compat::to_property_map(vm.GetAll(org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME));
+    }));
     follower = std::make_unique<VmFollower>(before, wanted_state(verb.method, before.state), std::cout);
     on_bus(context, [&] { call(vm, verb.method); });
 

@@ -107,8 +107,14 @@ struct ConfigLoad {
     std::vector<ConfigError> warnings; // accepted, but worth saying (e.g. a rule that can never fire)
 };
 
-// Reads and validates a config file: refuses a file writable by anyone but root.
-ConfigLoad load_config_file(const std::string& path);
+// Whose file load_config_file accepts. Skip exists for one caller only: `hotseatd --check-config
+// --no-owner-check`, which checks a generated file where root cannot own it (a Nix build
+// sandbox). The daemon, hotseatctl and the hook always read with RootOnly.
+enum class OwnerCheck { RootOnly, Skip };
+
+// Reads and validates a config file: refuses a file writable by anyone but root (with Skip: a
+// file root does not own is read, one writable by group or others is still refused).
+ConfigLoad load_config_file(const std::string& path, OwnerCheck owner = OwnerCheck::RootOnly);
 
 // Validates TOML text; `origin` names it in messages. No file-mode check.
 ConfigLoad load_config_string(const std::string& text, const std::string& origin);

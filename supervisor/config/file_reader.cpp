@@ -46,9 +46,9 @@ std::string file_kind(mode_t mode) {
 
 // Empty when the file may be trusted; otherwise why not. Checked on the open descriptor so that
 // what is checked is what is read.
-std::string refusal(const struct stat& st) {
+std::string refusal(const struct stat& st, bool require_root_owner) {
     if (!S_ISREG(st.st_mode)) return "is " + file_kind(st.st_mode) + ", not a regular file";
-    if (st.st_uid != 0)
+    if (require_root_owner && st.st_uid != 0)
         return "is owned by uid " + std::to_string(st.st_uid) +
                ", not root: refusing a config that anyone but root can change";
     if (st.st_mode & (S_IWGRP | S_IWOTH))
@@ -62,13 +62,15 @@ FileRead failure(std::string error) { return FileRead{std::nullopt, std::move(er
 
 }  // namespace
 
-FileRead read_root_owned_file(const std::string& path) {
+FileRead read_root_owned_file(const std::string& path) { return read_config_file(path, true); }
+
+FileRead read_config_file(const std::string& path, bool require_root_owner) {
     // O_NONBLOCK: opening a FIFO must not hang the daemon; it is refused below.
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) return failure("cannot open: " + errno_text(errno));
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return failure("cannot stat: " + errno_text(errno));
-    if (auto why = refusal(st); !why.empty()) return failure(why);
+    if (auto why = refusal(st, require_root_owner); !why.empty()) return failure(why);
 
     std::string text;
     char buffer[65536];

@@ -14,4 +14,8 @@ struct FileRead {
 
 FileRead read_root_owned_file(const std::string& path);
 
+// read_root_owned_file when `require_root_owner`; otherwise the same checks (regular file, not
+// writable by group or others, size limit) except who owns it.
+FileRead read_config_file(const std::string& path, bool require_root_owner);
+
 }  // namespace hotseat::config

@@ -81,8 +81,8 @@ ConfigLoad load_config_string(const std::string& text, const std::string& origin
     return finish(diagnostics, std::move(config));
 }
 
-ConfigLoad load_config_file(const std::string& path) {
-    auto file = config::read_root_owned_file(path);
+ConfigLoad load_config_file(const std::string& path, OwnerCheck owner) {
+    auto file = config::read_config_file(path, owner == OwnerCheck::RootOnly);
     if (!file.text) {
         ConfigLoad load;
         load.errors.push_back(ConfigError{path, 0, 0, file.error});

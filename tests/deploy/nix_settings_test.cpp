@@ -134,5 +134,23 @@ TEST_F(NixSettings, DocumentedSettingsAreTheReferenceConfig) {
     EXPECT_EQ(nix.warnings.size(), reference.warnings.size());
 }
 
+// The configuration the NixOS VM test (nix/vm-test.nix) gives hotseatd: the VM test cannot run
+// here, but hotseatd's own loader can say whether that hotseatd would start.
+TEST(NixVmTest, SettingsAreAValidConfig) {
+    ASSERT_TRUE(on_path("nix-instantiate"))
+        << "nix-instantiate is not installed (Debian package nix-bin; scripts/setup installs it)";
+    TempDir dir;
+    int status = -1;
+    std::string out = run_capture({"nix-instantiate", "--store", "dummy://", "--eval", "--strict", "--json", "-A",
+                                   "vmTestToml", kSource + "/tests/deploy/nix/eval-module.nix"},
+                                  &status, {{"HOME", dir.path()}});
+    ASSERT_EQ(status, 0) << "nix-instantiate failed";
+    auto json = nlohmann::json::parse(out, nullptr, false);
+    ASSERT_TRUE(json.is_string()) << out;
+    auto load = load_config_string(json.get<std::string>(), "nix/vm-test.nix");
+    EXPECT_TRUE(load.config.has_value()) << errors_of(load) << "rendered:\n" << json.get<std::string>();
+    EXPECT_TRUE(load.warnings.empty()) << "warnings for the VM test's settings";
+}
+
 }  // namespace
 }  // namespace hotseat

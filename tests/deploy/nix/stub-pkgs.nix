@@ -65,6 +65,14 @@ let
 
     writeTextDir = path: text: package (baseNameOf path) // { inherit path text; };
 
+    # The build script is kept to be looked at; nothing runs.
+    runCommand =
+      name: env: buildCommand:
+      package name // env // { inherit buildCommand; stubbed = "runCommand"; };
+
+    # The test as runNixOSTest gets it (name, nodes, testScript), to be looked at.
+    testers.runNixOSTest = test: test // { stubbed = "runNixOSTest"; };
+
     callPackage =
       file: overrides:
       let
@@ -76,9 +84,13 @@ let
   }
   // builtins.listToAttrs (
     map (name: { inherit name; value = package name; }) [
-      "cmake" "ninja" "pkg-config" "sdbus-cpp" "tomlplusplus" "libvirt" "systemd" "libevdev"
+      "cmake" "ninja" "pkg-config" "tomlplusplus" "libvirt" "systemd" "libevdev"
       "cli11" "gtest" "libxml2" "nlohmann_json" "acl" "coreutils" "umockdev" "dbus" "evemu" "gdb"
     ]
-  );
+  )
+  // {
+    sdbus-cpp = package "sdbus-cpp" // { version = "1.5.0"; };
+    sdbus-cpp_2 = package "sdbus-cpp_2" // { version = "2.1.0"; };
+  };
 in
 self

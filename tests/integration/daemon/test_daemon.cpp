@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -196,6 +198,40 @@ TEST(CheckConfig, RefusesAWorldWritableConfig) {
     std::string out = run_capture({HOTSEATD_PATH, "--check-config", dir.file("open.toml")}, &status);
     EXPECT_NE(status, 0);
     EXPECT_NE(out.find("writable"), std::string::npos) << out;
+}
+
+// --no-owner-check (for a build-time check of a generated file, nix/module.nix) lifts only the
+// owner check, and only for --check-config.
+TEST(CheckConfig, NoOwnerCheckAcceptsAFileRootDoesNotOwn) {
+    TempDir dir;
+    std::string file = dir.file("built.toml");
+    write_file(file, "[[vm]]\nname = \"a\"\n", 0644);
+    ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+    int status = 0;
+    std::string out = run_capture({HOTSEATD_PATH, "--check-config", file}, &status);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("owned by uid 65534"), std::string::npos) << out;
+    out = run_capture({HOTSEATD_PATH, "--check-config", file, "--no-owner-check"}, &status);
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("OK"), std::string::npos) << out;
+    ASSERT_EQ(::chmod(file.c_str(), 0664), 0);
+    out = run_capture({HOTSEATD_PATH, "--check-config", file, "--no-owner-check"}, &status);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("writable by its group"), std::string::npos) << out;
+}
+
+TEST(CheckConfig, NoOwnerCheckOnlyWithCheckConfig) {
+    TempDir dir;
+    std::string file = dir.file("built.toml");
+    write_file(file, "[[vm]]\nname = \"a\"\n", 0644);
+    ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+    int status = 0;
+    // The refusal is CLI11's usage error on stderr.
+    std::string out =
+        run_capture({"/bin/sh", "-c", std::string(HOTSEATD_PATH) + " --config '" + file + "' --no-owner-check 2>&1"},
+                    &status);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("--check-config"), std::string::npos) << out;
 }
 
 }  // namespace
