@@ -72,8 +72,9 @@ Finding address(const Igd& igd) {
 
 Finding rom(const Igd& igd) {
     const std::string id = igd.device.id_text();
-    const std::string build = "build one from VfioIgdPkg (IgdAssignmentDxe; EfiRom -f 0x" + id.substr(0, 4) + " -i 0x" +
-                              id.substr(5) + ") or take a published ROM for this GPU";
+    const std::string device_id = igd.device.device ? id.substr(5) : "<device>";  // "8086:46d0" → "46d0"
+    const std::string build = "build one from VfioIgdPkg (IgdAssignmentDxe; EfiRom -f 0x8086 -i 0x" + device_id +
+                              ") or take a published ROM for this GPU";
     const std::string add = ", put it under /var/lib/libvirt/roms/ and name it in the <hostdev>: <rom file='...'/>" +
                             kExample;
     if (!igd.hostdev.has_rom || igd.hostdev.rom_file.empty())
