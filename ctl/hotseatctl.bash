@@ -42,8 +42,10 @@ _hotseatctl() {
             COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
         doctor)
             case "$prev" in
-                --config|--hook|--modules-dep) _filedir ;;
-                *) COMPREPLY=($(compgen -W "--config --hook --modules-dep --json --help" -- "$cur")) ;;
+                --config|--hook|--modules-dep|--domain-capabilities) _filedir ;;
+                --root) _filedir -d ;;
+                --qemu-version) ;;
+                *) COMPREPLY=($(compgen -W "--config --hook --modules-dep --root --qemu-version --domain-capabilities --json --help" -- "$cur")) ;;
             esac ;;
     esac
 }

@@ -4,8 +4,11 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
 
+#include "host_files.h"
 #include "libvirt/errors.h"
 
 namespace hotseat::ctl::doctor {
@@ -33,6 +36,69 @@ std::string memballoon_model(const std::string& xml) {
 }
 
 }  // namespace
+
+std::string QemuVersion::text() const {
+    if (!number) return "unknown";
+    return std::to_string(*number / 1000000) + "." + std::to_string(*number / 1000 % 1000) + "." +
+           std::to_string(*number % 1000);
+}
+
+bool DomainCapabilities::efi() const {
+    for (const auto& f : firmware)
+        if (f == "efi") return true;
+    // Without firmware autoselection libvirt lists the loaders it knows; any is a UEFI one.
+    return firmware.empty() && !loaders.empty();
+}
+
+std::optional<unsigned long> parse_version(const std::string& text) {
+    unsigned long part[3] = {0, 0, 0};
+    std::size_t at = 0;
+    for (int i = 0; i < 3; ++i) {
+        std::size_t end = at;
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+        if (end == at || end - at > 3) return std::nullopt;
+        part[i] = std::stoul(text.substr(at, end - at));
+        if (end == text.size()) return i >= 1 ? std::optional<unsigned long>(part[0] * 1000000 + part[1] * 1000 + part[2])
+                                              : std::nullopt;
+        if (text[end] != '.') return std::nullopt;
+        at = end + 1;
+    }
+    return std::nullopt;
+}
+
+DomainCapabilities parse_domain_capabilities(const std::string& xml) {
+    DomainCapabilities caps;
+    xmlDoc* doc = xml.find("<!DOCTYPE") == std::string::npos
+                      ? xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domcapabilities.xml", nullptr,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                      : nullptr;
+    const xmlNode* root = doc ? xmlDocGetRootElement(doc) : nullptr;
+    if (!root || std::strcmp(reinterpret_cast<const char*>(root->name), "domainCapabilities") != 0) {
+        caps.error = "not a <domainCapabilities> document";
+        if (doc) xmlFreeDoc(doc);
+        return caps;
+    }
+    caps.known = true;
+    const xmlNode* os = child(root, "os");
+    auto values = [](const xmlNode* parent, std::vector<std::string>& out) {
+        for (const xmlNode* n = parent ? parent->children : nullptr; n; n = n->next) {
+            if (n->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(n->name), "value") != 0)
+                continue;
+            xmlChar* content = xmlNodeGetContent(n);
+            if (content) out.emplace_back(reinterpret_cast<const char*>(content));
+            xmlFree(content);
+        }
+    };
+    for (const xmlNode* n = os ? os->children : nullptr; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(n->name), "enum") != 0) continue;
+        xmlChar* name = xmlGetProp(n, reinterpret_cast<const xmlChar*>("name"));
+        if (name && std::strcmp(reinterpret_cast<const char*>(name), "firmware") == 0) values(n, caps.firmware);
+        xmlFree(name);
+    }
+    values(child(os, "loader"), caps.loaders);
+    xmlFreeDoc(doc);
+    return caps;
+}
 
 DoctorContext::DoctorContext(Config config, DoctorOptions options)
     : config_(std::move(config)), options_(std::move(options)) {}
@@ -72,6 +138,7 @@ DomainInfo DoctorContext::read_domain(const std::string& vm) {
         return info;
     }
     info.exists = true;
+    info.active = virDomainIsActive(domain) == 1;
     char* xml = virDomainGetXMLDesc(domain, 0);
     if (!xml) info.error = "cannot read its XML: " + libvirt::last_error_message();
     virDomainFree(domain);
@@ -81,9 +148,78 @@ DomainInfo DoctorContext::read_domain(const std::string& vm) {
     info.xml = text;
     std::string parse_error;
     info.needs = hook::parse_domain_xml(text, &parse_error);
-    if (!info.needs) info.error = "its XML cannot be used: " + parse_error;
-    else info.balloon_model = memballoon_model(text);
+    if (!info.needs) {
+        info.error = "its XML cannot be used: " + parse_error;
+        return info;
+    }
+    info.balloon_model = memballoon_model(text);
+    info.facts = parse_domain_facts(text, &parse_error);
     return info;
+}
+
+const QemuVersion& DoctorContext::qemu_version() {
+    if (qemu_version_) return *qemu_version_;
+    QemuVersion version;
+    if (!options_.qemu_version.empty()) {
+        version.number = parse_version(options_.qemu_version);
+        if (!version.number) version.error = "--qemu-version " + options_.qemu_version + " is not a version";
+    } else if (!connection_error().empty()) {
+        version.error = "cannot connect to " + config_.supervisor.libvirt_uri + ": " + connection_error_;
+    } else {
+        const char* type = virConnectGetType(connection_);
+        unsigned long number = 0;
+        if (!type || std::strcmp(type, "QEMU") != 0)
+            version.error = std::string("libvirt's ") + (type ? type : "unknown") + " driver runs no QEMU";
+        else if (virConnectGetVersion(connection_, &number) != 0 || number == 0)
+            version.error = "libvirt does not say: " + libvirt::last_error_message();
+        else
+            version.number = number;
+    }
+    qemu_version_ = version;
+    return *qemu_version_;
+}
+
+const DomainCapabilities& DoctorContext::domain_capabilities(const DomainFacts& facts) {
+    const std::string key = facts.emulator + "|" + facts.arch + "|" + facts.machine + "|" + facts.type;
+    auto found = capabilities_.find(key);
+    if (found == capabilities_.end()) found = capabilities_.emplace(key, read_domain_capabilities(facts)).first;
+    return found->second;
+}
+
+DomainCapabilities DoctorContext::read_domain_capabilities(const DomainFacts& facts) {
+    if (!options_.domain_capabilities.empty()) {
+        auto text = read_host_file(options_.domain_capabilities);
+        if (!text) return DomainCapabilities{.known = false, .error = "cannot read " + options_.domain_capabilities,
+                                             .firmware = {}, .loaders = {}};
+        return parse_domain_capabilities(*text);
+    }
+    if (!connection_error().empty())
+        return DomainCapabilities{.known = false, .error = "cannot connect to libvirt: " + connection_error_,
+                                  .firmware = {}, .loaders = {}};
+    auto ask = [&](virConnectPtr connection) {
+        return virConnectGetDomainCapabilities(connection, facts.emulator.empty() ? nullptr : facts.emulator.c_str(),
+                                               facts.arch.empty() ? nullptr : facts.arch.c_str(),
+                                               facts.machine.empty() ? nullptr : facts.machine.c_str(),
+                                               facts.type.empty() ? nullptr : facts.type.c_str(), 0);
+    };
+    char* xml = ask(connection_);
+    std::string error = xml ? "" : libvirt::last_error_message();
+    if (!xml) {
+        // libvirtd answers this only on a read-write connection; open one for this question
+        // alone (root or the libvirt group may), and say why when that is refused too.
+        virConnectPtr writable = virConnectOpen(config_.supervisor.libvirt_uri.c_str());
+        if (writable) {
+            xml = ask(writable);
+            if (!xml) error = libvirt::last_error_message();
+            virConnectClose(writable);
+        }
+    }
+    if (!xml)
+        return DomainCapabilities{.known = false, .error = error.empty() ? "libvirt does not say" : error,
+                                  .firmware = {}, .loaders = {}};
+    std::string text = xml;
+    std::free(xml);
+    return parse_domain_capabilities(text);
 }
 
 }  // namespace hotseat::ctl::doctor

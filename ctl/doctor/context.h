@@ -7,7 +7,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "domain_facts.h"
 #include "domain_xml.h"
 #include "hotseat/config.h"
 
@@ -17,8 +19,11 @@ namespace hotseat::ctl::doctor {
 
 struct DoctorOptions {
     std::string config_path = "/etc/hotseat/hotseat.toml";
-    std::string hook_path = "/etc/libvirt/hooks/qemu.d/hotseat";
-    std::string modules_dep;  // empty: /lib/modules/<uname -r>/modules.dep
+    std::string hook_path;    // empty: where libvirtd reads hooks on this host (host_files.h)
+    std::string modules_dep;  // empty: the running kernel's, where this host keeps it (host_files.h)
+    std::string root = "/";   // the host's files outside /sys and /dev (/proc, /etc, /run) live here
+    std::string qemu_version;         // "10.1.0": judge as if libvirt ran this QEMU; empty: ask libvirt
+    std::string domain_capabilities;  // a `virsh domcapabilities` output to judge by; empty: ask libvirt
     bool json = false;
 };
 
@@ -29,6 +34,24 @@ struct DomainInfo {
     std::optional<hook::DomainNeeds> needs;  // hostdevs and hugepages, as the hook reads them
     std::string balloon_model;         // <memballoon model=...>; "none" when absent or disabled
     std::string xml;                   // the whole XML, for checks that look for more (channels ...)
+    std::optional<DomainFacts> facts;  // machine, firmware, hostdevs' guest addresses and ROMs ...
+    bool active = false;               // running (or paused) now
+};
+
+// The QEMU libvirt runs, as virConnectGetVersion reports it (or --qemu-version).
+struct QemuVersion {
+    std::optional<unsigned long> number;  // major * 1000000 + minor * 1000 + micro
+    std::string error;                    // why it is unknown
+    std::string text() const;             // "10.1.0"
+};
+
+// What libvirt offers a domain's emulator/machine (virConnectGetDomainCapabilities).
+struct DomainCapabilities {
+    bool known = false;
+    std::string error;                  // why not known
+    std::vector<std::string> firmware;  // <os><enum name='firmware'> values: bios, efi
+    std::vector<std::string> loaders;   // <os><loader><value> paths
+    bool efi() const;                   // a UEFI firmware libvirt can use
 };
 
 class DoctorContext {
@@ -45,9 +68,14 @@ public:
     const std::string& connection_error();
     // The domain named `vm`, read once.
     const DomainInfo& domain(const std::string& vm);
+    // Asked once.
+    const QemuVersion& qemu_version();
+    // For the domain's emulator, arch, machine and type; asked once per combination.
+    const DomainCapabilities& domain_capabilities(const DomainFacts& facts);
 
 private:
     DomainInfo read_domain(const std::string& vm);
+    DomainCapabilities read_domain_capabilities(const DomainFacts& facts);
 
     Config config_;
     DoctorOptions options_;
@@ -55,6 +83,13 @@ private:
     std::string connection_error_;
     virConnectPtr connection_ = nullptr;
     std::map<std::string, DomainInfo> domains_;
+    std::optional<QemuVersion> qemu_version_;
+    std::map<std::string, DomainCapabilities> capabilities_;
 };
+
+// "10.1" or "10.1.0" as libvirt's version number; nullopt when it is not one.
+std::optional<unsigned long> parse_version(const std::string& text);
+// <domainCapabilities> XML; known=false and why in `error` when it cannot be used.
+DomainCapabilities parse_domain_capabilities(const std::string& xml);
 
 }  // namespace hotseat::ctl::doctor

@@ -1,13 +1,15 @@
 // Passthrough on this machine: IOMMU on, vfio-pci there, and each gpu device's IOMMU group (a
-// group goes to a VM whole). Only asked when some VM lists gpu devices. Every path is under
-// /sys, read with plain glibc calls, so umockdev's test bed can stand in.
-#include <sys/utsname.h>
+// group goes to a VM whole; an integrated GPU that shares its group cannot be passed through at
+// all). Only asked when some VM lists gpu devices. Every path is under /sys, read with plain
+// glibc calls, so umockdev's test bed can stand in; modules.dep is found as host_files.h says.
 #include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
 
 #include "checks.h"
+#include "host_files.h"
+#include "pci_device.h"
 #include "sysfs.h"
 
 namespace hotseat::ctl::doctor {
@@ -16,7 +18,6 @@ namespace {
 namespace sysfs = hook::sysfs;
 
 const std::string kIommuGroups = "/sys/kernel/iommu_groups";
-const std::string kPciDevices = "/sys/bus/pci/devices";
 const std::string kEnableIommu =
     "enable VT-d (Intel) or AMD-Vi in the firmware setup and boot with intel_iommu=on iommu=pt "
     "(AMD: amd_iommu=on) on the kernel command line";
@@ -48,9 +49,7 @@ std::string joined(const std::vector<std::string>& items) {
 
 std::string modules_dep_path(const DoctorOptions& options) {
     if (!options.modules_dep.empty()) return options.modules_dep;
-    utsname name{};
-    if (::uname(&name) != 0) return "";
-    return std::string("/lib/modules/") + name.release + "/modules.dep";
+    return default_modules_dep(options).path;
 }
 
 // modules.dep lines start with the module's path: ".../vfio-pci.ko[.xz|.zst|...]:".
@@ -69,19 +68,19 @@ bool module_listed(const std::string& modules_dep, const std::string& module) {
 // PCI bridges (class 0x0604xx) share groups with what sits behind them but are never assigned.
 bool is_bridge(const std::string& address) {
     std::string error;
-    auto cls = sysfs::read(kPciDevices + "/" + address + "/class", &error);
+    auto cls = sysfs::read(std::string(kPciDevices) + "/" + address + "/class", &error);
     return cls && lower(*cls).rfind("0x0604", 0) == 0;
 }
 
 Finding group_finding(const VmConfig& vm, const std::string& address) {
     Finding f{.check = "", .vm = vm.name, .severity = Severity::Ok, .message = "", .fix = ""};
-    if (!sysfs::exists(kPciDevices + "/" + address)) {
+    if (!sysfs::exists(std::string(kPciDevices) + "/" + address)) {
         f.severity = Severity::Error;
         f.message = "PCI device " + address + " (gpu) does not exist on this machine";
         f.fix = "check the address with `lspci -D` and correct gpu in the configuration";
         return f;
     }
-    std::string group = link_name(kPciDevices + "/" + address + "/iommu_group");
+    std::string group = link_name(std::string(kPciDevices) + "/" + address + "/iommu_group");
     if (group.empty()) {
         f.severity = Severity::Error;
         f.message = "PCI device " + address + " is in no IOMMU group: it cannot be passed through";
@@ -98,9 +97,19 @@ Finding group_finding(const VmConfig& vm, const std::string& address) {
         f.message = "PCI device " + address + " is in IOMMU group " + group + " with nothing else to pass through";
         return f;
     }
-    f.severity = Severity::Warning;
     f.message = "IOMMU group " + group + " of " + address + " also holds " + joined(others) +
                 ": a group goes to the VM whole";
+    if (read_pci_device(address).intel_display()) {
+        // An integrated GPU cannot be moved to another slot, and what shares its group on such
+        // SoCs (the PCH's audio, LPC, SMBus) is what the host itself runs on.
+        f.severity = Severity::Error;
+        f.message += "; an integrated GPU has no other slot to move to";
+        f.fix = "only the BIOS can help (a firmware update or setting that separates the devices); "
+                "pcie_acs_override takes away the isolation the IOMMU exists for, and giving " + joined(others) +
+                " to the VM takes them from the host";
+        return f;
+    }
+    f.severity = Severity::Warning;
     f.fix = "add " + joined(others) + " to gpu (and a <hostdev> each in the domain), or bind them to vfio-pci; "
             "if they must stay with the host, put the GPU in another slot";
     return f;
