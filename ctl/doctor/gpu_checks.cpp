@@ -123,7 +123,7 @@ Finding hotplug_polling(const PciDevice& d) {
                        "can take that long to be seen",
                        "keep it awake: echo on > " + control + " now, and at boot a udev rule: ACTION==\"add\", "
                        "SUBSYSTEM==\"pci\", KERNEL==\"" + d.address + "\", ATTR{power/control}=\"on\" "
-                       "(NixOS: services.udev.extraRules)");
+                       "(NixOS: services.hotseat.keepGpusAwake, on by default, writes it)");
     if (d.power_control.empty())
         return finding(Severity::Ok, d.address + " has no runtime PM control (" + control + " is missing)");
     return finding(Severity::Ok, "runtime PM of " + d.address + " is " + d.power_control +
