@@ -47,6 +47,14 @@ bool NotifySocket::wait_for(const std::string& line, std::chrono::milliseconds t
     return true;
 }
 
+size_t NotifySocket::count(const std::string& line) {
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, 0)) > 0;) received_.emplace_back(buf, static_cast<size_t>(n));
+    size_t found = 0;
+    for (const auto& r : received_) found += r.find(line) != std::string::npos;
+    return found;
+}
+
 std::map<std::string, std::string> umockdev_environment(const std::string& umockdev_dir) {
     std::string preload = "libumockdev-preload.so.0";
 #ifdef HOTSEAT_ASAN_RUNTIME

@@ -21,6 +21,9 @@ public:
     // Waits for a datagram that contains `line` (e.g. "READY=1"); everything read is kept.
     bool wait_for(const std::string& line, std::chrono::milliseconds timeout);
     const std::vector<std::string>& received() const { return received_; }
+    // Reads what has arrived so far without waiting; returns how many datagrams in all contain
+    // `line` (e.g. "WATCHDOG=1").
+    size_t count(const std::string& line);
 
 private:
     std::string path_;

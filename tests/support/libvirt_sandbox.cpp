@@ -95,7 +95,8 @@ void LibvirtSandbox::write_configuration() const {
     if (!options_.cache_dir.empty()) std::filesystem::create_directories(options_.cache_dir);
     // Hooks are looked for in etc/hooks; qemu.d must exist when libvirtd starts to be watched.
     std::filesystem::create_directories(root() + "/etc/hooks/qemu.d");
-    write_file(root() + "/etc/libvirtd.conf", kLibvirtdConf);
+    write_file(root() + "/etc/libvirtd.conf",
+               std::string(kLibvirtdConf) + (options_.server_keepalive ? "" : "keepalive_interval = -1\n"));
     std::string qemu_conf = kQemuConf;
     if (options_.hugetlbfs) {
         std::filesystem::create_directories(hugetlbfs_dir());

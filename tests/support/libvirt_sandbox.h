@@ -35,6 +35,9 @@ public:
         // When set, written as the executable etc/libvirt/hooks/qemu.d/hotseat before libvirtd
         // starts (libvirtd only runs hooks whose directory existed when it started).
         std::string qemu_hook_script{};
+        // false: libvirtd pings no client (keepalive_interval = -1 in libvirtd.conf). By default
+        // it pings every idle client with an event loop every 5 s, as a stock libvirtd does.
+        bool server_keepalive = true;
     };
 
     // Prepares the root, starts the holder and libvirtd, and waits until libvirtd's socket
