@@ -43,6 +43,14 @@ std::vector<dbus::KeyboardInfo> to_bus(const std::vector<KeyboardStatus>& keyboa
     return out;
 }
 
+// The effects the libvirt worker thread carries out (Hypervisor::execute).
+template <typename T>
+constexpr bool kLibvirtJob =
+    std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> || std::is_same_v<T, DestroyDomain> ||
+    std::is_same_v<T, AttachUsb> || std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
+    std::is_same_v<T, SetVcpuQuota> || std::is_same_v<T, SetBalloon> || std::is_same_v<T, SuspendDomain> ||
+    std::is_same_v<T, ResumeDomain> || std::is_same_v<T, FindGuestChannel> || std::is_same_v<T, SampleCpu>;
+
 std::vector<std::string> vm_names(const Config& config) {
     std::vector<std::string> names;
     for (const auto& vm : config.vms) names.push_back(vm.name);
@@ -155,20 +163,28 @@ void Daemon::feed(const Event& event) {
     maybe_ready();
 }
 
+// Effects run in the engine's order, with one exception: the work handed to other threads (libvirt
+// jobs, whose worker wakes at once and competes for the CPU) waits until the bus signals and log
+// lines of the same batch are out, so a client learns of a trigger without queueing behind a
+// libvirt call being set up (docs/benchmarks.md, "Trigger latency"). Each adapter still receives
+// its own effects in order, and none depends on another's having run first.
 void Daemon::execute(Effects effects) {
-    for (const auto& effect : effects) execute_one(effect);
+    for (const auto& effect : effects)
+        if (!goes_to_libvirt(effect)) execute_one(effect);
+    for (const auto& effect : effects)
+        if (goes_to_libvirt(effect)) execute_one(effect);
     rearm_timer();
+}
+
+bool Daemon::goes_to_libvirt(const Effect& effect) {
+    return std::visit([](const auto& e) { return kLibvirtJob<std::decay_t<decltype(e)>>; }, effect);
 }
 
 void Daemon::execute_one(const Effect& effect) {
     std::visit(
         [this](const auto& e) {
             using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> ||
-                          std::is_same_v<T, DestroyDomain> || std::is_same_v<T, AttachUsb> ||
-                          std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
-                          std::is_same_v<T, SetVcpuQuota> || std::is_same_v<T, SetBalloon> ||
-                          std::is_same_v<T, SuspendDomain> || std::is_same_v<T, ResumeDomain>)
+            if constexpr (kLibvirtJob<T>)
                 hypervisor_->execute(e);
             else if constexpr (std::is_same_v<T, WatchPressure>)
                 e.on ? pressure_->arm() : pressure_->disarm();
@@ -179,8 +195,6 @@ void Daemon::execute_one(const Effect& effect) {
                 bus_->publish_keyboards(to_bus(e.keyboards));
             else if constexpr (std::is_same_v<T, RuleFired>)
                 bus_->emit(e);
-            else if constexpr (std::is_same_v<T, FindGuestChannel> || std::is_same_v<T, SampleCpu>)
-                hypervisor_->execute(e);
             else if constexpr (std::is_same_v<T, OpenGuestChannel> || std::is_same_v<T, CloseGuestChannel>)
                 guests_->execute(e);
             else if constexpr (std::is_same_v<T, PublishGuestHelper>)

@@ -49,6 +49,7 @@ private:
     void feed(const Event& event);
     void execute(Effects effects);
     void execute_one(const Effect& effect);
+    static bool goes_to_libvirt(const Effect& effect);  // executed by hypervisor_'s worker
     void rearm_timer();
     void maybe_ready();
     std::string reload();
