@@ -79,9 +79,14 @@ std::unique_ptr<Connection> Connection::open(const std::string& uri,
     std::unique_ptr<Connection> connection(new Connection(handle, std::move(listener)));
     if (!connection->register_callbacks(error))
         return nullptr;
-    // Notices a hung daemon (EOF covers a dead one). Drivers without keepalive (test://) refuse;
-    // that costs nothing.
-    virConnectSetKeepAlive(handle, 5, 3);
+    // Notices a hung daemon (EOF covers a dead one): after kKeepAliveIntervalS seconds without a
+    // packet from libvirtd, a ping; no answer within as long again, and the connection is closed
+    // (VIR_CONNECT_CLOSE_REASON_KEEPALIVE). Any packet resets the clock, and a stock libvirtd pings
+    // every idle event client every 5 s itself (keepalive_interval in libvirtd.conf), so against
+    // it this costs no wakeup at all; against one that pings nobody, one exchange per interval.
+    // Measured, and what detection costs, in docs/benchmarks.md ("Idle") and docs/robustness.md.
+    // Drivers without keepalive (test://) refuse; that costs nothing.
+    virConnectSetKeepAlive(handle, kKeepAliveIntervalS, kKeepAliveCount);
     return connection;
 }
 

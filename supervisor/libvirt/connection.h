@@ -12,6 +12,11 @@
 
 namespace hotseat::libvirt {
 
+// The keepalive on every connection (see Connection::open): a hung libvirtd is noticed at most
+// (count + 1) * interval seconds after its last packet.
+inline constexpr int kKeepAliveIntervalS = 90;
+inline constexpr unsigned kKeepAliveCount = 1;
+
 // Receives what libvirt's event thread reports. Held by shared_ptr: a lifecycle callback that is
 // being dispatched while the connection goes away still finds it alive.
 class ConnectionListener {

@@ -15,7 +15,7 @@ for line in \
   'ExecStartPre=/usr/sbin/hotseatd --check-config /etc/hotseat/hotseat.toml' \
   'ExecStart=/usr/sbin/hotseatd --config /etc/hotseat/hotseat.toml' \
   'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=on-failure' 'RestartPreventExitStatus=78' \
-  'WatchdogSec=30s' 'KillMode=mixed' 'User=hotseat' \
+  'WatchdogSec=3min' 'KillMode=mixed' 'User=hotseat' \
   'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' 'NoNewPrivileges=yes' \
   'CapabilityBoundingSet=' 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' \
   'DevicePolicy=closed' 'DeviceAllow=char-input r' 'SystemCallFilter=@system-service' \
