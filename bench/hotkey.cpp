@@ -31,15 +31,11 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
+using namespace hotseat::bench;
 using namespace hotseat::test;
-using hotseat::bench::Better;
-using hotseat::bench::Stats;
+using namespace std::chrono_literals;
 
 constexpr int kKeyboard = 7;
-
-double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 
 // Modifiers down, then the F12 press whose write starts the clock.
 Clock::time_point press_chord(Testbed& tb) {
@@ -163,9 +159,8 @@ Stats measure_hotseat(Testbed& tb, int n) {
 
 // Usage: bench_hotkey [--json FILE] [--quick] [N]
 int main(int argc, char** argv) {
-    auto args = hotseat::bench::parse_args(argc, argv, 200, 10);
-    int n = args.quick ? 30 : args.n;
-    try {
+    return hotseat::bench::run(argc, argv, "hotkey", 200, 10, [](const hotseat::bench::Args& args) -> hotseat::bench::Report {
+        const int n = args.quick ? 30 : args.n;
         Testbed tb;
         tb.add_keyboard(kKeyboard, "Bench Keyboard");
         auto thd = measure_thd(tb, n);
@@ -175,9 +170,6 @@ int main(int argc, char** argv) {
         median.note = "F12 write -> RuleFired received (hotseatd) vs -> trigger command ran (thd)";
         auto tail = hotseat::bench::ratio_figure("hotkey p99: hotseatd / thd", hotseat.at(0.99), thd.at(0.99),
                                                  Better::Lower, 1.0, "us");
-        return hotseat::bench::finish(args, "hotkey", {thd, hotseat}, {median, tail});
-    } catch (const std::exception& e) {
-        std::cerr << "bench_hotkey: " << e.what() << "\n";
-        return 1;
-    }
+        return {{thd, hotseat}, {median, tail}};
+    });
 }

@@ -2,11 +2,13 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -94,6 +96,34 @@ void Sender::send(const std::string& message) {
     if (::sendto(fd_, message.data(), message.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0 &&
         errno != ESRCH && errno != ENOBUFS)
         throw std::runtime_error(std::string("sendto: ") + std::strerror(errno));
+}
+
+UmockdevSender::UmockdevSender(const std::string& testbed_root) {
+    glob_t found{};
+    if (::glob((testbed_root + "/event[0-9]*").c_str(), 0, nullptr, &found) == 0)
+        for (size_t i = 0; i < found.gl_pathc; ++i) {
+            int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            sockaddr_un to{};
+            to.sun_family = AF_UNIX;
+            std::strncpy(to.sun_path, found.gl_pathv[i], sizeof to.sun_path - 1);
+            if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0)
+                fds_.push_back(fd);
+            else if (fd >= 0)
+                ::close(fd);  // a listener that is gone
+        }
+    ::globfree(&found);
+    if (fds_.empty()) throw std::runtime_error("no umockdev uevent listener under " + testbed_root);
+}
+
+UmockdevSender::~UmockdevSender() {
+    for (int fd : fds_) ::close(fd);
+}
+
+bool UmockdevSender::send(const std::string& message) {
+    bool all = true;
+    for (int fd : fds_)
+        if (::send(fd, message.data(), message.size(), MSG_NOSIGNAL) < 0) all = false;
+    return all;
 }
 
 SocketStats udev_socket_of(pid_t pid) {

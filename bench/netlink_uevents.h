@@ -31,6 +31,23 @@ private:
     int fd_ = -1;
 };
 
+// The same messages, to the uevent sockets umockdev's preload gives the processes of a testbed
+// (<testbed root>/event<N>, datagram sockets): what umockdev_testbed_uevent() does, without
+// re-reading the device from the testbed and reconnecting for every message, for storms that
+// umockdev's own sender cannot keep up with. The listeners are those present at construction.
+class UmockdevSender {
+public:
+    explicit UmockdevSender(const std::string& testbed_root);  // throws when there is no listener
+    ~UmockdevSender();
+    UmockdevSender(const UmockdevSender&) = delete;
+    UmockdevSender& operator=(const UmockdevSender&) = delete;
+    // To every listener, without waiting: false when a listener's queue was full (dropped there).
+    bool send(const std::string& message);
+
+private:
+    std::vector<int> fds_;
+};
+
 struct SocketStats {
     long rmem = 0;   // bytes queued, unread
     long drops = 0;  // messages the kernel dropped (ENOBUFS for the reader)

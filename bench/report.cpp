@@ -60,12 +60,18 @@ std::string limit_text(Better better, double limit, const char* suffix) {
     return o.str();
 }
 
+constexpr const char* kNoTarget = "none (information)";
+
 std::string verdict(const Figure& f) {
+    if (f.target == kNoTarget) return "info";
     if (!f.met) return f.loaded ? "NOT MET (loaded)" : "NOT MET";
     return f.loaded ? "met? (loaded)" : "met";
 }
 
 }  // namespace
+
+double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 double Stats::at(double fraction) const {
     if (samples.empty()) return NAN;
@@ -103,6 +109,25 @@ Figure absolute_figure(std::string name, double value, double baseline, Better b
     bool met = better == Better::Lower ? value <= limit : value >= limit;
     return make(std::move(name), value, baseline, ratio, limit_text(better, limit, (" " + unit).c_str()), met,
                 std::move(unit));
+}
+
+Figure excess_figure(std::string name, double value, double baseline, double limit, std::string unit) {
+    std::ostringstream target;
+    target << "<= baseline + " << limit << " " << unit;
+    double ratio = baseline != 0 ? value / baseline : NAN;
+    return make(std::move(name), value, baseline, ratio, target.str(), value - baseline <= limit, std::move(unit));
+}
+
+Figure info_figure(std::string name, double value, double baseline, std::string unit) {
+    double ratio = baseline != 0 ? value / baseline : NAN;
+    return make(std::move(name), value, baseline, ratio, kNoTarget, true, std::move(unit));
+}
+
+void in_alternating_blocks(int n, int rounds, const std::vector<std::function<void(int)>>& measure) {
+    for (int round = 0; round < rounds; ++round) {
+        const int samples = n / rounds + (round < n % rounds ? 1 : 0);
+        for (const auto& m : measure) m(samples);
+    }
 }
 
 std::string load_average() {
@@ -177,6 +202,18 @@ int finish(const Args& args, const std::string& benchmark, const std::vector<Sta
         return 1;
     }
     return 0;
+}
+
+int run(int argc, char** argv, const std::string& benchmark, int default_n, int min_n,
+        const std::function<Report(const Args&)>& body) {
+    auto args = parse_args(argc, argv, default_n, min_n);
+    try {
+        auto report = body(args);
+        return finish(args, benchmark, report.measurements, report.figures);
+    } catch (const std::exception& e) {
+        std::cerr << "bench_" << benchmark << ": " << e.what() << "\n";
+        return 1;
+    }
 }
 
 }  // namespace hotseat::bench

@@ -5,10 +5,16 @@
 // verdict on a loaded machine says so instead of claiming a target it cannot vouch for.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace hotseat::bench {
+
+using Clock = std::chrono::steady_clock;
+double micros(Clock::duration d);
+double millis(Clock::duration d);
 
 // Samples of one measurement, in `unit` ("us", "ms", "events/s", "KiB", ...).
 struct Stats {
@@ -44,6 +50,15 @@ Figure ratio_figure(std::string name, double value, double baseline, Better bett
 // The ratio is then value/limit (or 0 when the limit is 0).
 Figure absolute_figure(std::string name, double value, double baseline, Better better, double limit,
                        std::string unit);
+// What the value adds to its baseline must stay within `limit` (e.g. the wakeups hotseatd has
+// beyond those libvirt imposes on every client): met when value - baseline <= limit.
+Figure excess_figure(std::string name, double value, double baseline, double limit, std::string unit);
+// No target: a number shown for what it tells (verdict "info"; met is true, there is nothing to miss).
+Figure info_figure(std::string name, double value, double baseline, std::string unit);
+
+// Runs each of `measure` for `n` samples in all, in `rounds` alternating blocks (A B A B ...), so
+// that a drift in the machine's load hits each alike. measure[i](k) takes k more samples.
+void in_alternating_blocks(int n, int rounds, const std::vector<std::function<void(int)>>& measure);
 
 std::string load_average();  // "1.23 0.98 0.75"
 bool machine_loaded();       // 1-minute load above the number of online cores
@@ -65,5 +80,14 @@ Args parse_args(int argc, char** argv, int default_n, int min_n);
 // Prints the report, writes the JSON when asked. Returns main()'s exit status.
 int finish(const Args& args, const std::string& benchmark, const std::vector<Stats>& measurements,
            const std::vector<Figure>& figures);
+
+struct Report {
+    std::vector<Stats> measurements;
+    std::vector<Figure> figures;
+};
+// The main() of every benchmark: parses the arguments, runs `body` and reports what it returns
+// (finish()); an exception is a failed benchmark, its message on stderr and exit status 1.
+int run(int argc, char** argv, const std::string& benchmark, int default_n, int min_n,
+        const std::function<Report(const Args&)>& body);
 
 }  // namespace hotseat::bench

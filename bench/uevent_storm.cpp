@@ -9,7 +9,8 @@
 // re-read that finds nothing, every USB interface event is classified and ignored.
 //   drain:    the burst at full speed while hotseatd reads: from the first send until hotseatd's
 //             socket queue is empty (/proc/PID/net/netlink Rmem), uevents read per second.
-//             Target >= 100 000 /s.
+//             Target: at least 0.8x a bare libudev monitor draining the same burst (the absolute
+//             rate is shown too: it depends on the machine).
 //   overflow: hotseatd stopped (SIGSTOP) while a burst of padded uevents overfills its 128 MiB
 //             buffer: after SIGCONT it must see ENOBUFS, re-read every device, publish the same
 //             Monitors as before, and live. (What the re-read finds after lost uevents is checked
@@ -42,6 +43,7 @@
 #include "process.h"
 #include "netlink_uevents.h"
 #include "report.h"
+#include "service.h"
 
 namespace {
 
@@ -95,9 +97,10 @@ std::string monitors(const std::string& bus) {
 
 // Usage: bench_uevent_storm [--json FILE] [--quick] [N]   (uevents per burst, default 100000)
 int main(int argc, char** argv) {
-    auto args = hotseat::bench::parse_args(argc, argv, 100000, 1000);
-    const int n = args.quick ? 20000 : args.n;
-    try {
+    using hotseat::bench::Args;
+    using hotseat::bench::Report;
+    return hotseat::bench::run(argc, argv, "uevent_storm", 100000, 1000, [](const Args& args) -> Report {
+        const int n = args.quick ? 20000 : args.n;
         hotseat::bench::enter_private_namespaces();
         unsetenv("LD_PRELOAD");  // children: no umockdev
         unsetenv("UMOCKDEV_DIR");
@@ -137,14 +140,9 @@ int main(int argc, char** argv) {
                    "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
                    "[[vm]]\nname = \"arch-desktop\"\n"
                    "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n");
-        // As deployed: without --verbose (DaemonProcess always adds it; a debug line per ignored
-        // uevent would measure the log file instead).
-        NotifySocket notify(dir.file("notify.sock"));
-        Process hotseatd({{HOTSEATD_PATH, "--config", dir.file("hotseat.toml")},
-                          {{"DBUS_SYSTEM_BUS_ADDRESS", bus.address()}, {"NOTIFY_SOCKET", notify.path()}},
-                          dir.file("hotseatd.log")});
-        if (!notify.wait_for("READY=1", 15s)) throw std::runtime_error("hotseatd not ready:\n" + hotseatd.output());
-        const pid_t pid = hotseatd.pid();
+        // As deployed: without --verbose (a debug line per ignored uevent would measure the log file).
+        auto hotseatd = hotseat::bench::start_hotseatd(dir.file("hotseat.toml"), bus.address(), dir.path());
+        const pid_t pid = hotseatd->pid();
         const std::string before = monitors(bus.address());
 
         // Drain: hotseatd reading while the burst goes out.
@@ -154,7 +152,7 @@ int main(int argc, char** argv) {
         Stats rate{"hotseatd: uevents/s read", "/s", {ours}};
         Stats floor{"bare libudev monitor: uevents/s read", "/s", {bare_rate}};
         Stats send_rate{"sender: uevents/s sent (to hotseatd)", "/s", {send}};
-        if (!hotseatd.running()) throw std::runtime_error("hotseatd died in the storm:\n" + hotseatd.output());
+        if (!hotseatd->running()) throw std::runtime_error("hotseatd died in the storm:\n" + hotseatd->output());
 
         // Overflow: stopped reader, padded events, a monitor plugged behind its back.
         const std::string pad = "PAD=" + std::string(3000, 'x');
@@ -172,8 +170,8 @@ int main(int argc, char** argv) {
         if (!wait_until([&] { return udev_socket_of(pid).rmem == 0; }, 120s))
             throw std::runtime_error("hotseatd did not drain after the overflow");
         const double overflow_s = std::chrono::duration<double>(Clock::now() - o0).count();
-        const bool alive = hotseatd.running();
-        const bool resynced = hotseatd.output().find("overflowed; re-reading every device") != std::string::npos;
+        const bool alive = hotseatd->running();
+        const bool resynced = hotseatd->output().find("overflowed; re-reading every device") != std::string::npos;
         const std::string after = monitors(bus.address());
         const bool correct = !after.empty() && after == before;
         std::cerr << "storm: " << n << " uevents, " << drops << " dropped while hotseatd read, " << bare_drops
@@ -182,19 +180,16 @@ int main(int argc, char** argv) {
                   << " s, hotseatd " << (alive ? "alive" : "DEAD") << ", re-read " << (resynced ? "yes" : "NO")
                   << ", Monitors before " << before << " after " << after << "\n";
 
-        auto drain = hotseat::bench::absolute_figure("uevent drain rate", ours, bare_rate, Better::Higher, 100000, "/s");
+        auto drain = hotseat::bench::info_figure("uevent drain rate", ours, bare_rate, "/s");
         drain.note = std::to_string(n) + " uevents on real netlink; baseline: a bare libudev monitor; " +
                      std::to_string(drops) + " dropped by the kernel while hotseatd read";
         auto relative = hotseat::bench::ratio_figure("uevent drain: hotseatd / bare libudev monitor", ours, bare_rate,
-                                                     Better::Higher, 0.5, "/s");
+                                                     Better::Higher, 0.8, "/s");
         auto overflow = hotseat::bench::absolute_figure("overflow: ENOBUFS seen, re-read, state correct",
                                                         alive && resynced && correct && overflow_drops > 0 ? 1 : 0, 1,
                                                         Better::Higher, 1, "ok");
         overflow.note = std::to_string(overflow_drops) + " of " + std::to_string(overflow_n) + " padded uevents dropped; " +
                         "Monitors after: " + after;
-        return hotseat::bench::finish(args, "uevent_storm", {rate, floor, send_rate}, {drain, relative, overflow});
-    } catch (const std::exception& e) {
-        std::cerr << "bench_uevent_storm: " << e.what() << "\n";
-        return 1;
-    }
+        return {{rate, floor, send_rate}, {drain, relative, overflow}};
+    });
 }

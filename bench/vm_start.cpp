@@ -23,17 +23,12 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
+using namespace hotseat::bench;
 using namespace hotseat::test;
-using hotseat::bench::Stats;
-using hotseat::bench::Figure;
-using hotseat::bench::Better;
+using namespace std::chrono_literals;
 
 const std::string kVm = "e2e-guest";
 const std::string kVmPath = "e2e_2dguest";
-
-double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 // One sandboxed libvirtd with the guest defined, watched by one hotseatd on an emulated machine.
 class Bench {
@@ -120,9 +115,8 @@ Figure within_five_percent(const std::string& figure, const Stats& hotseat, cons
 
 // Usage: bench_vm_start [--json FILE] [RUNS]   RUNS: starts of each kind (default 5)
 int main(int argc, char** argv) {
-    auto args = hotseat::bench::parse_args(argc, argv, 5, 2);
-    int runs = args.quick ? 2 : args.n;
-    try {
+    return hotseat::bench::run(argc, argv, "vm_start", 5, 2, [](const hotseat::bench::Args& args) -> hotseat::bench::Report {
+        const int runs = args.quick ? 2 : args.n;
         Bench bench;
         Stats virsh_up{"virsh start -> QEMU up", "ms", {}}, hotseat_up{"hotseatd: plug -> QEMU up", "ms", {}};
         Stats virsh_ready{"virsh start -> guest ready marker", "ms", {}},
@@ -144,9 +138,6 @@ int main(int argc, char** argv) {
             within_five_percent("start to guest ready: hotseat / virsh", hotseat_ready, virsh_ready),
             within_five_percent("start to QEMU up: hotseat / virsh", hotseat_up, virsh_up),
         };
-        return hotseat::bench::finish(args, "vm_start", {virsh_up, hotseat_up, virsh_ready, hotseat_ready}, figures);
-    } catch (const std::exception& e) {
-        std::cerr << "bench_vm_start: " << e.what() << "\n";
-        return 1;
-    }
+        return {{virsh_up, hotseat_up, virsh_ready, hotseat_ready}, figures};
+    });
 }
