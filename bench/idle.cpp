@@ -162,6 +162,9 @@ int main(int argc, char** argv) {
             // USS at the end of each window, the median reported: one reading moved by 1 MiB between runs.
             Stats uss{"hotseatd USS, " + label, "KiB", {}};
             Stats thd_uss{"thd USS (beside it)", "KiB", {}};
+            // Idle begins once start-up is over: its last messages (the bus daemon's NameAcquired
+            // after READY=1, say) land in the first second.
+            std::this_thread::sleep_for(std::chrono::seconds(1));
             const size_t pings_before = hotseatd->notify().count("WATCHDOG=1");
             auto wakeups = watch_idle(watched, windows, each, [&] {
                 uss.samples.push_back(uss_kib(hotseatd->pid()));
