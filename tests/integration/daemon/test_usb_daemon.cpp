@@ -106,18 +106,20 @@ TEST_F(UsbDaemon, OnlyTheUsbDeviceRemovalIsAnUnplug) {
 
 // The order a real kernel and udevd deliver a USB keyboard's plug, its passthrough and its
 // return in, as the system test recorded it (docs/testing.md, "What the real kernel did"): the
-// usb_device gets a `change` between `add` and `bind`; the VM taking the device unbinds only the
-// interface (usbhid), never the usb_device; QEMU letting go sends two `change`s of the
-// usb_device and binds the interface again. Exactly one attach, on the usb_device's `bind`; no
-// unplug, no second "appeared".
+// usb_device gets a `change` between `add` and `bind`, and with usbhid already loaded its `bind`
+// comes last, after the interface's; the VM taking the device unbinds only the interface
+// (usbhid), never the usb_device; QEMU letting go sends two `change`s of the usb_device and binds
+// the interface again. Exactly one attach, on the usb_device's `bind`; no unplug, no second
+// "appeared".
 TEST_F(UsbDaemon, RealKernelOrderAttachesOnceAndSeesNoUnplugInPassthrough) {
     start_daemon();
     std::string device = testbed_.add_usb_device("046d", "c52b");  // `add`
     testbed_.uevent(device, "change");
     std::string interface = testbed_.add_device("usb", "1-1:1.0", device, {{"bInterfaceClass", "03"}},
                                                 {{"DEVTYPE", "usb_interface"}, {"PRODUCT", "46d/c52b/100"}});
-    testbed_.uevent(device, "bind");
     testbed_.uevent(interface, "bind");  // usbhid
+    EXPECT_FALSE(log_has("attaching usb")) << "attached before the usb_device's bind";
+    testbed_.uevent(device, "bind");
     ASSERT_TRUE(wait_until([&] { return property("LastError").find(kRefused) != std::string::npos; }))
         << "LastError: " << property("LastError");
 
