@@ -67,8 +67,8 @@ public:
     // Returns the syspath. Sends the `add` uevent.
     std::string add_usb_device(const std::string& vendor, const std::string& product,
                                const std::string& serial = "");
-    // `announce` sends the `remove` uevent first, as udevd sends it: without the ID_* properties
-    // (docs/testing.md); without `announce` the device vanishes unseen, as when the event was lost.
+    // `announce` sends the `remove` uevent first; without it the device vanishes unseen, as
+    // when the event was lost.
     void remove_usb_device(const std::string& vendor, const std::string& product,
                            const std::string& serial = "", bool announce = true);
     std::string usb_syspath(const std::string& vendor, const std::string& product,
