@@ -176,13 +176,14 @@ void DeviceMonitor::act(const UeventDecision& decision, udev_device* device) {
             report_usb(DeviceEvent::Kind::Added, syspath, collect_properties(device), false);
             return;
         case UeventStep::UsbRemoved:
-            report_usb(DeviceEvent::Kind::Removed, syspath, collect_properties(device), false);
+            report_usb(DeviceEvent::Kind::Removed, syspath, with_remembered_ids(syspath, collect_properties(device)),
+                       false);
             return;
         case UeventStep::UsbBound:
             report_binding(true, syspath, collect_properties(device));
             return;
         case UeventStep::UsbUnbound:
-            report_binding(false, syspath, collect_properties(device));
+            report_binding(false, syspath, with_remembered_ids(syspath, collect_properties(device)));
             return;
     }
 }
@@ -226,6 +227,21 @@ void DeviceMonitor::report_usb(DeviceEvent::Kind kind, const std::string& syspat
     event.properties = std::move(properties);
     event.initial = initial;
     sink_(std::move(event));
+}
+
+// udevd's `unbind` and `remove` of a USB device carry the kernel's properties (DEVTYPE, PRODUCT,
+// BUSNUM, DEVNUM ...) but not the ones its rules imported on `add`, `change` and `bind`
+// (ID_VENDOR_ID, ID_MODEL_ID, ID_SERIAL ...): measured on a real kernel with udev 252
+// (docs/testing.md, "What the real kernel did"). A device.removed rule matching on those would
+// never fire, so they come from what this monitor last saw of the device. At most twice the
+// per-event property limit.
+Properties DeviceMonitor::with_remembered_ids(const std::string& syspath, Properties properties) const {
+    auto known = usb_devices_.find(syspath);
+    if (known == usb_devices_.end()) return properties;
+    for (const auto& [name, value] : known->second) {
+        if (name.rfind("ID_", 0) == 0) properties.try_emplace(name, value);
+    }
+    return properties;
 }
 
 void DeviceMonitor::report_binding(bool bound, const std::string& syspath, Properties properties) {

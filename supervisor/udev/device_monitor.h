@@ -59,6 +59,8 @@ private:
     void report_removed_connector(const std::string& card, const std::string& connector);
     void report_usb(DeviceEvent::Kind kind, const std::string& syspath, Properties properties, bool initial);
     void report_binding(bool bound, const std::string& syspath, Properties properties);
+    // `properties` plus the ID_* properties last seen for that USB device (see the .cpp).
+    Properties with_remembered_ids(const std::string& syspath, Properties properties) const;
     void report_if_bound(const std::string& syspath, const Properties& properties);
     void report_initial_usb();
     void resync_connectors();

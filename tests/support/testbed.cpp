@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -195,7 +196,18 @@ std::string Testbed::add_usb_device(const std::string& vendor_id, const std::str
 void Testbed::remove_usb_device(const std::string& vendor, const std::string& product, const std::string& serial,
                                 bool announce) {
     std::string syspath = usb_syspath(vendor, product, serial);
-    if (announce) uevent(syspath, "remove");
+    if (announce) {
+        // udevd's `remove` carries the kernel's properties, not the ID_* ones its rules imported
+        // on `add` (measured on a real kernel: docs/testing.md). umockdev sends what the uevent
+        // file holds, so those go from it first.
+        std::string kept;
+        std::istringstream lines(read_file(root_ + syspath + "/uevent"));
+        for (std::string line; std::getline(lines, line);) {
+            if (line.rfind("ID_", 0) != 0) kept += line + "\n";
+        }
+        umockdev_testbed_set_attribute(testbed_, syspath.c_str(), "uevent", kept.c_str());
+        uevent(syspath, "remove");
+    }
     umockdev_testbed_remove_device(testbed_, syspath.c_str());
     usb_devices_.erase({lower_hex4(vendor, "vendor"), lower_hex4(product, "product"), serial});
 }

@@ -104,5 +104,43 @@ TEST_F(UsbDaemon, OnlyTheUsbDeviceRemovalIsAnUnplug) {
     EXPECT_TRUE(wait_until([&] { return property("State") == "off"; })) << property("State");
 }
 
+// The order a real kernel and udevd deliver a USB keyboard's plug, its passthrough and its
+// return in, as the system test recorded it (docs/testing.md, "What the real kernel did"): the
+// usb_device gets a `change` between `add` and `bind`, and with usbhid already loaded its `bind`
+// comes last, after the interface's; the VM taking the device unbinds only the interface
+// (usbhid), never the usb_device; QEMU letting go sends two `change`s of the usb_device and binds
+// the interface again. Exactly one attach, on the usb_device's `bind`; no unplug, no second
+// "appeared".
+TEST_F(UsbDaemon, RealKernelOrderAttachesOnceAndSeesNoUnplugInPassthrough) {
+    start_daemon();
+    std::string device = testbed_.add_usb_device("046d", "c52b");  // `add`
+    testbed_.uevent(device, "change");
+    std::string interface = testbed_.add_device("usb", "1-1:1.0", device, {{"bInterfaceClass", "03"}},
+                                                {{"DEVTYPE", "usb_interface"}, {"PRODUCT", "46d/c52b/100"}});
+    testbed_.uevent(interface, "bind");  // usbhid
+    EXPECT_FALSE(log_has("attaching usb")) << "attached before the usb_device's bind";
+    testbed_.uevent(device, "bind");
+    ASSERT_TRUE(wait_until([&] { return property("LastError").find(kRefused) != std::string::npos; }))
+        << "LastError: " << property("LastError");
+
+    testbed_.uevent(interface, "unbind");  // the VM took the device: usbhid let go
+    testbed_.uevent(device, "change");     // the VM let go: QEMU released the device
+    testbed_.uevent(device, "change");
+    testbed_.uevent(interface, "bind");
+    // Events are handled in order: once a later device has appeared, the ones above were seen.
+    testbed_.add_usb_device("1d6b", "0002");
+    ASSERT_TRUE(log_shows("usb 1d6b:0002 bus 1 dev 2 appeared at"));
+
+    auto count = [&](const std::string& text) {
+        std::size_t n = 0;
+        for (auto at = daemon_->log().find(text); at != std::string::npos; at = daemon_->log().find(text, at + 1)) ++n;
+        return n;
+    };
+    EXPECT_EQ(count("usb 046d:c52b bus 1 dev 1 appeared at"), 1u);
+    EXPECT_EQ(count("attaching usb 046d:c52b"), 1u);
+    EXPECT_FALSE(log_has("rule receiver-gone fired"));
+    EXPECT_EQ(property("State"), "running");
+}
+
 }  // namespace
 }  // namespace hotseat::test

@@ -189,6 +189,8 @@ TEST_F(DeviceMonitorTest, CardChangeWithoutHotplugReportsNothing) {
     EXPECT_TRUE(seen.events.empty()) << seen.events.size() << " unexpected events";
 }
 
+// The `remove` comes as udevd sends it, without the ID_* properties (docs/testing.md): the
+// monitor hands them on from the `add`, so device.removed rules can match on them.
 TEST_F(DeviceMonitorTest, UsbAddAndRemoveCarryTheDeviceProperties) {
     start();
     seen.events.clear();
