@@ -179,6 +179,38 @@ TEST_F(Daemon, SighupReloadsWithoutDisturbingRunningVms) {
     EXPECT_EQ(daemon_->log().find("libvirt destroy"), std::string::npos);
 }
 
+// Issue #19: a dotted key of 32 000 parts (64 KB) used to overflow the TOML parser's stack and
+// kill the daemon on SIGHUP and on Reload. It is refused with its place; the old config stays.
+std::string deep_key(std::size_t parts) {
+    std::string key;
+    for (std::size_t i = 1; i < parts; ++i) key += "k.";
+    return key + "k";
+}
+
+TEST_F(Daemon, ADeeplyNestedConfigIsRejectedAndTheDaemonLives) {
+    start_daemon();
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+
+    write_file(config_, config_text("test:///default") + "[" + deep_key(32'000) + "]\n");
+    ::kill(daemon_->process().pid(), SIGHUP);
+    ASSERT_TRUE(wait_until([&] { return !manager_property(bus_.address(), "ConfigError").empty(); }))
+        << daemon_->log();
+    EXPECT_NE(manager_property(bus_.address(), "ConfigError").find("hotseat.toml:26:2: dotted key with more than"),
+              std::string::npos)
+        << manager_property(bus_.address(), "ConfigError");
+
+    write_file(config_, config_text("test:///default") + "x = " + std::string(100'000, '[') + "\n");
+    std::string message;
+    EXPECT_NE(call_reload(bus_.address(), &message), 0);
+    EXPECT_NE(message.find("nested more than"), std::string::npos) << message;
+
+    // Alive, and the old rules still in force.
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
+    testbed_.unplug_monitor("HDMI-A-1");
+    EXPECT_TRUE(state_becomes(kVm, "off"));
+}
+
 TEST(CheckConfig, NamesFileLineColumn) {
     TempDir dir;
     write_file(dir.file("bad.toml"), "[[vm]]\nname = \"a\"\nshutdown_timeout_s = 0\n");
@@ -189,6 +221,15 @@ TEST(CheckConfig, NamesFileLineColumn) {
     write_file(dir.file("good.toml"), "[[vm]]\nname = \"a\"\n");
     run_capture({HOTSEATD_PATH, "--check-config", dir.file("good.toml")}, &status);
     EXPECT_EQ(status, 0);
+}
+
+TEST(CheckConfig, ADeepKeyIsAnErrorNotACrash) {
+    TempDir dir;
+    write_file(dir.file("deep.toml"), "[" + deep_key(32'000) + "]\n");
+    int status = 0;
+    std::string out = run_capture({HOTSEATD_PATH, "--check-config", dir.file("deep.toml")}, &status);
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("deep.toml:1:2: error: dotted key with more than"), std::string::npos) << out;
 }
 
 TEST(CheckConfig, RefusesAWorldWritableConfig) {
