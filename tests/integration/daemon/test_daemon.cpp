@@ -35,6 +35,10 @@ std::string config_text(const std::string& libvirt_uri) {
            "action = \"stop\"\nvm = \"arch-desktop\"\n";
 }
 
+std::string manager_property(const std::string& bus, const std::string& property) {
+    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", property);
+}
+
 class Daemon : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -106,6 +110,50 @@ TEST_F(Daemon, ConnectorRemovalIsNotAnUnplug) {
     EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
 }
 
+// busctl call of a VM method (Start, Stop, ForceStop ...); returns busctl's exit status.
+int call_vm(const std::string& bus, const std::string& encoded_vm, const std::string& method) {
+    int status = 0;
+    run_capture({"busctl", "--system", "call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1/vm/" + encoded_vm,
+                 "org.hotseat.Supervisor1.VM", method},
+                &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus}});
+    return status;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t count = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++count;
+    return count;
+}
+
+// Issue #15: the VM is stopped while the monitor stays plugged; the GPU comes back, i915
+// re-registers the connector as `unknown` and its first probe reads `connected` with a HOTPLUG.
+// That is not a plug: the VM must stay off (it used to start again at once).
+TEST_F(Daemon, GpuComingBackIsNotAPlug) {
+    start_daemon();
+    auto monitors = [&] { return manager_property(bus_.address(), "Monitors"); };
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+    testbed_.remove_connector("HDMI-A-1");  // i915 unbinds: the GPU goes to the VM
+    ASSERT_TRUE(wait_until([&] { return monitors() == "0"; })) << monitors();
+    ASSERT_EQ(call_vm(bus_.address(), kVm, "ForceStop"), 0);
+    ASSERT_TRUE(state_becomes(kVm, "off"));
+
+    testbed_.add_connector("HDMI-A-1", "unknown");  // i915 binds again, before its first probe
+    ASSERT_TRUE(wait_until([&] { return monitors().find("HDMI-A-1") != std::string::npos; })) << monitors();
+    EXPECT_EQ(monitors(), "1 \"HDMI-A-1\" \"unknown\"");
+    testbed_.plug_monitor("HDMI-A-1");  // the first probe: `connected`, HOTPLUG=1 on the card
+    ASSERT_TRUE(wait_until([&] { return monitors() == "1 \"HDMI-A-1\" \"connected\""; })) << monitors();
+    // The rules ran in the same step that published the monitor: a start would show by now.
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "off");
+    EXPECT_EQ(occurrences(daemon_->log(), "rule desk-monitor fired"), 1u) << daemon_->log();
+
+    // The connector has settled: unplugging and plugging the monitor again is a real plug.
+    testbed_.unplug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return monitors() == "1 \"HDMI-A-1\" \"disconnected\""; })) << monitors();
+    testbed_.plug_monitor("HDMI-A-1");
+    EXPECT_TRUE(state_becomes(kVm, "running"));
+}
+
 TEST_F(Daemon, SigtermExitsCleanlyAndLeavesVmsAlone) {
     start_daemon();
     testbed_.plug_monitor("HDMI-A-1");
@@ -121,10 +169,6 @@ TEST_F(Daemon, RefusesAnInvalidConfig) {
     DaemonProcess d({config_, testbed_.root(), bus_.address(), dir_.path(), {}});
     EXPECT_EQ(d.process().wait(std::chrono::seconds(10)), 78);
     EXPECT_NE(d.log().find("hotseat.toml:2:15"), std::string::npos) << d.log();
-}
-
-std::string manager_property(const std::string& bus, const std::string& property) {
-    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", property);
 }
 
 // Manager.Reload() via busctl; returns busctl's exit status, its stderr text in *message.
