@@ -5,7 +5,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "config/limits.h"
 #include "hotseat/config.h"
+
+// scripts/fuzz gives inputs up to one byte over the loader's own limit (fuzz/CMakeLists.txt).
+static_assert(HOTSEAT_FUZZ_MAX_LEN == hotseat::config::kMaxFileBytes + 1);
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);

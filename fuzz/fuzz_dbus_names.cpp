@@ -13,7 +13,12 @@
 #include <string>
 
 #include "bus_client.h"
+#include "config/limits.h"
 #include "dbus/bus_names.h"
+
+// scripts/fuzz gives inputs up to the longest path a config's VM name can make: every byte of a
+// name escaped as _xx behind the prefix (fuzz/CMakeLists.txt).
+static_assert(HOTSEAT_FUZZ_MAX_LEN >= sizeof("/org/hotseat/Supervisor1/vm/") + 3 * hotseat::config::kMaxStringBytes);
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);

@@ -8,6 +8,9 @@
 
 #include "domain_xml.h"
 
+// scripts/fuzz gives inputs up to one byte over the hook's own limit (fuzz/CMakeLists.txt).
+static_assert(HOTSEAT_FUZZ_MAX_LEN == hotseat::hook::kMaxDomainXmlBytes + 1);
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string error;
     auto needs = hotseat::hook::parse_domain_xml(std::string_view(reinterpret_cast<const char*>(data), size), &error);

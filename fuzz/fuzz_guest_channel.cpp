@@ -12,6 +12,10 @@
 #include "guest/line_reader.h"
 #include "guest/protocol.h"
 
+// scripts/fuzz gives inputs of up to four maximal lines: an oversized line, the resynchronisation
+// after it and full lines around it (fuzz/CMakeLists.txt).
+static_assert(HOTSEAT_FUZZ_MAX_LEN == 4 * hotseat::guest::kMaxLineBytes);
+
 namespace {
 
 using namespace hotseat::guest;

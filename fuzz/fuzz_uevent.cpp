@@ -18,6 +18,9 @@
 #include "udev/property_limits.h"
 #include "udev/uevent_rules.h"
 
+// scripts/fuzz gives inputs up to the largest uevent libudev delivers (fuzz/CMakeLists.txt).
+static_assert(HOTSEAT_FUZZ_MAX_LEN == hotseat::udev::kMaxUeventBytes);
+
 namespace {
 
 constexpr const char* kConfig = R"(

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <optional>
 
+#include "config/file_reader.h"
+#include "config_gate.h"
 #include "domain_xml.h"
 #include "hook_log.h"
 #include "hotseat/config.h"
@@ -42,9 +44,17 @@ std::optional<std::string> read_xml(int fd, std::string* error) {
     return std::nullopt;
 }
 
-// The [[vm]] entry of this domain; nullopt when it is not ours or when we cannot tell.
+// The [[vm]] entry of this domain; nullopt when it is not ours or when we cannot tell. A domain
+// the config text cannot name is not ours before the config is parsed (config_gate.h): nothing
+// in hotseat's config, not even one the parser cannot survive, may fail another domain's start.
 std::optional<VmConfig> our_vm(const Invocation& invocation, const Log& log) {
-    ConfigLoad load = load_config_file(invocation.config_path);
+    auto file = config::read_root_owned_file(invocation.config_path);
+    if (file.text && !config_may_name(*file.text, invocation.domain)) return std::nullopt;
+    ConfigLoad load;
+    if (file.text)
+        load = load_config_string(*file.text, invocation.config_path);
+    else
+        load.errors.push_back(ConfigError{invocation.config_path, 0, 0, file.error});
     if (!load.config) {
         for (const auto& problem : load.errors) log.error(problem.to_string());
         log.error("cannot read the config, so cannot tell whether this domain is hotseat's: leaving it alone");

@@ -69,6 +69,9 @@ void Helper::say_hello() {
 
 // Reads every connector's status; reports the ones that changed. A connector seen for the first
 // time (helper start, a driver loading) is reported with initial, so the host records it only.
+// Only definite statuses count: `unknown` (registered, not probed yet) is "not known yet"
+// (docs/guest-channel.md), never reported, so never an unplug; the next definite one is compared with the last one
+// reported.
 void Helper::scan_connectors(bool initial) {
     struct udev_enumerate* e = udev_enumerate_new(udev_);
     udev_enumerate_add_match_subsystem(e, "drm");
@@ -80,8 +83,9 @@ void Helper::scan_connectors(bool initial) {
         const char* status = udev_device_get_sysattr_value(dev, "status");
         std::string name = udev_device_get_sysname(dev);
         auto dash = name.find('-');
-        if (status && dash != std::string::npos) {
-            bool connected = starts_with(status, "connected");
+        bool connected = starts_with(status, "connected");
+        bool definite = connected || starts_with(status, "disconnected");
+        if (definite && dash != std::string::npos) {
             auto known = connectors_.find(name);
             bool fresh = known == connectors_.end();
             if (initial || fresh || known->second != connected)

@@ -65,6 +65,11 @@ enum class Trigger {
 
 enum class Action { Start, Stop, Toggle, ForceStop };
 
+// Whose reports may fire a monitor or hotkey rule (hotseat.toml(5) `source`): the host's own connectors and
+// keyboards, the guest helper of the rule's own VM, or both. A guest's reports never fire a rule
+// of another VM, whatever its source says.
+enum class RuleSource { Any, Host, Guest };
+
 struct Rule {
     std::string name;
     Trigger on = Trigger::MonitorConnected;
@@ -78,6 +83,7 @@ struct Rule {
     // Fire only if the condition still holds this long after the trigger (monitor still
     // disconnected, device still absent, ...); 0 fires at once. Monitor and device rules only.
     std::uint32_t hold_s = 0;
+    RuleSource source = RuleSource::Any;  // monitor.* and hotkey rules only
 };
 
 struct Config {
@@ -123,6 +129,8 @@ std::string_view to_string(Trigger trigger);
 std::string_view to_string(Action action);
 std::optional<Trigger> trigger_from_string(std::string_view s);
 std::optional<Action> action_from_string(std::string_view s);
+std::string_view to_string(RuleSource source);
+std::optional<RuleSource> rule_source_from_string(std::string_view s);
 std::string_view to_string(GovernorTop top);
 std::optional<GovernorTop> governor_top_from_string(std::string_view s);
 

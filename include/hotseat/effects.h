@@ -30,7 +30,11 @@ struct VmStatus {
 struct MonitorStatus {
     std::string connector;  // "HDMI-A-1"
     bool connected = false;
+    bool unknown = false;   // the kernel has not probed it yet (hotseatd(8)); connected is false
     bool operator==(const MonitorStatus&) const = default;
+
+    // "connected", "disconnected" or "unknown": the status as the Monitors property shows it.
+    const char* status_text() const { return unknown ? "unknown" : connected ? "connected" : "disconnected"; }
 };
 
 struct KeyboardStatus {

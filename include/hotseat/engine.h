@@ -27,6 +27,7 @@ struct CommandReply {
 
 class VmMachine;
 class ChordTracker;
+class ConnectorTracker;
 class Governor;
 struct GuestTracker;
 struct Hold;
@@ -134,7 +135,7 @@ private:
 
     Config config_;
     std::vector<std::unique_ptr<VmMachine>> machines_;
-    std::map<std::string, MonitorStatus> monitors_;    // key: "card0-HDMI-A-1"
+    std::unique_ptr<ConnectorTracker> connectors_;    // core/connectors.h: the host's connectors
     std::map<std::string, KeyboardAdded> keyboards_;   // key: device node
     std::unique_ptr<ChordTracker> chords_;
     std::unique_ptr<Governor> governor_;  // core/governor.h: the resource governor's ladders

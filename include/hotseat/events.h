@@ -22,12 +22,16 @@ struct Now {
 
 // A DRM connector's status as read from sysfs (`status` attribute). `initial` is set during the
 // start-up enumeration: it records the state without firing rules (a restart of hotseatd must
-// not boot a VM the user shut down while the monitor stayed plugged).
+// not boot a VM the user shut down while the monitor stayed plugged). `unknown` is the third
+// status the kernel has: a connector registered but not probed yet (i915 re-adding its
+// connectors after a VM gave the GPU back). It is "not known yet", never a plug or an unplug
+// (hotseatd(8), hotseat.toml(5) under monitor.disconnected); `connected` is false with it.
 struct ConnectorStatus {
     std::string card;       // "card0"
     std::string connector;  // "HDMI-A-1" (sysname without the "card0-" prefix)
     bool connected = false;
     bool initial = false;
+    bool unknown = false;
 };
 
 // The connector's device node went away (driver unbind, e.g. the iGPU going to VFIO). Never an

@@ -2,6 +2,7 @@
 // or every problem found out.
 #include <algorithm>
 
+#include "config/depth_scan.h"
 #include "config/file_reader.h"
 #include "config/limits.h"
 #include "config/quote.h"
@@ -48,6 +49,12 @@ std::string syntax_message(std::string_view description) {
 
 void parse_and_read(const std::string& text, const std::string& origin, Diagnostics& diagnostics,
                     Config& out) {
+    // toml++ follows dotted keys and nested values by recursion: bound them before it sees them.
+    if (auto problem = config::scan_depth(text)) {
+        toml::source_position at{problem->line, problem->column};
+        diagnostics.error(toml::source_region{at, at, nullptr}, std::move(problem->message));
+        return;
+    }
     toml::table root;
     try {
         root = toml::parse(std::string_view(text), std::string_view(origin));

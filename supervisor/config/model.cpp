@@ -31,6 +31,16 @@ constexpr ActionName kActionNames[] = {
     {Action::ForceStop, "force-stop"},
 };
 
+struct SourceName {
+    RuleSource source;
+    std::string_view name;
+};
+constexpr SourceName kSourceNames[] = {
+    {RuleSource::Host, "host"},
+    {RuleSource::Guest, "guest"},
+    {RuleSource::Any, "any"},
+};
+
 }  // namespace
 
 const VmConfig* Config::find_vm(const std::string& name) const {
@@ -65,6 +75,18 @@ std::optional<Trigger> trigger_from_string(std::string_view s) {
 std::optional<Action> action_from_string(std::string_view s) {
     for (const auto& entry : kActionNames)
         if (entry.name == s) return entry.action;
+    return std::nullopt;
+}
+
+std::string_view to_string(RuleSource source) {
+    for (const auto& entry : kSourceNames)
+        if (entry.source == source) return entry.name;
+    return "unknown";
+}
+
+std::optional<RuleSource> rule_source_from_string(std::string_view s) {
+    for (const auto& entry : kSourceNames)
+        if (entry.name == s) return entry.source;
     return std::nullopt;
 }
 

@@ -106,7 +106,8 @@ std::optional<Rule> read_rule(const toml::table& table, std::size_t index,
     auto name = read_rule_name(reader);
     if (name) reader.set_subject("rule " + quoted(*name) + ": ");
     reader.reject_unknown_keys(
-        {"name", "on", "action", "vm", "connector", "keys", "match", "takeover", "device", "hold_s"});
+        {"name", "on", "action", "vm", "connector", "keys", "match", "takeover", "device", "hold_s",
+         "source"});
     auto on = read_choice<Trigger>(reader, "on", kAllTriggers, trigger_from_string, "a trigger");
     auto action =
         read_choice<Action>(reader, "action", kAllActions, action_from_string, "an action");

@@ -17,6 +17,8 @@ bool is_device(Trigger t) { return t == Trigger::DeviceAdded || t == Trigger::De
 // match is required for device.*, optional for hotkey (the keyboard's udev properties) and for
 // vm.stopped (VM, CAUSE, REASON).
 bool takes_match(Trigger t) { return is_device(t) || t == Trigger::Hotkey || t == Trigger::VmStopped; }
+// Only these triggers have a report a guest could make (docs/guest-channel.md).
+bool takes_source(Trigger t) { return is_monitor(t) || t == Trigger::Hotkey; }
 constexpr std::string_view kStoppedKeys[] = {"VM", "CAUSE", "REASON"};
 
 // A key present with a trigger it does not belong to.
@@ -134,6 +136,28 @@ void read_match(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
 
 bool is_monitor_or_device(Trigger t) { return is_monitor(t) || is_device(t); }
 
+// `source`: whose reports may fire the rule, the host's, its VM's guest's, or both (the default).
+void read_source(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
+    if (misplaced(reader, "source", on, takes_source,
+                  "on = \"monitor.connected\", \"monitor.disconnected\" or \"hotkey\""))
+        return;
+    auto text = reader.string("source");
+    if (!text) return;
+    auto source = rule_source_from_string(*text);
+    const toml::node& at = *reader.find("source");
+    if (!source) {
+        const std::vector<std::string_view> names = {"host", "guest", "any"};
+        reader.error(at, "source " + quoted(*text) + " is not a source (one of host, guest, any)" +
+                             did_you_mean(*text, names));
+        return;
+    }
+    rule.source = *source;
+    // Guest hotkeys come with issue #18; until then such a rule is accepted but cannot fire.
+    if (on == Trigger::Hotkey && *source == RuleSource::Guest)
+        reader.warning(at, "source = \"guest\" on a hotkey rule never fires: guests do not forward "
+                           "hotkeys in this version");
+}
+
 }  // namespace
 
 void read_rule_hold(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
@@ -148,6 +172,7 @@ void read_rule_conditions(TableReader& reader, std::optional<Trigger> on, Rule& 
     read_connector(reader, on, rule);
     read_keys(reader, on, rule);
     read_match(reader, on, rule);
+    read_source(reader, on, rule);
 }
 
 }  // namespace hotseat::config

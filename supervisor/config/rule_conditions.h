@@ -1,5 +1,6 @@
-// The trigger-specific keys of a [[rule]]: connector (monitor.*), keys (hotkey) and match
-// (device.*). Each is allowed only with its triggers, and keys/match are required by theirs.
+// The trigger-specific keys of a [[rule]]: connector (monitor.*), keys (hotkey), match
+// (device.*) and source (monitor.*, hotkey). Each is allowed only with its triggers, and
+// keys/match are required by theirs.
 #pragma once
 
 #include <optional>

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "core/chords.h"
+#include "core/connectors.h"
 #include "core/effects_util.h"
 #include "core/governor.h"
 #include "core/guest_tracker.h"
@@ -35,6 +36,7 @@ std::string_view to_string(VmState state) {
 
 Engine::Engine(Config config)
     : config_(std::move(config)),
+      connectors_(std::make_unique<ConnectorTracker>()),
       chords_(std::make_unique<ChordTracker>()),
       governor_(std::make_unique<Governor>(config_.governor)),
       guests_(std::make_unique<GuestTracker>()),
@@ -101,11 +103,7 @@ const VmStatus* Engine::vm(const std::string& name) const {
     return nullptr;
 }
 
-std::vector<MonitorStatus> Engine::monitors() const {
-    std::vector<MonitorStatus> out;
-    for (const auto& [key, status] : monitors_) out.push_back(status);
-    return out;
-}
+std::vector<MonitorStatus> Engine::monitors() const { return connectors_->published(); }
 
 std::vector<KeyboardStatus> Engine::keyboards() const {
     std::vector<KeyboardStatus> out;

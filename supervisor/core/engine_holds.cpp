@@ -2,6 +2,7 @@
 // once the hold has passed with the condition still true, and what a reload keeps.
 #include <algorithm>
 
+#include "core/connectors.h"
 #include "core/effects_util.h"
 #include "core/guest_tracker.h"
 #include "core/holds.h"
@@ -26,7 +27,7 @@ std::string seconds_text(std::int64_t ms) {
 
 // What a hold watches: one connector as the host or one guest sees it, or one device.
 std::string subject_key(const Observation& o) {
-    if (is_monitor(o.trigger)) return (o.subject.empty() ? "host" : "guest " + o.subject) + "|" + o.card + "-" + o.connector;
+    if (is_monitor(o.trigger)) return (o.guest.empty() ? "host" : "guest " + o.guest) + "|" + o.card + "-" + o.connector;
     return o.syspath;
 }
 
@@ -44,7 +45,7 @@ bool contradicts(const Hold& hold, const Rule* rule, const Observation& o) {
             Trigger opposite = hold.trigger == Trigger::MonitorConnected ? Trigger::MonitorDisconnected
                                                                          : Trigger::MonitorConnected;
             return o.trigger == opposite && o.card == hold.card && o.connector == hold.connector &&
-                   o.subject == hold.source;
+                   o.guest == hold.source;
         }
         case Trigger::DeviceAdded:  // that very device went away again
             return o.trigger == Trigger::DeviceRemoved && o.syspath == hold.syspath;
@@ -69,7 +70,7 @@ Effects Engine::arm_hold(const Rule& rule, const Observation& o, const std::stri
     hold.trigger = o.trigger;
     hold.card = o.card;
     hold.connector = o.connector;
-    hold.source = o.subject;
+    hold.source = o.guest;
     hold.syspath = o.syspath;
     hold.what = what;
     hold.armed_ms = now.mono_ms;
@@ -100,9 +101,9 @@ bool Engine::hold_still_true(const Hold& hold) const {
     if (!is_monitor(hold.trigger)) return true;  // devices: an edge would have cancelled it
     bool want = hold.trigger == Trigger::MonitorConnected;
     std::string key = hold.card + "-" + hold.connector;
-    if (hold.source.empty()) {
-        auto it = monitors_.find(key);
-        return it != monitors_.end() && it->second.connected == want;
+    if (hold.source.empty()) {  // a connector reading `unknown` is not known to hold anything
+        const MonitorStatus* now = connectors_->find(hold.card, hold.connector);
+        return now && !now->unknown && now->connected == want;
     }
     auto guest = guests_->vms.find(hold.source);
     if (guest == guests_->vms.end()) return false;

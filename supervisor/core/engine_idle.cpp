@@ -1,7 +1,8 @@
 // The guest channel and idleness (DESIGN §3.2, §5.5): while a VM owns the GPU and the keyboard,
 // the host learns about monitor unplugs and input only from the guest helper, and about load
-// from libvirt's CPU time. Guest connector changes fire monitor.* rules like the host's; vm.idle
-// fires when a watched VM saw no input and stayed below idle_cpu_percent for its idle timeout.
+// from libvirt's CPU time. Guest connector changes fire the monitor.* rules of the guest's own VM,
+// never another VM's (the guest is untrusted, docs/guest-channel.md); vm.idle fires when a watched VM saw
+// no input and stayed below idle_cpu_percent for its idle timeout.
 #include <algorithm>
 
 #include "core/effects_util.h"
@@ -180,7 +181,7 @@ Effects Engine::on_guest(const GuestConnector& ev, Now now) {
     o.trigger = ev.connected ? Trigger::MonitorConnected : Trigger::MonitorDisconnected;
     o.card = ev.card;
     o.connector = ev.connector;
-    o.subject = ev.vm;
+    o.guest = ev.vm;  // fires only rules of this VM (rules.cpp source_allows)
     return fire_rules(o, now);
 }
 

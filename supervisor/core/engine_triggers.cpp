@@ -1,5 +1,6 @@
 // What the world did (connectors, devices, keys, VMs stopping) and the rules it fires.
 #include "core/chords.h"
+#include "core/connectors.h"
 #include "core/effects_util.h"
 #include "core/rules.h"
 #include "core/vm_machine.h"
@@ -12,24 +13,24 @@ using fx::debug;
 using fx::info;
 using fx::warning;
 
+// Only a change between definite statuses of a connector already known is a plug or an unplug:
+// not a connector that (re)appears (i915 rebinding after the GPU came back from a VM), nor
+// `unknown` (hotseatd(8)). core/connectors.h decides, settling included.
 Effects Engine::on_connector(const ConnectorStatus& ev, Now now) {
-    std::string key = ev.card + "-" + ev.connector;
-    auto it = monitors_.find(key);
-    bool known = it != monitors_.end();
-    bool changed = known && it->second.connected != ev.connected;
-    monitors_[key] = MonitorStatus{ev.connector, ev.connected};
-    // Only a status change of a connector we already knew is a plug or an unplug. A connector
-    // that (re)appears — i915 rebinding after the GPU came back from a VM — is not (DESIGN §3.1).
-    if (!changed || ev.initial) return {};
+    ConnectorVerdict verdict = connectors_->on_status(ev, now.mono_ms);
+    Effects out;
+    if (!verdict.note.empty()) out.push_back(debug("connector " + ev.card + "-" + ev.connector + " " + verdict.note));
+    if (verdict.edge == ConnectorEdge::None) return out;
     Observation o;
-    o.trigger = ev.connected ? Trigger::MonitorConnected : Trigger::MonitorDisconnected;
+    o.trigger = verdict.edge == ConnectorEdge::Plug ? Trigger::MonitorConnected : Trigger::MonitorDisconnected;
     o.card = ev.card;
     o.connector = ev.connector;
-    return fire_rules(o, now);
+    append(out, fire_rules(o, now));
+    return out;
 }
 
 Effects Engine::on_connector_removed(const ConnectorRemoved& ev) {
-    monitors_.erase(ev.card + "-" + ev.connector);
+    connectors_->on_removed(ev.card, ev.connector);
     return {debug("connector " + ev.card + "-" + ev.connector + " went away (driver unbind): not an unplug")};
 }
 

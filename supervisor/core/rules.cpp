@@ -50,26 +50,39 @@ bool device_matches(const Rule& rule, const Observation& o) {
     return false;
 }
 
-}  // namespace
+// Whose report may fire the rule (hotseat.toml(5) `source`). The guest is untrusted: its reports act on its
+// own VM alone, whatever the rule's source says. The source says whether the rule listens to
+// the host, to its VM's guest, or to both.
+bool source_allows(const Rule& rule, const Observation& o) {
+    if (o.guest.empty()) return rule.source != RuleSource::Guest;
+    return rule.vm == o.guest && rule.source != RuleSource::Host;
+}
 
-std::string Observation::describe() const {
-    std::string what(to_string(trigger));
-    switch (trigger) {
+std::string describe_trigger(const Observation& o) {
+    std::string what(to_string(o.trigger));
+    switch (o.trigger) {
         case Trigger::MonitorConnected:
-        case Trigger::MonitorDisconnected:
-            return what + " " + connector + (subject.empty() ? "" : " (guest " + subject + ")");
-        case Trigger::VmIdle: return what + " " + subject;
+        case Trigger::MonitorDisconnected: return what + " " + o.connector;
+        case Trigger::VmIdle: return what + " " + o.subject;
         case Trigger::DeviceAdded:
         case Trigger::DeviceRemoved: {
-            auto vendor = property(*this, "ID_VENDOR_ID"), model = property(*this, "ID_MODEL_ID");
+            auto vendor = property(o, "ID_VENDOR_ID"), model = property(o, "ID_MODEL_ID");
             if (!vendor.empty() || !model.empty()) return what + " " + vendor + ":" + model;
-            auto path = property(*this, "DEVPATH");
+            auto path = property(o, "DEVPATH");
             return path.empty() ? what : what + " " + path;
         }
-        case Trigger::Hotkey: return what + " on " + subject;
-        case Trigger::VmStopped: return what + " " + subject + " (" + property(*this, "CAUSE") + ")";
+        case Trigger::Hotkey: return what + " on " + o.subject;
+        case Trigger::VmStopped: return what + " " + o.subject + " (" + property(o, "CAUSE") + ")";
         default: return what;
     }
+}
+
+}  // namespace
+
+// RuleFired's event text says when a guest reported it: "monitor.connected HDMI-A-1 (guest vm)".
+std::string Observation::describe() const {
+    std::string what = describe_trigger(*this);
+    return guest.empty() ? what : what + " (guest " + guest + ")";
 }
 
 bool glob_match(const std::string& pattern, const std::string& text) {
@@ -77,7 +90,7 @@ bool glob_match(const std::string& pattern, const std::string& text) {
 }
 
 bool rule_matches(const Rule& rule, const Observation& o) {
-    if (rule.on != o.trigger) return false;
+    if (rule.on != o.trigger || !source_allows(rule, o)) return false;
     switch (o.trigger) {
         case Trigger::MonitorConnected:
         case Trigger::MonitorDisconnected: return connector_matches(rule, o);

@@ -18,9 +18,12 @@ struct Observation {
     // device.*: the device's udev properties; hotkey: the keyboard's; vm.stopped: VM, CAUSE, REASON
     const std::map<std::string, std::string>* properties = nullptr;
     const std::vector<std::string>* chords = nullptr;  // hotkey: the rules whose chord just completed
-    // hotkey: the keyboard node; vm.stopped, vm.idle: the VM; monitor.*: the VM whose guest saw it
+    // hotkey: the keyboard node; vm.stopped, vm.idle: the VM
     std::string subject;
     std::string syspath;  // device.*: the device (a hold on device.added follows this one device)
+    // The VM whose guest helper reported it (a guest's connector); empty: the host saw it. A
+    // guest's report only ever fires rules of its own VM (docs/guest-channel.md, rule `source`).
+    std::string guest;
 
     // "monitor.connected HDMI-A-1", "device.removed 046d:c52b" — for RuleFired and the log.
     std::string describe() const;

@@ -88,7 +88,7 @@ std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::Monitors() {
     return at_bus_boundary([&] {
         std::vector<sdbus::Struct<std::string, std::string>> out;
         for (const auto& m : properties_.monitors)
-            out.emplace_back(m.connector, m.connected ? "connected" : "disconnected");
+            out.emplace_back(m.connector, m.status_text());
         return out;
     });
 }

@@ -190,23 +190,24 @@ void DeviceMonitor::act(const UeventDecision& decision, udev_device* device) {
 
 void DeviceMonitor::report_connectors(udev_device* card, bool initial) {
     for (const auto& reading : read_connectors(udev_.get(), card)) {
-        report_status(reading.card, reading.connector, reading.connected, initial);
+        report_status(reading.card, reading.connector, reading.state, initial);
     }
 }
 
 void DeviceMonitor::report_connector(const std::string& syspath, const UeventDecision& decision) {
-    auto connected = read_connector_connected(udev_.get(), syspath);
-    if (!connected) {
+    auto state = read_connector_state(udev_.get(), syspath);
+    if (!state) {
         log::debug("udev: connector ", syspath, " has no readable status; ignored");
         return;
     }
-    report_status(decision.card, decision.connector, *connected, false);
+    report_status(decision.card, decision.connector, *state, false);
 }
 
-void DeviceMonitor::report_status(const std::string& card, const std::string& connector, bool connected,
+void DeviceMonitor::report_status(const std::string& card, const std::string& connector, ConnectorState state,
                                   bool initial) {
     connectors_.emplace(card, connector);
-    sink_(ConnectorStatus{card, connector, connected, initial});
+    sink_(ConnectorStatus{card, connector, state == ConnectorState::Connected, initial,
+                          state == ConnectorState::Unknown});
 }
 
 void DeviceMonitor::report_removed_connector(const std::string& card, const std::string& connector) {
@@ -290,7 +291,7 @@ void DeviceMonitor::resync_connectors() {
     for (const auto& [card, connector] : known) {
         if (!present.count({card, connector})) report_removed_connector(card, connector);
     }
-    for (const auto& reading : readings) report_status(reading.card, reading.connector, reading.connected, false);
+    for (const auto& reading : readings) report_status(reading.card, reading.connector, reading.state, false);
 }
 
 void DeviceMonitor::resync_usb() {

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "hotseat/events.h"
+#include "udev/device_reader.h"
 #include "udev/uevent_rules.h"
 #include "udev/udev_ptr.h"
 
@@ -55,7 +56,7 @@ private:
     Properties collect_properties(udev_device* device);  // only for the steps that hand them on
     void report_connectors(udev_device* card, bool initial);
     void report_connector(const std::string& syspath, const UeventDecision& decision);
-    void report_status(const std::string& card, const std::string& connector, bool connected, bool initial);
+    void report_status(const std::string& card, const std::string& connector, ConnectorState state, bool initial);
     void report_removed_connector(const std::string& card, const std::string& connector);
     void report_usb(DeviceEvent::Kind kind, const std::string& syspath, Properties properties, bool initial);
     void report_binding(bool bound, const std::string& syspath, Properties properties);

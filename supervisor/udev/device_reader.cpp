@@ -32,9 +32,9 @@ std::vector<std::string> scan_syspaths(udev_enumerate* enumerate) {
 std::optional<ConnectorReading> read_connector(struct udev* udev, const std::string& syspath) {
     auto name = parse_connector_sysname(sysname_of(syspath));
     if (!name) return std::nullopt;
-    auto connected = read_connector_connected(udev, syspath);
-    if (!connected) return std::nullopt;
-    return ConnectorReading{syspath, std::move(name->card), std::move(name->connector), *connected};
+    auto state = read_connector_state(udev, syspath);
+    if (!state) return std::nullopt;
+    return ConnectorReading{syspath, std::move(name->card), std::move(name->connector), *state};
 }
 
 }  // namespace
@@ -58,12 +58,15 @@ std::string_view read_property(udev_device* device, const char* name) {
     return fits_property_limit(value) ? std::string_view(value) : std::string_view();
 }
 
-std::optional<bool> read_connector_connected(struct udev* udev, const std::string& syspath) {
+std::optional<ConnectorState> read_connector_state(struct udev* udev, const std::string& syspath) {
     DevicePtr fresh(udev_device_new_from_syspath(udev, syspath.c_str()));
     if (!fresh) return std::nullopt;
     const char* status = udev_device_get_sysattr_value(fresh.get(), "status");
     if (!status) return std::nullopt;
-    return std::string_view(status) == "connected";
+    std::string_view text(status);
+    if (text == "connected") return ConnectorState::Connected;
+    if (text == "disconnected") return ConnectorState::Disconnected;
+    return ConnectorState::Unknown;  // "unknown" was once read as disconnected: issue #15
 }
 
 std::vector<ConnectorReading> read_connectors(struct udev* udev, udev_device* card) {

@@ -21,11 +21,16 @@ struct CollectedProperties {
     std::size_t dropped = 0;  // left out by the limits in property_limits.h
 };
 
+// A DRM connector's `status` attribute. The kernel writes "connected", "disconnected" or
+// "unknown" (registered, not probed yet: hotseatd(8)); anything else it may write one day is not
+// known either.
+enum class ConnectorState { Disconnected, Connected, Unknown };
+
 struct ConnectorReading {
     std::string syspath;
     std::string card;       // "card0"
     std::string connector;  // "HDMI-A-1"
-    bool connected = false;
+    ConnectorState state = ConnectorState::Disconnected;
 };
 
 struct UsbDeviceReading {
@@ -39,9 +44,9 @@ CollectedProperties read_properties(udev_device* device);
 // read_properties would leave out too).
 std::string_view read_property(udev_device* device, const char* name);
 
-// The connector's `status` attribute: true for "connected", false for anything else; nothing
-// when the device or the attribute is gone (it may vanish between a uevent and the read).
-std::optional<bool> read_connector_connected(struct udev* udev, const std::string& syspath);
+// The connector's `status` attribute; nothing when the device or the attribute is gone (it may
+// vanish between a uevent and the read).
+std::optional<ConnectorState> read_connector_state(struct udev* udev, const std::string& syspath);
 
 // Every DRM connector below `card` (a card device), or of every card when `card` is null.
 // Connectors whose status cannot be read are left out. Throws std::system_error when the scan

@@ -10,6 +10,9 @@
 
 namespace hotseat::udev {
 
+// The largest uevent that reaches the daemon: libudev receives into an 8 KiB buffer
+// (udev_monitor_receive_device). The uevent fuzzer is given inputs up to this size.
+inline constexpr std::size_t kMaxUeventBytes = 8192;
 inline constexpr std::size_t kMaxProperties = 128;
 inline constexpr std::size_t kMaxPropertyBytes = 4096;  // per name and per value
 

@@ -35,6 +35,9 @@ const std::vector<std::pair<std::string, std::string>> kGarbage = {
     {"zero-filled", std::string(4096, '\0')},  // blocks allocated, never written (crash on write)
     {"invalid UTF-8", "[supervisor]\ndebounce_ms = 0\n# \xc3\x28 \xf0\x28\x8c\x28\n[[vm]]\nname = \"\xff\"\n"},
     {"huge line", "[supervisor]\n# " + std::string(2 * 1024 * 1024, 'x') + "\n"},
+    // Hostile (issue #19): nesting the TOML parser would follow until its stack overflows.
+    {"deep dotted key", "[k" + [] { std::string key; for (int i = 0; i < 32'000; ++i) key += ".k"; return key; }() + "]\n"},
+    {"deep arrays", "x = " + std::string(100'000, '[') + std::string(100'000, ']') + "\n"},
 };
 
 // Manager.Reload() via busctl: synchronous, so its return means the reload is over.

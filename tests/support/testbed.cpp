@@ -118,12 +118,12 @@ std::string Testbed::connector_syspath(const std::string& connector) const {
     return it->second;
 }
 
-void Testbed::add_connector(const std::string& connector) {
+void Testbed::add_connector(const std::string& connector, const std::string& status) {
     require_igpu();
     check_name(connector, "connector name", true);
     if (connectors_.count(connector)) throw std::invalid_argument("connector " + connector + " exists");
     std::string syspath = add_device("drm", "card0-" + connector, card_syspath(),
-                                     {{"status", "disconnected"}, {"enabled", "disabled"}, {"dpms", "Off"}},
+                                     {{"status", status}, {"enabled", "disabled"}, {"dpms", "Off"}},
                                      {{"DEVTYPE", "drm_connector"}});
     connectors_[connector] = syspath;
 }

@@ -47,8 +47,10 @@ public:
     std::string card_syspath() const { return pci_syspath() + "/drm/card0"; }
     std::string connector_syspath(const std::string& connector) const;  // throws if unknown
 
-    // Another connector of card0 ("DP-1"), disconnected, with its `add` uevent.
-    void add_connector(const std::string& connector);
+    // Another connector of card0 ("DP-1"), disconnected unless `status` says otherwise ("unknown":
+    // as i915 registers a connector before its first probe), with its `add` uevent. A connector
+    // removed with remove_connector() may be added again (the GPU coming back from a VM).
+    void add_connector(const std::string& connector, const std::string& status = "disconnected");
     // The `status` attribute alone ("connected", "disconnected", "unknown"): no uevent, as when
     // the event was lost.
     void set_connector_status(const std::string& connector, const std::string& status);

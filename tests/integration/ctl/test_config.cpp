@@ -34,6 +34,17 @@ TEST(CtlCheckConfig, NamesEveryProblemOfABadFile) {
     EXPECT_TRUE(contains(r.out, dir.file("bad.toml") + ": 2 errors")) << r.out;
 }
 
+// Issue #19: a 64 KB dotted key used to overflow the TOML parser's stack and crash hotseatctl.
+TEST(CtlCheckConfig, ADeepKeyIsAnErrorNotACrash) {
+    TempDir dir;
+    std::string key;
+    for (int i = 0; i < 32'000; ++i) key += "k.";
+    write_file(dir.file("deep.toml"), "[[vm]]\nname = \"a\"\n[" + key + "k]\n");
+    auto r = check_config({dir.file("deep.toml")});
+    EXPECT_EQ(r.status, 1) << r.both();
+    EXPECT_TRUE(contains(r.out, dir.file("deep.toml") + ":3:2: error: dotted key with more than")) << r.out;
+}
+
 TEST(CtlCheckConfig, MissingFileIsAnError) {
     auto r = check_config({"/nonexistent/hotseat.toml"});
     EXPECT_EQ(r.status, 1) << r.both();

@@ -35,6 +35,10 @@ std::string config_text(const std::string& libvirt_uri) {
            "action = \"stop\"\nvm = \"arch-desktop\"\n";
 }
 
+std::string manager_property(const std::string& bus, const std::string& property) {
+    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", property);
+}
+
 class Daemon : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -106,6 +110,50 @@ TEST_F(Daemon, ConnectorRemovalIsNotAnUnplug) {
     EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
 }
 
+// busctl call of a VM method (Start, Stop, ForceStop ...); returns busctl's exit status.
+int call_vm(const std::string& bus, const std::string& encoded_vm, const std::string& method) {
+    int status = 0;
+    run_capture({"busctl", "--system", "call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1/vm/" + encoded_vm,
+                 "org.hotseat.Supervisor1.VM", method},
+                &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus}});
+    return status;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t count = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++count;
+    return count;
+}
+
+// Issue #15: the VM is stopped while the monitor stays plugged; the GPU comes back, i915
+// re-registers the connector as `unknown` and its first probe reads `connected` with a HOTPLUG.
+// That is not a plug: the VM must stay off (it used to start again at once).
+TEST_F(Daemon, GpuComingBackIsNotAPlug) {
+    start_daemon();
+    auto monitors = [&] { return manager_property(bus_.address(), "Monitors"); };
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+    testbed_.remove_connector("HDMI-A-1");  // i915 unbinds: the GPU goes to the VM
+    ASSERT_TRUE(wait_until([&] { return monitors() == "0"; })) << monitors();
+    ASSERT_EQ(call_vm(bus_.address(), kVm, "ForceStop"), 0);
+    ASSERT_TRUE(state_becomes(kVm, "off"));
+
+    testbed_.add_connector("HDMI-A-1", "unknown");  // i915 binds again, before its first probe
+    ASSERT_TRUE(wait_until([&] { return monitors().find("HDMI-A-1") != std::string::npos; })) << monitors();
+    EXPECT_EQ(monitors(), "1 \"HDMI-A-1\" \"unknown\"");
+    testbed_.plug_monitor("HDMI-A-1");  // the first probe: `connected`, HOTPLUG=1 on the card
+    ASSERT_TRUE(wait_until([&] { return monitors() == "1 \"HDMI-A-1\" \"connected\""; })) << monitors();
+    // The rules ran in the same step that published the monitor: a start would show by now.
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "off");
+    EXPECT_EQ(occurrences(daemon_->log(), "rule desk-monitor fired"), 1u) << daemon_->log();
+
+    // The connector has settled: unplugging and plugging the monitor again is a real plug.
+    testbed_.unplug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return monitors() == "1 \"HDMI-A-1\" \"disconnected\""; })) << monitors();
+    testbed_.plug_monitor("HDMI-A-1");
+    EXPECT_TRUE(state_becomes(kVm, "running"));
+}
+
 TEST_F(Daemon, SigtermExitsCleanlyAndLeavesVmsAlone) {
     start_daemon();
     testbed_.plug_monitor("HDMI-A-1");
@@ -121,10 +169,6 @@ TEST_F(Daemon, RefusesAnInvalidConfig) {
     DaemonProcess d({config_, testbed_.root(), bus_.address(), dir_.path(), {}});
     EXPECT_EQ(d.process().wait(std::chrono::seconds(10)), 78);
     EXPECT_NE(d.log().find("hotseat.toml:2:15"), std::string::npos) << d.log();
-}
-
-std::string manager_property(const std::string& bus, const std::string& property) {
-    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", property);
 }
 
 // Manager.Reload() via busctl; returns busctl's exit status, its stderr text in *message.
@@ -179,6 +223,38 @@ TEST_F(Daemon, SighupReloadsWithoutDisturbingRunningVms) {
     EXPECT_EQ(daemon_->log().find("libvirt destroy"), std::string::npos);
 }
 
+// Issue #19: a dotted key of 32 000 parts (64 KB) used to overflow the TOML parser's stack and
+// kill the daemon on SIGHUP and on Reload. It is refused with its place; the old config stays.
+std::string deep_key(std::size_t parts) {
+    std::string key;
+    for (std::size_t i = 1; i < parts; ++i) key += "k.";
+    return key + "k";
+}
+
+TEST_F(Daemon, ADeeplyNestedConfigIsRejectedAndTheDaemonLives) {
+    start_daemon();
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kVm, "running"));
+
+    write_file(config_, config_text("test:///default") + "[" + deep_key(32'000) + "]\n");
+    ::kill(daemon_->process().pid(), SIGHUP);
+    ASSERT_TRUE(wait_until([&] { return !manager_property(bus_.address(), "ConfigError").empty(); }))
+        << daemon_->log();
+    EXPECT_NE(manager_property(bus_.address(), "ConfigError").find("hotseat.toml:26:2: dotted key with more than"),
+              std::string::npos)
+        << manager_property(bus_.address(), "ConfigError");
+
+    write_file(config_, config_text("test:///default") + "x = " + std::string(100'000, '[') + "\n");
+    std::string message;
+    EXPECT_NE(call_reload(bus_.address(), &message), 0);
+    EXPECT_NE(message.find("nested more than"), std::string::npos) << message;
+
+    // Alive, and the old rules still in force.
+    EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
+    testbed_.unplug_monitor("HDMI-A-1");
+    EXPECT_TRUE(state_becomes(kVm, "off"));
+}
+
 TEST(CheckConfig, NamesFileLineColumn) {
     TempDir dir;
     write_file(dir.file("bad.toml"), "[[vm]]\nname = \"a\"\nshutdown_timeout_s = 0\n");
@@ -189,6 +265,15 @@ TEST(CheckConfig, NamesFileLineColumn) {
     write_file(dir.file("good.toml"), "[[vm]]\nname = \"a\"\n");
     run_capture({HOTSEATD_PATH, "--check-config", dir.file("good.toml")}, &status);
     EXPECT_EQ(status, 0);
+}
+
+TEST(CheckConfig, ADeepKeyIsAnErrorNotACrash) {
+    TempDir dir;
+    write_file(dir.file("deep.toml"), "[" + deep_key(32'000) + "]\n");
+    int status = 0;
+    std::string out = run_capture({HOTSEATD_PATH, "--check-config", dir.file("deep.toml")}, &status);
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("deep.toml:1:2: error: dotted key with more than"), std::string::npos) << out;
 }
 
 TEST(CheckConfig, RefusesAWorldWritableConfig) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -97,6 +98,38 @@ TEST_F(GuestHelperTest, AHotplugWithoutAChangeSaysNothing) {
     bed.plug_monitor("HDMI-A-1");  // the marker: once it is seen, the first uevent was handled
     ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; }, 5s));
     EXPECT_EQ(count<Connector>(), 2u);
+}
+
+// `unknown` is "not known yet" (docs/guest-channel.md): a guest connector re-registered by its driver is
+// not reported as an unplug, and a connector still unknown at start is not reported at all.
+TEST_F(GuestHelperTest, AnUnknownStatusIsNeverReportedAsADisconnect) {
+    bed.add_connector("DP-2", "unknown");
+    start();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 1; }, 5s)) << helper->output();
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; }, 5s)) << helper->output();
+    bed.set_connector_status("HDMI-A-1", "unknown");
+    bed.send_hotplug();
+    // The marker: a new connector's report comes after everything the hotplug above caused.
+    bed.add_connector("DP-1");
+    ASSERT_TRUE(wait_until([&] {
+        auto all_connectors = all<Connector>();
+        return std::any_of(all_connectors.begin(), all_connectors.end(),
+                           [](const Connector& c) { return c.connector == "DP-1"; });
+    }, 5s)) << helper->output();
+    for (const auto& c : all<Connector>()) {
+        EXPECT_NE(c.connector, "DP-2") << "a connector still unknown was reported";
+        if (c.connector == "HDMI-A-1" && !c.initial) {
+            EXPECT_TRUE(c.connected) << "unknown reported as an unplug";
+        }
+    }
+    // A definite status later is a change measured from the last definite one: the unplug.
+    bed.unplug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] {
+        auto c = all<Connector>();
+        return !c.empty() && c.back().connector == "HDMI-A-1" && !c.back().connected;
+    }, 5s)) << helper->output();
+    EXPECT_FALSE(all<Connector>().back().initial);
 }
 
 TEST_F(GuestHelperTest, InputIsReportedCoalesced) {

@@ -131,6 +131,41 @@ TEST_F(DeviceMonitorTest, UnplugReportsDisconnected) {
     EXPECT_FALSE(statuses[0].initial);
 }
 
+// The kernel's third status (hotseatd(8)): a connector registered but not probed yet reads
+// `unknown`, in the enumeration and on its `add`. It is reported as such, never as disconnected.
+TEST_F(DeviceMonitorTest, AnUnknownStatusIsReportedAsUnknown) {
+    bed.add_connector("DP-1", "unknown");
+    start();
+    auto initial = seen.all<ConnectorStatus>();
+    ASSERT_EQ(initial.size(), 2u);
+    for (const auto& s : initial) {
+        EXPECT_TRUE(s.initial);
+        EXPECT_EQ(s.unknown, s.connector == "DP-1") << s.connector;
+        EXPECT_FALSE(s.connected) << s.connector;
+    }
+    seen.events.clear();
+    bed.remove_connector("HDMI-A-1");  // i915 unbinding, then binding again before its first probe
+    bed.add_connector("HDMI-A-1", "unknown");
+    ASSERT_TRUE(pump_until([&] { return seen.has<ConnectorStatus>(); }));
+    auto added = seen.all<ConnectorStatus>();
+    ASSERT_EQ(added.size(), 1u);
+    EXPECT_EQ(added[0].connector, "HDMI-A-1");
+    EXPECT_TRUE(added[0].unknown);
+    EXPECT_FALSE(added[0].connected);
+    EXPECT_FALSE(added[0].initial);
+    // The first probe: connected, with HOTPLUG=1 on the card.
+    seen.events.clear();
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(pump_until([&] { return seen.all<ConnectorStatus>().size() >= 2; }));
+    for (const auto& s : seen.all<ConnectorStatus>()) {
+        if (s.connector == "HDMI-A-1") {
+            EXPECT_TRUE(s.connected && !s.unknown);
+        } else {
+            EXPECT_TRUE(s.unknown && !s.connected) << s.connector;
+        }
+    }
+}
+
 TEST_F(DeviceMonitorTest, HotplugRereadsEveryConnectorOfTheCard) {
     bed.add_connector("DP-1");
     start();

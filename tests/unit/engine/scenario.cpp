@@ -129,9 +129,10 @@ Event parse_event(const std::vector<std::string>& w) {
     if (kind == "connector") {
         auto [card, name] = split_connector(arg(w, 1, "connector"));
         const std::string& status = arg(w, 2, "status");
-        if (status != "connected" && status != "disconnected") throw ParseError("status " + status);
+        if (status != "connected" && status != "disconnected" && status != "unknown")
+            throw ParseError("status " + status);
         bool initial = w.size() > 3 && w[3] == "initial";
-        return ConnectorStatus{card, name, status == "connected", initial};
+        return ConnectorStatus{card, name, status == "connected", initial, status == "unknown"};
     }
     if (kind == "connector-removed") {
         auto [card, name] = split_connector(arg(w, 1, "connector"));
@@ -364,7 +365,7 @@ void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
     } else if (what == "monitors") {
         std::string got;
         for (const auto& m : engine_->monitors())
-            got += (got.empty() ? "" : ",") + m.connector + "=" + (m.connected ? "connected" : "disconnected");
+            got += (got.empty() ? "" : ",") + m.connector + "=" + m.status_text();
         if (got.empty()) got = "(none)";
         if (got != arg(w, 2, "monitors")) fail(line_no, "monitors are " + got + ", expected " + w[2]);
     } else {
@@ -438,8 +439,7 @@ std::string render(const Effect& effect) {
             } else if constexpr (std::is_same_v<T, PublishMonitors>) {
                 std::string out;
                 for (const auto& m : e.monitors)
-                    out += (out.empty() ? "" : ",") + m.connector + "=" +
-                           (m.connected ? "connected" : "disconnected");
+                    out += (out.empty() ? "" : ",") + m.connector + "=" + m.status_text();
                 return "monitors " + (out.empty() ? std::string("(none)") : out);
             } else if constexpr (std::is_same_v<T, PublishKeyboards>) {
                 std::string out;

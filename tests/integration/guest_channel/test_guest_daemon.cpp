@@ -1,0 +1,91 @@
+// A guest speaking to a real hotseatd (issue #19): libvirt's test driver runs arch-desktop with
+// the guest channel, the test plays QEMU's end of the channel socket and a compromised guest
+// that flips its connector reports. Its reports must fire arch-desktop's own rules only, never
+// those of another VM, even rules that name every connector.
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <memory>
+
+#include "daemon_process.h"
+#include "private_bus.h"
+#include "process.h"
+#include "socket_server.h"
+#include "testbed.h"
+
+namespace hotseat::test {
+namespace {
+
+std::string node_xml(const std::string& socket) {
+    return "<node>\n"
+           "  <domain type='test'>\n"
+           "    <name>arch-desktop</name>\n"
+           "    <uuid>6695eb01-f6a4-8304-79aa-97f2502e1950</uuid>\n"
+           "    <memory unit='MiB'>512</memory>\n"
+           "    <vcpu>1</vcpu>\n"
+           "    <os><type arch='x86_64'>hvm</type></os>\n"
+           "    <devices>\n"
+           "      <channel type='unix'>\n"
+           "        <source mode='bind' path='" + socket + "'/>\n"
+           "        <target type='virtio' name='org.hotseat.guest.0'/>\n"
+           "      </channel>\n"
+           "    </devices>\n"
+           "  </domain>\n"
+           "  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+           "    <name>windows</name>\n"
+           "    <uuid>6695eb01-f6a4-8304-79aa-97f2502e1951</uuid>\n"
+           "    <memory unit='MiB'>512</memory>\n"
+           "    <vcpu>1</vcpu>\n"
+           "    <os><type arch='x86_64'>hvm</type></os>\n"
+           "    <test:runstate>5</test:runstate>\n"
+           "  </domain>\n"
+           "</node>\n";
+}
+
+std::string config_text(const std::string& node) {
+    return "[supervisor]\nlibvirt_uri = \"test://" + node + "\"\ndebounce_ms = 0\n"
+           "[[vm]]\nname = \"arch-desktop\"\nguest_channel = true\nidle_timeout_min = 0\nshutdown_timeout_s = 5\n"
+           "[[vm]]\nname = \"windows\"\n"
+           "[[rule]]\nname = \"arch-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
+           "action = \"stop\"\nvm = \"arch-desktop\"\n"
+           "[[rule]]\nname = \"windows-plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"windows\"\n"
+           "[[rule]]\nname = \"windows-unplug\"\non = \"monitor.disconnected\"\naction = \"force-stop\"\n"
+           "vm = \"windows\"\n";
+}
+
+std::string connector_line(const std::string& status, bool initial = false) {
+    return R"({"type":"connector","card":"card0","connector":"HDMI-A-1","status":")" + status + "\"" +
+           (initial ? R"(,"initial":true)" : "") + "}\n";
+}
+
+TEST(GuestDaemon, AGuestsReportsNeverFireAnotherVmsRules) {
+    Testbed testbed;
+    testbed.add_intel_igpu();
+    TempDir dir;
+    PrivateBus bus;
+    SocketServer guest(dir.file("arch.sock"));
+    write_file(dir.file("node.xml"), node_xml(dir.file("arch.sock")));
+    write_file(dir.file("hotseat.toml"), config_text(dir.file("node.xml")));
+    DaemonProcess daemon({dir.file("hotseat.toml"), testbed.root(), bus.address(), dir.path(), {}});
+    ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
+    ASSERT_EQ(vm_state(bus.address(), "arch_2ddesktop"), "running");
+    ASSERT_TRUE(wait_until([&] { return guest.accept(); })) << "hotseatd never connected\n" << daemon.log();
+
+    // Hello, then flip the connector: a plug and an unplug. windows' rules name every connector,
+    // yet must stay silent; the unplug fires arch-desktop's own rule, and since lines are handled
+    // in order, once arch-desktop stops everything before has been handled. One write: hotseatd
+    // closes the channel once the VM stops.
+    guest.send(R"({"type":"hello","protocol":1,"helper":"evil"})" "\n" + connector_line("disconnected", true) +
+               connector_line("connected") + connector_line("disconnected"));
+    ASSERT_TRUE(wait_until([&] { return vm_state(bus.address(), "arch_2ddesktop") != "running"; }))
+        << daemon.log();
+    EXPECT_EQ(vm_property(bus.address(), "arch_2ddesktop", "Reason"), "arch-unplug");
+    EXPECT_EQ(vm_state(bus.address(), "windows"), "off");
+    EXPECT_EQ(daemon.log().find("rule windows-"), std::string::npos) << daemon.log();
+    EXPECT_NE(daemon.log().find("monitor.disconnected HDMI-A-1 (guest arch-desktop)"), std::string::npos)
+        << daemon.log();
+    if (HasFailure()) std::cerr << "---- hotseatd log ----\n" << daemon.log() << "----\n";
+}
+
+}  // namespace
+}  // namespace hotseat::test
