@@ -181,7 +181,7 @@ TEST_F(ReadmeCommands, HotseatctlLinesWork) {
         auto r = run_command(runnable(c.argv), ctl_environment());
         ASSERT_EQ(r.status, 0) << r.both();
         bool json = std::find(c.argv.begin(), c.argv.end(), "--json") != c.argv.end();
-        if (json) { EXPECT_NO_THROW(nlohmann::json::parse(r.out)) << r.out; }
+        if (json) { EXPECT_TRUE(nlohmann::json::accept(r.out)) << r.out; }
         if (command == "status") { EXPECT_TRUE(contains(r.out, "arch-desktop")) << r.out; }
         if (command == "check-config") { EXPECT_TRUE(contains(r.out, ": OK (")) << r.out; }
         bool wait = std::find(c.argv.begin(), c.argv.end(), "--wait") != c.argv.end();
