@@ -22,7 +22,7 @@ const std::string kVm = "arch_2ddesktop";  // sd_bus_path_encode("arch-desktop")
 std::string config_text(const std::string& libvirt_uri) {
     return "[supervisor]\n"
            "libvirt_uri = \"" + libvirt_uri + "\"\n"
-           "debounce_ms = 200\n"
+           "debounce_ms = 0\n"  // the plugs below come faster than a debounce window on a quiet machine
            "\n"
            "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n"
            "\n"
