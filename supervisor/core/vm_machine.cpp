@@ -101,17 +101,18 @@ CommandReply VmMachine::postpone(std::uint32_t seconds, const std::string& origi
 Effects VmMachine::guest_postpone(std::uint32_t seconds, Now now) {
     if (!pending_) return {debug(config_.name + ": the guest asks to postpone, but no stop is pending")};
     std::int64_t wanted = std::min(now.mono_ms + std::int64_t{seconds} * 1000, pending_->cap_ms);
-    if (wanted <= pending_->deadline_ms) {
+    // Less than a second later is no news: the guest hears of every move (stop-pending), and a
+    // guest that answers each with postpone must not keep the two ends busy.
+    if (wanted < pending_->deadline_ms + 1000) {
         bool capped = now.mono_ms + std::int64_t{seconds} * 1000 > pending_->cap_ms;
         return {debug(config_.name + ": the guest's postpone by " + std::to_string(seconds) + " s changes nothing" +
                       (capped ? " (max_postpone_s reached)" : ""))};
     }
-    bool news = wanted - pending_->deadline_ms >= 1000;
     set_pending_deadline(wanted, now);
     std::string text = config_.name + ": the guest postponed the pending " + status_.pending_stop.action + " to " +
                        std::to_string((wanted - now.mono_ms) / 1000) + " s from now" +
                        (wanted == pending_->cap_ms ? " (as far as max_postpone_s allows)" : "");
-    return {news ? info(text) : debug(text)};
+    return {info(text)};
 }
 
 CommandReply VmMachine::request(Action action, const std::string& reason, Now now) {

@@ -1,6 +1,7 @@
 // The guest channel end to end: the tiny guest's init speaks on a real virtio-serial port
 // (org.hotseat.guest.0, virtio_console in the guest kernel) backed by a unix socket QEMU listens
 // on; hotseatd finds the socket in the live domain XML, connects, and acts on what it hears.
+#include <cstdlib>
 #include <filesystem>
 
 #include "e2e_fixture.h"
@@ -71,6 +72,56 @@ TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
     EXPECT_EQ(reason(), "idle-stop");
     ASSERT_TRUE(state_becomes("off", 15s)) << "State is " << state();
     EXPECT_EQ(vm_property(bus_.address(), kVmPath, "GuestHelper"), "");
+    watch.print();
+}
+
+// Protocol 2 on a real virtio-serial port: the guest's init says hello with protocol 2 and hears
+// the host's answer; the idle stop is announced (PendingStop) and the guest, hearing stop-pending,
+// answers postpone 600 as "Keep my desk" would; the stop moves out by about ten minutes (capped
+// by max_postpone_s). A Stop on the bus then goes at once.
+TEST_F(E2e, GuestHearsStopPendingAndPostponesIt) {
+    Stopwatch watch("guest-postpone");
+    ScenarioOptions options = with_channel(dir_, "postpone");
+    options.vm_keys = "guest_channel = true\nidle_timeout_s = 10\nidle_cpu_percent = 20\nwarn_s = 120\n"
+                      "max_postpone_s = 900\n";
+    options.rules = "\n[[rule]]\nname = \"idle-stop\"\non = \"vm.idle\"\naction = \"stop\"\nvm = \"e2e-guest\"\n";
+    ASSERT_NO_FATAL_FAILURE(start(options));
+    watch.lap("setup");
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes("running")) << "State is " << state();
+    watch.lap("plug->running");
+    ASSERT_TRUE(serial_->wait_for("HOTSEAT-GUEST-HOST-LINE {\"host\":\"" HOTSEAT_VERSION "\",\"protocol\":2,\"type\":\"hello\"}", 1, 40s))
+        << "the guest never heard the host's hello\n" << serial_->text() << "\n" << daemon_->log();
+    watch.lap("running->host-hello");
+    // PendingStop's deadline ("(tss) DEADLINE ..." without the type), and the wall clock.
+    auto deadline = [&] { return std::strtoull(vm_property(bus_.address(), kVmPath, "PendingStop").c_str(), nullptr, 10); };
+    auto wall_us = [] {
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    };
+    ASSERT_TRUE(wait_until([&] { return deadline() != 0; }, 40s)) << "no stop pending\n" << daemon_->log();
+    watch.lap("hello->pending");
+    ASSERT_TRUE(serial_->wait_for("\"type\":\"stop-pending\"", 1, 20s)) << serial_->text();
+    EXPECT_NE(serial_->text().find("\"action\":\"stop\""), std::string::npos) << serial_->text();
+    EXPECT_NE(serial_->text().find("\"reason\":\"idle (rule idle-stop)\""), std::string::npos) << serial_->text();
+    // warn_s is 120 s; the guest's postpone 600 makes it about ten minutes from now (it answers at
+    // once, so the first deadline may be gone before it can be read).
+    ASSERT_TRUE(wait_until([&] { return deadline() > wall_us() + 300'000'000ull; }, 20s))
+        << "PendingStop " << vm_property(bus_.address(), kVmPath, "PendingStop") << "\n" << daemon_->log();
+    watch.lap("pending->postponed");
+    EXPECT_LE(deadline(), wall_us() + 600'000'000ull);
+    EXPECT_NE(daemon_->log().find("e2e-guest: the guest postponed the pending stop"), std::string::npos) << daemon_->log();
+    EXPECT_EQ(state(), "running");
+    // The host hears it again, moved (the guest prints every line it gets).
+    ASSERT_TRUE(serial_->wait_for("\"type\":\"stop-pending\"", 2, 20s)) << serial_->text();
+
+    int status = -1;
+    run_capture({HOTSEATCTL_PATH, "stop", "e2e-guest"}, &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}});
+    EXPECT_EQ(status, 0);
+    ASSERT_TRUE(state_becomes("off", 30s)) << "State is " << state();
+    EXPECT_EQ(reason(), "dbus:Stop uid=0");
+    watch.lap("stop->off");
     watch.print();
 }
 
