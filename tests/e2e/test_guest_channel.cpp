@@ -41,14 +41,15 @@ TEST_F(E2e, GuestReportedUnplugStopsTheVm) {
 }
 
 // Nobody at the guest (its helper says hello, never reports input) and its CPU idle: vm.idle
-// fires after idle_timeout_s and the rule stops the VM.
+// fires after idle_timeout_s, the stop is announced (PendingStop) for warn_s, and nobody being
+// there to keep it, the rule stops the VM. The helper speaks protocol 1: it hears nothing.
 TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
     Stopwatch watch("guest-idle");
     ScenarioOptions options = with_channel(dir_, "idle");
     // The tiny guest idles at 2-4 % CPU; while it boots it takes 100 % of its vCPU, or about half
     // of that when the host is busy (TCG): at 50 % a slow boot looked idle and was stopped before
     // its helper said hello.
-    options.vm_keys = "guest_channel = true\nidle_timeout_s = 10\nidle_cpu_percent = 20\n";
+    options.vm_keys = "guest_channel = true\nidle_timeout_s = 10\nidle_cpu_percent = 20\nwarn_s = 5\n";
     options.rules = "\n[[rule]]\nname = \"idle-stop\"\non = \"vm.idle\"\naction = \"stop\"\nvm = \"e2e-guest\"\n";
     ASSERT_NO_FATAL_FAILURE(start(options));
     watch.lap("setup");
@@ -65,10 +66,15 @@ TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
                                      &doctor_status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}});
     EXPECT_NE(doctor.find("the guest helper (e2e-init) said hello"), std::string::npos) << doctor;
     EXPECT_NE(doctor.find("the domain has the guest channel org.hotseat.guest.0"), std::string::npos) << doctor;
-    ASSERT_TRUE(state_becomes("stopping", 40s)) << "State is " << state() << "\n" << daemon_->log();
+    ASSERT_TRUE(wait_until([&] { return vm_property(bus_.address(), kVmPath, "PendingStop").rfind("0 ", 0) != 0; }, 40s))
+        << "no stop announced: " << vm_property(bus_.address(), kVmPath, "PendingStop") << "\n" << daemon_->log();
     auto idle_after = std::chrono::steady_clock::now() - running;
     watch.lap("hello->idle");
     EXPECT_GE(idle_after, 10s) << "idle before idle_timeout_s";
+    EXPECT_EQ(state(), "running") << "the idle stop did not wait warn_s";
+    ASSERT_TRUE(state_becomes("stopping", 20s)) << "State is " << state() << "\n" << daemon_->log();
+    watch.lap("warning->stopping");
+    EXPECT_GE(std::chrono::steady_clock::now() - running, 15s) << "stopped before idle_timeout_s + warn_s";
     EXPECT_EQ(reason(), "idle-stop");
     ASSERT_TRUE(state_becomes("off", 15s)) << "State is " << state();
     EXPECT_EQ(vm_property(bus_.address(), kVmPath, "GuestHelper"), "");

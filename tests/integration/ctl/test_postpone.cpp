@@ -77,6 +77,25 @@ TEST_F(CtlPostponeTest, PostponeMovesItAndWithoutSecondsCancelsIt) {
     EXPECT_TRUE(contains(nothing.err, "no stop is pending for arch-desktop (it is running)")) << nothing.err;
 }
 
+TEST_F(CtlPostponeTest, MonitorShowsTheStopMoveAndGo) {
+    auto text = spawn_ctl({"monitor"});
+    auto json = spawn_ctl({"monitor", "--json"});
+    ASSERT_TRUE(wait_until([&] {
+        return contains(text->output(), "Watching hotseatd") && contains(json->output(), "Watching hotseatd");
+    })) << text->output() << json->output();
+    ASSERT_EQ(ctl({"postpone", "arch-desktop", "120"}).status, 0);
+    EXPECT_TRUE(wait_until([&] {
+        return contains(text->output(), "vm arch-desktop: PendingStop=\"stop at ") &&
+               contains(text->output(), ": idle (rule walked-away)\"");
+    })) << text->output();
+    EXPECT_TRUE(wait_until([&] { return contains(json->output(), "\"PendingStop\":{\"deadline\":\""); }))
+        << json->output();
+    ASSERT_EQ(ctl({"postpone", "arch-desktop", "0"}).status, 0);
+    EXPECT_TRUE(wait_until([&] { return contains(text->output(), "vm arch-desktop: PendingStop=none"); }))
+        << text->output();
+    EXPECT_TRUE(wait_until([&] { return contains(json->output(), "\"PendingStop\":null"); })) << json->output();
+}
+
 TEST_F(CtlPostponeTest, RefusalsHaveTheirExitCodes) {
     auto nobody = ctl({"postpone", "arch-desktop", "60"}, /*as_nobody=*/true);
     EXPECT_EQ(nobody.status, 5) << nobody.both();
