@@ -13,5 +13,6 @@ void add_vm_commands(CLI::App& app, int& exit_code);       // start, stop, toggl
 void add_monitor_command(CLI::App& app, int& exit_code);   // monitor
 void add_config_commands(CLI::App& app, int& exit_code);   // check-config, reload
 void add_doctor_command(CLI::App& app, int& exit_code);    // doctor
+void add_postpone_command(CLI::App& app, int& exit_code);  // postpone
 
 }  // namespace hotseat::ctl

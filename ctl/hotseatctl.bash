@@ -10,7 +10,7 @@ _hotseatctl() {
     local cur prev words cword
     _init_completion || return
 
-    local commands="status start stop toggle force-stop monitor check-config reload doctor"
+    local commands="status start stop toggle force-stop postpone monitor check-config reload doctor"
     local command="" i
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
@@ -31,6 +31,14 @@ _hotseatctl() {
                 COMPREPLY=($(compgen -W "--wait --timeout --help" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "$(_hotseatctl_vms)" -- "$cur"))
+            fi ;;
+        postpone)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--help" -- "$cur"))
+            elif [[ "$prev" == postpone ]]; then
+                COMPREPLY=($(compgen -W "$(_hotseatctl_vms)" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "0 300 600 1800 3600" -- "$cur"))
             fi ;;
         check-config)
             if [[ "$cur" == -* ]]; then

@@ -17,6 +17,11 @@ Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, c
 
 Json time_json(std::uint64_t us) { return us == 0 ? Json(nullptr) : Json(iso_utc(us)); }
 
+Json pending_stop_json(std::uint64_t deadline_us, const std::string& action, const std::string& reason) {
+    if (deadline_us == 0) return Json(nullptr);
+    return Json{{"deadline", time_json(deadline_us)}, {"deadline_us", deadline_us}, {"action", action}, {"reason", reason}};
+}
+
 Json vm_json(const VmSnapshot& vm) {
     return Json{{"name", vm.name},
                 {"path", vm.path},
@@ -26,7 +31,9 @@ Json vm_json(const VmSnapshot& vm) {
                 {"last_error", vm.last_error},
                 {"state_changed_at", time_json(vm.state_changed_at_us)},
                 {"state_changed_at_us", vm.state_changed_at_us},
-                {"devices", vm.devices}};
+                {"devices", vm.devices},
+                {"pending_stop", pending_stop_json(vm.pending_stop_us, vm.pending_action, vm.pending_reason)},
+                {"idle_inhibitor", vm.idle_inhibitor}};
 }
 
 Json manager_json(const ManagerSnapshot& manager) {

@@ -24,6 +24,8 @@ Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, c
 // µs since the epoch as an ISO 8601 UTC string; null for 0 ("never").
 Json time_json(std::uint64_t us);
 
+// PendingStop as an object, null when no stop is pending.
+Json pending_stop_json(std::uint64_t deadline_us, const std::string& action, const std::string& reason);
 Json vm_json(const VmSnapshot& vm);
 Json manager_json(const ManagerSnapshot& manager);
 

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     add_monitor_command(app, exit_code);
     add_config_commands(app, exit_code);
     add_doctor_command(app, exit_code);
+    add_postpone_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -37,8 +38,8 @@ int main(int argc, char** argv) {
         return kFailed;
     }
     if (app.get_subcommands().empty()) {
-        std::cerr << "hotseatctl: a command is needed: status, start, stop, toggle, force-stop, monitor, "
-                     "check-config, reload or doctor (see --help)\n";
+        std::cerr << "hotseatctl: a command is needed: status, start, stop, toggle, force-stop, postpone, "
+                     "monitor, check-config, reload or doctor (see --help)\n";
         return kUsage;
     }
     return exit_code;

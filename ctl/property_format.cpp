@@ -10,6 +10,7 @@ namespace hotseat::ctl {
 namespace {
 
 using StringPairs = std::vector<sdbus::Struct<std::string, std::string>>;
+using PendingStopValue = sdbus::Struct<std::uint64_t, std::string, std::string>;
 
 bool is_bare_word(const std::string& value) {
     if (value.empty()) return false;
@@ -65,6 +66,10 @@ std::string property_text(const std::string& name, const sdbus::Variant& value) 
     if (name == "StateChangedAt" && holds<std::uint64_t>(value)) {
         auto us = value.get<std::uint64_t>();
         text = us == 0 ? "never" : quoted_if_needed(local_time_ms(us));
+    } else if (holds<PendingStopValue>(value)) {
+        auto p = value.get<PendingStopValue>();
+        text = p.get<0>() == 0 ? "none"
+                               : quoted_if_needed(p.get<1>() + " at " + local_time_ms(p.get<0>()) + ": " + p.get<2>());
     } else if (holds<std::string>(value)) {
         text = quoted_if_needed(value.get<std::string>());
     } else if (holds<sdbus::ObjectPath>(value)) {
@@ -89,6 +94,10 @@ std::string property_text(const std::string& name, const sdbus::Variant& value) 
 Json property_json(const std::string& name, const sdbus::Variant& value) {
     if (name == "StateChangedAt" && holds<std::uint64_t>(value)) return time_json(value.get<std::uint64_t>());
     if (holds<std::string>(value)) return value.get<std::string>();
+    if (holds<PendingStopValue>(value)) {
+        auto p = value.get<PendingStopValue>();
+        return pending_stop_json(p.get<0>(), p.get<1>(), p.get<2>());
+    }
     if (holds<sdbus::ObjectPath>(value)) return std::string(value.get<sdbus::ObjectPath>());
     if (holds<bool>(value)) return value.get<bool>();
     if (holds<std::uint64_t>(value)) return value.get<std::uint64_t>();

@@ -38,6 +38,12 @@ VmSnapshot vm_snapshot(const std::string& path, const PropertyMap& properties) {
     take(properties, "LastError", vm.last_error);
     take(properties, "StateChangedAt", vm.state_changed_at_us);
     take(properties, "Devices", vm.devices);
+    sdbus::Struct<std::uint64_t, std::string, std::string> pending{0, "", ""};
+    take(properties, "PendingStop", pending);
+    vm.pending_stop_us = pending.get<0>();
+    vm.pending_action = pending.get<1>();
+    vm.pending_reason = pending.get<2>();
+    take(properties, "IdleInhibitor", vm.idle_inhibitor);
     if (vm.name.empty()) vm.name = vm_name_from_path(path);
     return vm;
 }

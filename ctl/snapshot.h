@@ -19,6 +19,11 @@ struct VmSnapshot {
     std::string last_error;
     std::uint64_t state_changed_at_us = 0;  // 0: never changed
     std::vector<std::string> devices;
+    // PendingStop: 0 when no stop is pending.
+    std::uint64_t pending_stop_us = 0;
+    std::string pending_action;
+    std::string pending_reason;
+    std::string idle_inhibitor;  // IdleInhibitor
 };
 
 struct ManagerSnapshot {

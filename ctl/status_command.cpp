@@ -28,7 +28,16 @@ std::string vms_text(const std::vector<VmSnapshot>& vms, std::uint64_t now) {
     for (const auto& vm : vms)
         table.add_row({vm.name, vm.state, since_text(vm.state_changed_at_us, now), or_dash(vm.step),
                        or_dash(vm.reason), or_dash(vm.last_error)});
-    return table.render();
+    std::string out = table.render();
+    // What is about to happen, and what keeps it from happening, under the table.
+    for (const auto& vm : vms) {
+        if (vm.pending_stop_us != 0)
+            out += vm.name + ": " + vm.pending_action + " " + time_until(vm.pending_stop_us, now) + " (" +
+                   local_time(vm.pending_stop_us) + "): " + vm.pending_reason + "; hotseatctl postpone " + vm.name +
+                   " [SECONDS] keeps it\n";
+        if (!vm.idle_inhibitor.empty()) out += vm.name + ": the guest holds idle: " + vm.idle_inhibitor + "\n";
+    }
+    return out;
 }
 
 std::string pairs_text(const std::vector<std::pair<std::string, std::string>>& pairs, const std::string& first,

@@ -48,6 +48,15 @@ std::string relative_time(std::uint64_t then_us, std::uint64_t now) {
     return std::to_string(days) + (days == 1 ? " day ago" : " days ago");
 }
 
+std::string time_until(std::uint64_t then_us, std::uint64_t now) {
+    if (then_us <= now) return "now";
+    std::uint64_t s = (then_us - now + kSecond - 1) / kSecond;
+    if (s < 60) return "in " + std::to_string(s) + " s";
+    std::uint64_t min = s / 60;
+    if (min < 60) return "in " + std::to_string(min) + " min";
+    return "in " + std::to_string(min / 60) + " h " + std::to_string(min % 60) + " min";
+}
+
 std::string local_time(std::uint64_t us) { return format_time(us, "%Y-%m-%d %H:%M:%S %Z", false); }
 
 std::string local_time_ms(std::uint64_t us) { return format_time(us, "%Y-%m-%d %H:%M:%S", false) + milliseconds(us); }

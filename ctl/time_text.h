@@ -13,6 +13,9 @@ std::uint64_t now_us();
 // clocks disagree.
 std::string relative_time(std::uint64_t then_us, std::uint64_t now_us);
 
+// "in 45 s", "in 5 min", "in 1 h 3 min"; "now" once it has come.
+std::string time_until(std::uint64_t then_us, std::uint64_t now_us);
+
 // Local time: "2024-05-01 12:00:00 CEST".
 std::string local_time(std::uint64_t us);
 

@@ -1,9 +1,11 @@
-// Fuzz target: bytes a guest writes on its channel → the line splitter hotseatd uses (with the
-// 4096-byte limit, fed in uneven chunks as reads would deliver them) → parse_line on each line.
+// Fuzz target: bytes on the guest channel → the line splitter both ends use (with the 4096-byte
+// limit, fed in uneven chunks as reads would deliver them) → parse_line on each line (what
+// hotseatd reads from a guest) and parse_host_line (what the guest helper reads from the host,
+// protocol 2).
 //
 // Checks beyond "no crash": no line handed on is longer than the limit or holds a newline; an
 // invalid line says why; a valid message encodes to one line that parses back to the same message
-// (what the guest helper sends is exactly what hotseatd reads).
+// (what one end sends is exactly what the other reads), in both directions.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -32,7 +34,39 @@ bool same(const Message& a, const Message& b) {
                c->initial == o.initial;
     }
     if (auto* i = std::get_if<Input>(&a)) return i->idle_ms == std::get<Input>(b).idle_ms;
+    if (auto* p = std::get_if<Postpone>(&a)) return p->seconds == std::get<Postpone>(b).seconds;
+    if (auto* h = std::get_if<Inhibit>(&a)) {
+        auto& o = std::get<Inhibit>(b);
+        return h->active == o.active && h->reason == o.reason;
+    }
     return std::get<Unknown>(a).type == std::get<Unknown>(b).type;
+}
+
+bool same(const HostMessage& a, const HostMessage& b) {
+    if (a.index() != b.index()) return false;
+    if (auto* h = std::get_if<HostHello>(&a)) {
+        auto& o = std::get<HostHello>(b);
+        return h->protocol == o.protocol && h->host_version == o.host_version;
+    }
+    if (auto* p = std::get_if<StopPending>(&a)) {
+        auto& o = std::get<StopPending>(b);
+        return p->deadline_us == o.deadline_us && p->in_ms == o.in_ms && p->action == o.action && p->reason == o.reason;
+    }
+    if (std::holds_alternative<StopCancelled>(a)) return true;
+    return std::get<Unknown>(a).type == std::get<Unknown>(b).type;
+}
+
+void check_host_line(const std::string& line) {
+    HostParseResult parsed = parse_host_line(line);
+    if (!parsed.message) {
+        if (parsed.error.empty()) std::abort();
+        return;
+    }
+    if (std::holds_alternative<Unknown>(*parsed.message)) return;
+    std::string encoded = encode_host(*parsed.message);
+    if (encoded.empty() || encoded.back() != '\n') std::abort();
+    HostParseResult again = parse_host_line(std::string_view(encoded).substr(0, encoded.size() - 1));
+    if (!again.message || !same(*parsed.message, *again.message)) std::abort();
 }
 
 void check_line(const LineChunk& chunk) {
@@ -41,6 +75,7 @@ void check_line(const LineChunk& chunk) {
         return;
     }
     if (chunk.line.size() > kMaxLineBytes || chunk.line.find('\n') != std::string::npos) std::abort();
+    check_host_line(chunk.line);
     ParseResult parsed = parse_line(chunk.line);
     if (!parsed.message) {
         if (parsed.error.empty()) std::abort();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libudev.h>
 #include <poll.h>
+#include <systemd/sd-bus.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,11 +13,14 @@
 #include <vector>
 
 #include "guest/protocol.h"
+#include "helper/inhibitors.h"
 
 namespace hotseat::guest {
 namespace {
 
 constexpr std::size_t kMaxInputs = 64;
+constexpr std::size_t kMaxReadPerWakeup = 64 * 1024;  // from the host, then the loop goes round
+constexpr std::size_t kInhibitReasonBytes = 120;     // below the protocol's 128: room to spare
 
 void say(const std::string& message) { std::fprintf(stderr, "hotseat-guest: %s\n", message.c_str()); }
 
@@ -24,10 +28,11 @@ bool starts_with(const char* s, const char* prefix) {
     return s && std::strncmp(s, prefix, std::strlen(prefix)) == 0;
 }
 
-// Keyboards and pointing devices count as someone at the desk; everything else (power button,
-// lid switch, accelerometers) does not.
+// Keyboards, pointing devices and gamepads count as someone at the desk; everything else (power
+// button, lid switch, accelerometers) does not.
 bool is_human_input(struct udev_device* dev) {
-    for (const char* key : {"ID_INPUT_KEYBOARD", "ID_INPUT_MOUSE", "ID_INPUT_TOUCHPAD", "ID_INPUT_TABLET"}) {
+    for (const char* key :
+         {"ID_INPUT_KEYBOARD", "ID_INPUT_MOUSE", "ID_INPUT_TOUCHPAD", "ID_INPUT_TABLET", "ID_INPUT_JOYSTICK"}) {
         const char* v = udev_device_get_property_value(dev, key);
         if (v && std::strcmp(v, "1") == 0) return true;
     }
@@ -42,9 +47,13 @@ std::int64_t monotonic_ms() {
     return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 
-Helper::Helper(HelperOptions options) : options_(std::move(options)), port_(options_.port) {}
+Helper::Helper(HelperOptions options)
+    : options_(std::move(options)), port_(options_.port), notifier_(options_.notifier, [this](std::uint32_t seconds) {
+          if (host_v2_) port_.queue(encode(Postpone{seconds}));
+      }) {}
 
 Helper::~Helper() {
+    sd_bus_flush_close_unref(system_bus_);
     for (auto& [path, fd] : inputs_) ::close(fd);
     if (monitor_) udev_monitor_unref(monitor_);
     if (udev_) udev_unref(udev_);
@@ -163,8 +172,86 @@ void Helper::maybe_send_input(std::int64_t now) {
     input_pending_ = false;
 }
 
+sd_bus* Helper::system_bus() {
+    if (system_bus_) return system_bus_;
+    int r = sd_bus_open_system(&system_bus_);
+    if (r < 0) {
+        system_bus_ = nullptr;
+        if (!system_bus_complained_)
+            say(std::string("no system bus (") + std::strerror(-r) +
+                "): logind's idle inhibitors are not watched and nobody is warned on the screen");
+        system_bus_complained_ = true;
+        return nullptr;
+    }
+    sd_bus_set_method_call_timeout(system_bus_, 2'000'000);
+    system_bus_complained_ = false;
+    return system_bus_;
+}
+
+// Audio and logind's idle inhibitors have no event to wait for: read every inhibit_interval_ms,
+// and told to the host when the answer changes (or when `resend`: a host that just said hello).
+void Helper::check_inhibitors(std::int64_t now, bool resend) {
+    if (!resend && now < inhibit_at_ms_) return;
+    inhibit_at_ms_ = now + options_.inhibit_interval_ms;
+    std::vector<std::string> reasons{audio_playing(options_.asound_root)};
+    if (sd_bus* bus = system_bus()) {
+        std::string error;
+        reasons.push_back(logind_idle_inhibitor(bus, &error));
+        if (error != logind_complaint_ && !error.empty()) say("cannot read logind's inhibitors: " + error);
+        logind_complaint_ = error;
+        if (!error.empty() && !sd_bus_is_open(bus)) system_bus_ = sd_bus_flush_close_unref(system_bus_);
+    }
+    std::string reason = join_reasons(reasons, kInhibitReasonBytes);
+    if (reason != inhibit_sent_) {
+        say(reason.empty() ? "nothing holds idle any more" : "idle is held: " + reason);
+        inhibit_told_ = false;
+    }
+    inhibit_sent_ = reason;
+    if (!host_v2_ || (inhibit_told_ && !resend)) return;
+    port_.queue(encode(Inhibit{!reason.empty(), reason}));
+    inhibit_told_ = true;
+}
+
+void Helper::on_host_line(const std::string& line) {
+    HostParseResult parsed = parse_host_line(line);
+    if (!parsed.message) return say("the host sent a line this helper cannot read: " + parsed.error);
+    std::int64_t now = monotonic_ms();
+    std::visit(
+        [&](const auto& m) {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, HostHello>) {
+                bool was = host_v2_;
+                host_v2_ = m.protocol >= 2;
+                if (host_v2_ && !was) say("the host (hotseatd " + m.host_version + ") speaks protocol 2");
+                if (host_v2_) check_inhibitors(now, true);
+            } else if constexpr (std::is_same_v<T, StopPending>) {
+                notifier_.stop_pending(m, system_bus(), now);
+            } else if constexpr (std::is_same_v<T, StopCancelled>) {
+                notifier_.stop_cancelled();
+            }
+        },
+        *parsed.message);
+}
+
+// What the host writes: protocol 2 lines. False when the other end is gone for good.
+bool Helper::read_host() {
+    char buffer[4096];
+    std::size_t total = 0;
+    while (total < kMaxReadPerWakeup) {
+        ssize_t n = ::read(port_.fd(), buffer, sizeof(buffer));
+        if (n == 0) return !port_.is_socket();
+        if (n < 0) return errno == EAGAIN || errno == EINTR || !port_.is_socket();
+        total += static_cast<std::size_t>(n);
+        for (const auto& chunk : host_reader_.feed(std::string_view(buffer, static_cast<std::size_t>(n))))
+            if (!chunk.oversized && !chunk.line.empty()) on_host_line(chunk.line);
+    }
+    return true;
+}
+
 std::int64_t Helper::poll_timeout(std::int64_t now) const {
-    std::int64_t next = hello_at_ms_;
+    std::int64_t next = std::min(hello_at_ms_, inhibit_at_ms_);
+    if (auto t = notifier_.next_time_ms()) next = std::min(next, *t);
+    if (auto t = notifier_.bus_timeout_ms(now)) next = std::min(next, *t);
     if (input_pending_) next = std::min(next, input_sent_ms_ + options_.input_interval_ms);
     if (!host_connected_) next = std::min(next, now + 1000);  // look for the host once a second
     return std::max<std::int64_t>(0, next - now);
@@ -183,9 +270,12 @@ int Helper::run() {
         std::int64_t now = monotonic_ms();
         if (now >= hello_at_ms_) say_hello();
         maybe_send_input(now);
+        check_inhibitors(now, false);
+        notifier_.on_time(now, system_bus_);
         std::vector<pollfd> fds;
         fds.push_back({udev_monitor_get_fd(monitor_), POLLIN, 0});
         fds.push_back({host_connected_ ? port_.fd() : -1, static_cast<short>(POLLIN | (port_.pending() ? POLLOUT : 0)), 0});
+        fds.push_back({notifier_.fd(), notifier_.poll_events(), 0});
         for (const auto& [path, fd] : inputs_) fds.push_back({fd, POLLIN, 0});
         if (::poll(fds.data(), fds.size(), static_cast<int>(poll_timeout(now))) < 0 && errno != EINTR) {
             say(std::string("poll: ") + std::strerror(errno));
@@ -195,6 +285,8 @@ int Helper::run() {
             pollfd probe{port_.fd(), POLLOUT, 0};
             if (::poll(&probe, 1, 0) == 1 && !(probe.revents & POLLHUP)) {
                 host_connected_ = true;  // the host is listening again: tell it everything afresh
+                host_v2_ = false;        // until it answers the hello
+                host_reader_.reset();
                 say_hello();
                 scan_connectors(true);
             }
@@ -208,15 +300,15 @@ int Helper::run() {
             host_connected_ = false;  // a virtio port with nobody on the host side: wait
             port_.clear();
         } else if (port_events & POLLIN) {
-            char sink[256];
-            if (::read(port_.fd(), sink, sizeof(sink)) == 0 && port_.is_socket()) return 0;
+            if (!read_host()) return 0;
         }
         if (host_connected_ && !port_.flush(&error)) {
             say(error);
             return 1;
         }
         if (fds[0].revents & POLLIN) on_uevent();
-        for (std::size_t i = 2; i < fds.size(); ++i)
+        notifier_.process();  // also what its timeout asked for
+        for (std::size_t i = 3; i < fds.size(); ++i)
             if (fds[i].revents) on_input(fds[i].fd);
     }
 }

@@ -1,8 +1,10 @@
 // hotseat-guest: the guest side of the guest channel (DESIGN §5.5, docs/guest-channel.md). Runs
 // inside the VM, where the passed-through GPU and keyboard are visible, and reports to hotseatd
 // what the host cannot see while the guest owns them: DRM connector status changes (udev `drm`
-// uevents, then each connector's `status`) and input activity (any bytes from an evdev keyboard
-// or mouse), coalesced to at most one line every `input_interval_ms` while input continues.
+// uevents, then each connector's `status`) and input activity (any bytes from an evdev keyboard,
+// mouse or gamepad), coalesced to at most one line every `input_interval_ms` while input continues.
+// With a host that speaks protocol 2 it also reports what holds idle (audio playing, a logind
+// idle inhibitor) and shows the host's pending stops as desktop notifications (notifier.h).
 #pragma once
 
 #include <cstdint>
@@ -10,10 +12,14 @@
 #include <memory>
 #include <string>
 
+#include "guest/line_reader.h"
+#include "guest/protocol.h"
+#include "helper/notifier.h"
 #include "helper/port.h"
 
 struct udev;
 struct udev_monitor;
+struct sd_bus;
 
 namespace hotseat::guest {
 
@@ -21,6 +27,9 @@ struct HelperOptions {
     std::string port = "/dev/virtio-ports/org.hotseat.guest.0";
     std::int64_t input_interval_ms = 10'000;
     std::int64_t hello_interval_ms = 60'000;  // hello again now and then: the host may have restarted
+    std::int64_t inhibit_interval_ms = 15'000;  // how often audio and logind's inhibitors are read
+    std::string asound_root = "/proc/asound";
+    NotifierOptions notifier;
 };
 
 class Helper {
@@ -44,6 +53,10 @@ private:
     void on_input(int fd);
     void maybe_send_input(std::int64_t now);
     std::int64_t poll_timeout(std::int64_t now) const;
+    bool read_host();  // false: the host's end closed for good
+    void on_host_line(const std::string& line);
+    void check_inhibitors(std::int64_t now, bool resend);
+    sd_bus* system_bus();
 
     HelperOptions options_;
     Port port_;
@@ -56,6 +69,16 @@ private:
     std::int64_t input_sent_ms_ = -1;
     bool input_pending_ = false;
     std::int64_t hello_at_ms_ = 0;
+    // Protocol 2: what the host says, and what this helper tells it.
+    LineReader host_reader_{kMaxLineBytes};
+    bool host_v2_ = false;          // the host answered hello with protocol 2
+    std::string inhibit_sent_;      // the reason last sent; empty: not held
+    bool inhibit_told_ = false;     // the host has heard the current state
+    std::int64_t inhibit_at_ms_ = 0;
+    sd_bus* system_bus_ = nullptr;  // logind: inhibitors and sessions; opened when first needed
+    bool system_bus_complained_ = false;
+    std::string logind_complaint_;
+    Notifier notifier_;
 };
 
 std::int64_t monotonic_ms();

@@ -33,6 +33,11 @@ struct VmConfig {
     std::optional<std::uint32_t> cpu_weight;
     std::uint32_t idle_timeout_s = 0;  // when set, replaces idle_timeout_min (short timeouts, tests)
     bool guest_channel = false;        // connect to the guest helper's channel while it runs
+    // A stop from a vm.idle rule or the governor waits this long first (PendingStop), so that
+    // the person at the desk is warned and may postpone it; 0 stops at once.
+    std::uint32_t warn_s = 60;
+    // How far the guest (its helper's `postpone`) may push one pending stop past its deadline.
+    std::uint32_t max_postpone_s = 3600;
 };
 
 // [governor]: the server-first resource governor (docs/governor.md). While a VM runs and the

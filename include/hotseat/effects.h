@@ -14,6 +14,14 @@ namespace hotseat {
 enum class VmState { Off, Starting, Running, Stopping, Failed };
 std::string_view to_string(VmState state);
 
+// A stop that is announced but not yet under way (DESIGN §5.6): the VM property PendingStop.
+struct PendingStop {
+    std::uint64_t deadline_us = 0;  // wall clock, µs since the epoch; 0: no stop pending
+    std::string action;             // "stop" or "force-stop"
+    std::string reason;             // in words, for the person at the desk
+    bool operator==(const PendingStop&) const = default;
+};
+
 // Everything published about one VM (the VM object's properties, DESIGN §5.2).
 struct VmStatus {
     std::string name;
@@ -23,6 +31,8 @@ struct VmStatus {
     std::string last_error;  // empty when the last operation succeeded
     std::uint64_t state_changed_at_us = 0;
     std::vector<std::string> devices;  // passthrough devices attached now: "usb 046d:c52b bus 1 dev 5"
+    PendingStop pending_stop;          // a warned stop to come (vm.idle rule, governor)
+    std::string idle_inhibitor;        // why the guest holds idle ("audio playing"); empty: nothing does
 
     bool operator==(const VmStatus&) const = default;
 };
@@ -91,6 +101,23 @@ struct PublishGuestHelper {
     std::string version;  // the helper's version after its hello; empty: none connected
 };
 
+// Lines for a guest helper that speaks protocol 2 (docs/guest-channel.md); the channel encodes
+// them. GuestWelcome answers its hello (later versions add to it: it is an object on the wire).
+struct GuestWelcome {
+    int protocol = 2;
+};
+struct GuestStopPending {
+    std::uint64_t deadline_us = 0;  // wall clock, µs since the epoch
+    std::string action;             // "stop" or "force-stop"
+    std::string reason;
+};
+struct GuestStopCancelled {};
+using GuestNotice = std::variant<GuestWelcome, GuestStopPending, GuestStopCancelled>;
+struct SendGuest {
+    std::string vm;
+    GuestNotice notice;
+};
+
 // A line for the journal. The core decides what is worth saying; the shell writes it.
 struct Log {
     enum class Level { Debug, Info, Warning, Error };
@@ -102,7 +129,7 @@ using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishV
                             PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb,
                             SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure,
                             FindGuestChannel, OpenGuestChannel, CloseGuestChannel, SampleCpu,
-                            PublishGuestHelper>;
+                            PublishGuestHelper, SendGuest>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

@@ -52,6 +52,8 @@ public:
 
     // A request from outside, with the answer the caller gets.
     CommandReply command(const Command& command, Now now);
+    // VM.Postpone: push or (0) cancel a VM's pending stop.
+    CommandReply postpone(const PostponeRequest& request, Now now);
 
     // A new validated config (SIGHUP, Manager.Reload). VMs keep their state: a running VM stays
     // running even when its [[vm]] entry is gone (it is then no longer managed or published).
@@ -123,6 +125,12 @@ private:
     Effects on_guest(const GuestInput& ev, Now now);
     Effects on_guest(const GuestChannelClosed& ev, Now now);
     Effects on_guest(const CpuSample& ev, Now now);
+    Effects on_guest(const GuestPostpone& ev, Now now);
+    Effects on_guest(const GuestInhibit& ev, Now now);
+    // Activity ends idleness: the idle clock restarts and a pending idle stop is cancelled.
+    Effects guest_active(const std::string& vm, GuestVm& guest, std::int64_t at, const std::string& why);
+    // Tells protocol 2 helpers about pending stops that came, moved or were cancelled.
+    void tell_guests(const std::vector<VmStatus>& before, Effects& out);
     Effects idle_tick(Now now);
     Effects check_idle(const std::string& vm, GuestVm& guest, Now now);
     void settle_guests(Now now, Effects& out);

@@ -139,6 +139,13 @@ struct Command {
     std::string origin;  // "dbus:Start uid=0"
 };
 
+// VM.Postpone (hotseatctl postpone): push a pending stop `seconds` from now; 0 cancels it.
+struct PostponeRequest {
+    std::string vm;
+    std::uint32_t seconds = 0;
+    std::string origin;  // "dbus:Postpone uid=0"
+};
+
 // A PSI trigger fired (governor): the host's services stalled on `resource` ("cpu", "memory")
 // beyond the configured threshold within the window. The kernel reports at most once a window
 // and has no "below" notice: calm is the absence of these for [governor] calm_s.
@@ -189,6 +196,17 @@ struct GuestChannelClosed {
     std::string vm;
     std::string why;
 };
+// Protocol 2 (docs/guest-channel.md): the person at the desk asks to keep it (the helper's
+// "Keep my desk"), and what holds the guest from going idle (audio playing, an idle inhibitor).
+struct GuestPostpone {
+    std::string vm;
+    std::uint32_t seconds = 0;  // 1 .. a day, as parsed
+};
+struct GuestInhibit {
+    std::string vm;
+    bool active = false;
+    std::string reason;  // when active: what holds idle, printable
+};
 
 // The CPU time a running VM has used (virDomainGetInfo cpuTime), for idleness.
 struct CpuSample {
@@ -203,6 +221,6 @@ using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, Keybo
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
                            Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult,
                            GuestChannelPath, GuestHello, GuestConnector, GuestInput, GuestChannelClosed,
-                           CpuSample>;
+                           CpuSample, GuestPostpone, GuestInhibit>;
 
 }  // namespace hotseat

@@ -23,5 +23,7 @@ inline constexpr std::int64_t kMaxHoldSeconds = 3600;  // [[rule]] hold_s
 // usb = [{ ... }]).
 inline constexpr std::size_t kMaxKeyParts = 16;      // parts of one dotted key: a.b.c is 3
 inline constexpr std::size_t kMaxValueNesting = 16;  // arrays and inline tables inside each other
+inline constexpr std::int64_t kMaxWarnSeconds = 600;   // [[vm]] warn_s
+inline constexpr std::int64_t kMaxPostponeSeconds = 86400;  // [[vm]] max_postpone_s
 
 }  // namespace hotseat::config

@@ -129,6 +129,13 @@ void read_timeouts(TableReader& reader, VmConfig& vm) {
     }
 }
 
+// The warning before an automatic stop (DESIGN §5.6): how long, and how far the guest may push it.
+void read_warning(TableReader& reader, VmConfig& vm) {
+    if (auto value = reader.integer("warn_s", 0, kMaxWarnSeconds)) vm.warn_s = static_cast<std::uint32_t>(*value);
+    if (auto value = reader.integer("max_postpone_s", 0, kMaxPostponeSeconds))
+        vm.max_postpone_s = static_cast<std::uint32_t>(*value);
+}
+
 // One [[vm]] entry; nullopt when it has no usable name.
 std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index,
                                 Diagnostics& diagnostics) {
@@ -139,11 +146,12 @@ std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index,
     if (name) reader.set_subject("vm " + quoted(*name) + ": ");
     reader.reject_unknown_keys(
         {"name", "gpu", "usb", "shutdown_timeout_s", "idle_timeout_min", "idle_cpu_percent",
-         "cpu_weight", "idle_timeout_s", "guest_channel"});
+         "cpu_weight", "idle_timeout_s", "guest_channel", "warn_s", "max_postpone_s"});
     read_gpus(reader, vm);
     if (auto value = reader.boolean("guest_channel")) vm.guest_channel = *value;
     read_usb(reader, diagnostics, vm);
     read_timeouts(reader, vm);
+    read_warning(reader, vm);
     if (!name) return std::nullopt;
     vm.name = *name;
     return vm;

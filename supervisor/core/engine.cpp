@@ -141,6 +141,15 @@ CommandReply Engine::command(const Command& cmd, Now now) {
     return reply;
 }
 
+CommandReply Engine::postpone(const PostponeRequest& request, Now now) {
+    Published before = published();
+    VmMachine* m = machine(request.vm);
+    if (!m) return {CommandReply::Outcome::NotFound, "no VM named \"" + request.vm + "\"", {}};
+    CommandReply reply = m->postpone(request.seconds, request.origin, now);
+    settle(before, now, reply.effects);
+    return reply;
+}
+
 Effects Engine::dispatch(const Event& event, Now now) {
     return std::visit(
         [&](const auto& ev) -> Effects {
@@ -160,7 +169,8 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, TuneResult>) return governor_->on_result(ev, machine(ev.vm));
             else if constexpr (std::is_same_v<T, GuestChannelPath> || std::is_same_v<T, GuestHello> ||
                                std::is_same_v<T, GuestConnector> || std::is_same_v<T, GuestInput> ||
-                               std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample>)
+                               std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample> ||
+                               std::is_same_v<T, GuestPostpone> || std::is_same_v<T, GuestInhibit>)
                 return on_guest(ev, now);
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);
@@ -180,7 +190,9 @@ void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, resume_takeovers(now));
     reconcile_usb(out);
     append(out, governor_->follow(before.vms, machines_));
+    append(out, governor_->notice_cancelled_stops(machines_, now));
     settle_guests(now, out);
+    tell_guests(before.vms, out);
     publish_changes(before, out);
 }
 

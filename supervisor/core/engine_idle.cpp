@@ -20,7 +20,7 @@ using fx::warning;
 
 namespace {
 
-constexpr int guest_protocol_version = 1;  // guest/protocol.h kProtocolVersion; the core has no I/O deps
+constexpr int guest_protocol_version = 2;  // guest/protocol.h kProtocolVersion; the core has no I/O deps
 
 std::int64_t idle_timeout_ms(const VmConfig& vm) {
     if (vm.idle_timeout_s > 0) return std::int64_t{vm.idle_timeout_s} * 1000;
@@ -55,6 +55,9 @@ void Engine::settle_guests(Now now, Effects& out) {
             out.push_back(CloseGuestChannel{name});
             if (!g.helper.empty()) out.push_back(PublishGuestHelper{name, ""});
             g.helper.clear();
+            g.protocol = 0;
+            g.inhibitor.clear();
+            m->note_inhibitor("");
         }
         if (want_idle && !g.watching) {
             g.watching = true;
@@ -102,7 +105,8 @@ Effects Engine::idle_tick(Now now) {
 }
 
 Effects Engine::check_idle(const std::string& vm, GuestVm& g, Now now) {
-    if (!g.watching || !g.quiet || g.fired || now.mono_ms - g.active_at < g.timeout_ms) return {};
+    if (!g.watching || !g.quiet || g.fired || !g.inhibitor.empty() || now.mono_ms - g.active_at < g.timeout_ms)
+        return {};
     g.fired = true;
     Effects out{info(vm + ": idle for " + std::to_string((now.mono_ms - g.active_at) / 1000) + " s (" +
                      (g.helper.empty() ? "CPU only: no guest helper said hello" : "no guest input, low CPU") + ")")};
@@ -130,12 +134,9 @@ Effects Engine::on_guest(const CpuSample& ev, Now now) {
         const VmConfig* vm = config_.find_vm(ev.vm);
         const auto threshold = vm ? vm->idle_cpu_percent : 0;  // gone by a reload: never quiet
         g->quiet = percent < threshold;
-        if (!g->quiet) {
-            g->active_at = now.mono_ms;
-            g->fired = false;
-        }
         out.push_back(debug(ev.vm + ": CPU " + std::to_string(static_cast<int>(percent + 0.5)) + "% (idle below " +
                             std::to_string(threshold) + "%)"));
+        if (!g->quiet) append(out, guest_active(ev.vm, *g, now.mono_ms, "the guest's CPU is busy again"));
     }
     g->last_sample_at = now.mono_ms;
     g->last_cpu_ns = ev.cpu_time_ns;
@@ -156,15 +157,29 @@ Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
 Effects Engine::on_guest(const GuestHello& ev, Now) {
     GuestVm* g = running_guest(ev.vm);
     if (!g || !g->channel) return {debug(ev.vm + ": guest hello while not running: ignored")};
+    Effects out;
     // The helper says hello again now and then (the host may have restarted): news only once.
-    if (g->helper == ev.helper_version) return {debug(ev.vm + ": guest helper hello again")};
-    g->helper = ev.helper_version;
-    Effects out{PublishGuestHelper{ev.vm, ev.helper_version},
-                info(ev.vm + ": guest helper " + ev.helper_version + " said hello (protocol " +
-                     std::to_string(ev.protocol) + ")")};
-    if (ev.protocol > guest_protocol_version)
-        out.push_back(info(ev.vm + ": the guest helper speaks a newer protocol; what this version "
-                                   "does not know is ignored"));
+    if (g->helper == ev.helper_version && g->protocol == ev.protocol) {
+        out.push_back(debug(ev.vm + ": guest helper hello again"));
+    } else {
+        g->helper = ev.helper_version;
+        g->protocol = ev.protocol;
+        out.push_back(PublishGuestHelper{ev.vm, ev.helper_version});
+        out.push_back(info(ev.vm + ": guest helper " + ev.helper_version + " said hello (protocol " +
+                           std::to_string(ev.protocol) + ")"));
+        if (ev.protocol > guest_protocol_version)
+            out.push_back(info(ev.vm + ": the guest helper speaks a newer protocol; what this version "
+                                       "does not know is ignored"));
+    }
+    // Protocol 2 (negotiated: the lower of the two): every hello is answered, so a helper knows
+    // the host hears postpone and inhibit, and a stop that is pending already is told again.
+    if (g->speaks_v2()) {
+        out.push_back(SendGuest{ev.vm, GuestWelcome{std::min(ev.protocol, guest_protocol_version)}});
+        if (const VmMachine* m = machine(ev.vm); m && m->stop_pending()) {
+            const auto& p = m->status().pending_stop;
+            out.push_back(SendGuest{ev.vm, GuestStopPending{p.deadline_us, p.action, p.reason}});
+        }
+    }
     return out;
 }
 
@@ -189,20 +204,71 @@ Effects Engine::on_guest(const GuestInput& ev, Now now) {
     GuestVm* g = running_guest(ev.vm);
     if (!g || !g->watching) return {};
     std::int64_t at = now.mono_ms - ev.idle_ms;
-    if (at > g->active_at) {
-        g->active_at = at;
-        g->fired = false;
-    }
+    if (at <= g->active_at) return {};
+    return guest_active(ev.vm, *g, at, "input in the guest");
+}
+
+Effects Engine::guest_active(const std::string& vm, GuestVm& g, std::int64_t at, const std::string& why) {
+    if (at > g.active_at) g.active_at = at;
+    g.fired = false;
+    VmMachine* m = machine(vm);
+    if (m && m->stop_pending(StopOrigin::Idle)) return m->cancel_pending_stop(why);
     return {};
 }
 
-Effects Engine::on_guest(const GuestChannelClosed& ev, Now) {
+// Protocol 2 lines act on the helper's own VM only (the channel is that VM's), and only once it
+// said hello with protocol 2: a guest cannot act on another VM or speak before it negotiated.
+Effects Engine::on_guest(const GuestPostpone& ev, Now now) {
+    GuestVm* g = running_guest(ev.vm);
+    VmMachine* m = machine(ev.vm);
+    if (!g || !g->speaks_v2() || !m) return {debug(ev.vm + ": guest postpone before a protocol 2 hello: ignored")};
+    return m->guest_postpone(ev.seconds, now);
+}
+
+Effects Engine::on_guest(const GuestInhibit& ev, Now now) {
+    GuestVm* g = running_guest(ev.vm);
+    VmMachine* m = machine(ev.vm);
+    if (!g || !g->speaks_v2() || !m) return {debug(ev.vm + ": guest inhibit before a protocol 2 hello: ignored")};
+    std::string reason = ev.active ? ev.reason : "";
+    if (reason == g->inhibitor) return {};
+    Effects out{info(ev.vm + ": " + (reason.empty() ? "nothing holds the guest from going idle any more (was: " +
+                                                          g->inhibitor + ")"
+                                                    : "the guest holds idle: " + reason))};
+    g->inhibitor = reason;
+    m->note_inhibitor(reason);
+    // Held or released, idleness counts from now: a film that just ended is not an hour of idling.
+    if (g->watching) append(out, guest_active(ev.vm, *g, now.mono_ms, "the guest holds idle: " + reason));
+    return out;
+}
+
+void Engine::tell_guests(const std::vector<VmStatus>& before, Effects& out) {
+    for (const auto& m : machines_) {
+        const std::string& name = m->config().name;
+        auto g = guests_->vms.find(name);
+        if (g == guests_->vms.end() || !g->second.speaks_v2()) continue;
+        auto was = std::find_if(before.begin(), before.end(), [&](const VmStatus& s) { return s.name == name; });
+        const PendingStop& now = m->status().pending_stop;
+        if (was == before.end() || was->pending_stop == now) continue;
+        if (now.deadline_us != 0)
+            out.push_back(SendGuest{name, GuestStopPending{now.deadline_us, now.action, now.reason}});
+        else if (m->status().state == VmState::Running)  // gone ahead: the guest hears ACPI instead
+            out.push_back(SendGuest{name, GuestStopCancelled{}});
+    }
+}
+
+Effects Engine::on_guest(const GuestChannelClosed& ev, Now now) {
     GuestVm* g = running_guest(ev.vm);
     if (!g) return {};
     g->connectors.clear();  // a new helper reports them afresh
     Effects out{info(ev.vm + ": guest channel closed (" + ev.why + ")")};
     if (!g->helper.empty()) out.push_back(PublishGuestHelper{ev.vm, ""});
     g->helper.clear();
+    g->protocol = 0;
+    if (!g->inhibitor.empty()) {
+        g->inhibitor.clear();
+        if (VmMachine* m = machine(ev.vm)) m->note_inhibitor("");
+        if (g->watching) append(out, guest_active(ev.vm, *g, now.mono_ms, "the guest channel closed"));
+    }
     return out;
 }
 

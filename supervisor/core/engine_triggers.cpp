@@ -104,7 +104,18 @@ Effects Engine::fire_rules(const Observation& o, Now now) {
     return out;
 }
 
-Effects Engine::fire_rule(const Rule& rule, const std::string& what, Trigger, Now now) {
+namespace {
+
+// A vm.idle rule's action on its running VM: the stop it means, if it means one.
+std::optional<Action> idle_stop(Action action) {
+    if (action == Action::Stop || action == Action::Toggle) return Action::Stop;
+    if (action == Action::ForceStop) return Action::ForceStop;
+    return std::nullopt;
+}
+
+}  // namespace
+
+Effects Engine::fire_rule(const Rule& rule, const std::string& what, Trigger trigger, Now now) {
     Effects out;
     auto last = last_fired_.find(rule.name);
     if (last != last_fired_.end() && now.mono_ms - last->second < config_.supervisor.debounce_ms) {
@@ -118,7 +129,12 @@ Effects Engine::fire_rule(const Rule& rule, const std::string& what, Trigger, No
     out.push_back(RuleFired{rule.name, what, rule.vm, std::string(to_string(rule.action))});
     out.push_back(info("rule " + rule.name + " fired on " + what + ": " +
                        std::string(to_string(rule.action)) + " " + rule.vm));
-    auto reply = request(*m, rule.action, rule.name, rule.takeover, now);
+    // Nobody expects an idle desk to go at once: a vm.idle stop is warned first (warn_s).
+    auto warned = trigger == Trigger::VmIdle && libvirt_connected_ && m->status().state == VmState::Running
+                      ? idle_stop(rule.action)
+                      : std::nullopt;
+    auto reply = warned ? m->warn_stop(*warned, rule.name, "idle (rule " + rule.name + ")", StopOrigin::Idle, now)
+                        : request(*m, rule.action, rule.name, rule.takeover, now);
     append(out, std::move(reply.effects));
     if (reply.outcome != CommandReply::Outcome::Accepted) {
         m->note_error("rule " + rule.name + ": " + reply.message);

@@ -60,6 +60,10 @@ void Governor::describe(VmMachine& vm, const Ladder& ladder, bool easing) const 
         vm.note_step("governor: suspended while the host is under " + ladder.resource + " pressure");
         return;
     }
+    if (ladder.level >= 4 && vm.stop_pending(StopOrigin::Governor)) {
+        vm.note_step("governor: host under " + ladder.resource + " pressure: the VM stops once its warning is over");
+        return;
+    }
     std::string what = "CPU weight " + std::to_string(config_.reduced_cpu_weight);
     if (ladder.level >= 2) what += ", vCPU quota " + std::to_string(config_.vcpu_quota_percent) + " %";
     if (ladder.level >= 3)
@@ -114,8 +118,10 @@ Effects Governor::climb(VmMachine& vm, Ladder& ladder, Now now) {
             } else {
                 std::string reason = "governor: host under " + ladder.resource + " pressure";
                 out.push_back(warning(name + ": " + reason + ": stopping the VM"));
-                append(out, vm.request(Action::Stop, reason, now).effects);
-                return out;  // its ladder goes once it leaves running (follow)
+                // Warned first (warn_s); its ladder goes once it leaves running (follow).
+                append(out, vm.warn_stop(Action::Stop, reason, reason, StopOrigin::Governor, now).effects);
+                if (vm.stop_pending(StopOrigin::Governor)) describe(vm, ladder, false);
+                return out;
             }
     }
     describe(vm, ladder, false);
@@ -135,6 +141,9 @@ Effects Governor::on_tick(Machines& machines, Now now) {
 
 Effects Governor::descend(VmMachine& vm, Ladder& ladder, Now now) {
     Effects out = undo_rung(vm.config().name, vm.config().cpu_weight, ladder);
+    // The warning gave the host time to calm down: the VM need not go after all.
+    if (ladder.level >= 4 && vm.stop_pending(StopOrigin::Governor))
+        append(out, vm.cancel_pending_stop("the host's pressure eased"));
     ladder.level -= 1;
     ladder.changed_ms = now.mono_ms;
     describe(vm, ladder, true);
@@ -216,6 +225,24 @@ Effects Governor::follow(const std::vector<VmStatus>& before, Machines& machines
     return out;
 }
 
+// A pending governor stop that was cancelled (VM.Postpone 0, a start) takes the ladder back to
+// the rung below: if the stalls go on, the next climb after step_s asks again.
+Effects Governor::notice_cancelled_stops(Machines& machines, Now now) {
+    Effects out;
+    if (config_.top_action != GovernorTop::Stop) return out;
+    for (auto& m : machines) {
+        auto it = ladders_.find(m->config().name);
+        if (it == ladders_.end() || it->second.level < 4 || !running(*m) || m->stop_pending(StopOrigin::Governor))
+            continue;
+        it->second.level = 3;
+        it->second.changed_ms = now.mono_ms;
+        describe(*m, it->second, false);
+        out.push_back(info(m->config().name + ": governor: the stop was cancelled; if the pressure goes on it "
+                                              "asks again after step_s"));
+    }
+    return out;
+}
+
 Effects Governor::watch(const Machines& machines) {
     bool want = config_.enable &&
                 std::any_of(machines.begin(), machines.end(), [](const auto& m) { return running(*m); });
@@ -243,6 +270,9 @@ Effects Governor::reload(GovernorConfig config, Machines& machines) {
             it = ladders_.erase(it);
             continue;
         }
+        bool stop_on_top = it->second.level >= 4 && config_.top_action == GovernorTop::Stop;
+        if (!stop_on_top && (*m)->stop_pending(StopOrigin::Governor))
+            append(out, (*m)->cancel_pending_stop("the governor was reconfigured"));
         describe(**m, it->second, true);
         it = it->second.level == 0 ? ladders_.erase(it) : std::next(it);
     }

@@ -33,6 +33,7 @@ public:
     // After every event: a VM that came up gets its cpu_weight, one that went down is forgotten
     // (resumed first if it is being stopped while suspended), the triggers follow "some VM runs".
     Effects follow(const std::vector<VmStatus>& before, Machines& machines);
+    Effects notice_cancelled_stops(Machines& machines, Now now);
     // A new config: a disabled governor undoes everything at once; a lower top drops to it.
     Effects reload(GovernorConfig config, Machines& machines);
 

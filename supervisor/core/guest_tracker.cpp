@@ -8,7 +8,7 @@ std::optional<std::int64_t> GuestVm::deadline() const {
     if (!watching) return std::nullopt;
     std::optional<std::int64_t> next;
     if (!sampling && next_sample) next = next_sample;
-    if (quiet && !fired) {
+    if (quiet && !fired && inhibitor.empty()) {
         std::int64_t idle_at = active_at + timeout_ms;
         if (!next || idle_at < *next) next = idle_at;
     }

@@ -14,6 +14,8 @@ struct GuestVm {
     bool channel = false;                   // FindGuestChannel issued; the VM runs
     std::string helper;                     // version after hello; empty: none
     std::map<std::string, bool> connectors; // "card0-HDMI-A-1" -> connected, as the guest said
+    int protocol = 0;                       // the helper's, from its hello; 2: it hears stop notices
+    std::string inhibitor;                  // what the guest says holds idle; empty: nothing
 
     // Idleness: only while the VM runs and a vm.idle rule names it.
     bool watching = false;
@@ -25,6 +27,7 @@ struct GuestVm {
     std::uint64_t last_cpu_ns = 0;
     bool quiet = false;                     // the last measured interval was below the threshold
     bool fired = false;                     // vm.idle fired; re-armed by activity
+    bool speaks_v2() const { return channel && !helper.empty() && protocol >= 2; }
 
     void stop_watching() {
         watching = sampling = quiet = fired = false;

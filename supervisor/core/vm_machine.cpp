@@ -1,5 +1,6 @@
 #include "core/vm_machine.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/effects_util.h"
@@ -25,6 +26,12 @@ constexpr const char* kAdoptedReason = "adopted";
 
 VmMachine::VmMachine(VmConfig config) : config_(std::move(config)) { status_.name = config_.name; }
 
+std::optional<std::int64_t> VmMachine::deadline() const {
+    if (awaiting_snapshot_) return std::nullopt;
+    if (pending_ && (!deadline_ms_ || pending_->deadline_ms < *deadline_ms_)) return pending_->deadline_ms;
+    return deadline_ms_;
+}
+
 bool VmMachine::holds_hardware() const {
     auto s = status_.state;
     return s == VmState::Starting || s == VmState::Running || s == VmState::Stopping ||
@@ -39,6 +46,73 @@ void VmMachine::transition(VmState state, const std::string& reason, Now now, Ef
     }
     status_.state = state;
     status_.reason = reason;
+    if (state != VmState::Running) clear_pending();  // a stop pends only while the VM runs
+}
+
+void VmMachine::clear_pending() {
+    pending_.reset();
+    status_.pending_stop = PendingStop{};
+}
+
+void VmMachine::set_pending_deadline(std::int64_t deadline_ms, Now now) {
+    pending_->deadline_ms = deadline_ms;
+    auto ahead_ms = std::max<std::int64_t>(0, deadline_ms - now.mono_ms);
+    status_.pending_stop.deadline_us = now.wall_us + static_cast<std::uint64_t>(ahead_ms) * 1000;
+}
+
+CommandReply VmMachine::warn_stop(Action action, const std::string& reason, const std::string& why,
+                                  StopOrigin origin, Now now) {
+    if (status_.state != VmState::Running || config_.warn_s == 0) return request(action, reason, now);
+    if (pending_)
+        return accepted({debug(config_.name + ": a stop is pending already; " + why + " changes nothing")});
+    std::int64_t deadline = now.mono_ms + std::int64_t{config_.warn_s} * 1000;
+    pending_ = Pending{origin, action, reason, deadline, deadline + std::int64_t{config_.max_postpone_s} * 1000};
+    status_.pending_stop.action = std::string(to_string(action));
+    status_.pending_stop.reason = why;
+    set_pending_deadline(deadline, now);
+    return accepted({info(config_.name + ": " + std::string(to_string(action)) + " in " +
+                          std::to_string(config_.warn_s) + " s (" + why + ") unless postponed or cancelled")});
+}
+
+Effects VmMachine::cancel_pending_stop(const std::string& why) {
+    if (!pending_) return {};
+    std::string what = status_.pending_stop.action + " (" + status_.pending_stop.reason + ")";
+    clear_pending();
+    return {info(config_.name + ": pending " + what + " cancelled: " + why)};
+}
+
+CommandReply VmMachine::postpone(std::uint32_t seconds, const std::string& origin, Now now) {
+    if (!pending_)
+        return CommandReply{CommandReply::Outcome::Failed,
+                            "no stop is pending for " + config_.name + " (it is " +
+                                std::string(to_string(status_.state)) + ")",
+                            {}};
+    if (seconds > kMaxPostponeRequestS)
+        return CommandReply{CommandReply::Outcome::Failed,
+                            "a stop can be postponed by at most " + std::to_string(kMaxPostponeRequestS) +
+                                " seconds (a week), not " + std::to_string(seconds),
+                            {}};
+    if (seconds == 0) return accepted(cancel_pending_stop(origin));
+    set_pending_deadline(now.mono_ms + std::int64_t{seconds} * 1000, now);
+    return accepted({info(config_.name + ": pending " + status_.pending_stop.action + " postponed to " +
+                          std::to_string(seconds) + " s from now (" + origin + ")")});
+}
+
+Effects VmMachine::guest_postpone(std::uint32_t seconds, Now now) {
+    if (!pending_) return {debug(config_.name + ": the guest asks to postpone, but no stop is pending")};
+    std::int64_t wanted = std::min(now.mono_ms + std::int64_t{seconds} * 1000, pending_->cap_ms);
+    // Less than a second later is no news: the guest hears of every move (stop-pending), and a
+    // guest that answers each with postpone must not keep the two ends busy.
+    if (wanted < pending_->deadline_ms + 1000) {
+        bool capped = now.mono_ms + std::int64_t{seconds} * 1000 > pending_->cap_ms;
+        return {debug(config_.name + ": the guest's postpone by " + std::to_string(seconds) + " s changes nothing" +
+                      (capped ? " (max_postpone_s reached)" : ""))};
+    }
+    set_pending_deadline(wanted, now);
+    std::string text = config_.name + ": the guest postponed the pending " + status_.pending_stop.action + " to " +
+                       std::to_string((wanted - now.mono_ms) / 1000) + " s from now" +
+                       (wanted == pending_->cap_ms ? " (as far as max_postpone_s allows)" : "");
+    return {info(text)};
 }
 
 CommandReply VmMachine::request(Action action, const std::string& reason, Now now) {
@@ -61,6 +135,7 @@ CommandReply VmMachine::start(const std::string& reason, Now now) {
         case VmState::Starting:
         case VmState::Running:
             stop_after_start_.reset();  // the latest intent wins
+            if (pending_) return accepted(cancel_pending_stop("start (" + reason + ")"));
             return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
                                    ", start (" + reason + ") changes nothing")});
         case VmState::Stopping:
@@ -160,6 +235,14 @@ Effects VmMachine::start_completed(Now now) {
 }
 
 Effects VmMachine::on_tick(Now now) {
+    if (pending_ && now.mono_ms >= pending_->deadline_ms) {
+        Pending due = *pending_;
+        Effects out{info(config_.name + ": the warning is over: " + status_.pending_stop.action + " (" +
+                         status_.pending_stop.reason + ")")};
+        clear_pending();
+        append(out, request(due.action, due.reason, now).effects);
+        return out;
+    }
     if (!deadline_ms_ || now.mono_ms < *deadline_ms_) return {};
     deadline_ms_.reset();
     if (status_.state != VmState::Stopping || forcing_) return {};

@@ -21,6 +21,12 @@ inline constexpr const char* kCauseLibvirt = "libvirt";      // stopped outside 
 inline constexpr const char* kCauseCrashed = "crashed";
 inline constexpr const char* kCauseFailed = "failed";        // a start or destroy failed
 
+// Who asked for a warned stop (DESIGN §5.6): guest input cancels an idle stop, not the governor's.
+enum class StopOrigin { Idle, Governor };
+
+// The longest VM.Postpone accepts, in seconds (a week).
+inline constexpr std::uint32_t kMaxPostponeRequestS = 7 * 24 * 3600;
+
 class VmMachine {
 public:
     explicit VmMachine(VmConfig config);
@@ -30,9 +36,7 @@ public:
     // Starting, running or stopping — or failed after a destroy that failed: its devices are taken.
     bool holds_hardware() const;
     // No deadline while libvirt's word is awaited: acting blind after an outage helps nobody.
-    std::optional<std::int64_t> deadline() const {
-        return awaiting_snapshot_ ? std::nullopt : deadline_ms_;
-    }
+    std::optional<std::int64_t> deadline() const;
     void on_disconnected() { awaiting_snapshot_ = true; }
     // How the VM last came to rest (vm.stopped rules match it as CAUSE): requested, forced, guest,
     // libvirt, crashed, failed.
@@ -50,6 +54,23 @@ public:
     void set_devices(std::vector<std::string> devices) { status_.devices = std::move(devices); }
     // The governor's word on a running VM (Step); only it writes while the VM runs.
     void note_step(std::string step) { status_.step = std::move(step); }
+    // What the guest says holds it from going idle (IdleInhibitor); empty: nothing.
+    void note_inhibitor(std::string reason) { status_.idle_inhibitor = std::move(reason); }
+
+    // A stop from a vm.idle rule or the governor: while the VM runs and warn_s is not 0 it becomes
+    // a pending stop (PendingStop) that goes ahead warn_s later unless cancelled or postponed;
+    // otherwise it is the plain request. `reason` becomes Reason, `why` is said to the user.
+    CommandReply warn_stop(Action action, const std::string& reason, const std::string& why, StopOrigin origin,
+                           Now now);
+    bool stop_pending() const { return pending_.has_value(); }
+    bool stop_pending(StopOrigin origin) const { return pending_ && pending_->origin == origin; }
+    // Drops the pending stop, saying `why` in the log; nothing when none is pending.
+    Effects cancel_pending_stop(const std::string& why);
+    // VM.Postpone: the stop goes ahead `seconds` from now; 0 cancels it. Failed when none is pending.
+    CommandReply postpone(std::uint32_t seconds, const std::string& origin, Now now);
+    // The guest's `postpone`: never earlier than the deadline in force, never later than the first
+    // deadline plus max_postpone_s (a guest cannot hold off a stop the host needs).
+    Effects guest_postpone(std::uint32_t seconds, Now now);
 
 private:
     CommandReply start(const std::string& reason, Now now);
@@ -59,6 +80,8 @@ private:
     Effects start_completed(Now now);
     Effects settle_off(VmState state, const std::string& reason, const char* cause, Now now);
     void transition(VmState state, const std::string& reason, Now now, Effects& out);
+    void set_pending_deadline(std::int64_t deadline_ms, Now now);
+    void clear_pending();
 
     VmConfig config_;
     VmStatus status_;
@@ -71,6 +94,14 @@ private:
     bool awaiting_snapshot_ = false;       // libvirt went away; its next snapshot is the truth
     bool hardware_in_doubt_ = false;       // a destroy failed: QEMU may still hold the devices
     std::string stop_cause_;
+    struct Pending {
+        StopOrigin origin = StopOrigin::Idle;
+        Action action = Action::Stop;
+        std::string reason;           // Reason once it goes ahead
+        std::int64_t deadline_ms = 0;
+        std::int64_t cap_ms = 0;      // the guest may not push it past this
+    };
+    std::optional<Pending> pending_;  // only while running
 };
 
 }  // namespace hotseat

@@ -98,6 +98,12 @@ int Daemon::run() {
         return reply;
     };
     handlers.reload = [this] { return reload(); };
+    handlers.postpone = [this](const PostponeRequest& request) {
+        auto reply = engine_.postpone(request, now());
+        execute(std::move(reply.effects));
+        reply.effects.clear();
+        return reply;
+    };
     bus_ = std::make_unique<dbus::BusService>(vm_names(config), handlers, config.supervisor.control_group);
     bus_->set_config(config.path, "");
     pressure_ = std::make_unique<pressure::PressureMonitor>(loop_, [this](Event event) { feed(event); });
@@ -195,7 +201,8 @@ void Daemon::execute_one(const Effect& effect) {
                 bus_->publish_keyboards(to_bus(e.keyboards));
             else if constexpr (std::is_same_v<T, RuleFired>)
                 bus_->emit(e);
-            else if constexpr (std::is_same_v<T, OpenGuestChannel> || std::is_same_v<T, CloseGuestChannel>)
+            else if constexpr (std::is_same_v<T, OpenGuestChannel> || std::is_same_v<T, CloseGuestChannel> ||
+                               std::is_same_v<T, SendGuest>)
                 guests_->execute(e);
             else if constexpr (std::is_same_v<T, PublishGuestHelper>)
                 bus_->publish_guest_helper(e.vm, e.version);

@@ -58,8 +58,9 @@ void BusService::flush(std::chrono::milliseconds timeout) {
 
 void BusService::add_vm(const std::string& name) {
     if (vms_.count(name)) return;
-    auto object = std::make_unique<VmObject>(*connection_, vm_object_path(name), name, gatekeeper_,
-                                             [this](const Command& command) { run_command(command); });
+    auto object = std::make_unique<VmObject>(
+        *connection_, vm_object_path(name), name, gatekeeper_, [this](const Command& command) { run_command(command); },
+        [this](const PostponeRequest& request) { run_postpone(request); });
     vms_.emplace(name, std::move(object));
     vm_order_.push_back(name);
 }
@@ -133,6 +134,11 @@ void BusService::emit(const RuleFired& effect) { manager_->emit_rule_fired(effec
 void BusService::run_command(const Command& command) {
     if (!handlers_.command) throw sdbus_compat::error(error::kFailed, "commands are not available");
     throw_unless_accepted(handlers_.command(command));
+}
+
+void BusService::run_postpone(const PostponeRequest& request) {
+    if (!handlers_.postpone) throw sdbus_compat::error(error::kFailed, "Postpone is not available");
+    throw_unless_accepted(handlers_.postpone(request));
 }
 
 void BusService::run_reload() {

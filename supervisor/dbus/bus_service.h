@@ -33,6 +33,7 @@ public:
     struct Handlers {
         std::function<CommandReply(const Command&)> command;  // VM Start/Stop/Toggle/ForceStop
         std::function<std::string()> reload;                  // returns the error text; empty = ok
+        std::function<CommandReply(const PostponeRequest&)> postpone;  // VM Postpone
     };
 
     // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS is honoured) and registers the manager
@@ -72,6 +73,7 @@ public:
 private:
     void add_vm(const std::string& name);
     void run_command(const Command& command);
+    void run_postpone(const PostponeRequest& request);
     void run_reload();
     std::vector<VmListEntry> list_vms() const;
     std::vector<std::string> vm_paths() const;

@@ -13,8 +13,11 @@ constexpr const char* kInterface = ::org::hotseat::Supervisor1::VM_adaptor::INTE
 }  // namespace
 
 VmObject::VmObject(sdbus::IConnection& connection, std::string path, std::string name,
-                   const Gatekeeper& gatekeeper, CommandRunner run)
-    : AdaptorInterfaces(connection, sdbus::ObjectPath{std::move(path)}), gatekeeper_(gatekeeper), run_(std::move(run)) {
+                   const Gatekeeper& gatekeeper, CommandRunner run, PostponeRunner postpone)
+    : AdaptorInterfaces(connection, sdbus::ObjectPath{std::move(path)}),
+      gatekeeper_(gatekeeper),
+      run_(std::move(run)),
+      postpone_(std::move(postpone)) {
     status_.name = std::move(name);
     registerAdaptor();
 }
@@ -29,6 +32,8 @@ void VmObject::update(const VmStatus& next) {
     store_if_changed(status_.last_error, next.last_error, "LastError", changed);
     store_if_changed(status_.state_changed_at_us, next.state_changed_at_us, "StateChangedAt", changed);
     store_if_changed(status_.devices, next.devices, "Devices", changed);
+    store_if_changed(status_.pending_stop, next.pending_stop, "PendingStop", changed);
+    store_if_changed(status_.idle_inhibitor, next.idle_inhibitor, "IdleInhibitor", changed);
     if (changed.empty()) return;
     try {
         sdbus_compat::emit_properties_changed(getObject(), kInterface, changed);
@@ -52,6 +57,14 @@ void VmObject::Stop() { request(Action::Stop, "Stop"); }
 void VmObject::Toggle() { request(Action::Toggle, "Toggle"); }
 void VmObject::ForceStop() { request(Action::ForceStop, "ForceStop"); }
 
+void VmObject::Postpone(const uint32_t& seconds) {
+    at_bus_boundary([&] {
+        uid_t uid = gatekeeper_.admit(getObject(), "Postpone");
+        if (!postpone_) throw sdbus_compat::error(error::kFailed, "Postpone is not available");
+        postpone_(PostponeRequest{status_.name, seconds, "dbus:Postpone uid=" + std::to_string(uid)});
+    });
+}
+
 void VmObject::request(Action action, const std::string& method) {
     at_bus_boundary([&] {
         uid_t uid = gatekeeper_.admit(getObject(), method);
@@ -74,5 +87,14 @@ uint64_t VmObject::StateChangedAt() { return status_.state_changed_at_us; }
 
 std::vector<std::string> VmObject::Devices() { return at_bus_boundary([&] { return status_.devices; }); }
 std::string VmObject::GuestHelper() { return at_bus_boundary([&] { return guest_helper_; }); }
+
+sdbus::Struct<uint64_t, std::string, std::string> VmObject::PendingStop() {
+    return at_bus_boundary([&] {
+        const auto& p = status_.pending_stop;
+        return sdbus::Struct<uint64_t, std::string, std::string>{p.deadline_us, p.action, p.reason};
+    });
+}
+
+std::string VmObject::IdleInhibitor() { return at_bus_boundary([&] { return status_.idle_inhibitor; }); }
 
 }  // namespace hotseat::dbus

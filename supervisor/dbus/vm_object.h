@@ -17,13 +17,15 @@ namespace hotseat::dbus {
 
 // Runs a command for a VM; throws sdbus::Error when it is refused.
 using CommandRunner = std::function<void(const Command&)>;
+// Runs a VM.Postpone; throws sdbus::Error when it is refused.
+using PostponeRunner = std::function<void(const PostponeRequest&)>;
 
 class VmObject final
     : public sdbus::AdaptorInterfaces<::org::hotseat::Supervisor1::VM_adaptor, sdbus::ManagedObject_adaptor,
                                       sdbus::Properties_adaptor> {
 public:
     VmObject(sdbus::IConnection& connection, std::string path, std::string name, const Gatekeeper& gatekeeper,
-             CommandRunner run);
+             CommandRunner run, PostponeRunner postpone = {});
     ~VmObject();
 
     // The one setter: stores `next` (its name is ignored: Name is constant) and emits
@@ -39,6 +41,7 @@ private:
     void Stop() override;
     void Toggle() override;
     void ForceStop() override;
+    void Postpone(const uint32_t& seconds) override;
     void request(Action action, const std::string& method);
 
     std::string Name() override;
@@ -49,9 +52,12 @@ private:
     uint64_t StateChangedAt() override;
     std::vector<std::string> Devices() override;
     std::string GuestHelper() override;
+    sdbus::Struct<uint64_t, std::string, std::string> PendingStop() override;
+    std::string IdleInhibitor() override;
 
     const Gatekeeper& gatekeeper_;
     CommandRunner run_;
+    PostponeRunner postpone_;
     VmStatus status_;
     std::string guest_helper_;
 };

@@ -77,6 +77,7 @@ void Channel::drop(const std::string& why) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     reader_.reset();
+    unsent_.clear();
     bool was_connected = connected_;
     connected_ = connecting_ = false;
     if (was_connected) {
@@ -125,8 +126,42 @@ int Channel::on_io(sd_event_source*, int, uint32_t revents, void* self) {
         log::info(c->vm_, ": guest channel connected (", c->path_, ")");
         return 0;
     }
-    if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) c->on_readable();
+    if (revents & EPOLLOUT) c->flush();
+    if (c->fd_ >= 0 && (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))) c->on_readable();
     return 0;
+}
+
+void Channel::send(const std::string& line) {
+    if (shut_ || !connected_) {
+        log::debug(vm_, ": guest channel not connected; not sent: ", line.substr(0, line.size() - 1));
+        return;
+    }
+    if (unsent_.size() + line.size() > limits_.max_unsent) {
+        if (!overflow_told_)
+            log::warning(vm_, ": the guest does not read its channel; lines for it are dropped until it does");
+        overflow_told_ = true;
+        return;
+    }
+    unsent_ += line;
+    flush();
+}
+
+void Channel::flush() {
+    while (!unsent_.empty() && fd_ >= 0) {
+        ssize_t n = ::send(fd_, unsent_.data(), unsent_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) break;
+            return drop(std::string("write: ") + std::strerror(errno));
+        }
+        unsent_.erase(0, static_cast<std::size_t>(n));
+    }
+    if (unsent_.empty()) overflow_told_ = false;
+    want_writable(!unsent_.empty());
+}
+
+void Channel::want_writable(bool on) {
+    if (io_ && !connecting_) sd_event_source_set_io_events(io_, on ? EPOLLIN | EPOLLOUT : EPOLLIN);
 }
 
 void Channel::on_readable() {
@@ -186,7 +221,11 @@ void Channel::on_line(const guest::LineChunk& chunk) {
                         " bytes refused; skipping to the next newline");
     if (chunk.line.empty()) return;
     guest::ParseResult parsed = guest::parse_line(chunk.line);
-    if (!parsed.message) return complain("invalid line ignored: " + parsed.error);
+    if (!parsed.message) {
+        ++invalid_lines_;
+        return complain("invalid line ignored: " + parsed.error + " (" + std::to_string(invalid_lines_) +
+                        " invalid so far)");
+    }
     std::visit(
         [this](const auto& m) {
             using T = std::decay_t<decltype(m)>;
@@ -196,6 +235,10 @@ void Channel::on_line(const guest::LineChunk& chunk) {
                 sink_(GuestConnector{vm_, m.card, m.connector, m.connected, m.initial});
             else if constexpr (std::is_same_v<T, guest::Input>)
                 sink_(GuestInput{vm_, m.idle_ms});
+            else if constexpr (std::is_same_v<T, guest::Postpone>)
+                sink_(GuestPostpone{vm_, m.seconds});
+            else if constexpr (std::is_same_v<T, guest::Inhibit>)
+                sink_(GuestInhibit{vm_, m.active, m.reason});
             else if (unknown_types_.size() < kMaxUnknownTypes && unknown_types_.insert(m.type).second)
                 log::info(vm_, ": guest channel: message type \"", m.type, "\" unknown to this version: ignored");
         },

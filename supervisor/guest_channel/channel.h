@@ -4,6 +4,9 @@
 // the stream resynchronises at the next newline, invalid lines are dropped, unknown types are
 // logged once, and a guest that talks too fast is throttled. A silent guest costs nothing; a
 // socket that refuses or goes away is retried with backoff until the channel is closed.
+// Protocol 2 adds the other direction: lines for the guest wait in a small bounded buffer and
+// are written as the socket takes them, never blocking the loop; a guest that does not read
+// loses them (the state is told again at its next hello).
 #pragma once
 
 #include <systemd/sd-event.h>
@@ -26,6 +29,7 @@ struct ChannelLimits {
     std::uint32_t lines_per_second = 20;  // sustained; a burst of twice that is allowed
     std::uint64_t retry_min_us = 500'000;
     std::uint64_t retry_max_us = 30'000'000;
+    std::size_t max_unsent = 16 * 1024;  // bytes waiting for the guest to read
 };
 
 class Channel {
@@ -36,6 +40,11 @@ public:
     Channel& operator=(const Channel&) = delete;
 
     bool connected() const { return connected_; }
+    // A line for the guest (with its newline). Dropped when not connected or when the guest
+    // does not read what was sent before.
+    void send(const std::string& line);
+    // Lines the guest sent that were not valid, since the channel was made.
+    std::uint64_t invalid_lines() const { return invalid_lines_; }
     // Stops reading and retrying. The sink may close a channel from inside its own callback, so
     // the owner destroys it only later (Channels does so from a deferred event).
     void shut();
@@ -47,6 +56,8 @@ private:
     void on_readable();
     void on_line(const guest::LineChunk& chunk);
     bool take_token();
+    void flush();  // writes what the socket takes now
+    void want_writable(bool on);
     void complain(const std::string& what);
 
     static int on_io(sd_event_source*, int fd, uint32_t revents, void* self);
@@ -72,6 +83,9 @@ private:
     std::uint64_t complained_at_us_ = 0;
     std::uint64_t complaints_suppressed_ = 0;
     std::set<std::string> unknown_types_;  // logged once each (at most 16 remembered)
+    std::uint64_t invalid_lines_ = 0;
+    std::string unsent_;                    // for the guest, not yet written
+    bool overflow_told_ = false;
 };
 
 }  // namespace hotseat::guest_channel

@@ -12,6 +12,9 @@
 
 namespace hotseat::guest_channel {
 
+// The line a notice for the guest is on the wire (guest/protocol.h, protocol 2).
+std::string encode_notice(const GuestNotice& notice);
+
 class Channels {
 public:
     Channels(sd_event* loop, Sink sink) : loop_(loop), sink_(std::move(sink)) {}
@@ -21,6 +24,7 @@ public:
 
     void execute(const OpenGuestChannel& effect);
     void execute(const CloseGuestChannel& effect);
+    void execute(const SendGuest& effect);  // no channel for the VM: dropped
 
 private:
     void retire(const std::string& vm);

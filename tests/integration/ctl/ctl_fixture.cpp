@@ -10,7 +10,8 @@ std::string ctl_test_config(const ConfigOptions& options) {
            "libvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
            "debounce_ms = " + std::to_string(options.debounce_ms) + "\n"
            "\n"
-           "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n"
+           "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n" +
+           options.arch_keys +
            "\n"
            "[[vm]]\nname = \"already-running\"\n" +
            std::string(options.shared_gpu ? "gpu = [\"0000:00:02.0\"]\n" : "") +
@@ -20,7 +21,8 @@ std::string ctl_test_config(const ConfigOptions& options) {
            "action = \"start\"\nvm = \"arch-desktop\"\n"
            "\n"
            "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
-           "action = \"stop\"\nvm = \"arch-desktop\"\n";
+           "action = \"stop\"\nvm = \"arch-desktop\"\n" +
+           options.rules;
 }
 
 void CtlTest::SetUp() {

@@ -24,6 +24,8 @@ struct ConfigOptions {
     bool shared_gpu = false;  // already-running lists arch-desktop's GPU too
     int debounce_ms = 200;
     bool ghost_vm = false;    // a VM "ghost" that libvirt has no domain for
+    std::string arch_keys = {};  // more keys for arch-desktop's [[vm]]
+    std::string rules = {};      // more [[rule]]s
 };
 
 // The test configuration: arch-desktop (GPU 0000:00:02.0) started by rule desk-monitor when

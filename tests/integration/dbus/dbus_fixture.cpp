@@ -30,6 +30,11 @@ void DbusServiceTest::SetUp() {
         auto it = replies_.find(command.vm);
         return it == replies_.end() ? CommandReply{} : it->second;
     };
+    handlers.postpone = [this](const PostponeRequest& request) {
+        postpones_.push_back(request);
+        auto it = replies_.find(request.vm);
+        return it == replies_.end() ? CommandReply{} : it->second;
+    };
     handlers.reload = [this] {
         ++reloads_;
         return reload_error_;

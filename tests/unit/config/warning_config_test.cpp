@@ -64,5 +64,33 @@ TEST(HoldConfig, Bounds) {
               "8:10: rule \"r\": hold_s must be an integer, got string");
 }
 
+TEST(WarnConfig, Defaults) {
+    auto load = load_text(kVm);
+    ASSERT_TRUE(load.config) << describe(load.errors);
+    EXPECT_EQ(load.config->vms.at(0).warn_s, 60u);
+    EXPECT_EQ(load.config->vms.at(0).max_postpone_s, 3600u);
+}
+
+TEST(WarnConfig, ValuesAndBounds) {
+    auto load = load_text(kVm + "warn_s = 0\nmax_postpone_s = 86400\n");
+    ASSERT_TRUE(load.config) << describe(load.errors);
+    EXPECT_EQ(load.config->vms.at(0).warn_s, 0u);
+    EXPECT_EQ(load.config->vms.at(0).max_postpone_s, 86400u);
+    load = load_text(kVm + "warn_s = 600\nmax_postpone_s = 0\n");
+    ASSERT_TRUE(load.config) << describe(load.errors);
+    EXPECT_EQ(load.config->vms.at(0).warn_s, 600u);
+    EXPECT_EQ(load.config->vms.at(0).max_postpone_s, 0u);
+    EXPECT_EQ(only_error(kVm + "warn_s = 601\n"), "3:10: vm \"a\": warn_s must be between 0 and 600, got 601");
+    EXPECT_EQ(only_error(kVm + "max_postpone_s = 86401\n"),
+              "3:18: vm \"a\": max_postpone_s must be between 0 and 86400, got 86401");
+    EXPECT_EQ(only_error(kVm + "warn_s = true\n"), "3:10: vm \"a\": warn_s must be an integer, got boolean");
+}
+
+TEST(WarnConfig, AMisspeltKeyIsSuggested) {
+    auto load = load_text(kVm + "warn_sec = 30\n");
+    ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);
+    EXPECT_NE(load.errors[0].message.find("did you mean \"warn_s\""), std::string::npos) << load.errors[0].message;
+}
+
 }  // namespace
 }  // namespace hotseat

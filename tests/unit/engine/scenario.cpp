@@ -15,6 +15,11 @@ constexpr std::uint64_t kWallEpochUs = 1'700'000'000'000'000;  // wall clock = e
 
 Now at(std::int64_t ms) { return Now{ms, kWallEpochUs + static_cast<std::uint64_t>(ms) * 1000}; }
 
+// A wall-clock deadline as the script time it stands for.
+std::string script_time(std::uint64_t wall_us) {
+    return std::to_string((static_cast<std::int64_t>(wall_us) - static_cast<std::int64_t>(kWallEpochUs)) / 1000);
+}
+
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 std::string joined_devices(const std::vector<std::string>& devices) {
@@ -104,14 +109,18 @@ Event parse_tune(const std::vector<std::string>& w) {
     return r;
 }
 
-// guest VM path PATH | guest VM no-channel | guest VM hello VERSION | guest VM connector
-// card0-HDMI-A-1 connected|disconnected [initial] | guest VM input IDLE_MS | guest VM closed WHY
+// guest VM path PATH | guest VM no-channel | guest VM hello VERSION [PROTOCOL] | guest VM connector
+// card0-HDMI-A-1 connected|disconnected [initial] | guest VM input IDLE_MS | guest VM closed WHY |
+// guest VM postpone SECONDS | guest VM inhibit REASON... | guest VM inhibit-off
 Event parse_guest_event(const std::vector<std::string>& w) {
     const std::string& vm = arg(w, 1, "vm");
-    const std::string& what = arg(w, 2, "path|no-channel|hello|connector|input|closed");
+    const std::string& what = arg(w, 2, "path|no-channel|hello|connector|input|closed|postpone|inhibit|inhibit-off");
     if (what == "path") return GuestChannelPath{vm, arg(w, 3, "path"), ""};
     if (what == "no-channel") return GuestChannelPath{vm, "", rest(w, 3)};
-    if (what == "hello") return GuestHello{vm, 1, arg(w, 3, "version")};
+    if (what == "hello") return GuestHello{vm, w.size() > 4 ? std::stoi(w[4]) : 1, arg(w, 3, "version")};
+    if (what == "postpone") return GuestPostpone{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "seconds")))};
+    if (what == "inhibit") return GuestInhibit{vm, true, rest(w, 3)};
+    if (what == "inhibit-off") return GuestInhibit{vm, false, ""};
     if (what == "input") return GuestInput{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "idle ms")))};
     if (what == "closed") return GuestChannelClosed{vm, rest(w, 3)};
     if (what == "connector") {
@@ -327,6 +336,12 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
         auto reply = engine_->command(c, at(t));
         actual_.push_back(render(reply));
         effects = std::move(reply.effects);
+    } else if (w[0] == "postpone") {  // postpone VM SECONDS [ORIGIN]: VM.Postpone
+        PostponeRequest p{arg(w, 1, "vm"), static_cast<std::uint32_t>(std::stoul(arg(w, 2, "seconds"))),
+                          w.size() > 3 ? rest(w, 3) : "dbus"};
+        auto reply = engine_->postpone(p, at(t));
+        actual_.push_back(render(reply));
+        effects = std::move(reply.effects);
     } else if (w[0] == "usb-result") {
         effects = engine_->handle(parse_usb_result(w), at(t));
     } else {
@@ -362,6 +377,11 @@ void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
         std::string got = s->devices.empty() ? "none" : joined_devices(s->devices);
         std::string want = rest(w, 3);
         if (got != want) fail(line_no, w[2] + " devices are " + got + ", expected " + want);
+    } else if (what == "pending") {  // ? pending VM none|TIME: the PendingStop deadline, in script time
+        const VmStatus* s = engine_->vm(arg(w, 2, "vm"));
+        if (!s) return fail(line_no, "no VM " + w[2]);
+        std::string got = s->pending_stop.deadline_us == 0 ? "none" : script_time(s->pending_stop.deadline_us);
+        if (got != arg(w, 3, "time")) fail(line_no, w[2] + " has a stop pending at " + got + ", expected " + w[3]);
     } else if (what == "monitors") {
         std::string got;
         for (const auto& m : engine_->monitors())
@@ -435,6 +455,10 @@ std::string render(const Effect& effect) {
                 if (!s.step.empty()) out += " step=" + quoted(s.step);
                 if (!s.last_error.empty()) out += " error=" + quoted(s.last_error);
                 if (!s.devices.empty()) out += " devices=" + joined_devices(s.devices);
+                if (s.pending_stop.deadline_us != 0)
+                    out += " pending=" + quoted(s.pending_stop.action + " at " + script_time(s.pending_stop.deadline_us) +
+                                                ": " + s.pending_stop.reason);
+                if (!s.idle_inhibitor.empty()) out += " inhibitor=" + quoted(s.idle_inhibitor);
                 return out;
             } else if constexpr (std::is_same_v<T, PublishMonitors>) {
                 std::string out;
@@ -468,6 +492,14 @@ std::string render(const Effect& effect) {
             else if constexpr (std::is_same_v<T, SampleCpu>) return "libvirt sample-cpu " + e.vm;
             else if constexpr (std::is_same_v<T, PublishGuestHelper>)
                 return "guest-helper " + e.vm + " " + quoted(e.version);
+            else if constexpr (std::is_same_v<T, SendGuest>)
+                return "guest send " + e.vm + " " + std::visit([](const auto& n) -> std::string {
+                    using N = std::decay_t<decltype(n)>;
+                    if constexpr (std::is_same_v<N, GuestWelcome>) return "hello " + std::to_string(n.protocol);
+                    else if constexpr (std::is_same_v<N, GuestStopPending>)
+                        return "stop-pending " + n.action + " at " + script_time(n.deadline_us) + " " + quoted(n.reason);
+                    else return "stop-cancelled";
+                }, e.notice);
             else
                 return "log: " + e.message;
         },
