@@ -25,6 +25,8 @@ Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, c
 Json time_json(std::uint64_t us);
 
 Json vm_json(const VmSnapshot& vm);
+// [{"address": "0000:00:02.0", "driver": "i915", "holder": ""}]
+Json gpus_json(const std::vector<GpuSnapshot>& gpus);
 Json manager_json(const ManagerSnapshot& manager);
 
 }  // namespace hotseat::ctl

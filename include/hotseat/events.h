@@ -218,6 +218,6 @@ using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, Keybo
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
                            Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult,
                            GuestChannelPath, GuestHello, GuestConnector, GuestInput, GuestChannelClosed,
-                           CpuSample>;
+                           CpuSample, GpuDriver, GpuRelease>;
 
 }  // namespace hotseat
