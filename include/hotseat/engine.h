@@ -135,7 +135,7 @@ private:
     Effects on_gpu_driver(const GpuDriver& ev);
     Effects on_gpu_release(const GpuRelease& ev);
     void read_release_records(const std::vector<VmStatus>& before, Effects& out) const;
-    void forget_unconfigured_gpus();
+    void follow_configured_gpus();  // after the config changed
 
     Effects on_libvirt(const LibvirtConnection& ev, Now now);
     Effects on_tick(Now now);
@@ -153,6 +153,7 @@ private:
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;
     std::unique_ptr<UsbState> usb_;
+    std::vector<std::string> gpu_addresses_;           // every [[vm]] gpu, sorted, once each
     std::map<std::string, std::string> gpu_drivers_;   // address → driver bound now ("" none)
     std::map<std::string, std::string> host_drivers_;  // address → the last host driver seen on it
 };

@@ -40,6 +40,7 @@ Engine::Engine(Config config)
       guests_(std::make_unique<GuestTracker>()),
       holds_(std::make_unique<Holds>()),
       usb_(std::make_unique<UsbState>()) {
+    follow_configured_gpus();
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
 }
@@ -73,7 +74,7 @@ Effects Engine::reload(Config config) {
                  : last_fired_.erase(it);
     pending_takeovers_.clear();
     append(out, reload_holds());
-    forget_unconfigured_gpus();
+    follow_configured_gpus();
     chords_->set_rules(config_.rules);
     append(out, governor_->reload(config_.governor, machines_));
     if (auto now_gpus = gpus(); now_gpus != gpus_before) out.push_back(PublishGpus{std::move(now_gpus)});

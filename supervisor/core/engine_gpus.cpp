@@ -24,12 +24,6 @@ bool is_passthrough_driver(const std::string& driver) {
     return driver.find("vfio") != std::string::npos || driver == "pci-stub";
 }
 
-std::set<std::string> configured_gpus(const Config& config) {
-    std::set<std::string> out;
-    for (const auto& vm : config.vms) out.insert(vm.gpu.begin(), vm.gpu.end());
-    return out;
-}
-
 bool lists(const VmConfig& vm, const std::string& address) {
     return std::find(vm.gpu.begin(), vm.gpu.end(), address) != vm.gpu.end();
 }
@@ -44,7 +38,7 @@ std::string driver_words(const std::string& driver) { return driver.empty() ? "n
 
 std::vector<GpuStatus> Engine::gpus() const {
     std::vector<GpuStatus> out;
-    for (const auto& address : configured_gpus(config_)) {
+    for (const auto& address : gpu_addresses_) {
         GpuStatus gpu{address, "", ""};
         if (auto it = gpu_drivers_.find(address); it != gpu_drivers_.end()) gpu.driver = it->second;
         // Held as for Busy: starting, running, stopping, or failed after a destroy that failed.
@@ -60,7 +54,7 @@ std::vector<GpuStatus> Engine::gpus() const {
 }
 
 Effects Engine::on_gpu_driver(const GpuDriver& ev) {
-    if (!configured_gpus(config_).count(ev.address))
+    if (!std::binary_search(gpu_addresses_.begin(), gpu_addresses_.end(), ev.address))
         return {debug("gpu " + ev.address + " is in no [[vm]] gpu list: ignored")};
     auto known = gpu_drivers_.find(ev.address);
     if (known != gpu_drivers_.end() && known->second == ev.driver) return {};
@@ -110,8 +104,10 @@ void Engine::read_release_records(const std::vector<VmStatus>& before, Effects& 
     }
 }
 
-void Engine::forget_unconfigured_gpus() {
-    auto configured = configured_gpus(config_);
+void Engine::follow_configured_gpus() {
+    std::set<std::string> configured;
+    for (const auto& vm : config_.vms) configured.insert(vm.gpu.begin(), vm.gpu.end());
+    gpu_addresses_.assign(configured.begin(), configured.end());
     for (auto* map : {&gpu_drivers_, &host_drivers_})
         for (auto it = map->begin(); it != map->end();) it = configured.count(it->first) ? std::next(it) : map->erase(it);
 }
