@@ -36,13 +36,20 @@ Json vm_json(const VmSnapshot& vm) {
                 {"idle_inhibitor", vm.idle_inhibitor}};
 }
 
+Json gpus_json(const std::vector<GpuSnapshot>& gpus) {
+    Json out = Json::array();
+    for (const auto& g : gpus) out.push_back(Json{{"address", g.address}, {"driver", g.driver}, {"holder", g.holder}});
+    return out;
+}
+
 Json manager_json(const ManagerSnapshot& manager) {
     return Json{{"version", manager.version},
                 {"config_path", manager.config_path},
                 {"config_error", manager.config_error},
                 {"libvirt_connected", manager.libvirt_connected},
                 {"monitors", pairs_json(manager.monitors, "connector", "status")},
-                {"keyboards", pairs_json(manager.keyboards, "node", "name")}};
+                {"keyboards", pairs_json(manager.keyboards, "node", "name")},
+                {"gpus", gpus_json(manager.gpus)}};
 }
 
 }  // namespace hotseat::ctl

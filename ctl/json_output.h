@@ -27,6 +27,8 @@ Json time_json(std::uint64_t us);
 // PendingStop as an object, null when no stop is pending.
 Json pending_stop_json(std::uint64_t deadline_us, const std::string& action, const std::string& reason);
 Json vm_json(const VmSnapshot& vm);
+// [{"address": "0000:00:02.0", "driver": "i915", "holder": ""}]
+Json gpus_json(const std::vector<GpuSnapshot>& gpus);
 Json manager_json(const ManagerSnapshot& manager);
 
 }  // namespace hotseat::ctl

@@ -11,6 +11,7 @@ namespace {
 
 using StringPairs = std::vector<sdbus::Struct<std::string, std::string>>;
 using PendingStopValue = sdbus::Struct<std::uint64_t, std::string, std::string>;
+using StringTriples = std::vector<sdbus::Struct<std::string, std::string, std::string>>;
 
 bool is_bare_word(const std::string& value) {
     if (value.empty()) return false;
@@ -31,6 +32,17 @@ std::string pairs_text(const StringPairs& pairs) {
     for (const auto& p : pairs) items.push_back(quoted_if_needed(p.get<0>()) + " " + quoted_if_needed(p.get<1>()));
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+    return out + "]";
+}
+
+// Gpus: (address, driver, holder) with "-" for an empty driver or holder.
+std::string triples_text(const StringTriples& triples) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < triples.size(); ++i) {
+        const auto& t = triples[i];
+        auto word = [](const std::string& s) { return s.empty() ? std::string("-") : quoted_if_needed(s); };
+        out += (i ? ", " : "") + word(t.get<0>()) + " " + word(t.get<1>()) + " " + word(t.get<2>());
+    }
     return out + "]";
 }
 
@@ -85,6 +97,8 @@ std::string property_text(const std::string& name, const sdbus::Variant& value) 
         text = list_text(std::vector<std::string>(paths.begin(), paths.end()));
     } else if (holds<StringPairs>(value)) {
         text = pairs_text(value.get<StringPairs>());
+    } else if (holds<StringTriples>(value)) {
+        text = triples_text(value.get<StringTriples>());
     } else {
         text = "<" + std::string(value.peekValueType()) + ">";  // 1.x: std::string, 2.x: const char*
     }
@@ -111,6 +125,11 @@ Json property_json(const std::string& name, const sdbus::Variant& value) {
         if (name == "Monitors") return pairs_json(pairs, "connector", "status");
         if (name == "Keyboards") return pairs_json(pairs, "node", "name");
         return pairs_json(pairs, "first", "second");
+    }
+    if (holds<StringTriples>(value)) {
+        std::vector<GpuSnapshot> gpus;
+        for (const auto& t : value.get<StringTriples>()) gpus.push_back(GpuSnapshot{t.get<0>(), t.get<1>(), t.get<2>()});
+        return gpus_json(gpus);  // a(sss) is Gpus alone so far
     }
     return Json{{"unsupported_type", std::string(value.peekValueType())}};
 }

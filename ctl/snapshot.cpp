@@ -57,6 +57,9 @@ ManagerSnapshot manager_snapshot(const PropertyMap& properties) {
     take_paths(properties, "VMs", manager.vm_paths);
     take_pairs(properties, "Monitors", manager.monitors);
     take_pairs(properties, "Keyboards", manager.keyboards);
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> gpus;
+    take(properties, "Gpus", gpus);
+    for (const auto& g : gpus) manager.gpus.push_back(GpuSnapshot{g.get<0>(), g.get<1>(), g.get<2>()});
     return manager;
 }
 

@@ -26,6 +26,12 @@ struct VmSnapshot {
     std::string idle_inhibitor;  // IdleInhibitor
 };
 
+struct GpuSnapshot {
+    std::string address;  // "0000:00:02.0"
+    std::string driver;   // bound now; empty: none
+    std::string holder;   // the VM holding it; empty: none
+};
+
 struct ManagerSnapshot {
     std::string version;
     std::string config_path;
@@ -34,6 +40,7 @@ struct ManagerSnapshot {
     std::vector<std::string> vm_paths;
     std::vector<std::pair<std::string, std::string>> monitors;   // (connector, status)
     std::vector<std::pair<std::string, std::string>> keyboards;  // (device node, name)
+    std::vector<GpuSnapshot> gpus;
 };
 
 struct StatusSnapshot {

@@ -48,6 +48,14 @@ std::string pairs_text(const std::vector<std::pair<std::string, std::string>>& p
     return table.render();
 }
 
+// Only when some [[vm]] lists a gpu: a desk without one has nothing to say here.
+std::string gpus_text(const std::vector<GpuSnapshot>& gpus) {
+    if (gpus.empty()) return "";
+    TextTable table({"GPU", "DRIVER", "HELD BY"});
+    for (const auto& g : gpus) table.add_row({g.address, g.driver.empty() ? "(none)" : g.driver, or_dash(g.holder)});
+    return table.render() + "\n";
+}
+
 std::string daemon_text(const ManagerSnapshot& manager) {
     std::string out = "libvirt: " + std::string(manager.libvirt_connected ? "connected" : "NOT connected") + "\n";
     out += "config:  " + or_dash(manager.config_path) + "\n";
@@ -69,7 +77,7 @@ std::string status_text(const StatusSnapshot& status) {
     return vms_text(status.vms, now) + "\n" +
            pairs_text(status.manager.monitors, "MONITOR", "STATUS", "No monitors (DRM connectors) seen.") + "\n" +
            pairs_text(status.manager.keyboards, "KEYBOARD", "NAME", "No keyboards seen.") + "\n" +
-           daemon_text(status.manager);
+           gpus_text(status.manager.gpus) + daemon_text(status.manager);
 }
 
 std::string status_json(const StatusSnapshot& status) {
@@ -85,7 +93,7 @@ std::string status_json(const StatusSnapshot& status) {
 void add_status_command(CLI::App& app, int& exit_code) {
     auto json = std::make_shared<bool>(false);
     auto* status = app.add_subcommand("status", "Show the VMs (state, since when, step, why, last error), "
-                                                "monitors, keyboards, libvirt and the configuration");
+                                                "monitors, keyboards, gpu devices, libvirt and the configuration");
     status->add_flag("--json", *json, "Print one JSON object instead of tables");
     status->callback([json, &exit_code] {
         Bus bus;

@@ -1,5 +1,6 @@
 #include "hook.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,8 +16,9 @@
 #include "journal.h"
 #include "prepare.h"
 #include "release.h"
+#include "release_report.h"
+#include "runtime_dir.h"
 #include "runtime_lock.h"
-#include "sysfs.h"
 
 namespace hotseat::hook {
 namespace {
@@ -77,26 +79,53 @@ int prepare_domain(const Invocation& invocation, const Log& log) {
     }
     if (needs->name != invocation.domain)
         log.warning("the XML on stdin describes '", needs->name, "', not this domain; going by it all the same");
-    auto lock = RuntimeLock::acquire(invocation.runtime_dir, &error);
+    auto dir = RuntimeDir::open(invocation.runtime_dir, RuntimeDir::IfMissing::Create, &error);
+    auto lock = dir ? RuntimeLock::acquire(*dir, &error) : std::nullopt;
     if (!lock) {
         log.error(error);
         return 1;
     }
-    return prepare({*needs, vm->gpu, undo_log_path(invocation.runtime_dir, invocation.domain)}, log);
+    forget_release_record(*dir, invocation.domain, log);
+    return prepare({*needs, vm->gpu, undo_log_name(invocation.domain)}, *dir, log);
 }
 
 // release and reconnect go by the undo log, not by the config: a log exists only for a domain
-// hotseat prepared, even if the config has changed since.
-int from_undo_log(const Invocation& invocation, const Log& log, int (*action)(const std::string&, const Log&)) {
-    std::string path = undo_log_path(invocation.runtime_dir, invocation.domain);
-    if (!sysfs::exists(path)) return 0;
+// hotseat prepared, even if the config has changed since. A domain without one is not looked at
+// further, so a runtime directory the hook refuses bothers only the domains it holds logs of.
+using UndoAction = int (*)(const RuntimeDir&, const std::string&, const Log&);
+int from_undo_log(const Invocation& invocation, const Log& log, UndoAction action) {
+    const std::string name = undo_log_name(invocation.domain);
+    struct stat st {};
+    if (::lstat((invocation.runtime_dir + "/" + name).c_str(), &st) != 0) return 0;
     std::string error;
-    auto lock = RuntimeLock::acquire(invocation.runtime_dir, &error);
+    auto dir = RuntimeDir::open(invocation.runtime_dir, RuntimeDir::IfMissing::Skip, &error);
+    auto lock = dir ? RuntimeLock::acquire(*dir, &error) : std::nullopt;
     if (!lock) {
-        log.error(error);
-        return action == &release ? 1 : 0;
+        if (!error.empty()) log.error(error, ": nothing undone");
+        return action == &release && !error.empty() ? 1 : 0;
     }
-    return action(path, log);
+    return action(*dir, name, log);
+}
+
+// After the undo log: the release record for hotseatd, for a domain the config names (its gpu
+// list). Quiet when the config cannot be read: prepare said why at the start.
+void record_release(const Invocation& invocation, const Log& log) {
+    ConfigLoad load = load_config_file(invocation.config_path);
+    const VmConfig* vm = load.config ? load.config->find_vm(invocation.domain) : nullptr;
+    if (!vm) return;
+    std::string error;
+    auto dir = RuntimeDir::open(invocation.runtime_dir, RuntimeDir::IfMissing::Create, &error);
+    if (!dir) {
+        log.warning("no release record for hotseatd: ", error);
+        return;
+    }
+    write_release_record(*dir, read_release_state(invocation.domain, vm->gpu), log);
+}
+
+int release_domain(const Invocation& invocation, const Log& log) {
+    int status = from_undo_log(invocation, log, &release);
+    record_release(invocation, log);
+    return status;
 }
 
 }  // namespace
@@ -105,7 +134,7 @@ int run_hook(const Invocation& invocation) {
     if (!usable_as_file_name(invocation.domain)) return 0;  // never a hotseat VM name
     Log log(invocation.domain);
     if (invocation.op == "prepare" && invocation.subop == "begin") return prepare_domain(invocation, log);
-    if (invocation.op == "release" && invocation.subop == "end") return from_undo_log(invocation, log, &release);
+    if (invocation.op == "release" && invocation.subop == "end") return release_domain(invocation, log);
     if (invocation.op == "reconnect" && invocation.subop == "begin")
         return from_undo_log(invocation, log, &reconnect);
     return 0;

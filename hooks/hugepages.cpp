@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <optional>
+#include <string_view>
 
 #include "sysfs.h"
 
@@ -78,6 +81,30 @@ Status raise_pool(const std::string& nr_path, Step draft, const HugepageRequest&
     return Status::ok();
 }
 
+// MemTotal from /proc/meminfo ("MemTotal:       12058072 kB"), in kB.
+std::optional<std::uint64_t> mem_total_kib(std::string* error) {
+    auto text = sysfs::read("/proc/meminfo", error);
+    if (!text) return std::nullopt;
+    constexpr std::string_view kKey = "MemTotal:";
+    auto at = text->find(kKey);
+    if (at != 0 && at != std::string::npos && (*text)[at - 1] != '\n') at = std::string::npos;
+    if (at == std::string::npos) {
+        *error = "/proc/meminfo has no MemTotal";
+        return std::nullopt;
+    }
+    std::size_t digits = text->find_first_not_of(' ', at + kKey.size());
+    std::size_t end = text->find(" kB", digits);
+    std::uint64_t kib = 0;
+    auto [stop, ec] = digits == std::string::npos || end == std::string::npos
+                          ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+                          : std::from_chars(text->data() + digits, text->data() + end, kib);
+    if (ec != std::errc() || stop != text->data() + end) {
+        *error = "/proc/meminfo: unreadable MemTotal";
+        return std::nullopt;
+    }
+    return kib;
+}
+
 // What a step added: what the kernel reported, or for a step cut short, whatever the pool grew
 // by up to what was asked.
 std::uint64_t pages_added(const Step& step, std::uint64_t now) {
@@ -90,6 +117,21 @@ std::uint64_t pages_added(const Step& step, std::uint64_t now) {
 
 std::string hugepage_pool_dir(std::uint64_t page_kib) {
     return "/sys/kernel/mm/hugepages/hugepages-" + std::to_string(page_kib) + "kB";
+}
+
+Status check_fits_in_memory(const HugepageRequest& request, const Log& log) {
+    std::string error;
+    auto total = mem_total_kib(&error);
+    if (!total) {
+        log.warning("cannot tell the host's memory size (", error, "); going by what the kernel allocates");
+        return Status::ok();
+    }
+    if (request.page_kib != 0 && request.pages <= *total / request.page_kib) return Status::ok();
+    return Status::failure("the guest asks for " + std::to_string(request.pages) + " hugepages of " +
+                           std::to_string(request.page_kib) + " kB (" +
+                           std::to_string(request.pages * request.page_kib / 1024) +
+                           " MiB), more than all of the host's memory (MemTotal " + std::to_string(*total / 1024) +
+                           " MiB): refused before touching anything; give the guest less memory");
 }
 
 Status reserve_hugepages(const HugepageRequest& request, Journal& journal, const Log& log) {

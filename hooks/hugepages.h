@@ -15,6 +15,12 @@ namespace hotseat::hook {
 // /sys/kernel/mm/hugepages/hugepages-<size>kB
 std::string hugepage_pool_dir(std::uint64_t page_kib);
 
+// Refuses, before anything is written, a request for more than all of the host's memory
+// (MemTotal in /proc/meminfo): raising the pool that far would have the kernel take every page
+// it can free for it, starving the host, before the shortfall shows. An unreadable
+// /proc/meminfo is only a warning (the shortfall check still applies).
+Status check_fits_in_memory(const HugepageRequest& request, const Log& log);
+
 // Makes request.pages pages available: pages already free (reserved at boot, say) count, only
 // the rest is allocated and recorded in the journal. Fails, saying how many pages are missing
 // and what to do, when the kernel gives fewer; the raised count then stays recorded as done,

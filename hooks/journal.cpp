@@ -12,20 +12,6 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
-std::string parent_of(const std::string& path) {
-    auto slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-// A new or removed name is durable only once its directory is flushed.
-void sync_directory(const std::string& path) {
-    int fd = ::open(parent_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
-}
-
 bool write_all(int fd, const std::string& data) {
     std::size_t done = 0;
     while (done < data.size()) {
@@ -57,14 +43,14 @@ Journal::~Journal() {
 }
 
 Status Journal::load() {
-    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    std::string error;
+    int fd = dir_.open_file(name_, O_RDONLY, &error);
     if (fd < 0 && errno == ENOENT) return Status::ok();
-    if (fd < 0) return Status::failure("cannot open the undo log " + path_ + ": " + errno_text());
+    if (fd < 0) return Status::failure("the undo log: " + error);
     auto text = read_text(fd);
     std::string read_error = text ? "" : errno_text();
     ::close(fd);
     if (!text) return Status::failure("cannot read the undo log " + path_ + ": " + read_error);
-    std::string error;
     auto log = parse_undo_log(*text, &error);
     if (!log) return Status::failure("the undo log " + path_ + " is damaged (" + error + ")");
     log_ = std::move(*log);
@@ -72,8 +58,9 @@ Status Journal::load() {
 }
 
 Status Journal::open_for_append() {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) return Status::failure("cannot open the undo log " + path_ + ": " + errno_text());
+    std::string error;
+    fd_ = dir_.open_file(name_, O_RDWR | O_APPEND | O_CREAT, &error);
+    if (fd_ < 0) return Status::failure("the undo log: " + error);
     auto text = read_text(fd_);
     if (!text) return Status::failure("cannot read the undo log " + path_ + ": " + errno_text());
     // Drop a line cut by a crash so that the next record starts on a line of its own.
@@ -84,7 +71,7 @@ Status Journal::open_for_append() {
     if (keep == 0 && !write_all(fd_, std::string(kUndoLogHeader) + "\n"))
         return Status::failure("cannot write the undo log " + path_ + ": " + errno_text());
     if (::fdatasync(fd_) != 0) return Status::failure("cannot flush the undo log " + path_ + ": " + errno_text());
-    sync_directory(path_);
+    dir_.sync();
     return Status::ok();
 }
 
@@ -137,15 +124,13 @@ Status Journal::ready() {
 Status Journal::remove() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
-    if (::unlink(path_.c_str()) != 0 && errno != ENOENT)
-        return Status::failure("cannot remove the undo log " + path_ + ": " + errno_text());
-    sync_directory(path_);
+    Status removed = dir_.remove(name_);
+    if (!removed) return Status::failure("the undo log: " + removed.error());
+    dir_.sync();
     log_ = UndoLog();
     return Status::ok();
 }
 
-std::string undo_log_path(const std::string& runtime_dir, const std::string& domain) {
-    return runtime_dir + "/" + domain + ".undo";
-}
+std::string undo_log_name(const std::string& domain) { return domain + ".undo"; }
 
 }  // namespace hotseat::hook

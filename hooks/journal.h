@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "runtime_dir.h"
 #include "status.h"
 #include "undo_log.h"
 
@@ -12,7 +13,8 @@ namespace hotseat::hook {
 
 class Journal {
 public:
-    explicit Journal(std::string path) : path_(std::move(path)) {}  // touches nothing yet
+    // <dir>/<name>, opened only through `dir` (never through a symlink). Touches nothing yet.
+    Journal(const RuntimeDir& dir, std::string name) : dir_(dir), name_(std::move(name)), path_(dir.path_of(name_)) {}
     ~Journal();
     Journal(const Journal&) = delete;
     Journal& operator=(const Journal&) = delete;
@@ -37,12 +39,14 @@ private:
     Status open_for_append();
     Status append(const std::string& record);
 
-    std::string path_;
+    const RuntimeDir& dir_;
+    std::string name_;
+    std::string path_;  // for messages
     UndoLog log_;
     int fd_ = -1;
 };
 
-// <runtime dir>/<domain>.undo
-std::string undo_log_path(const std::string& runtime_dir, const std::string& domain);
+// The undo log's name in the runtime directory: <domain>.undo
+std::string undo_log_name(const std::string& domain);
 
 }  // namespace hotseat::hook

@@ -73,9 +73,16 @@ void describe(const PrepareRequest& request, const Log& log) {
 
 }  // namespace
 
-int prepare(const PrepareRequest& request, const Log& log) {
+int prepare(const PrepareRequest& request, const RuntimeDir& dir, const Log& log) {
     describe(request, log);
-    Journal journal(request.undo_log);
+    if (request.needs.hugepages) {
+        Status fits = check_fits_in_memory(*request.needs.hugepages, log);
+        if (!fits) {
+            log.error(fits.error());
+            return 1;
+        }
+    }
+    Journal journal(dir, request.undo_log);
     Status loaded = journal.load();
     if (!loaded) {
         log.error(loaded.error(), ": check the host and remove it to allow starts again");

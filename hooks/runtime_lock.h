@@ -5,12 +5,14 @@
 #include <optional>
 #include <string>
 
+#include "runtime_dir.h"
+
 namespace hotseat::hook {
 
 class RuntimeLock {
 public:
-    // Creates the runtime directory when missing and waits for <dir>/hook.lock.
-    static std::optional<RuntimeLock> acquire(const std::string& runtime_dir, std::string* error);
+    // Waits for <runtime dir>/hook.lock (created when missing; a symlink there is refused).
+    static std::optional<RuntimeLock> acquire(const RuntimeDir& dir, std::string* error);
     ~RuntimeLock();
     RuntimeLock(RuntimeLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
     RuntimeLock(const RuntimeLock&) = delete;

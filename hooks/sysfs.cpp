@@ -87,6 +87,15 @@ Status write(const std::string& path, std::string_view value) {
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
+std::string link_name(const std::string& path) {
+    char target[4096];
+    ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+    if (n <= 0) return {};
+    std::string text(target, static_cast<std::size_t>(n));
+    auto slash = text.rfind('/');
+    return slash == std::string::npos ? text : text.substr(slash + 1);
+}
+
 std::vector<Entry> list(const std::string& directory) {
     std::vector<Entry> entries;
     DIR* dir = ::opendir(directory.c_str());

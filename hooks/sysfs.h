@@ -25,6 +25,10 @@ Status write(const std::string& path, std::string_view value);
 
 bool exists(const std::string& path);
 
+// The last component of a symlink's target (a device's `driver` link: "i915"); empty when
+// `path` is no symlink or does not exist.
+std::string link_name(const std::string& path);
+
 struct Entry {
     std::string name;
     bool is_link = false;

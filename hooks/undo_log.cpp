@@ -65,12 +65,14 @@ private:
         if (t.size() == 6 && t[2] == "hugepages") {
             auto size = number(t[3]), old = number(t[4]), target = number(t[5]);
             if (!size || !old || !target || *target < *old) return "bad hugepages step";
+            if (!is_hugepage_size(*size)) return "no such hugepage size";
             step.kind = StepKind::Hugepages;
             step.page_kib = *size, step.old_pages = *old, step.target_pages = *target;
-        } else if (t.size() == 4 && t[2] == "vtconsole" && is_record_token(t[3])) {
+        } else if (t.size() == 4 && t[2] == "vtconsole" && is_vtconsole_name(t[3])) {
             step.kind = StepKind::Vtconsole;
             step.name = t[3];
-        } else if (t.size() == 5 && t[2] == "framebuffer" && is_record_token(t[3]) && is_record_token(t[4])) {
+        } else if (t.size() == 5 && t[2] == "framebuffer" && is_framebuffer_driver(t[3]) &&
+                   is_platform_device_name(t[4])) {
             step.kind = StepKind::Framebuffer;
             step.driver = t[3], step.name = t[4];
         } else {
@@ -100,6 +102,8 @@ private:
         if (pages) {
             auto from = number(t[2]), to = number(t[3]);
             if (!from || !to) return "bad page count";
+            // Only ever down, and by no more than the step added.
+            if (*to > *from || *from - *to > step.target_pages - step.old_pages) return "undo beyond the step";
             step.undo_from = *from, step.undo_to = *to;
         }
         step.state = StepState::Undoing;
@@ -136,6 +140,28 @@ bool UndoLog::undo_started() const {
 bool is_record_token(std::string_view text) {
     return !text.empty() && text.size() <= kMaxToken &&
            std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 127; });
+}
+
+bool is_framebuffer_driver(std::string_view driver) {
+    return std::find(kFramebufferDrivers.begin(), kFramebufferDrivers.end(), driver) != kFramebufferDrivers.end();
+}
+
+bool is_vtconsole_name(std::string_view name) {
+    constexpr std::string_view kPrefix = "vtcon";
+    return name.size() > kPrefix.size() && name.size() <= kPrefix.size() + 4 && name.substr(0, kPrefix.size()) == kPrefix &&
+           std::all_of(name.begin() + kPrefix.size(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_platform_device_name(std::string_view name) {
+    return !name.empty() && name.size() <= 64 && name.front() != '.' && name.find("..") == std::string_view::npos &&
+           std::all_of(name.begin(), name.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string_view("_.:@-").find(c) != std::string_view::npos;
+           });
+}
+
+bool is_hugepage_size(std::uint64_t page_kib) {
+    return page_kib >= 4 && page_kib <= 16ull * 1024 * 1024 && (page_kib & (page_kib - 1)) == 0;
 }
 
 std::optional<UndoLog> parse_undo_log(std::string_view text, std::string* error) {

@@ -17,6 +17,7 @@
 // every record is on disk before the change it announces, that change never started.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -63,5 +64,16 @@ inline constexpr std::string_view kReadyRecord = "ready";
 
 // A name that fits in a record: non-empty, printable, no whitespace.
 bool is_record_token(std::string_view text);
+
+// The only names a record may hold, as the kernel makes them: `release` writes into sysfs paths
+// built from them as root, so a forged record must not be able to steer those writes anywhere
+// else ("../", "/"), nor a hugepage count anywhere but down to what prepare added.
+// Drivers of the framebuffers firmware leaves behind (simple-framebuffer is also simpledrm's).
+inline constexpr std::array<std::string_view, 3> kFramebufferDrivers = {"efi-framebuffer", "simple-framebuffer",
+                                                                        "vesa-framebuffer"};
+bool is_framebuffer_driver(std::string_view driver);
+bool is_vtconsole_name(std::string_view name);        // vtcon<N>
+bool is_platform_device_name(std::string_view name);  // "efi-framebuffer.0": [A-Za-z0-9_.:@-], no ".."
+bool is_hugepage_size(std::uint64_t page_kib);        // a power of two from 4 kB to 16 GiB
 
 }  // namespace hotseat::hook

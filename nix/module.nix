@@ -247,7 +247,7 @@ in
           # A settings-only change becomes `systemctl reload hotseatd`, not a restart.
           reloadTriggers = [ configFile ];
         };
-        systemd.tmpfiles.packages = [ cfg.package ]; # /run/hotseat for the hook's undo logs
+        systemd.tmpfiles.packages = [ cfg.package ]; # /run/hotseat (the hook's), /run/hotseat-guest (guest channels)
 
         services.dbus.packages = [
           cfg.package

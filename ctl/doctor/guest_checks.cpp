@@ -27,8 +27,15 @@ Finding channel_finding(const VmConfig& vm, const libvirt::GuestChannelXml& chan
     if (vm.guest_channel && !channel.present)
         return finding(vm.name, Severity::Error,
                        "guest_channel = true, but the domain has no channel org.hotseat.guest.0", add);
-    if (vm.guest_channel)
+    if (vm.guest_channel) {
+        std::string problem = libvirt::guest_channel_location_problem(channel.path);
+        if (!problem.empty())
+            return finding(vm.name, Severity::Warning,
+                           "the guest channel org.hotseat.guest.0 may be out of hotseatd's reach: " + problem,
+                           "give its <source> path='" + std::string(libvirt::kGuestChannelDir) + vm.name +
+                               ".sock' with virsh edit " + vm.name + " (docs/guest-channel.md)");
         return finding(vm.name, Severity::Ok, "the domain has the guest channel org.hotseat.guest.0");
+    }
     if (channel.present)
         return finding(vm.name, Severity::Warning,
                        "the domain has the guest channel org.hotseat.guest.0, but guest_channel is not set: "

@@ -53,6 +53,15 @@ struct KeyboardStatus {
     bool operator==(const KeyboardStatus&) const = default;
 };
 
+// One configured gpu device (the union of every [[vm]] gpu list), as the Manager's Gpus publishes
+// it (DESIGN §5.6).
+struct GpuStatus {
+    std::string address;  // "0000:00:02.0"
+    std::string driver;   // bound now ("i915", "vfio-pci"); empty: none, or not known yet
+    std::string holder;   // the VM holding it (starting, running, stopping); empty: none
+    bool operator==(const GpuStatus&) const = default;
+};
+
 // libvirt calls, executed on the worker thread; each reports back a DomainOpResult.
 struct StartDomain { std::string vm; };
 struct ShutdownDomain { std::string vm; };
@@ -82,6 +91,7 @@ struct PublishVm { VmStatus status; };
 struct PublishMonitors { std::vector<MonitorStatus> monitors; };
 struct PublishLibvirtConnected { bool connected = false; };
 struct PublishKeyboards { std::vector<KeyboardStatus> keyboards; };
+struct PublishGpus { std::vector<GpuStatus> gpus; };
 struct RuleFired {
     std::string rule;
     std::string event;   // "monitor.connected HDMI-A-1"
@@ -117,6 +127,9 @@ struct SendGuest {
     std::string vm;
     GuestNotice notice;
 };
+// A VM that held gpu devices stopped: read the release record hotseat-hook left for it
+// (include/hotseat/release_record.h); answered by a GpuRelease event when there is one.
+struct ReadReleaseRecord { std::string vm; };
 
 // A line for the journal. The core decides what is worth saying; the shell writes it.
 struct Log {
@@ -129,7 +142,7 @@ using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishV
                             PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb,
                             SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure,
                             FindGuestChannel, OpenGuestChannel, CloseGuestChannel, SampleCpu,
-                            PublishGuestHelper, SendGuest>;
+                            PublishGuestHelper, SendGuest, PublishGpus, ReadReleaseRecord>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

@@ -67,6 +67,8 @@ public:
     const VmStatus* vm(const std::string& name) const;
     std::vector<MonitorStatus> monitors() const;
     std::vector<KeyboardStatus> keyboards() const;
+    // Every configured gpu device, by address: the driver bound now and the VM holding it.
+    std::vector<GpuStatus> gpus() const;
     bool libvirt_connected() const { return libvirt_connected_; }
 
 private:
@@ -76,6 +78,7 @@ private:
         std::vector<MonitorStatus> monitors;
         std::vector<KeyboardStatus> keyboards;
         bool libvirt_connected = false;
+        std::vector<GpuStatus> gpus;
     };
     Published published() const;
     void settle(const Published& before, Now now, Effects& out);
@@ -137,6 +140,12 @@ private:
     std::optional<std::int64_t> guest_deadline() const;
     GuestVm* running_guest(const std::string& vm);
 
+    // engine_gpus.cpp: the gpu devices' drivers, and whether they came back after a VM.
+    Effects on_gpu_driver(const GpuDriver& ev);
+    Effects on_gpu_release(const GpuRelease& ev);
+    void read_release_records(const std::vector<VmStatus>& before, Effects& out) const;
+    void follow_configured_gpus();  // after the config changed
+
     Effects on_libvirt(const LibvirtConnection& ev, Now now);
     Effects on_tick(Now now);
     VmMachine* machine(const std::string& name);
@@ -153,6 +162,9 @@ private:
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;
     std::unique_ptr<UsbState> usb_;
+    std::vector<std::string> gpu_addresses_;           // every [[vm]] gpu, sorted, once each
+    std::map<std::string, std::string> gpu_drivers_;   // address → driver bound now ("" none)
+    std::map<std::string, std::string> host_drivers_;  // address → the last host driver seen on it
 };
 
 }  // namespace hotseat

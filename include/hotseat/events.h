@@ -217,10 +217,29 @@ struct CpuSample {
     std::string error;  // when !ok
 };
 
+// The driver bound to a configured gpu device now (`driver` empty: none, or the device is gone),
+// as the udev adapter reads it from the device's `driver` link at start-up and on every PCI
+// bind, unbind, add and remove uevent of that device.
+struct GpuDriver {
+    std::string address;  // "0000:00:02.0"
+    std::string driver;   // "i915", "vfio-pci"; empty: none
+    bool operator==(const GpuDriver&) const = default;
+};
+
+// What hotseat-hook found right after a VM's `release end` (its release record in the runtime
+// directory, include/hotseat/release_record.h), read by the daemon once the VM has stopped: the
+// driver each of the VM's gpu devices ended up with, and whether a frame-buffer console is bound.
+struct GpuRelease {
+    std::string vm;
+    std::vector<GpuDriver> gpus;
+    bool console_bound = false;
+    bool operator==(const GpuRelease&) const = default;
+};
+
 using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, KeyboardAdded, KeyboardRemoved,
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
                            Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult,
                            GuestChannelPath, GuestHello, GuestConnector, GuestInput, GuestChannelClosed,
-                           CpuSample, GuestPostpone, GuestInhibit>;
+                           CpuSample, GuestPostpone, GuestInhibit, GpuDriver, GpuRelease>;
 
 }  // namespace hotseat

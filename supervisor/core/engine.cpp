@@ -42,6 +42,7 @@ Engine::Engine(Config config)
       guests_(std::make_unique<GuestTracker>()),
       holds_(std::make_unique<Holds>()),
       usb_(std::make_unique<UsbState>()) {
+    follow_configured_gpus();
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
 }
@@ -51,6 +52,7 @@ Engine::~Engine() = default;
 Effects Engine::reload(Config config) {
     std::vector<std::unique_ptr<VmMachine>> kept;
     Effects out;
+    const auto gpus_before = gpus();
     for (const auto& vm : config.vms) {
         auto it = std::find_if(machines_.begin(), machines_.end(),
                                [&](const auto& m) { return m && m->config().name == vm.name; });
@@ -74,8 +76,10 @@ Effects Engine::reload(Config config) {
                  : last_fired_.erase(it);
     pending_takeovers_.clear();
     append(out, reload_holds());
+    follow_configured_gpus();
     chords_->set_rules(config_.rules);
     append(out, governor_->reload(config_.governor, machines_));
+    if (auto now_gpus = gpus(); now_gpus != gpus_before) out.push_back(PublishGpus{std::move(now_gpus)});
     out.push_back(info("configuration reloaded from " + config_.path + ": " +
                        std::to_string(config_.vms.size()) + " VMs, " +
                        std::to_string(config_.rules.size()) + " rules"));
@@ -87,6 +91,7 @@ Effects Engine::initial_effects(Now) const {
     out.push_back(PublishLibvirtConnected{libvirt_connected_});
     out.push_back(PublishMonitors{monitors()});
     out.push_back(PublishKeyboards{keyboards()});
+    out.push_back(PublishGpus{gpus()});
     for (const auto& m : machines_) out.push_back(PublishVm{m->status()});
     return out;
 }
@@ -167,6 +172,8 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, UsbOpResult>) return on_usb_result(ev);
             else if constexpr (std::is_same_v<T, PressureStall>) return governor_->on_stall(ev, machines_, now);
             else if constexpr (std::is_same_v<T, TuneResult>) return governor_->on_result(ev, machine(ev.vm));
+            else if constexpr (std::is_same_v<T, GpuDriver>) return on_gpu_driver(ev);
+            else if constexpr (std::is_same_v<T, GpuRelease>) return on_gpu_release(ev);
             else if constexpr (std::is_same_v<T, GuestChannelPath> || std::is_same_v<T, GuestHello> ||
                                std::is_same_v<T, GuestConnector> || std::is_same_v<T, GuestInput> ||
                                std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample> ||
@@ -193,11 +200,12 @@ void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, governor_->notice_cancelled_stops(machines_, now));
     settle_guests(now, out);
     tell_guests(before.vms, out);
+    read_release_records(before.vms, out);
     publish_changes(before, out);
 }
 
 Engine::Published Engine::published() const {
-    return Published{vms(), monitors(), keyboards(), libvirt_connected_};
+    return Published{vms(), monitors(), keyboards(), libvirt_connected_, gpus()};
 }
 
 void Engine::publish_changes(const Published& before, Effects& out) const {
@@ -206,6 +214,7 @@ void Engine::publish_changes(const Published& before, Effects& out) const {
         out.push_back(PublishMonitors{std::move(now_monitors)});
     if (auto now_keyboards = keyboards(); now_keyboards != before.keyboards)
         out.push_back(PublishKeyboards{std::move(now_keyboards)});
+    if (auto now_gpus = gpus(); now_gpus != before.gpus) out.push_back(PublishGpus{std::move(now_gpus)});
     for (const auto& m : machines_) {
         const auto& status = m->status();
         auto was = std::find_if(before.vms.begin(), before.vms.end(),

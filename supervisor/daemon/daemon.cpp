@@ -6,10 +6,12 @@
 #include <time.h>
 
 #include <cstring>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 #include <type_traits>
 
+#include "daemon/release_record_reader.h"
 #include "dbus/bus_service.h"
 #include "guest_channel/channels.h"
 #include "input/keyboard_watcher.h"
@@ -17,6 +19,7 @@
 #include "log.h"
 #include "pressure/pressure_monitor.h"
 #include "udev/device_monitor.h"
+#include "udev/gpu_watcher.h"
 
 namespace hotseat {
 namespace {
@@ -57,19 +60,26 @@ std::vector<std::string> vm_names(const Config& config) {
     return names;
 }
 
+std::set<std::string> gpu_addresses(const Config& config) {
+    std::set<std::string> addresses;
+    for (const auto& vm : config.vms) addresses.insert(vm.gpu.begin(), vm.gpu.end());
+    return addresses;
+}
+
 }  // namespace
 
-Daemon::Daemon(Config config) : engine_(std::move(config)) {
+Daemon::Daemon(Config config) : engine_(std::move(config)), runtime_dir_(runtime_dir_from_environment()) {
     check(sd_event_new(&loop_), "sd_event_new");
 }
 
 Daemon::~Daemon() {
     // Order matters: sources first (they point at the adapters), then the adapters. The
     // hypervisor's stop() closes the connection and never touches a domain.
-    for (auto* s : {udev_source_, libvirt_source_, timer_, ready_timeout_}) sd_event_source_disable_unref(s);
+    for (auto* s : {udev_source_, gpu_source_, libvirt_source_, timer_, ready_timeout_}) sd_event_source_disable_unref(s);
     guests_.reset();
     bus_.reset();
     udev_.reset();
+    gpu_watcher_.reset();
     keyboards_.reset();
     pressure_.reset();
     hypervisor_.reset();
@@ -114,6 +124,9 @@ int Daemon::run() {
     udev_ = std::make_unique<udev::DeviceMonitor>([this](Event event) { feed(event); });
     udev_->start();
     check(sd_event_add_io(loop_, &udev_source_, udev_->fd(), EPOLLIN, on_udev, this), "udev source");
+    gpu_watcher_ = std::make_unique<udev::GpuWatcher>([this](Event event) { feed(event); });
+    gpu_watcher_->start(gpu_addresses(config));
+    check(sd_event_add_io(loop_, &gpu_source_, gpu_watcher_->fd(), EPOLLIN, on_gpu_uevent, this), "gpu source");
     keyboards_ = std::make_unique<input::KeyboardWatcher>(loop_, [this](Event event) { feed(event); });
     keyboards_->start();
     guests_ = std::make_unique<guest_channel::Channels>(loop_, [this](Event event) { feed(event); });
@@ -175,10 +188,19 @@ void Daemon::feed(const Event& event) {
 // libvirt call being set up (docs/benchmarks.md, "Trigger latency"). Each adapter still receives
 // its own effects in order, and none depends on another's having run first.
 void Daemon::execute(Effects effects) {
-    for (const auto& effect : effects)
-        if (!goes_to_libvirt(effect)) execute_one(effect);
-    for (const auto& effect : effects)
-        if (goes_to_libvirt(effect)) execute_one(effect);
+    auto run = [this](const Effects& batch) {
+        for (const auto& effect : batch)
+            if (!goes_to_libvirt(effect)) execute_one(effect);
+        for (const auto& effect : batch)
+            if (goes_to_libvirt(effect)) execute_one(effect);
+    };
+    run(effects);
+    // Events an effect produced on the spot (a release record read) go in once this batch is out.
+    while (!deferred_.empty()) {
+        Event event = std::move(deferred_.front());
+        deferred_.pop_front();
+        run(engine_.handle(event, now()));
+    }
     rearm_timer();
 }
 
@@ -195,7 +217,7 @@ void Daemon::execute_one(const Effect& effect) {
             else if constexpr (std::is_same_v<T, WatchPressure>)
                 e.on ? pressure_->arm() : pressure_->disarm();
             else if constexpr (std::is_same_v<T, PublishVm> || std::is_same_v<T, PublishMonitors> ||
-                               std::is_same_v<T, PublishLibvirtConnected>)
+                               std::is_same_v<T, PublishLibvirtConnected> || std::is_same_v<T, PublishGpus>)
                 bus_->publish(e);
             else if constexpr (std::is_same_v<T, PublishKeyboards>)
                 bus_->publish_keyboards(to_bus(e.keyboards));
@@ -206,7 +228,9 @@ void Daemon::execute_one(const Effect& effect) {
                 guests_->execute(e);
             else if constexpr (std::is_same_v<T, PublishGuestHelper>)
                 bus_->publish_guest_helper(e.vm, e.version);
-            else if constexpr (std::is_same_v<T, Log>)
+            else if constexpr (std::is_same_v<T, ReadReleaseRecord>) {
+                if (auto record = read_release_record(runtime_dir_, e.vm)) deferred_.push_back(std::move(*record));
+            } else if constexpr (std::is_same_v<T, Log>)
                 log::write(to_log_level(e.level), e.message);
             else
                 static_assert(sizeof(T) == 0, "an effect the daemon does not route");
@@ -259,7 +283,9 @@ std::string Daemon::reload() {
     auto names = vm_names(*load.config);
     bus_->set_control_group(load.config->supervisor.control_group);
     pressure_->configure(load.config->governor);
+    auto addresses = gpu_addresses(*load.config);
     execute(engine_.reload(std::move(*load.config)));
+    gpu_watcher_->watch(std::move(addresses));
     bus_->set_vms(names);
     for (const auto& vm : engine_.vms()) bus_->publish(PublishVm{vm});
     bus_->set_config(path, "");
@@ -291,6 +317,11 @@ int Daemon::on_signal(sd_event_source*, const struct signalfd_siginfo* info, voi
 
 int Daemon::on_udev(sd_event_source*, int, uint32_t, void* self) {
     static_cast<Daemon*>(self)->udev_->process();
+    return 0;
+}
+
+int Daemon::on_gpu_uevent(sd_event_source*, int, uint32_t, void* self) {
+    static_cast<Daemon*>(self)->gpu_watcher_->process();
     return 0;
 }
 

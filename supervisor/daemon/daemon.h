@@ -5,6 +5,7 @@
 
 #include <systemd/sd-event.h>
 
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,7 @@
 
 namespace hotseat::udev {
 class DeviceMonitor;
+class GpuWatcher;
 }
 namespace hotseat::input {
 class KeyboardWatcher;
@@ -57,6 +59,7 @@ private:
 
     static int on_signal(sd_event_source*, const struct signalfd_siginfo* info, void* self);
     static int on_udev(sd_event_source*, int fd, uint32_t revents, void* self);
+    static int on_gpu_uevent(sd_event_source*, int fd, uint32_t revents, void* self);
     static int on_libvirt(sd_event_source*, int fd, uint32_t revents, void* self);
     static int on_timer(sd_event_source*, uint64_t usec, void* self);
     static int on_ready_timeout(sd_event_source*, uint64_t usec, void* self);
@@ -65,11 +68,13 @@ private:
     sd_event* loop_ = nullptr;
     std::unique_ptr<dbus::BusService> bus_;
     std::unique_ptr<udev::DeviceMonitor> udev_;
+    std::unique_ptr<udev::GpuWatcher> gpu_watcher_;
     std::unique_ptr<input::KeyboardWatcher> keyboards_;
     std::unique_ptr<libvirt::Hypervisor> hypervisor_;
     std::unique_ptr<pressure::PressureMonitor> pressure_;  // PSI triggers for the governor
     std::unique_ptr<guest_channel::Channels> guests_;
     sd_event_source* udev_source_ = nullptr;
+    sd_event_source* gpu_source_ = nullptr;
     sd_event_source* libvirt_source_ = nullptr;
     sd_event_source* timer_ = nullptr;
     sd_event_source* ready_timeout_ = nullptr;
@@ -78,6 +83,11 @@ private:
     size_t snapshots_pending_ = 0;
     bool libvirt_answered_ = false;
     bool ready_sent_ = false;
+    // Where hotseat-hook leaves its release records ($HOTSEAT_RUNTIME_DIR, default /run/hotseat).
+    std::string runtime_dir_;
+    // Events an effect produced on the spot (a release record read): fed once the effects of
+    // the event before are all executed, so that effects stay in the engine's order.
+    std::deque<Event> deferred_;
 };
 
 }  // namespace hotseat

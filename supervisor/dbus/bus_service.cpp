@@ -123,6 +123,12 @@ void BusService::publish(const PublishLibvirtConnected& effect) {
     manager_->update(properties);
 }
 
+void BusService::publish(const PublishGpus& effect) {
+    auto properties = manager_->properties();
+    properties.gpus = effect.gpus;
+    manager_->update(properties);
+}
+
 void BusService::publish_keyboards(std::vector<KeyboardInfo> keyboards) {
     auto properties = manager_->properties();
     properties.keyboards = std::move(keyboards);

@@ -64,6 +64,7 @@ public:
     void publish(const PublishVm& effect);  // an unknown VM name is logged and ignored
     void publish(const PublishMonitors& effect);
     void publish(const PublishLibvirtConnected& effect);
+    void publish(const PublishGpus& effect);
     void publish_keyboards(std::vector<KeyboardInfo> keyboards);
     void publish_guest_helper(const std::string& vm, const std::string& version);  // unknown VM: ignored
     void emit(const RuleFired& effect);

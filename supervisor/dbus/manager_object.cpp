@@ -32,6 +32,7 @@ void ManagerObject::update(const ManagerProperties& next) {
     store_if_changed(properties_.vm_paths, next.vm_paths, "VMs", changed);
     store_if_changed(properties_.monitors, next.monitors, "Monitors", changed);
     store_if_changed(properties_.keyboards, next.keyboards, "Keyboards", changed);
+    store_if_changed(properties_.gpus, next.gpus, "Gpus", changed);
     if (changed.empty()) return;
     try {
         sdbus_compat::emit_properties_changed(getObject(), kInterface, changed);
@@ -97,6 +98,14 @@ std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::Keyboards() 
     return at_bus_boundary([&] {
         std::vector<sdbus::Struct<std::string, std::string>> out;
         for (const auto& k : properties_.keyboards) out.emplace_back(k.node, k.name);
+        return out;
+    });
+}
+
+std::vector<sdbus::Struct<std::string, std::string, std::string>> ManagerObject::Gpus() {
+    return at_bus_boundary([&] {
+        std::vector<sdbus::Struct<std::string, std::string, std::string>> out;
+        for (const auto& g : properties_.gpus) out.emplace_back(g.address, g.driver, g.holder);
         return out;
     });
 }

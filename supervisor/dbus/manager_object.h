@@ -29,6 +29,7 @@ struct ManagerProperties {
     std::vector<std::string> vm_paths;
     std::vector<MonitorStatus> monitors;
     std::vector<KeyboardInfo> keyboards;
+    std::vector<GpuStatus> gpus;
     bool operator==(const ManagerProperties&) const = default;
 };
 
@@ -68,6 +69,7 @@ private:
     std::vector<sdbus::ObjectPath> VMs() override;
     std::vector<sdbus::Struct<std::string, std::string>> Monitors() override;
     std::vector<sdbus::Struct<std::string, std::string>> Keyboards() override;
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> Gpus() override;
 
     const std::string version_;
     const Gatekeeper& gatekeeper_;

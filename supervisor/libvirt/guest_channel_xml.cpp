@@ -70,4 +70,17 @@ GuestChannelXml find_guest_channel(std::string_view xml) {
     return found;
 }
 
+std::string guest_channel_location_problem(std::string_view path) {
+    if (path.empty())
+        return "the domain leaves the socket's path to libvirt, which makes it in a directory of its own under "
+               "/var/lib/libvirt/qemu/channel/target/ that only QEMU's user may enter";
+    if (path.find("/../") != std::string_view::npos || path.find("/./") != std::string_view::npos)
+        return "the socket's path has . or .. in it: give it plainly";
+    if (path.rfind(kGuestChannelDir, 0) == 0) return {};
+    if (path.rfind("/run/hotseat/", 0) == 0)
+        return "the socket is in /run/hotseat/, the hook's directory, which is root's alone: hotseatd's own user "
+               "cannot connect there";
+    return {};
+}
+
 }  // namespace hotseat::libvirt

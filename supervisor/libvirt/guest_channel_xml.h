@@ -18,4 +18,13 @@ struct GuestChannelXml {
 
 GuestChannelXml find_guest_channel(std::string_view domain_xml);
 
+// Where a guest channel's socket belongs (docs/guest-channel.md): a directory hotseat's
+// tmpfiles.d entry makes, whose default ACL lets hotseatd's user connect to what libvirt creates.
+inline constexpr std::string_view kGuestChannelDir = "/run/hotseat-guest/";
+
+// Why hotseatd, running as its own user, cannot connect to a socket at `path` (empty: the XML
+// leaves the path to libvirt); empty when the path is in kGuestChannelDir or nothing is known
+// against it.
+std::string guest_channel_location_problem(std::string_view path);
+
 }  // namespace hotseat::libvirt

@@ -2,6 +2,14 @@
 // (org.hotseat.guest.0, virtio_console in the guest kernel) backed by a unix socket QEMU listens
 // on; hotseatd finds the socket in the live domain XML, connects, and acts on what it hears.
 #include <cstdlib>
+#include <grp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "e2e_fixture.h"
@@ -11,9 +19,45 @@ namespace {
 
 using namespace std::chrono_literals;
 
+constexpr uid_t kDaemonUser = 65534;  // stands in for the user hotseat
+constexpr uid_t kSomeoneElse = 65533;
+
+// The guest channel directory as systemd/hotseat.tmpfiles makes /run/hotseat-guest: 0750
+// root:<daemon's group>, with a default ACL giving the daemon's user read-write on what is made
+// in it (docs/guest-channel.md). The socket in it is libvirtd's to create.
+std::string guest_channel_dir(TempDir& dir) {
+    std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));  // mkdtemp's 0700 would hide it all
+    std::string channels = dir.file("hotseat-guest");
+    std::filesystem::create_directory(channels);
+    if (::chown(channels.c_str(), 0, kDaemonUser) != 0 || ::chmod(channels.c_str(), 0750) != 0)
+        throw std::runtime_error("cannot prepare " + channels);
+    int status = -1;
+    run_capture({"setfacl", "-m", "default:user:" + std::to_string(kDaemonUser) + ":rw", channels}, &status);
+    if (status != 0) throw std::runtime_error("setfacl failed on " + channels);
+    return channels;
+}
+
+// errno of connect(2) to `path` as `uid` (0 when it connected), from a child process.
+int connect_errno_as(uid_t uid, const std::string& path) {
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::setgroups(0, nullptr);
+        if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(254);
+        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+        int r = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        ::_exit(r == 0 || errno == EAGAIN || errno == EINPROGRESS ? 0 : errno);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 ScenarioOptions with_channel(TempDir& dir, const std::string& mode) {
     ScenarioOptions options;
-    options.guest.channel_socket = dir.file("guest.sock");
+    options.guest.channel_socket = guest_channel_dir(dir) + "/e2e-guest.sock";
     options.guest.channel_mode = mode;
     options.vm_keys = "guest_channel = true\nidle_timeout_min = 0\n";
     return options;
@@ -60,6 +104,11 @@ TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
     ASSERT_TRUE(wait_until([&] { return vm_property(bus_.address(), kVmPath, "GuestHelper") == "e2e-init"; }, 30s))
         << "GuestHelper is " << vm_property(bus_.address(), kVmPath, "GuestHelper") << "\n" << daemon_->log();
     watch.lap("running->hello");
+    // The socket real libvirtd made in the guest channel directory: the daemon's user may
+    // connect (the default ACL), anyone else may not.
+    const std::string socket = options.guest.channel_socket;
+    EXPECT_EQ(connect_errno_as(kDaemonUser, socket), 0) << std::strerror(connect_errno_as(kDaemonUser, socket));
+    EXPECT_EQ(connect_errno_as(kSomeoneElse, socket), EACCES);
     // hotseatctl doctor asks hotseatd on the bus: the helper's hello is what it reports.
     int doctor_status = -1;
     std::string doctor = run_capture({HOTSEATCTL_PATH, "doctor", "--config", dir_.file("hotseat.toml")},

@@ -72,6 +72,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) {
     if (!options.umockdev_dir.empty()) p.env = umockdev_environment(options.umockdev_dir);
     p.env["DBUS_SYSTEM_BUS_ADDRESS"] = options.bus_address;
     p.env["NOTIFY_SOCKET"] = notify_->path();
+    p.env["HOTSEAT_RUNTIME_DIR"] = options.work_dir + "/run";
     p.output_file = options.work_dir + "/hotseatd.log";
     process_ = std::make_unique<Process>(p);
 }

@@ -37,6 +37,8 @@ struct DaemonOptions {
     std::string bus_address;   // DBUS_SYSTEM_BUS_ADDRESS
     std::string work_dir;      // notify socket and log go here
     std::vector<std::string> extra_args;
+    // HOTSEAT_RUNTIME_DIR, where hotseatd reads the hook's release records, is work_dir/run: no
+    // test reads the host's /run/hotseat.
 };
 
 class DaemonProcess {

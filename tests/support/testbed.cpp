@@ -108,6 +108,19 @@ void Testbed::add_intel_igpu() {
     add_connector("HDMI-A-1");
 }
 
+void Testbed::set_igpu_driver(const std::string& driver) {
+    require_igpu();
+    std::filesystem::remove(root_ + pci_syspath() + "/driver");
+    if (!driver.empty()) {
+        check_name(driver, "driver name", true);
+        std::filesystem::create_directories(root_ + "/sys/bus/pci/drivers/" + driver);
+        umockdev_testbed_set_attribute_link(testbed_, pci_syspath().c_str(), "driver",
+                                            ("../../../bus/pci/drivers/" + driver).c_str());
+    }
+    umockdev_testbed_set_property(testbed_, pci_syspath().c_str(), "DRIVER", driver.c_str());
+    uevent(pci_syspath(), driver.empty() ? "unbind" : "bind");
+}
+
 void Testbed::require_igpu() const {
     if (!has_igpu_) throw std::logic_error("add_intel_igpu() first");
 }

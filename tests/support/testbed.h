@@ -61,6 +61,9 @@ public:
     void unplug_monitor(const std::string& connector);
     // The connector's `remove` uevent (what an i915 unbind sends), then the device goes.
     void remove_connector(const std::string& connector);
+    // The kernel binding the iGPU to `driver` ("vfio-pci", "i915"), or unbinding it (empty): the
+    // driver link repointed or removed, DRIVER set, then the `bind` or `unbind` uevent.
+    void set_igpu_driver(const std::string& driver);
 
     // A USB device (DEVTYPE=usb_device) with idVendor/idProduct/serial attributes and the
     // properties udev's usb_id sets (ID_VENDOR_ID, ID_MODEL_ID, ID_SERIAL_SHORT ...); vendor and

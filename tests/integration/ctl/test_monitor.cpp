@@ -87,6 +87,27 @@ TEST_F(CtlMonitor, JsonLinesAreValidAndTyped) {
     for (const auto& line : json_lines(monitor->output())) EXPECT_TRUE(line.contains("type")) << line;
 }
 
+TEST_F(CtlMonitor, PrintsGpuChanges) {
+    start_daemon();
+    auto text = spawn_ctl({"monitor"});
+    auto json = spawn_ctl({"monitor", "--json"});
+    ASSERT_TRUE(watching(*text)) << text->output();
+    ASSERT_TRUE(watching(*json)) << json->output();
+    testbed_.set_igpu_driver("");  // the kernel unbinding i915
+    EXPECT_TRUE(wait_until([&] {
+        return has_line(*text, std::string(kStamp) + "manager: Gpus=\\[0000:00:02\\.0 - -\\]$");
+    })) << text->output();
+    EXPECT_TRUE(wait_until([&] {
+        for (const auto& line : json_lines(json->output()))
+            if (line["type"] == "properties-changed" && line["changed"].contains("Gpus"))
+                return line["changed"]["Gpus"] ==
+                       nlohmann::json::parse(R"([{"address":"0000:00:02.0","driver":"","holder":""}])");
+        return false;
+    })) << json->output();
+    EXPECT_EQ(text->stop(SIGINT), 0);
+    EXPECT_EQ(json->stop(SIGINT), 0);
+}
+
 TEST_F(CtlMonitor, ReportsTheDaemonLeaving) {
     start_daemon();
     auto monitor = spawn_ctl({"monitor"});

@@ -46,6 +46,22 @@ TEST_F(CtlStatus, TableFollowsAPluggedMonitor) {
     EXPECT_TRUE(has_line(r.out, "^HDMI-A-1 +connected$")) << r.out;
 }
 
+TEST_F(CtlStatus, TableShowsTheGpuItsDriverAndItsHolder) {
+    start_daemon();
+    auto r = ctl({"status"});
+    ASSERT_EQ(r.status, 0) << r.both();
+    EXPECT_TRUE(has_line(r.out, "^GPU +DRIVER +HELD BY$")) << r.out;
+    EXPECT_TRUE(has_line(r.out, "^0000:00:02\\.0 +i915 +-$")) << r.out;
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes(kArch, "running"));
+    testbed_.set_igpu_driver("vfio-pci");  // the kernel, as libvirt hands the device over
+    ASSERT_TRUE(wait_until([&] { return has_line(ctl({"status"}).out, "^0000:00:02\\.0 +vfio-pci +arch-desktop$"); }))
+        << ctl({"status"}).out;
+    testbed_.set_igpu_driver("");
+    ASSERT_TRUE(wait_until([&] { return has_line(ctl({"status"}).out, "^0000:00:02\\.0 +\\(none\\) +arch-desktop$"); }))
+        << ctl({"status"}).out;
+}
+
 TEST_F(CtlStatus, JsonParsesAndHasTheFields) {
     start_daemon();
     auto r = ctl({"status", "--json"});
@@ -57,6 +73,7 @@ TEST_F(CtlStatus, JsonParsesAndHasTheFields) {
     EXPECT_EQ(status["version"], HOTSEAT_VERSION);
     EXPECT_EQ(status["monitors"], nlohmann::json::parse(R"([{"connector":"HDMI-A-1","status":"disconnected"}])"));
     EXPECT_EQ(status["keyboards"], nlohmann::json::array());
+    EXPECT_EQ(status["gpus"], nlohmann::json::parse(R"([{"address":"0000:00:02.0","driver":"i915","holder":""}])"));
     ASSERT_EQ(status["vms"].size(), 2u) << r.out;
 
     const auto& arch = status["vms"][0];

@@ -63,6 +63,18 @@ TEST_F(DbusServiceTest, MonitorsKeyboardsAndConfigAreReadable) {
               "s \"hotseat.toml:3:1: unknown key foo\"\n");
 }
 
+TEST_F(DbusServiceTest, GpusIsReadable) {
+    auto empty = busctl({"get-property", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1",
+                         "org.hotseat.Supervisor1.Manager", "Gpus"});
+    EXPECT_EQ(empty.output, "a(sss) 0\n");
+    service_->publish(PublishGpus{{{"0000:00:02.0", "vfio-pci", "arch-desktop"}, {"0000:01:00.0", "", ""}}});
+    auto out = busctl({"get-property", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1",
+                       "org.hotseat.Supervisor1.Manager", "Gpus"},
+                      /*as_nobody=*/true);
+    EXPECT_EQ(out.status, 0) << out.output;
+    EXPECT_EQ(out.output, "a(sss) 2 \"0000:00:02.0\" \"vfio-pci\" \"arch-desktop\" \"0000:01:00.0\" \"\" \"\"\n");
+}
+
 TEST_F(DbusServiceTest, AnyoneMayRead) {
     auto out = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "State"},
                       /*as_nobody=*/true);

@@ -75,6 +75,16 @@ TEST_F(DbusServiceTest, ManagerChangesEmitForTheChangedPropertyOnly) {
     EXPECT_EQ(changes[3].args, (Names{"org.hotseat.Supervisor1.Manager", "ConfigPath"}));
 }
 
+TEST_F(DbusServiceTest, GpusEmitsOnlyWhenItChanges) {
+    service_->publish(PublishGpus{{{"0000:00:02.0", "i915", ""}}});
+    service_->publish(PublishGpus{{{"0000:00:02.0", "i915", ""}}});
+    service_->publish(PublishGpus{{{"0000:00:02.0", "i915", "arch-desktop"}}});
+    settle_signals();
+    auto changes = seen("PropertiesChanged");
+    ASSERT_EQ(changes.size(), 2u);
+    for (const auto& c : changes) EXPECT_EQ(c.args, (Names{"org.hotseat.Supervisor1.Manager", "Gpus"}));
+}
+
 TEST_F(DbusServiceTest, UnknownVmIsIgnored) {
     VmStatus ghost;
     ghost.name = "ghost";

@@ -30,6 +30,8 @@ HookBed::HookBed() {
     fs::create_directories(file("/sys/devices/system/node/node0"));
     write_file(file(kCompact), "");
     write_file(file("/sys/devices/system/node/online"), "0\n");
+    fs::create_directories(file("/proc"));
+    write_file(file("/proc/meminfo"), "MemTotal:       " + kMemTotalKib + " kB\nMemFree:         4093412 kB\n");
     add_consoles();
     add_framebuffer();
     add_gpus();
@@ -87,8 +89,13 @@ void HookBed::remove_config() const { fs::remove(dir_.file("hotseat.toml")); }
 
 std::string HookBed::read_undo_log() const { return read_file(undo_log()); }
 
-void HookBed::write_undo_log(const std::string& text) const {
+void HookBed::make_runtime_dir() const {
     fs::create_directories(runtime_dir());
+    fs::permissions(runtime_dir(), fs::perms(0755));  // whatever the umask
+}
+
+void HookBed::write_undo_log(const std::string& text) const {
+    make_runtime_dir();
     write_file(undo_log(), text, 0600);
 }
 
@@ -98,7 +105,15 @@ std::unique_ptr<Process> HookBed::start(const std::string& op, const std::string
                                         const std::string& stdin_path, const std::string& domain) const {
     Process::Options options;
     // The shell only connects stdin (Process gives children /dev/null) and execs the hook.
-    options.argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" < \"$HOOK_STDIN\"", HOTSEAT_HOOK_PATH, domain, op, subop, "-"};
+    std::string script = "exec \"$0\" \"$@\" < \"$HOOK_STDIN\"";
+    options.argv = {"/bin/sh", "-c", script, HOTSEAT_HOOK_PATH, domain, op, subop, "-"};
+    if (!refused_.empty()) {
+        std::string mounts;
+        for (const auto& path : refused_)
+            mounts += "mount --bind '" + path + "' '" + path + "' && mount -o remount,bind,ro '" + path + "' && ";
+        options.argv = {"unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", mounts + script,
+                        HOTSEAT_HOOK_PATH, domain, op, subop, "-"};
+    }
     options.env = {{"HOTSEAT_CONFIG", dir_.file("hotseat.toml")},
                    {"HOTSEAT_RUNTIME_DIR", runtime_dir()},
                    {"HOOK_STDIN", stdin_path}};

@@ -1,5 +1,5 @@
 // The host as hotseat-hook sees it, in a umockdev test bed: the hugepage pools, one NUMA node,
-// two vtconsoles (vtcon0 the dummy console, vtcon1 fbcon's "frame buffer device"), the EFI
+// 12 GB of memory (/proc/meminfo, which umockdev redirects too), two vtconsoles (vtcon0 the dummy console, vtcon1 fbcon's "frame buffer device"), the EFI
 // framebuffer bound to efi-framebuffer, the boot iGPU 0000:00:02.0 (boot_vga 1) and a second GPU
 // 0000:01:00.0 (boot_vga 0). Runs the real hook binary as a child process; the child inherits
 // $UMOCKDEV_DIR and LD_PRELOAD, so its /sys is this test bed.
@@ -26,6 +26,7 @@ inline const std::string kEfifbUnbind = "/sys/bus/platform/drivers/efi-framebuff
 inline const std::string kBootGpu = "0000:00:02.0";
 inline const std::string kOtherGpu = "0000:01:00.0";
 inline const std::string kDomain = "arch-desktop";
+inline const std::string kMemTotalKib = "11863780";  // the reference machine's 12 GB, as the kernel reports it
 
 struct DomainXml {
     std::string name = kDomain;
@@ -57,8 +58,14 @@ public:
     std::string runtime_dir() const { return dir_.file("run"); }
     std::string undo_log() const { return runtime_dir() + "/" + kDomain + ".undo"; }
     std::string read_undo_log() const;
-    void write_undo_log(const std::string& text) const;  // creates the runtime directory
+    void write_undo_log(const std::string& text) const;  // creates the runtime directory (0755)
     bool undo_log_exists() const;
+    std::string release_record() const { return runtime_dir() + "/" + kDomain + ".release"; }
+    void make_runtime_dir() const;  // root's, 0755, as tmpfiles makes /run/hotseat
+
+    // The kernel refusing every write to a /sys attribute (EROFS), while reads still work: the
+    // hook runs in a mount namespace of its own where that file is bind-mounted read-only.
+    void refuse_writes(const std::string& sys_path) { refused_.push_back(file(sys_path)); }
 
     // Runs `hotseat-hook domain op subop -` with `xml` on stdin, to the end.
     HookRun run(const std::string& op, const std::string& subop, const std::string& xml = "",
@@ -78,6 +85,7 @@ private:
 
     Testbed testbed_;
     TempDir dir_;
+    std::vector<std::string> refused_;
     mutable int runs_ = 0;
 };
 

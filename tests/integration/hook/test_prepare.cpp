@@ -180,15 +180,52 @@ TEST_F(HookPrepare, UnfinishedEarlierPrepareIsUndoneBeforeStartingOver) {
 }
 
 TEST_F(HookPrepare, FailureHalfwayUndoesTheStepsAlreadyMade) {
-    // The kernel refuses the framebuffer unbind (here: the attribute cannot be opened).
+    // The kernel refuses to unbind fbcon from vtcon1, after the pool was raised.
+    bed.refuse_writes(kVtcon1Bind);
+    HookRun hook = run("prepare", "begin", boot_gpu_xml(true));
+    EXPECT_EQ(hook.status, 1);
+    EXPECT_THAT(hook.output, HasSubstr("vtcon1/bind"));
+    EXPECT_THAT(writes->take(), ElementsAre(kCompact, kNrHugepages));  // raised, then given back
+    EXPECT_EQ(bed.value(kNrHugepages), "0");
+    EXPECT_EQ(bed.value(kVtcon1Bind), "1");
+    EXPECT_EQ(bed.value(kEfifbUnbind), "");
+    EXPECT_FALSE(bed.undo_log_exists());
+}
+
+TEST_F(HookPrepare, FramebufferUnbindIsBestEffort) {
+    // The boot framebuffer cannot be unbound (on kernel 6.0 and later vfio-pci removes it
+    // anyway): the start goes on, and the step is closed so that release leaves it alone.
     std::filesystem::remove(bed.file(kEfifbUnbind));
     std::filesystem::create_directory(bed.file(kEfifbUnbind));
     HookRun hook = run("prepare", "begin", boot_gpu_xml(true));
+    ASSERT_EQ(hook.status, 0) << hook.output;
+    EXPECT_THAT(hook.output, HasSubstr("warning: could not unbind efi-framebuffer.0"));
+    EXPECT_EQ(bed.value(kNrHugepages), "3072");
+    EXPECT_EQ(bed.value(kVtcon1Bind), "0");
+    EXPECT_EQ(bed.read_undo_log(),
+              "hotseat-undo 1\ndo 1 hugepages 2048 0 3072\ndid 1 3072\ndo 2 vtconsole vtcon1\ndid 2\n"
+              "do 3 framebuffer efi-framebuffer efi-framebuffer.0\nundo 3\nundid 3\nready\n");
+    writes->take();
+    HookRun release = run("release", "end");
+    EXPECT_EQ(release.status, 0) << release.output;
+    EXPECT_THAT(writes->take(), ElementsAre(kVtcon1Bind, kNrHugepages));
+}
+
+TEST_F(HookPrepare, HugepagesBeyondTheHostsMemoryAreRefusedBeforeAnyWrite) {
+    HookRun hook = run("prepare", "begin", hugepage_xml("64"));
     EXPECT_EQ(hook.status, 1);
-    EXPECT_THAT(hook.output, HasSubstr("efi-framebuffer/unbind"));
-    EXPECT_EQ(bed.value(kNrHugepages), "0");
-    EXPECT_EQ(bed.value(kVtcon1Bind), "1");
+    EXPECT_THAT(hook.output, HasSubstr("more than all of the host's memory"));
+    EXPECT_THAT(writes->take(), IsEmpty()) << "not even a compaction";
     EXPECT_FALSE(bed.undo_log_exists());
+    // Just under MemTotal is the kernel's to judge (here it gives them all).
+    EXPECT_EQ(run("prepare", "begin", hugepage_xml("11")).status, 0);
+}
+
+TEST_F(HookPrepare, ForgetsTheReleaseRecordOfTheLastRun) {
+    bed.make_runtime_dir();
+    write_file(bed.release_record(), "hotseat-release 1\nconsole bound\n");
+    ASSERT_EQ(run("prepare", "begin", hugepage_xml()).status, 0);
+    EXPECT_FALSE(std::filesystem::exists(bed.release_record())) << "hotseatd would read it after the next stop";
 }
 
 TEST_F(HookPrepare, DoctypeIsRefused) {

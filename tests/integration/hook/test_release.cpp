@@ -131,15 +131,55 @@ TEST_F(HookRelease, SecondReleaseDoesNothing) {
 }
 
 TEST_F(HookRelease, AfterAFailedPrepareFindsNothingToDo) {
-    bed.set(kNrHugepages, "0\n");
-    forget_setup_writes();
-    std::filesystem::remove(bed.file(kEfifbUnbind));
-    std::filesystem::create_directory(bed.file(kEfifbUnbind));
+    bed.refuse_writes(kVtcon1Bind);
     ASSERT_EQ(run("prepare", "begin", boot_gpu_xml(true)).status, 1);
     writes->take();
     HookRun release = run("release", "end");
     EXPECT_EQ(release.status, 0);
     EXPECT_THAT(writes->take(), IsEmpty());
+}
+
+TEST_F(HookRelease, FramebufferThatCannotBeBoundAgainDoesNotFailTheRelease) {
+    // vfio-pci (kernel 6.0 and later) removed the boot framebuffer for good: its bind fails.
+    prepared_host();
+    std::filesystem::remove(bed.file(kEfifbBind));
+    std::filesystem::create_directory(bed.file(kEfifbBind));
+    HookRun hook = run("release", "end");
+    EXPECT_EQ(hook.status, 0) << hook.output;
+    EXPECT_THAT(hook.output, HasSubstr("could not rebind efi-framebuffer.0"));
+    EXPECT_THAT(hook.output, HasSubstr("host restored"));
+    EXPECT_EQ(bed.value(kVtcon1Bind), "1");
+    EXPECT_EQ(bed.value(kNrHugepages), "0");
+    EXPECT_FALSE(bed.undo_log_exists());
+}
+
+// The release record (include/hotseat/release_record.h): what hotseatd reads once the VM stopped.
+TEST_F(HookRelease, RecordsTheGpuDriversAndTheConsoleForHotseatd) {
+    bed.write_config("[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\", \"0000:01:00.0\"]\n");
+    ASSERT_EQ(run("prepare", "begin", boot_gpu_xml()).status, 0);
+    ASSERT_EQ(run("release", "end").status, 0);
+    // The iGPU is back on i915; the second GPU has no driver at all in this bed.
+    EXPECT_EQ(read_file(bed.release_record()),
+              "hotseat-release 1\ngpu 0000:00:02.0 i915\ngpu 0000:01:00.0 -\nconsole bound\n");
+    auto perms = std::filesystem::status(bed.release_record()).permissions();
+    EXPECT_EQ(perms, std::filesystem::perms(0644)) << "hotseatd runs as its own user";
+}
+
+TEST_F(HookRelease, RecordSaysWhenTheConsoleDidNotComeBack) {
+    prepared_host();
+    bed.refuse_writes(kVtcon1Bind);
+    HookRun hook = run("release", "end");
+    EXPECT_EQ(hook.status, 1) << "the console is not back";
+    EXPECT_EQ(read_file(bed.release_record()), "hotseat-release 1\nconsole unbound\n");
+}
+
+TEST_F(HookRelease, RecordIsWrittenWithoutAnUndoLogToo) {
+    // A VM that takes a GPU other than the boot one: nothing to prepare, still a record.
+    bed.write_config("[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\n");
+    HookRun hook = run("release", "end");
+    EXPECT_EQ(hook.status, 0);
+    EXPECT_EQ(hook.output, "");
+    EXPECT_EQ(read_file(bed.release_record()), "hotseat-release 1\ngpu 0000:00:02.0 i915\nconsole bound\n");
 }
 
 TEST_F(HookRelease, DamagedLogIsKeptAndNothingTouched) {

@@ -132,6 +132,31 @@ Event parse_guest_event(const std::vector<std::string>& w) {
     throw ParseError("unknown guest event " + what);
 }
 
+// "released VM [ADDRESS=DRIVER|none ...] console bound|unbound": the hook's release record.
+Event parse_released(const std::vector<std::string>& w) {
+    GpuRelease r;
+    r.vm = arg(w, 1, "vm");
+    size_t i = 2;
+    for (; i < w.size() && w[i] != "console"; ++i) {
+        auto eq = w[i].find('=');
+        if (eq == std::string::npos) throw ParseError("gpu must be ADDRESS=DRIVER: " + w[i]);
+        std::string driver = w[i].substr(eq + 1);
+        r.gpus.push_back(GpuDriver{w[i].substr(0, eq), driver == "none" ? "" : driver});
+    }
+    const std::string& console = arg(w, i + 1, "bound|unbound");
+    if (console != "bound" && console != "unbound") throw ParseError("console " + console);
+    r.console_bound = console == "bound";
+    return r;
+}
+
+std::string gpus_text(const std::vector<GpuStatus>& gpus) {
+    std::string out;
+    for (const auto& g : gpus)
+        out += (out.empty() ? "" : ",") + g.address + "=" + (g.driver.empty() ? "none" : g.driver) +
+               (g.holder.empty() ? "" : "@" + g.holder);
+    return out.empty() ? "(none)" : out;
+}
+
 // "connector card0-HDMI-A-1 connected initial" etc. → an Event. Commands are handled apart.
 Event parse_event(const std::vector<std::string>& w) {
     const std::string& kind = arg(w, 0, "event");
@@ -219,6 +244,11 @@ Event parse_event(const std::vector<std::string>& w) {
     if (kind == "tune") return parse_tune(w);
     if (kind == "tick") return Tick{};
     if (kind == "guest") return parse_guest_event(w);
+    if (kind == "gpu") {  // gpu ADDRESS DRIVER|none
+        const std::string& driver = arg(w, 2, "driver");
+        return GpuDriver{arg(w, 1, "address"), driver == "none" ? "" : driver};
+    }
+    if (kind == "released") return parse_released(w);
     if (kind == "cpu") {  // cpu VM NS VCPUS | cpu VM failed MESSAGE
         const std::string& vm = arg(w, 1, "vm");
         if (arg(w, 2, "ns|failed") == "failed") return CpuSample{vm, false, 0, 0, rest(w, 3)};
@@ -260,6 +290,8 @@ private:
     size_t event_line_ = 0;
     std::vector<std::string> actual_, logs_, expected_;
     std::int64_t now_ = 0;
+    // Gpus and release-record effects are compared only after `show gpus` (README.md).
+    bool show_gpus_ = false;
     // "vm op syspath" → the device of the last AttachUsb/DetachUsb, for `usb-result` lines.
     std::map<std::string, UsbHostDevice> usb_requests_;
     UsbOpResult parse_usb_result(const std::vector<std::string>& w) const;
@@ -350,7 +382,10 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
     for (const auto& e : effects) {
         remember_usb(e);
         auto line = render(e);
-        (std::holds_alternative<Log>(e) ? logs_ : actual_).push_back(line);
+        bool aside = std::holds_alternative<Log>(e) ||
+                     (!show_gpus_ && (std::holds_alternative<PublishGpus>(e) ||
+                                      std::holds_alternative<ReadReleaseRecord>(e)));
+        (aside ? logs_ : actual_).push_back(line);
     }
 }
 
@@ -382,6 +417,9 @@ void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
         if (!s) return fail(line_no, "no VM " + w[2]);
         std::string got = s->pending_stop.deadline_us == 0 ? "none" : script_time(s->pending_stop.deadline_us);
         if (got != arg(w, 3, "time")) fail(line_no, w[2] + " has a stop pending at " + got + ", expected " + w[3]);
+    } else if (what == "gpus") {  // ? gpus 0000:00:02.0=i915@arch-desktop,...
+        std::string got = gpus_text(engine_->gpus());
+        if (got != arg(w, 2, "gpus")) fail(line_no, "gpus are " + got + ", expected " + w[2]);
     } else if (what == "monitors") {
         std::string got;
         for (const auto& m : engine_->monitors())
@@ -421,9 +459,13 @@ std::vector<std::string> Runner::run() {
                 load_config("default.toml");
                 configured = true;
             }
+            if (w[0] == "show" && arg(w, 1, "what") == "gpus") {
+                show_gpus_ = true;
+                continue;
+            }
             if (w[0] == "?") assertion(line_no, w);
             else if (w[0] == "at") feed(line_no, std::stoll(arg(w, 1, "time")), {w.begin() + 2, w.end()});
-            else throw ParseError("a line must start with 'at', '->', '?', 'config' or '#'");
+            else throw ParseError("a line must start with 'at', '->', '?', 'config', 'show' or '#'");
         }
         check_expected();
     } catch (const std::exception& e) {
@@ -500,6 +542,8 @@ std::string render(const Effect& effect) {
                         return "stop-pending " + n.action + " at " + script_time(n.deadline_us) + " " + quoted(n.reason);
                     else return "stop-cancelled";
                 }, e.notice);
+            else if constexpr (std::is_same_v<T, PublishGpus>) return "gpus " + gpus_text(e.gpus);
+            else if constexpr (std::is_same_v<T, ReadReleaseRecord>) return "hook read-release " + e.vm;
             else
                 return "log: " + e.message;
         },

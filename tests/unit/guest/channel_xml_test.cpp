@@ -12,12 +12,12 @@ TEST(GuestChannelXml, LiveXmlGivesThePath) {
       <target type='virtio' name='org.qemu.guest_agent.0' state='connected'/>
     </channel>
     <channel type='unix'>
-      <source mode='bind' path='/run/hotseat/arch-desktop.guest.sock'/>
+      <source mode='bind' path='/run/hotseat-guest/arch-desktop.sock'/>
       <target type='virtio' name='org.hotseat.guest.0' state='disconnected'/>
       <alias name='channel1'/>
     </channel></devices></domain>)");
     EXPECT_TRUE(found.present);
-    EXPECT_EQ(found.path, "/run/hotseat/arch-desktop.guest.sock");
+    EXPECT_EQ(found.path, "/run/hotseat-guest/arch-desktop.sock");
     EXPECT_EQ(found.problem, "");
 }
 
@@ -52,7 +52,18 @@ TEST(GuestChannelXml, TheExampleDomainHasIt) {
     std::fclose(f);
     auto found = find_guest_channel(xml);
     EXPECT_TRUE(found.present);
-    EXPECT_EQ(found.path, "/run/hotseat/arch-desktop.guest.sock");
+    EXPECT_EQ(found.path, "/run/hotseat-guest/arch-desktop.sock");
+}
+
+// docs/guest-channel.md: /run/hotseat-guest is where hotseatd's user can connect.
+TEST(GuestChannelLocation, OnlyTheGuestDirectoryIsKnownGood) {
+    EXPECT_EQ(guest_channel_location_problem("/run/hotseat-guest/arch-desktop.sock"), "");
+    EXPECT_NE(guest_channel_location_problem("/run/hotseat/arch-desktop.guest.sock").find("the hook's directory"),
+              std::string::npos);
+    EXPECT_NE(guest_channel_location_problem("").find("/var/lib/libvirt/qemu/channel/target/"), std::string::npos);
+    EXPECT_EQ(guest_channel_location_problem("/run/hotseat-guestX/a.sock"), "") << "not ours, nothing known against it";
+    EXPECT_NE(guest_channel_location_problem("/run/hotseat/../hotseat-guest/a.sock"), "");
+    EXPECT_NE(guest_channel_location_problem("/run/hotseat-guest/../hotseat/a.sock"), "");
 }
 
 }  // namespace
