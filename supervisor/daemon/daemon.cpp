@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "dbus/bus_service.h"
+#include "core/effect_text.h"
 #include "guest_channel/channels.h"
 #include "input/keyboard_watcher.h"
 #include "libvirt/hypervisor.h"
@@ -193,6 +194,10 @@ void Daemon::execute_one(const Effect& effect) {
                 bus_->publish(e);
             else if constexpr (std::is_same_v<T, PublishKeyboards>)
                 bus_->publish_keyboards(to_bus(e.keyboards));
+    // Every effect carried out, in the words the scenario files use (core/effect_text.h): the
+    // journal then shows what hotseatd did, and tests can tell what it did not do.
+    if (!std::holds_alternative<Log>(effect) && log::enabled(log::Level::Debug))
+        log::debug("effect: ", effect_text(effect));
             else if constexpr (std::is_same_v<T, RuleFired>)
                 bus_->emit(e);
             else if constexpr (std::is_same_v<T, OpenGuestChannel> || std::is_same_v<T, CloseGuestChannel>)

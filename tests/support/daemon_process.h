@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hotseat/effects.h"
 #include "process.h"
 
 namespace hotseat::test {
@@ -49,6 +50,9 @@ public:
     std::string log() const { return process_->output(); }
 
 private:
+    // Whether the log shows hotseatd carrying out `effect`: hotseatd --verbose logs each effect it
+    // executes as "effect: " + effect_text(effect) (supervisor/core/effect_text.h).
+    bool executed(const Effect& effect) const;
     std::unique_ptr<NotifySocket> notify_;
     std::unique_ptr<Process> process_;
 };

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/effect_text.h"
+
 namespace hotseat::scenario {
 namespace {
 
@@ -21,11 +23,6 @@ std::string joined_devices(const std::vector<std::string>& devices) {
     std::string out;
     for (const auto& d : devices) out += (out.empty() ? "" : ",") + quoted(d);
     return out;
-}
-
-std::string usb_effect(const char* op, const std::string& vm, const std::string& syspath, const UsbHostDevice& d) {
-    return std::string("usb ") + op + " " + vm + " " + syspath + " " + d.vendor + ":" + d.product + " bus " +
-           std::to_string(d.bus) + " dev " + std::to_string(d.device);
 }
 
 std::vector<std::string> words(const std::string& line) {
@@ -334,7 +331,7 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
     }
     for (const auto& e : effects) {
         remember_usb(e);
-        auto line = render(e);
+        auto line = effect_text(e);
         (std::holds_alternative<Log>(e) ? logs_ : actual_).push_back(line);
     }
 }
@@ -419,59 +416,6 @@ std::string render(const CommandReply& reply) {
     std::string out = std::string("reply ") + outcome_word(reply.outcome);
     if (!reply.message.empty()) out += ": " + reply.message;
     return out;
-}
-
-std::string render(const Effect& effect) {
-    return std::visit(
-        [](const auto& e) -> std::string {
-            using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, StartDomain>) return "libvirt start " + e.vm;
-            else if constexpr (std::is_same_v<T, ShutdownDomain>) return "libvirt shutdown " + e.vm;
-            else if constexpr (std::is_same_v<T, DestroyDomain>) return "libvirt destroy " + e.vm;
-            else if constexpr (std::is_same_v<T, PublishVm>) {
-                const auto& s = e.status;
-                std::string out = "vm " + s.name + " " + std::string(to_string(s.state)) +
-                                  " reason=" + quoted(s.reason);
-                if (!s.step.empty()) out += " step=" + quoted(s.step);
-                if (!s.last_error.empty()) out += " error=" + quoted(s.last_error);
-                if (!s.devices.empty()) out += " devices=" + joined_devices(s.devices);
-                return out;
-            } else if constexpr (std::is_same_v<T, PublishMonitors>) {
-                std::string out;
-                for (const auto& m : e.monitors)
-                    out += (out.empty() ? "" : ",") + m.connector + "=" + m.status_text();
-                return "monitors " + (out.empty() ? std::string("(none)") : out);
-            } else if constexpr (std::is_same_v<T, PublishKeyboards>) {
-                std::string out;
-                for (const auto& k : e.keyboards) out += (out.empty() ? "" : ",") + k.node;
-                return "keyboards " + (out.empty() ? std::string("(none)") : out);
-            } else if constexpr (std::is_same_v<T, PublishLibvirtConnected>)
-                return std::string("libvirt-connected ") + (e.connected ? "yes" : "no");
-            else if constexpr (std::is_same_v<T, AttachUsb>) return usb_effect("attach", e.vm, e.syspath, e.device);
-            else if constexpr (std::is_same_v<T, DetachUsb>) return usb_effect("detach", e.vm, e.syspath, e.device);
-            else if constexpr (std::is_same_v<T, SetCpuWeight>)
-                return "libvirt cpu-weight " + e.vm + " " + std::to_string(e.weight);
-            else if constexpr (std::is_same_v<T, SetVcpuQuota>)
-                return "libvirt vcpu-quota " + e.vm + " " + std::to_string(e.quota_us) + "/" +
-                       std::to_string(e.period_us);
-            else if constexpr (std::is_same_v<T, SetBalloon>)
-                return "libvirt balloon " + e.vm + " " + std::to_string(e.percent) + "%";
-            else if constexpr (std::is_same_v<T, SuspendDomain>) return "libvirt suspend " + e.vm;
-            else if constexpr (std::is_same_v<T, ResumeDomain>) return "libvirt resume " + e.vm;
-            else if constexpr (std::is_same_v<T, WatchPressure>)
-                return std::string("watch-pressure ") + (e.on ? "on" : "off");
-            else if constexpr (std::is_same_v<T, RuleFired>)
-                return "fired " + e.rule + " on " + quoted(e.event) + ": " + e.action + " " + e.vm;
-            else if constexpr (std::is_same_v<T, FindGuestChannel>) return "guest find-channel " + e.vm;
-            else if constexpr (std::is_same_v<T, OpenGuestChannel>) return "guest open " + e.vm + " " + e.path;
-            else if constexpr (std::is_same_v<T, CloseGuestChannel>) return "guest close " + e.vm;
-            else if constexpr (std::is_same_v<T, SampleCpu>) return "libvirt sample-cpu " + e.vm;
-            else if constexpr (std::is_same_v<T, PublishGuestHelper>)
-                return "guest-helper " + e.vm + " " + quoted(e.version);
-            else
-                return "log: " + e.message;
-        },
-        effect);
 }
 
 std::vector<std::string> run_file(const std::string& path, const std::string& config_dir) {
