@@ -26,7 +26,8 @@ Json vm_json(const VmSnapshot& vm) {
                 {"last_error", vm.last_error},
                 {"state_changed_at", time_json(vm.state_changed_at_us)},
                 {"state_changed_at_us", vm.state_changed_at_us},
-                {"devices", vm.devices}};
+                {"devices", vm.devices},
+                {"guest_helper", vm.guest_helper}};
 }
 
 Json manager_json(const ManagerSnapshot& manager) {

@@ -38,6 +38,7 @@ VmSnapshot vm_snapshot(const std::string& path, const PropertyMap& properties) {
     take(properties, "LastError", vm.last_error);
     take(properties, "StateChangedAt", vm.state_changed_at_us);
     take(properties, "Devices", vm.devices);
+    take(properties, "GuestHelper", vm.guest_helper);
     if (vm.name.empty()) vm.name = vm_name_from_path(path);
     return vm;
 }

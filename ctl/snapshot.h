@@ -19,6 +19,7 @@ struct VmSnapshot {
     std::string last_error;
     std::uint64_t state_changed_at_us = 0;  // 0: never changed
     std::vector<std::string> devices;
+    std::string guest_helper;  // the guest helper's version; empty: none said hello
 };
 
 struct ManagerSnapshot {

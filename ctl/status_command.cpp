@@ -17,6 +17,12 @@ namespace {
 
 std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
 
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
 std::string since_text(std::uint64_t at_us, std::uint64_t now) {
     if (at_us == 0) return "-";
     return relative_time(at_us, now) + " (" + local_time(at_us) + ")";
@@ -28,7 +34,14 @@ std::string vms_text(const std::vector<VmSnapshot>& vms, std::uint64_t now) {
     for (const auto& vm : vms)
         table.add_row({vm.name, vm.state, since_text(vm.state_changed_at_us, now), or_dash(vm.step),
                        or_dash(vm.reason), or_dash(vm.last_error)});
-    return table.render();
+    std::string out = table.render();
+    // What a running VM has besides its state, under the table: passed-through devices and the
+    // guest helper (too long for columns, and empty for most VMs).
+    for (const auto& vm : vms) {
+        if (!vm.devices.empty()) out += vm.name + ": devices: " + joined(vm.devices) + "\n";
+        if (!vm.guest_helper.empty()) out += vm.name + ": guest helper " + vm.guest_helper + "\n";
+    }
+    return out;
 }
 
 std::string pairs_text(const std::vector<std::pair<std::string, std::string>>& pairs, const std::string& first,
@@ -75,8 +88,9 @@ std::string status_json(const StatusSnapshot& status) {
 
 void add_status_command(CLI::App& app, int& exit_code) {
     auto json = std::make_shared<bool>(false);
-    auto* status = app.add_subcommand("status", "Show the VMs (state, since when, step, why, last error), "
-                                                "monitors, keyboards, libvirt and the configuration");
+    auto* status = app.add_subcommand("status", "Show the VMs (state, since when, step, why, last error, "
+                                                "devices, guest helper), monitors, keyboards, libvirt and "
+                                                "the configuration");
     status->add_flag("--json", *json, "Print one JSON object instead of tables");
     status->callback([json, &exit_code] {
         Bus bus;
