@@ -85,6 +85,35 @@ TEST_F(HypervisorTest, ConnectPostsConnectionThenSnapshotsOfEveryConfiguredDomai
     std::cout << "start -> first snapshot: " << first_snapshot_ms << " ms\n";
 }
 
+// A paused domain is reported as paused, with whether libvirt's reason is "starting up", and
+// left as it is: what a half-made domain means is the engine's decision (core/vm_machine.cpp),
+// not the adapter's. (The test driver pauses with an unknown reason: never mid-start here.)
+TEST_F(HypervisorTest, APausedDomainIsReportedPausedAndLeftAlone) {
+    test::TempDir dir;
+    test::write_file(dir.file("paused.xml"),
+                     "<node><domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>"
+                     "<name>paused</name><memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+                     "<os><type arch='x86_64'>hvm</type></os>"
+                     "<test:runstate>3</test:runstate></domain></node>");
+    Hypervisor hv("test://" + dir.file("paused.xml"), {"paused"});
+    EventCollector collected(hv);
+    hv.start();
+    auto connection = collected.take<LibvirtConnection>();
+    ASSERT_TRUE(connection && connection->connected);
+    auto snapshot = collected.take<DomainSnapshot>();
+    ASSERT_TRUE(snapshot);
+    EXPECT_TRUE(snapshot->exists);
+    EXPECT_EQ(snapshot->state, DomainRunState::Paused);
+    EXPECT_FALSE(snapshot->paused_mid_start);
+    // Still paused when read again: the adapter destroyed nothing on its own.
+    hv.set_domains({});
+    hv.set_domains({"paused"});
+    auto again = collected.take<DomainSnapshot>();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->state, DomainRunState::Paused);
+    EXPECT_TRUE(collected.pending().empty()) << "the adapter acted on the paused domain";
+}
+
 TEST_F(HypervisorTest, ConnectionEventComesBeforeTheSnapshots) {
     Hypervisor hv(node_uri, {"arch-desktop", "already-running"});
     hv.start();

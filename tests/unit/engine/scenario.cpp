@@ -156,6 +156,10 @@ Event parse_event(const std::vector<std::string>& w) {
         if (st == "running") s.state = DomainRunState::Running;
         else if (st == "crashed") s.state = DomainRunState::Crashed;
         else if (st == "missing") s.exists = false;
+        else if (st == "paused") {
+            s.state = DomainRunState::Paused;
+            s.paused_mid_start = w.size() > 3 && w[3] == "mid-start";
+        }
         else if (st != "off") throw ParseError("snapshot state " + st);
         return s;
     }
