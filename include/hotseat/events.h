@@ -172,6 +172,9 @@ struct GuestChannelPath {
     std::string vm;
     std::string path;   // the unix socket from the live domain XML; empty: no channel
     std::string error;  // why it could not be read
+    // libvirt could not be asked (not connected, or the connection broke during the call): no
+    // word about the channel at all, unlike a domain that has none.
+    bool unanswered = false;
 };
 struct GuestHello {
     std::string vm;

@@ -344,7 +344,32 @@ TEST_F(HypervisorTest, JobQueuedBeforeAFailedConnectFails) {
     EXPECT_NE(result->error.find("not connected to libvirt"), std::string::npos);
 }
 
-TEST_F(HypervisorTest, RetriesWithGrowingBackoffAndStopsPromptlyWhileWaiting) {
+// A guest channel lookup that libvirt could not be asked is no answer about the channel: it says
+// so (the engine then asks again after the reconnect), unlike a domain without the channel.
+TEST_F(HypervisorTest, AGuestChannelLookupWithoutLibvirtIsUnanswered) {
+    Hypervisor hv(bad_uri, {"arch-desktop"});
+    EventCollector collected(hv);
+    hv.start();
+    ASSERT_TRUE(collected.take<LibvirtConnection>());
+    hv.execute(FindGuestChannel{"arch-desktop"});
+    auto answer = collected.take<GuestChannelPath>();
+    ASSERT_TRUE(answer);
+    EXPECT_TRUE(answer->unanswered);
+    EXPECT_EQ(answer->path, "");
+    EXPECT_NE(answer->error.find("not connected to libvirt"), std::string::npos) << answer->error;
+}
+
+TEST_F(HypervisorTest, AGuestChannelMissingFromTheDomainIsAnAnswer) {
+    connect({"already-running"});
+    hypervisor->execute(FindGuestChannel{"already-running"});
+    auto answer = events->take<GuestChannelPath>();
+    ASSERT_TRUE(answer);
+    EXPECT_FALSE(answer->unanswered);
+    EXPECT_EQ(answer->path, "");
+    EXPECT_EQ(answer->error, "no such channel in the domain XML");
+}
+
+TEST_F(HypervisorTest, RetriesWithGrowingBackoff) {
     auto hv = std::make_unique<Hypervisor>(bad_uri, std::vector<std::string>{"arch-desktop"});
     EventCollector collected(*hv);
     hv->start();

@@ -101,13 +101,14 @@ Event parse_tune(const std::vector<std::string>& w) {
     return r;
 }
 
-// guest VM path PATH | guest VM no-channel | guest VM hello VERSION | guest VM connector
+// guest VM path PATH | guest VM no-channel WHY | guest VM no-answer WHY | guest VM hello VERSION | guest VM connector
 // card0-HDMI-A-1 connected|disconnected [initial] | guest VM input IDLE_MS | guest VM closed WHY
 Event parse_guest_event(const std::vector<std::string>& w) {
     const std::string& vm = arg(w, 1, "vm");
-    const std::string& what = arg(w, 2, "path|no-channel|hello|connector|input|closed");
+    const std::string& what = arg(w, 2, "path|no-channel|no-answer|hello|connector|input|closed");
     if (what == "path") return GuestChannelPath{vm, arg(w, 3, "path"), ""};
     if (what == "no-channel") return GuestChannelPath{vm, "", rest(w, 3)};
+    if (what == "no-answer") return GuestChannelPath{vm, "", rest(w, 3), true};
     if (what == "hello") return GuestHello{vm, 1, arg(w, 3, "version")};
     if (what == "input") return GuestInput{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "idle ms")))};
     if (what == "closed") return GuestChannelClosed{vm, rest(w, 3)};
@@ -155,11 +156,11 @@ Event parse_event(const std::vector<std::string>& w) {
         const std::string& st = arg(w, 2, "state");
         if (st == "running") s.state = DomainRunState::Running;
         else if (st == "crashed") s.state = DomainRunState::Crashed;
-        else if (st == "missing") s.exists = false;
         else if (st == "paused") {
             s.state = DomainRunState::Paused;
             s.paused_mid_start = w.size() > 3 && w[3] == "mid-start";
         }
+        else if (st == "missing") s.exists = false;
         else if (st != "off") throw ParseError("snapshot state " + st);
         return s;
     }
