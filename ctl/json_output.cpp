@@ -33,7 +33,8 @@ Json vm_json(const VmSnapshot& vm) {
                 {"state_changed_at_us", vm.state_changed_at_us},
                 {"devices", vm.devices},
                 {"pending_stop", pending_stop_json(vm.pending_stop_us, vm.pending_action, vm.pending_reason)},
-                {"idle_inhibitor", vm.idle_inhibitor}};
+                {"idle_inhibitor", vm.idle_inhibitor},
+                {"guest_helper", vm.guest_helper}};
 }
 
 Json gpus_json(const std::vector<GpuSnapshot>& gpus) {

@@ -44,6 +44,7 @@ VmSnapshot vm_snapshot(const std::string& path, const PropertyMap& properties) {
     vm.pending_action = pending.get<1>();
     vm.pending_reason = pending.get<2>();
     take(properties, "IdleInhibitor", vm.idle_inhibitor);
+    take(properties, "GuestHelper", vm.guest_helper);
     if (vm.name.empty()) vm.name = vm_name_from_path(path);
     return vm;
 }

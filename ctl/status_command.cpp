@@ -17,6 +17,12 @@ namespace {
 
 std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
 
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
 std::string since_text(std::uint64_t at_us, std::uint64_t now) {
     if (at_us == 0) return "-";
     return relative_time(at_us, now) + " (" + local_time(at_us) + ")";
@@ -29,8 +35,11 @@ std::string vms_text(const std::vector<VmSnapshot>& vms, std::uint64_t now) {
         table.add_row({vm.name, vm.state, since_text(vm.state_changed_at_us, now), or_dash(vm.step),
                        or_dash(vm.reason), or_dash(vm.last_error)});
     std::string out = table.render();
-    // What is about to happen, and what keeps it from happening, under the table.
+    // What a VM has and what is about to happen to it, under the table (too long for columns, and
+    // empty for most VMs): passed-through devices, the guest helper, a pending stop, an inhibitor.
     for (const auto& vm : vms) {
+        if (!vm.devices.empty()) out += vm.name + ": devices: " + joined(vm.devices) + "\n";
+        if (!vm.guest_helper.empty()) out += vm.name + ": guest helper " + vm.guest_helper + "\n";
         if (vm.pending_stop_us != 0)
             out += vm.name + ": " + vm.pending_action + " " + time_until(vm.pending_stop_us, now) + " (" +
                    local_time(vm.pending_stop_us) + "): " + vm.pending_reason + "; hotseatctl postpone " + vm.name +
@@ -92,8 +101,9 @@ std::string status_json(const StatusSnapshot& status) {
 
 void add_status_command(CLI::App& app, int& exit_code) {
     auto json = std::make_shared<bool>(false);
-    auto* status = app.add_subcommand("status", "Show the VMs (state, since when, step, why, last error), "
-                                                "monitors, keyboards, gpu devices, libvirt and the configuration");
+    auto* status = app.add_subcommand("status", "Show the VMs (state, since when, step, why, last error, "
+                                                "devices, guest helper), monitors, keyboards, gpu devices, "
+                                                "libvirt and the configuration");
     status->add_flag("--json", *json, "Print one JSON object instead of tables");
     status->callback([json, &exit_code] {
         Bus bus;

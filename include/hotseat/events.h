@@ -88,14 +88,18 @@ struct KeyEvent {
     std::int32_t value = 0;  // 0 released, 1 pressed, 2 autorepeat
 };
 
-// libvirt's view of one configured domain.
-enum class DomainRunState { Off, Running, Crashed };
+// libvirt's view of one configured domain. Paused: QEMU exists and holds the hardware, its CPUs
+// stopped (a user's `virsh suspend`, the governor, or a start cut off half-way).
+enum class DomainRunState { Off, Running, Paused, Crashed };
 
 // Read at start-up and after every reconnect: the truth to adopt.
 struct DomainSnapshot {
     std::string vm;
     bool exists = false;  // false: no such domain in libvirt
     DomainRunState state = DomainRunState::Off;
+    // Paused with libvirt's reason "starting up": QEMU was created paused and never let run, as
+    // when libvirtd died in the middle of a start. The engine decides what that means.
+    bool paused_mid_start = false;
 };
 
 // A libvirt lifecycle event for a configured domain.
@@ -175,6 +179,9 @@ struct GuestChannelPath {
     std::string vm;
     std::string path;   // the unix socket from the live domain XML; empty: no channel
     std::string error;  // why it could not be read
+    // libvirt could not be asked (not connected, or the connection broke during the call): no
+    // word about the channel at all, unlike a domain that has none.
+    bool unanswered = false;
 };
 struct GuestHello {
     std::string vm;

@@ -49,8 +49,12 @@ void Engine::settle_guests(Now now, Effects& out) {
         if (want_channel && !g.channel) {
             g.channel = true;
             out.push_back(FindGuestChannel{name});
+        } else if (want_channel && g.ask_again && libvirt_connected_) {
+            g.ask_again = false;
+            out.push_back(FindGuestChannel{name});
         } else if (!want_channel && g.channel) {
             g.channel = false;
+            g.ask_again = false;
             g.connectors.clear();
             out.push_back(CloseGuestChannel{name});
             if (!g.helper.empty()) out.push_back(PublishGuestHelper{name, ""});
@@ -147,6 +151,12 @@ Effects Engine::on_guest(const CpuSample& ev, Now now) {
 Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
     GuestVm* g = running_guest(ev.vm);
     if (!g || !g->channel) return {debug(ev.vm + ": guest channel path arrived after the VM stopped: ignored")};
+    if (ev.unanswered) {
+        // Not "no channel": libvirt was not there to say. Asked again once it is (settle_guests).
+        g->ask_again = true;
+        return {info(ev.vm + ": cannot look up the guest channel now (" + ev.error +
+                     "); asking again once libvirt is back")};
+    }
     if (ev.path.empty())
         return {warning(ev.vm + ": guest_channel is on but the running domain has no unix channel named "
                         "org.hotseat.guest.0" + (ev.error.empty() ? "" : " (" + ev.error + ")") +

@@ -12,6 +12,7 @@ namespace hotseat {
 
 struct GuestVm {
     bool channel = false;                   // FindGuestChannel issued; the VM runs
+    bool ask_again = false;                 // libvirt could not answer it: ask once it is back
     std::string helper;                     // version after hello; empty: none
     std::map<std::string, bool> connectors; // "card0-HDMI-A-1" -> connected, as the guest said
     int protocol = 0;                       // the helper's, from its hello; 2: it hears stop notices

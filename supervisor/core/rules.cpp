@@ -73,8 +73,8 @@ std::string describe_trigger(const Observation& o) {
         }
         case Trigger::Hotkey: return what + " on " + o.subject;
         case Trigger::VmStopped: return what + " " + o.subject + " (" + property(o, "CAUSE") + ")";
-        default: return what;
     }
+    return what;  // no `default:`: -Wswitch names a new trigger missing above
 }
 
 }  // namespace
@@ -103,8 +103,8 @@ bool rule_matches(const Rule& rule, const Observation& o) {
             return (rule.match.empty() || properties_match(rule, o)) && device_matches(rule, o);
         case Trigger::VmStopped: return rule.match.empty() || properties_match(rule, o);
         case Trigger::VmIdle: return rule.vm == o.subject;  // a vm.idle rule watches its own VM
-        default: return false;
     }
+    return false;  // no `default:`: -Wswitch names a new trigger missing above
 }
 
 }  // namespace hotseat

@@ -287,6 +287,7 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
         case VmState::Off: return out;
         case VmState::Failed:
             hardware_in_doubt_ = false;  // whatever failed before, QEMU is gone now
+            status_.step.clear();        // a destroy of a half-made domain is done
             return out;
     }
     return out;
@@ -325,12 +326,40 @@ Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
         case DomainOp::Destroy:
             status_.last_error = "forced stop failed: " + ev.error;
             out.push_back(warning(config_.name + ": " + status_.last_error));
+            if (status_.state == VmState::Failed) status_.step.clear();  // no longer destroying
             if (status_.state == VmState::Stopping) {
                 append(out, settle_off(VmState::Failed, status_.reason, kCauseFailed, now));
                 hardware_in_doubt_ = true;
             }
             return out;
     }
+    return out;
+}
+
+// QEMU is created paused and let run at the end of a start. A libvirtd that died in between shows
+// the domain paused "starting up" once it is back (docs/robustness.md). Its CPUs never ran: the
+// start failed, and nothing is lost by tearing the half-made domain down, so that the hardware
+// comes back and the next trigger starts cleanly. The VM is `failed` (the reason of the start
+// that broke is kept) and holds its devices until libvirt reports the domain gone; a stop that
+// was under way simply becomes the destroy. Any other pause (`virsh suspend`, the governor,
+// `start --paused`) is left alone.
+Effects VmMachine::destroy_interrupted_start(Now now) {
+    const std::string found = "found paused mid-start (libvirtd restarted during a start)";
+    Effects out{warning(config_.name + ": " + found + ": destroying it")};
+    if (status_.state == VmState::Stopping) {
+        forcing_ = true;
+        deadline_ms_.reset();
+        status_.step = found + ": forcing off (destroy)";
+        out.push_back(DestroyDomain{config_.name});
+        return out;
+    }
+    bool starting = status_.state == VmState::Starting || status_.state == VmState::Failed;
+    std::string reason = starting ? status_.reason : kLibvirtReason;
+    status_.last_error = "the start was cut off: " + found;
+    append(out, settle_off(VmState::Failed, reason, kCauseFailed, now));
+    hardware_in_doubt_ = true;  // until libvirt reports the domain gone
+    status_.step = "destroying the half-made domain";
+    out.push_back(DestroyDomain{config_.name});
     return out;
 }
 
@@ -349,10 +378,15 @@ Effects VmMachine::on_snapshot(const DomainSnapshot& ev, Now now) {
     domain_missing_ = false;
     awaiting_snapshot_ = false;
     if (status_.last_error == missing) status_.last_error.clear();
-    if (ev.state == DomainRunState::Off) hardware_in_doubt_ = false;
     auto state = status_.state;
+    if (ev.state == DomainRunState::Off) {
+        hardware_in_doubt_ = false;
+        if (state == VmState::Failed) status_.step.clear();  // nothing left to destroy
+    }
+    if (ev.state == DomainRunState::Paused && ev.paused_mid_start) return destroy_interrupted_start(now);
     switch (ev.state) {
         case DomainRunState::Running:
+        case DomainRunState::Paused:  // QEMU exists and holds the hardware: as running
             if (state == VmState::Off || state == VmState::Failed) {
                 status_.step.clear();
                 transition(VmState::Running, kAdoptedReason, now, out);

@@ -79,6 +79,7 @@ private:
     Effects begin_shutdown(Now now);
     Effects start_completed(Now now);
     Effects settle_off(VmState state, const std::string& reason, const char* cause, Now now);
+    Effects destroy_interrupted_start(Now now);
     void transition(VmState state, const std::string& reason, Now now, Effects& out);
     void set_pending_deadline(std::int64_t deadline_ms, Now now);
     void clear_pending();

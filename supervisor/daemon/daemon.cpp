@@ -9,9 +9,11 @@
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 
 #include "daemon/release_record_reader.h"
+#include "core/effect_text.h"
 #include "dbus/bus_service.h"
 #include "guest_channel/channels.h"
 #include "input/keyboard_watcher.h"
@@ -162,12 +164,27 @@ void Daemon::setup_signals() {
 }
 
 void Daemon::start_libvirt() {
-    const auto& config = engine_.config();
-    hypervisor_ = std::make_unique<libvirt::Hypervisor>(config.supervisor.libvirt_uri, vm_names(config));
-    snapshots_pending_ = config.vms.size();
-    hypervisor_->start();
-    check(sd_event_add_io(loop_, &libvirt_source_, hypervisor_->fd(), EPOLLIN, on_libvirt, this),
-          "libvirt source");
+    hypervisor_ = new_hypervisor(engine_.config(), &libvirt_source_);
+    snapshots_pending_ = engine_.config().vms.size();
+}
+
+std::unique_ptr<libvirt::Hypervisor> Daemon::new_hypervisor(const Config& config, sd_event_source** source) {
+    auto hypervisor = std::make_unique<libvirt::Hypervisor>(config.supervisor.libvirt_uri, vm_names(config));
+    hypervisor->start();
+    check(sd_event_add_io(loop_, source, hypervisor->fd(), EPOLLIN, on_libvirt, this), "libvirt source");
+    return hypervisor;
+}
+
+// The new adapter is started before the old one goes, so no effect ever finds none. The old one
+// is stopped on a thread of its own: its worker may be inside a libvirt call that cannot be
+// interrupted (a start waits for QEMU and the hooks, a dead daemon for a timeout), and joining
+// it here would hold the bus for that long. What it still reports is dropped: the engine is told
+// that connection is gone and adopts what the new one reads.
+void Daemon::switch_libvirt(std::unique_ptr<libvirt::Hypervisor> next, sd_event_source* next_source) {
+    sd_event_source_disable_unref(libvirt_source_);
+    std::thread([old = std::move(hypervisor_)]() mutable { old.reset(); }).detach();
+    hypervisor_ = std::move(next);
+    libvirt_source_ = next_source;
 }
 
 void Daemon::feed(const Event& event) {
@@ -209,6 +226,10 @@ bool Daemon::goes_to_libvirt(const Effect& effect) {
 }
 
 void Daemon::execute_one(const Effect& effect) {
+    // Every effect carried out, in the words the scenario files use (core/effect_text.h): the
+    // journal then shows what hotseatd did, and tests can tell what it did not do.
+    if (!std::holds_alternative<Log>(effect) && log::enabled(log::Level::Debug))
+        log::debug("effect: ", effect_text(effect));
     std::visit(
         [this](const auto& e) {
             using T = std::decay_t<decltype(e)>;
@@ -279,25 +300,36 @@ std::string Daemon::reload() {
         bus_->set_config(path, errors);
         return errors;
     }
-    bool uri_changed = load.config->supervisor.libvirt_uri != engine_.config().supervisor.libvirt_uri;
+    const std::string old_uri = engine_.config().supervisor.libvirt_uri;
+    const bool uri_changed = load.config->supervisor.libvirt_uri != old_uri;
     auto names = vm_names(*load.config);
+    std::unique_ptr<libvirt::Hypervisor> next;
+    sd_event_source* next_source = nullptr;
+    if (uri_changed) {
+        try {
+            next = new_hypervisor(*load.config, &next_source);
+        } catch (const std::exception& e) {
+            std::string error = "cannot use libvirt_uri " + load.config->supervisor.libvirt_uri + ": " + e.what();
+            log::error("reload of ", path, " rejected; the previous configuration stays in force: ", error);
+            bus_->set_config(path, error);
+            return error;
+        }
+    }
     bus_->set_control_group(load.config->supervisor.control_group);
     pressure_->configure(load.config->governor);
     auto addresses = gpu_addresses(*load.config);
-    execute(engine_.reload(std::move(*load.config)));
-    gpu_watcher_->watch(std::move(addresses));
+    // The VM objects first: the engine's reload publishes the new VMs.
     bus_->set_vms(names);
-    for (const auto& vm : engine_.vms()) bus_->publish(PublishVm{vm});
-    bus_->set_config(path, "");
     if (uri_changed) {
-        sd_event_source_disable_unref(libvirt_source_);
-        libvirt_source_ = nullptr;
-        hypervisor_.reset();
-        feed(LibvirtConnection{false, "libvirt_uri changed"});
-        start_libvirt();
+        switch_libvirt(std::move(next), next_source);
+        snapshots_pending_ = names.size();  // READY=1, if not sent yet, waits for the new libvirt
     } else {
         hypervisor_->set_domains(names);
     }
+    execute(engine_.reload(std::move(*load.config)));
+    gpu_watcher_->watch(std::move(addresses));
+    if (uri_changed) feed(LibvirtConnection{false, "libvirt_uri changed from " + old_uri});
+    bus_->set_config(path, "");
     return {};
 }
 

@@ -48,6 +48,9 @@ public:
 private:
     void setup_signals();
     void start_libvirt();
+    // A started adapter for `config`'s libvirt_uri with the loop watching its results in *source.
+    std::unique_ptr<libvirt::Hypervisor> new_hypervisor(const Config& config, sd_event_source** source);
+    void switch_libvirt(std::unique_ptr<libvirt::Hypervisor> next, sd_event_source* next_source);
     void feed(const Event& event);
     void execute(Effects effects);
     void execute_one(const Effect& effect);

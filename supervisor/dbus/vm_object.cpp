@@ -24,7 +24,14 @@ VmObject::VmObject(sdbus::IConnection& connection, std::string path, std::string
 
 VmObject::~VmObject() { unregisterAdaptor(); }
 
-void VmObject::update(const VmStatus& next) {
+void VmObject::update(const VmStatus& next) { set(next, guest_helper_); }
+
+void VmObject::set_guest_helper(const std::string& version) {
+    const VmStatus unchanged = status_;
+    set(unchanged, version);
+}
+
+void VmObject::set(const VmStatus& next, const std::string& guest_helper) {
     std::vector<std::string> changed;
     store_if_changed(status_.state, next.state, "State", changed);
     store_if_changed(status_.step, next.step, "Step", changed);
@@ -34,19 +41,10 @@ void VmObject::update(const VmStatus& next) {
     store_if_changed(status_.devices, next.devices, "Devices", changed);
     store_if_changed(status_.pending_stop, next.pending_stop, "PendingStop", changed);
     store_if_changed(status_.idle_inhibitor, next.idle_inhibitor, "IdleInhibitor", changed);
+    store_if_changed(guest_helper_, guest_helper, "GuestHelper", changed);
     if (changed.empty()) return;
     try {
         sdbus_compat::emit_properties_changed(getObject(), kInterface, changed);
-    } catch (const sdbus::Error& e) {
-        log::warning("cannot emit PropertiesChanged on ", path(), ": ", e.getMessage());
-    }
-}
-
-void VmObject::set_guest_helper(const std::string& version) {
-    if (guest_helper_ == version) return;
-    guest_helper_ = version;
-    try {
-        sdbus_compat::emit_properties_changed(getObject(), kInterface, {"GuestHelper"});
     } catch (const sdbus::Error& e) {
         log::warning("cannot emit PropertiesChanged on ", path(), ": ", e.getMessage());
     }

@@ -28,11 +28,10 @@ public:
              CommandRunner run, PostponeRunner postpone = {});
     ~VmObject();
 
-    // The one setter: stores `next` (its name is ignored: Name is constant) and emits
-    // PropertiesChanged for the properties that differ.
+    // The engine's VmStatus (its name is ignored: Name is constant), and GuestHelper: the
+    // helper's version after its hello, empty otherwise. Both go through set().
     void update(const VmStatus& next);
     const VmStatus& status() const { return status_; }
-    // GuestHelper: the helper version after its hello, empty otherwise (emits PropertiesChanged).
     void set_guest_helper(const std::string& version);
     const std::string& path() const { return getObject().getObjectPath(); }
 
@@ -43,6 +42,9 @@ private:
     void ForceStop() override;
     void Postpone(const uint32_t& seconds) override;
     void request(Action action, const std::string& method);
+    // The one setter (DESIGN: nothing bypasses it): stores every property that differs and emits
+    // one PropertiesChanged listing exactly those.
+    void set(const VmStatus& next, const std::string& guest_helper);
 
     std::string Name() override;
     std::string State() override;

@@ -8,7 +8,6 @@
 #include "libvirt/errors.h"
 #include "libvirt/guest_channel_xml.h"
 #include "libvirt/hostdev_xml.h"
-#include "log.h"
 
 namespace hotseat::libvirt {
 
@@ -44,9 +43,10 @@ void on_close(virConnectPtr, int reason, void* opaque) {
 
 DomainRunState run_state(int state) {
     switch (state) {
+    case VIR_DOMAIN_PAUSED:
+        return DomainRunState::Paused;
     case VIR_DOMAIN_RUNNING:
     case VIR_DOMAIN_BLOCKED:
-    case VIR_DOMAIN_PAUSED:
     case VIR_DOMAIN_SHUTDOWN:  // still shutting down: QEMU is alive and holds the hardware
     case VIR_DOMAIN_PMSUSPENDED:
         return DomainRunState::Running;
@@ -128,25 +128,6 @@ CallOutcome Connection::failure() {
     return outcome;
 }
 
-// QEMU is created paused and let run at the end of a start; a libvirtd that died in between
-// can leave the domain paused "starting up" for good once it is back (found by tests/fault), and
-// its state-change lock stuck, so that a resume times out after 30 s. Its CPUs never ran: the
-// start failed, and nothing is lost by tearing the half-made domain down. Destroy it so the
-// truth is a plain "off" (hotseat keeps `failed` from the start that broke) and the next trigger
-// starts cleanly. Any other pause (a user's `virsh suspend`, `start --paused`) is left alone.
-// Returns the state to report.
-int Connection::finish_interrupted_start(virDomainPtr domain, int state, int reason) {
-    if (state != VIR_DOMAIN_PAUSED || reason != VIR_DOMAIN_PAUSED_STARTING_UP) return state;
-    const char* name = virDomainGetName(domain);
-    if (virDomainDestroy(domain) == 0) {
-        log::warning(name ? name : "?", ": found paused mid-start (libvirtd restarted during a start): destroyed it");
-        return VIR_DOMAIN_SHUTOFF;
-    }
-    log::warning(name ? name : "?", ": found paused mid-start but cannot destroy it: ", last_error_message());
-    virResetLastError();
-    return state;
-}
-
 SnapshotOutcome Connection::snapshot(const std::string& name) {
     SnapshotOutcome result;
     result.snapshot.vm = name;
@@ -165,7 +146,10 @@ SnapshotOutcome Connection::snapshot(const std::string& name) {
     } else {
         result.call.ok = true;
         result.snapshot.exists = true;
-        result.snapshot.state = run_state(finish_interrupted_start(domain, state, reason));
+        result.snapshot.state = run_state(state);
+        // Reported, not acted on: what a half-made domain means is the engine's decision
+        // (core/vm_machine.cpp), where the scenarios can see it.
+        result.snapshot.paused_mid_start = state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_STARTING_UP;
     }
     virDomainFree(domain);
     return result;

@@ -69,7 +69,6 @@ private:
     Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);
     bool register_callbacks(std::string* error);
     CallOutcome failure();  // right after a failed call, while its error is still current
-    int finish_interrupted_start(virDomainPtr domain, int state, int reason);
     static bool has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device);
 
     virConnectPtr handle_;

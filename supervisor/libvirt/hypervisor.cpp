@@ -6,8 +6,8 @@
 
 namespace hotseat::libvirt {
 
-Hypervisor::Hypervisor(std::string uri, std::vector<std::string> domains)
-    : state_(std::make_shared<State>(std::move(uri), std::move(domains))) {}
+Hypervisor::Hypervisor(std::string uri, std::vector<std::string> domains, Backoff backoff)
+    : state_(std::make_shared<State>(std::move(uri), std::move(domains))), backoff_(backoff) {}
 
 Hypervisor::~Hypervisor() { stop(); }
 
@@ -17,7 +17,7 @@ void Hypervisor::start() {
     // libvirt's event loop must run before the first connection: it carries domain events and
     // keepalive for every connection opened afterwards.
     event_loop_ = EventLoop::acquire();
-    worker_ = std::thread([state = state_] { Worker(state).run(); });
+    worker_ = std::thread([state = state_, backoff = backoff_] { Worker(state, backoff).run(); });
 }
 
 void Hypervisor::stop() {

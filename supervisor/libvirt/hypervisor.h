@@ -25,6 +25,7 @@
 
 #include "hotseat/effects.h"
 #include "hotseat/events.h"
+#include "libvirt/backoff.h"
 
 namespace hotseat::libvirt {
 
@@ -35,7 +36,8 @@ class Hypervisor {
 public:
     // uri: "qemu:///system", "qemu:///system?socket=/path", "test:///abs/path/node.xml".
     // domains: the configured VM names; events of other domains are ignored.
-    Hypervisor(std::string uri, std::vector<std::string> domains);
+    // backoff: the waits between attempts to reach libvirt (libvirt/backoff.h).
+    Hypervisor(std::string uri, std::vector<std::string> domains, Backoff backoff = Backoff{});
     ~Hypervisor();  // stop()
     Hypervisor(const Hypervisor&) = delete;
     Hypervisor& operator=(const Hypervisor&) = delete;
@@ -77,6 +79,7 @@ public:
 
 private:
     std::shared_ptr<State> state_;
+    Backoff backoff_;
     std::shared_ptr<EventLoop> event_loop_;
     std::thread worker_;
 };

@@ -10,7 +10,7 @@ State::State(std::string uri, std::vector<std::string> domains)
 
 Event query_failed(const QueryJob& job, const std::string& why) {
     if (job.kind == QueryJob::Kind::Cpu) return CpuSample{job.vm, false, 0, 0, why};
-    return GuestChannelPath{job.vm, "", why};
+    return GuestChannelPath{job.vm, "", why, true};
 }
 
 void State::submit(Job job) {

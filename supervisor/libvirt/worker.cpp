@@ -109,8 +109,11 @@ bool Worker::run_query(const QueryJob& job) {
     CallOutcome call;
     if (job.kind == QueryJob::Kind::Cpu)
         state_->outbox().post(connection_->cpu_sample(job.vm, &call));
-    else
-        state_->outbox().post(connection_->guest_channel(job.vm, &call));
+    else {
+        GuestChannelPath answer = connection_->guest_channel(job.vm, &call);
+        answer.unanswered = call.lost;  // the connection broke, not the channel
+        state_->outbox().post(std::move(answer));
+    }
     if (call.lost) {
         lose_connection(call.error);
         return false;

@@ -12,7 +12,7 @@ namespace hotseat::libvirt {
 
 class Worker {
 public:
-    explicit Worker(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    Worker(std::shared_ptr<State> state, Backoff backoff) : state_(std::move(state)), backoff_(backoff) {}
     void run();  // returns once State::request_stop() was called
 
 private:

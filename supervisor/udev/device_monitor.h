@@ -28,7 +28,7 @@ public:
     DeviceMonitor(const DeviceMonitor&) = delete;
     DeviceMonitor& operator=(const DeviceMonitor&) = delete;
 
-    // Subscribes to udevd's uevents for drm, usb and input (filtered in the kernel), then reports
+    // Subscribes to udevd's uevents for drm and usb (filtered in the kernel), then reports
     // what exists now: ConnectorStatus{initial=true} for every DRM connector and
     // DeviceEvent{Added, initial=true} for every initialised USB device, followed by
     // UsbDeviceBinding{bound} when its driver is bound (DRIVER set). Subscribing first means

@@ -103,8 +103,8 @@ UeventDecision classify_uevent(const PropertyLookup& property) {
     std::string_view subsystem = property("SUBSYSTEM");
     if (subsystem == "drm") return classify_drm(action, property);
     if (subsystem == "usb") return classify_usb(action, property);
-    // Keyboards (ID_INPUT_KEYBOARD) will be recognised here once the input adapter exists.
-    if (subsystem == "input") return ignore("input devices are not handled yet");
+    // input: keyboards are the input adapter's (input/keyboard_watcher.h); the monitor does not
+    // subscribe to them.
     return ignore("subsystem not handled");
 }
 

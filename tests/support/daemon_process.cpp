@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/effect_text.h"
+
 namespace hotseat::test {
 
 NotifySocket::NotifySocket(const std::string& path) : path_(path) {
@@ -79,6 +81,10 @@ DaemonProcess::DaemonProcess(DaemonOptions options) {
 
 bool DaemonProcess::wait_ready(std::chrono::milliseconds timeout) {
     return notify_->wait_for("READY=1", timeout);
+}
+
+bool DaemonProcess::executed(const Effect& effect) const {
+    return log().find("effect: " + effect_text(effect) + "\n") != std::string::npos;
 }
 
 std::string bus_get_property(const std::string& bus_address, const std::string& path,

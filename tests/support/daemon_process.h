@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hotseat/effects.h"
 #include "process.h"
 
 namespace hotseat::test {
@@ -44,11 +45,16 @@ struct DaemonOptions {
 class DaemonProcess {
 public:
     explicit DaemonProcess(DaemonOptions options);  // starts hotseatd (HOTSEATD_PATH)
-    // Waits for READY=1; false (with the log available) when it does not come.
-    bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+    // Waits for READY=1; false (with the log available) when it does not come. The deadline only
+    // stops a hang: hotseatd sends READY=1 within its own 5 s once it runs, but a start-up under
+    // umockdev on a loaded 2-core machine has taken longer than 15 s.
+    bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(90));
     Process& process() { return *process_; }
     NotifySocket& notify() { return *notify_; }
     std::string log() const { return process_->output(); }
+    // Whether the log shows hotseatd carrying out `effect`: hotseatd --verbose logs each effect it
+    // executes as "effect: " + effect_text(effect) (supervisor/core/effect_text.h).
+    bool executed(const Effect& effect) const;
 
 private:
     std::unique_ptr<NotifySocket> notify_;

@@ -38,9 +38,10 @@ private:
 };
 
 // Polls `condition` every few milliseconds until it holds or the deadline passes. This is how a
-// test waits for something to happen: never a bare sleep.
+// test waits for something to happen: never a bare sleep. The default deadline only stops a hang
+// (no test asserts how fast something happens with it): generous, even on a loaded machine.
 bool wait_until(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // Runs a command to completion and returns its stdout (stderr inherited); exit code in *status.
 std::string run_capture(const std::vector<std::string>& argv, int* status = nullptr,

@@ -43,6 +43,22 @@ TEST_F(DbusServiceTest, RepublishingTheSameStatusEmitsNothing) {
     EXPECT_TRUE(seen("PropertiesChanged").empty());
 }
 
+// GuestHelper goes through the VM object's one setter like the engine's status: announced when it
+// changes, never again for a VM update that leaves it as it is.
+TEST_F(DbusServiceTest, GuestHelperIsAnnouncedOnlyWhenItChanges) {
+    service_->publish_guest_helper("arch-desktop", "0.4.0");
+    service_->publish_guest_helper("arch-desktop", "0.4.0");
+    service_->publish(PublishVm{arch(VmState::Running)});
+    settle_signals();
+    auto changes = seen("PropertiesChanged");
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0].args, (Names{"org.hotseat.Supervisor1.VM", "GuestHelper"}));
+    EXPECT_EQ(changes[1].args, (Names{"org.hotseat.Supervisor1.VM", "State"}));
+    auto helper = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM",
+                          "GuestHelper"});
+    EXPECT_EQ(helper.output, "s \"0.4.0\"\n");
+}
+
 TEST_F(DbusServiceTest, EachChangeIsReportedOnce) {
     service_->publish(PublishVm{arch(VmState::Starting)});
     service_->publish(PublishVm{arch(VmState::Running)});

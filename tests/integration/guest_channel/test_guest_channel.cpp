@@ -39,7 +39,8 @@ protected:
     void open_channel(ChannelLimits limits = fast_retry()) {
         channel = std::make_unique<Channel>(loop.get(), "arch-desktop", path, seen.sink(), limits);
     }
-    bool wait(const std::function<bool()>& done, std::chrono::milliseconds timeout = 5s) {
+    // The deadline only stops a hang.
+    bool wait(const std::function<bool()>& done, std::chrono::milliseconds timeout = 30s) {
         return loop.run_until(done, timeout);
     }
     void connect() {
@@ -139,7 +140,7 @@ TEST_F(GuestChannelTest, ASilentGuestNeverBlocksTheLoop) {
                   loop.get(), &timer, CLOCK_MONOTONIC, 100'000, 0,
                   [](sd_event_source*, uint64_t, void* flag) { return *static_cast<bool*>(flag) = true, 0; }, &fired),
               0);
-    EXPECT_TRUE(wait([&] { return fired; }, 2s));
+    EXPECT_TRUE(wait([&] { return fired; }));
     sd_event_source_unref(timer);
     EXPECT_TRUE(seen.events.empty());
     EXPECT_TRUE(channel->connected());
@@ -186,9 +187,9 @@ TEST_F(GuestChannelTest, ClosingFromInsideTheCallbackIsSafe) {
     ASSERT_TRUE(wait([&] { return server->accept(); }));
     server->send(kUnplug + kInput + kInput);
     ASSERT_TRUE(wait([&] { return seen.count<GuestConnector>() == 1; }));
-    loop.run_for(100ms);
-    EXPECT_EQ(seen.count<GuestInput>(), 0u);  // nothing read after the close
+    // Once the host's end is closed nothing more can be read: the barrier for "nothing was".
     ASSERT_TRUE(wait([&] { server->received(); return server->client_closed(); }));
+    EXPECT_EQ(seen.count<GuestInput>(), 0u);  // nothing read after the close
 }
 
 }  // namespace

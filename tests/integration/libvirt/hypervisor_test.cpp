@@ -85,6 +85,35 @@ TEST_F(HypervisorTest, ConnectPostsConnectionThenSnapshotsOfEveryConfiguredDomai
     std::cout << "start -> first snapshot: " << first_snapshot_ms << " ms\n";
 }
 
+// A paused domain is reported as paused, with whether libvirt's reason is "starting up", and
+// left as it is: what a half-made domain means is the engine's decision (core/vm_machine.cpp),
+// not the adapter's. (The test driver pauses with an unknown reason: never mid-start here.)
+TEST_F(HypervisorTest, APausedDomainIsReportedPausedAndLeftAlone) {
+    test::TempDir dir;
+    test::write_file(dir.file("paused.xml"),
+                     "<node><domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>"
+                     "<name>paused</name><memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+                     "<os><type arch='x86_64'>hvm</type></os>"
+                     "<test:runstate>3</test:runstate></domain></node>");
+    Hypervisor hv("test://" + dir.file("paused.xml"), {"paused"});
+    EventCollector collected(hv);
+    hv.start();
+    auto connection = collected.take<LibvirtConnection>();
+    ASSERT_TRUE(connection && connection->connected);
+    auto snapshot = collected.take<DomainSnapshot>();
+    ASSERT_TRUE(snapshot);
+    EXPECT_TRUE(snapshot->exists);
+    EXPECT_EQ(snapshot->state, DomainRunState::Paused);
+    EXPECT_FALSE(snapshot->paused_mid_start);
+    // Still paused when read again: the adapter destroyed nothing on its own.
+    hv.set_domains({});
+    hv.set_domains({"paused"});
+    auto again = collected.take<DomainSnapshot>();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->state, DomainRunState::Paused);
+    EXPECT_TRUE(collected.pending().empty()) << "the adapter acted on the paused domain";
+}
+
 TEST_F(HypervisorTest, ConnectionEventComesBeforeTheSnapshots) {
     Hypervisor hv(node_uri, {"arch-desktop", "already-running"});
     hv.start();
@@ -291,11 +320,13 @@ TEST_F(HypervisorTest, BadUriReportsDisconnectedAndJobsFailFast) {
     EXPECT_FALSE(connection->connected);
     EXPECT_NE(connection->error.find("nonexistent.xml"), std::string::npos) << connection->error;
 
-    const auto asked = Clock::now();
+    // Failing fast means answered at once, by execute() itself: the result is queued (the fd
+    // readable) before execute() returns, without the worker getting a say.
     hv.execute(StartDomain{"arch-desktop"});
-    auto result = collected.take<DomainOpResult>({}, 100ms);
-    ASSERT_TRUE(result) << "no result within 100 ms";
-    EXPECT_LT(Clock::now() - asked, 100ms);
+    pollfd queued{hv.fd(), POLLIN, 0};
+    ASSERT_EQ(poll(&queued, 1, 0), 1) << "no result queued when execute() returned";
+    auto result = collected.take<DomainOpResult>({}, 0ms);
+    ASSERT_TRUE(result);
     EXPECT_FALSE(result->ok);
     EXPECT_EQ(result->vm, "arch-desktop");
     EXPECT_EQ(result->op, DomainOp::Start);
@@ -315,24 +346,59 @@ TEST_F(HypervisorTest, JobQueuedBeforeAFailedConnectFails) {
     EXPECT_NE(result->error.find("not connected to libvirt"), std::string::npos);
 }
 
-TEST_F(HypervisorTest, RetriesWithGrowingBackoffAndStopsPromptlyWhileWaiting) {
+// A guest channel lookup that libvirt could not be asked is no answer about the channel: it says
+// so (the engine then asks again after the reconnect), unlike a domain without the channel.
+TEST_F(HypervisorTest, AGuestChannelLookupWithoutLibvirtIsUnanswered) {
+    Hypervisor hv(bad_uri, {"arch-desktop"});
+    EventCollector collected(hv);
+    hv.start();
+    ASSERT_TRUE(collected.take<LibvirtConnection>());
+    hv.execute(FindGuestChannel{"arch-desktop"});
+    auto answer = collected.take<GuestChannelPath>();
+    ASSERT_TRUE(answer);
+    EXPECT_TRUE(answer->unanswered);
+    EXPECT_EQ(answer->path, "");
+    EXPECT_NE(answer->error.find("not connected to libvirt"), std::string::npos) << answer->error;
+}
+
+TEST_F(HypervisorTest, AGuestChannelMissingFromTheDomainIsAnAnswer) {
+    connect({"already-running"});
+    hypervisor->execute(FindGuestChannel{"already-running"});
+    auto answer = events->take<GuestChannelPath>();
+    ASSERT_TRUE(answer);
+    EXPECT_FALSE(answer->unanswered);
+    EXPECT_EQ(answer->path, "");
+    EXPECT_EQ(answer->error, "no such channel in the domain XML");
+}
+
+TEST_F(HypervisorTest, RetriesWithGrowingBackoff) {
     auto hv = std::make_unique<Hypervisor>(bad_uri, std::vector<std::string>{"arch-desktop"});
     EventCollector collected(*hv);
     hv->start();
     std::vector<Clock::time_point> failures;
     while (failures.size() < 3) {
-        auto connection = collected.take<LibvirtConnection>({}, 5s);
+        auto connection = collected.take<LibvirtConnection>();
         ASSERT_TRUE(connection);
         EXPECT_FALSE(connection->connected);
         failures.push_back(Clock::now());
     }
     EXPECT_GE(failures[1] - failures[0], 450ms);
     EXPECT_GE(failures[2] - failures[1], 950ms);
+}
 
-    // A 2 s wait is pending now.
-    const auto stopping = Clock::now();
-    hv.reset();
-    EXPECT_LT(Clock::now() - stopping, 1s);
+// Stopping wakes a worker that waits between attempts. Its next attempt is an hour away, so a
+// stop that waited for it would hang until CTest's timeout ends the test (the only deadline: no
+// stopwatch decides what "promptly" means).
+TEST_F(HypervisorTest, StopWakesAWorkerWaitingToRetry) {
+    auto hv = std::make_unique<Hypervisor>(bad_uri, std::vector<std::string>{"arch-desktop"},
+                                           Backoff{std::chrono::hours(1)});
+    EventCollector collected(*hv);
+    hv->start();
+    auto connection = collected.take<LibvirtConnection>();
+    ASSERT_TRUE(connection);
+    ASSERT_FALSE(connection->connected);
+    hv.reset();  // returns only once the worker has ended
+    SUCCEED();
 }
 
 TEST_F(HypervisorTest, TwoHypervisorsShareLibvirtsEventLoop) {

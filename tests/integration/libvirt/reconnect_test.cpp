@@ -1,5 +1,7 @@
 // The Hypervisor against a real (unprivileged, private) libvirtd serving the test driver: events
 // over the remote protocol, the close callback when the daemon dies, and the reconnect.
+#include <poll.h>
+
 #include <chrono>
 #include <iostream>
 
@@ -60,7 +62,7 @@ TEST_F(ReconnectTest, DaemonDeathIsReportedAndTheConnectionComesBack) {
 
     const auto killed = Clock::now();
     daemon.kill();
-    auto lost = events.take<LibvirtConnection>({}, 5s);
+    auto lost = events.take<LibvirtConnection>();
     ASSERT_TRUE(lost);
     EXPECT_FALSE(lost->connected);
     EXPECT_NE(lost->error, "");
@@ -68,15 +70,18 @@ TEST_F(ReconnectTest, DaemonDeathIsReportedAndTheConnectionComesBack) {
               << std::chrono::duration<double, std::milli>(Clock::now() - killed).count()
               << " ms\n";
 
+    // A job while disconnected fails at once: answered by execute() itself, queued before it returns.
     hv.execute(StartDomain{"arch-desktop"});
-    auto refused = events.take<DomainOpResult>({}, 100ms);
-    ASSERT_TRUE(refused) << "a job while disconnected must fail at once";
+    pollfd queued{hv.fd(), POLLIN, 0};
+    ASSERT_EQ(poll(&queued, 1, 0), 1) << "a job while disconnected must fail at once";
+    auto refused = events.take<DomainOpResult>({}, 0ms);
+    ASSERT_TRUE(refused);
     EXPECT_FALSE(refused->ok);
     EXPECT_NE(refused->error.find("not connected to libvirt"), std::string::npos)
         << refused->error;
 
     ASSERT_TRUE(daemon.start()) << daemon.log();
-    auto back = events.take<LibvirtConnection>({}, 10s);
+    auto back = events.take<LibvirtConnection>();
     ASSERT_TRUE(back);
     EXPECT_TRUE(back->connected) << back->error;
     // After a reconnect the truth is read again.
@@ -96,20 +101,20 @@ TEST_F(ReconnectTest, DaemonDeathIsReportedAndTheConnectionComesBack) {
     EXPECT_EQ(stopped->detail, "destroyed");
 }
 
+// The worker waits an hour before trying again, so a stop that waited for it would hang until
+// CTest's timeout ends the test: no stopwatch decides what "prompt" means.
 TEST_F(ReconnectTest, StoppingWhileTheDaemonIsGoneIsPrompt) {
-    auto hv = std::make_unique<Hypervisor>(daemon.uri_for(node_xml),
-                                           std::vector<std::string>{"arch-desktop"});
+    auto hv = std::make_unique<Hypervisor>(daemon.uri_for(node_xml), std::vector<std::string>{"arch-desktop"},
+                                           Backoff{std::chrono::hours(1)});
     EventCollector events(*hv);
     hv->start();
     ASSERT_TRUE(events.take<LibvirtConnection>(
         [](const LibvirtConnection& c) { return c.connected; }));
     daemon.kill();
     ASSERT_TRUE(events.take<LibvirtConnection>(
-        [](const LibvirtConnection& c) { return !c.connected; }, 5s));
+        [](const LibvirtConnection& c) { return !c.connected; }));
 
-    const auto stopping = Clock::now();
-    hv.reset();
-    EXPECT_LT(Clock::now() - stopping, 1s);
+    hv.reset();  // returns only once the worker has ended
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/effect_text.h"
+
 namespace hotseat::scenario {
 namespace {
 
@@ -26,11 +28,6 @@ std::string joined_devices(const std::vector<std::string>& devices) {
     std::string out;
     for (const auto& d : devices) out += (out.empty() ? "" : ",") + quoted(d);
     return out;
-}
-
-std::string usb_effect(const char* op, const std::string& vm, const std::string& syspath, const UsbHostDevice& d) {
-    return std::string("usb ") + op + " " + vm + " " + syspath + " " + d.vendor + ":" + d.product + " bus " +
-           std::to_string(d.bus) + " dev " + std::to_string(d.device);
 }
 
 std::vector<std::string> words(const std::string& line) {
@@ -109,14 +106,17 @@ Event parse_tune(const std::vector<std::string>& w) {
     return r;
 }
 
-// guest VM path PATH | guest VM no-channel | guest VM hello VERSION [PROTOCOL] | guest VM connector
-// card0-HDMI-A-1 connected|disconnected [initial] | guest VM input IDLE_MS | guest VM closed WHY |
-// guest VM postpone SECONDS | guest VM inhibit REASON... | guest VM inhibit-off
+// guest VM path PATH | guest VM no-channel WHY | guest VM no-answer WHY | guest VM hello VERSION
+// [PROTOCOL] | guest VM connector card0-HDMI-A-1 connected|disconnected [initial] | guest VM input
+// IDLE_MS | guest VM closed WHY | guest VM postpone SECONDS | guest VM inhibit REASON... |
+// guest VM inhibit-off
 Event parse_guest_event(const std::vector<std::string>& w) {
     const std::string& vm = arg(w, 1, "vm");
-    const std::string& what = arg(w, 2, "path|no-channel|hello|connector|input|closed|postpone|inhibit|inhibit-off");
+    const std::string& what =
+        arg(w, 2, "path|no-channel|no-answer|hello|connector|input|closed|postpone|inhibit|inhibit-off");
     if (what == "path") return GuestChannelPath{vm, arg(w, 3, "path"), ""};
     if (what == "no-channel") return GuestChannelPath{vm, "", rest(w, 3)};
+    if (what == "no-answer") return GuestChannelPath{vm, "", rest(w, 3), true};
     if (what == "hello") return GuestHello{vm, w.size() > 4 ? std::stoi(w[4]) : 1, arg(w, 3, "version")};
     if (what == "postpone") return GuestPostpone{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "seconds")))};
     if (what == "inhibit") return GuestInhibit{vm, true, rest(w, 3)};
@@ -147,14 +147,6 @@ Event parse_released(const std::vector<std::string>& w) {
     if (console != "bound" && console != "unbound") throw ParseError("console " + console);
     r.console_bound = console == "bound";
     return r;
-}
-
-std::string gpus_text(const std::vector<GpuStatus>& gpus) {
-    std::string out;
-    for (const auto& g : gpus)
-        out += (out.empty() ? "" : ",") + g.address + "=" + (g.driver.empty() ? "none" : g.driver) +
-               (g.holder.empty() ? "" : "@" + g.holder);
-    return out.empty() ? "(none)" : out;
 }
 
 // "connector card0-HDMI-A-1 connected initial" etc. → an Event. Commands are handled apart.
@@ -192,6 +184,10 @@ Event parse_event(const std::vector<std::string>& w) {
         const std::string& st = arg(w, 2, "state");
         if (st == "running") s.state = DomainRunState::Running;
         else if (st == "crashed") s.state = DomainRunState::Crashed;
+        else if (st == "paused") {
+            s.state = DomainRunState::Paused;
+            s.paused_mid_start = w.size() > 3 && w[3] == "mid-start";
+        }
         else if (st == "missing") s.exists = false;
         else if (st != "off") throw ParseError("snapshot state " + st);
         return s;
@@ -381,7 +377,7 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
     }
     for (const auto& e : effects) {
         remember_usb(e);
-        auto line = render(e);
+        auto line = effect_text(e, script_time);
         bool aside = std::holds_alternative<Log>(e) ||
                      (!show_gpus_ && (std::holds_alternative<PublishGpus>(e) ||
                                       std::holds_alternative<ReadReleaseRecord>(e)));
@@ -481,73 +477,6 @@ std::string render(const CommandReply& reply) {
     std::string out = std::string("reply ") + outcome_word(reply.outcome);
     if (!reply.message.empty()) out += ": " + reply.message;
     return out;
-}
-
-std::string render(const Effect& effect) {
-    return std::visit(
-        [](const auto& e) -> std::string {
-            using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, StartDomain>) return "libvirt start " + e.vm;
-            else if constexpr (std::is_same_v<T, ShutdownDomain>) return "libvirt shutdown " + e.vm;
-            else if constexpr (std::is_same_v<T, DestroyDomain>) return "libvirt destroy " + e.vm;
-            else if constexpr (std::is_same_v<T, PublishVm>) {
-                const auto& s = e.status;
-                std::string out = "vm " + s.name + " " + std::string(to_string(s.state)) +
-                                  " reason=" + quoted(s.reason);
-                if (!s.step.empty()) out += " step=" + quoted(s.step);
-                if (!s.last_error.empty()) out += " error=" + quoted(s.last_error);
-                if (!s.devices.empty()) out += " devices=" + joined_devices(s.devices);
-                if (s.pending_stop.deadline_us != 0)
-                    out += " pending=" + quoted(s.pending_stop.action + " at " + script_time(s.pending_stop.deadline_us) +
-                                                ": " + s.pending_stop.reason);
-                if (!s.idle_inhibitor.empty()) out += " inhibitor=" + quoted(s.idle_inhibitor);
-                return out;
-            } else if constexpr (std::is_same_v<T, PublishMonitors>) {
-                std::string out;
-                for (const auto& m : e.monitors)
-                    out += (out.empty() ? "" : ",") + m.connector + "=" + m.status_text();
-                return "monitors " + (out.empty() ? std::string("(none)") : out);
-            } else if constexpr (std::is_same_v<T, PublishKeyboards>) {
-                std::string out;
-                for (const auto& k : e.keyboards) out += (out.empty() ? "" : ",") + k.node;
-                return "keyboards " + (out.empty() ? std::string("(none)") : out);
-            } else if constexpr (std::is_same_v<T, PublishLibvirtConnected>)
-                return std::string("libvirt-connected ") + (e.connected ? "yes" : "no");
-            else if constexpr (std::is_same_v<T, AttachUsb>) return usb_effect("attach", e.vm, e.syspath, e.device);
-            else if constexpr (std::is_same_v<T, DetachUsb>) return usb_effect("detach", e.vm, e.syspath, e.device);
-            else if constexpr (std::is_same_v<T, SetCpuWeight>)
-                return "libvirt cpu-weight " + e.vm + " " + std::to_string(e.weight);
-            else if constexpr (std::is_same_v<T, SetVcpuQuota>)
-                return "libvirt vcpu-quota " + e.vm + " " + std::to_string(e.quota_us) + "/" +
-                       std::to_string(e.period_us);
-            else if constexpr (std::is_same_v<T, SetBalloon>)
-                return "libvirt balloon " + e.vm + " " + std::to_string(e.percent) + "%";
-            else if constexpr (std::is_same_v<T, SuspendDomain>) return "libvirt suspend " + e.vm;
-            else if constexpr (std::is_same_v<T, ResumeDomain>) return "libvirt resume " + e.vm;
-            else if constexpr (std::is_same_v<T, WatchPressure>)
-                return std::string("watch-pressure ") + (e.on ? "on" : "off");
-            else if constexpr (std::is_same_v<T, RuleFired>)
-                return "fired " + e.rule + " on " + quoted(e.event) + ": " + e.action + " " + e.vm;
-            else if constexpr (std::is_same_v<T, FindGuestChannel>) return "guest find-channel " + e.vm;
-            else if constexpr (std::is_same_v<T, OpenGuestChannel>) return "guest open " + e.vm + " " + e.path;
-            else if constexpr (std::is_same_v<T, CloseGuestChannel>) return "guest close " + e.vm;
-            else if constexpr (std::is_same_v<T, SampleCpu>) return "libvirt sample-cpu " + e.vm;
-            else if constexpr (std::is_same_v<T, PublishGuestHelper>)
-                return "guest-helper " + e.vm + " " + quoted(e.version);
-            else if constexpr (std::is_same_v<T, SendGuest>)
-                return "guest send " + e.vm + " " + std::visit([](const auto& n) -> std::string {
-                    using N = std::decay_t<decltype(n)>;
-                    if constexpr (std::is_same_v<N, GuestWelcome>) return "hello " + std::to_string(n.protocol);
-                    else if constexpr (std::is_same_v<N, GuestStopPending>)
-                        return "stop-pending " + n.action + " at " + script_time(n.deadline_us) + " " + quoted(n.reason);
-                    else return "stop-cancelled";
-                }, e.notice);
-            else if constexpr (std::is_same_v<T, PublishGpus>) return "gpus " + gpus_text(e.gpus);
-            else if constexpr (std::is_same_v<T, ReadReleaseRecord>) return "hook read-release " + e.vm;
-            else
-                return "log: " + e.message;
-        },
-        effect);
 }
 
 std::vector<std::string> run_file(const std::string& path, const std::string& config_dir) {

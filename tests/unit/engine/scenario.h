@@ -11,8 +11,8 @@
 
 namespace hotseat::scenario {
 
-// One effect as a scenario line ("libvirt start arch-desktop"); logs render as "log: ...".
-std::string render(const Effect& effect);
+// A command's reply as a scenario line ("reply busy: ..."); effects are written as
+// core/effect_text.h renders them, the words hotseatd's debug log uses too.
 std::string render(const CommandReply& reply);
 
 // Runs the scenario file; returns the failures (empty: passed). `config_dir` holds the TOML

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every property change of a bus object goes through its one setter, which stores and emits
+# PropertiesChanged (dbus/org.hotseat.Supervisor1.xml, hotseatd(8)): a second place that emits
+# is a setter that bypasses it. Checks each supervisor/dbus/*_object.cpp.
+# Usage: one_setter_test.sh SUPERVISOR_DBUS_DIR
+set -euo pipefail
+dir=$1
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+objects=("$dir"/*_object.cpp)
+((${#objects[@]} >= 2)) || fail "expected the manager and the VM object in $dir, found: ${objects[*]}"
+for file in "${objects[@]}"; do
+  sites=$(grep -nE 'emit_properties_changed\(|emitPropertiesChangedSignal\(' "$file" || true)
+  count=$(grep -c . <<<"$sites" || true)
+  ((count == 1)) || fail "$(basename "$file") emits PropertiesChanged in $count places, not one setter:"$'\n'"$sites"
+done
+echo "PASS: ${#objects[@]} bus objects, one setter each"
