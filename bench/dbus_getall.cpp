@@ -1,6 +1,6 @@
-// D-Bus property reads (DESIGN §8): Properties.GetAll on a VM object of hotseatd against the same
-// call on bench_baseline_service (baseline_service.c), a minimal sd-bus C service exporting the
-// same object, interface and properties. Each runs on a private bus of its own (both own
+// D-Bus property reads (docs/design.md "Performance targets"): Properties.GetAll on a VM object of hotseatd
+// against the same call on bench_baseline_service (baseline_service.c), a minimal sd-bus C service exporting
+// the same object, interface and properties. Each runs on a private bus of its own (both own
 // org.hotseat.Supervisor1); one client (plain sd-bus) calls them interleaved, call by call, so
 // that the machine's load hits both alike. Both calls are the same round trip: client → bus
 // daemon → service → bus daemon → client. Target: p50 and p99 within 1.2x. hotseatd runs under

@@ -1,5 +1,5 @@
-// Hotkey latency (DESIGN §8): a chord typed on the emulated keyboard → the action begins, as
-// another process sees it, for hotseatd against triggerhappy (`thd`, the usual hotkey daemon),
+// Hotkey latency (docs/design.md "Performance targets"): a chord typed on the emulated keyboard → the action
+// begins, as another process sees it, for hotseatd against triggerhappy (`thd`, the usual hotkey daemon),
 // on the same umockdev evdev keyboard and the same replayed key events, one after the other
 // (a umockdev evdev node is one pty: two readers would split the events between them).
 //   thd:      the F12 press written → the trigger's command ran (`echo > FIFO`, the cheapest

@@ -1,5 +1,6 @@
-// Idle cost (DESIGN §8): while nothing happens, hotseatd must not wake up (no polling; timers
-// only when something is pending) and must stay small. Counted over the same windows beside it:
+// Idle cost (docs/design.md "Performance targets"): while nothing happens, hotseatd must not wake up (no
+// polling; timers only when something is pending) and must stay small. Counted over the same windows
+// beside it:
 //   thd          triggerhappy watching the same emulated keyboard (the usual hotkey daemon);
 //   libvirt client  bench_baseline_libvirt (baseline_libvirt.c), the least a program needs to
 //                learn of domain events from the same libvirtd: the wakeups libvirt imposes on

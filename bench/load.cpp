@@ -1,6 +1,6 @@
-// Trigger latency under load (DESIGN §8): a monitor plug on the emulated machine (umockdev) while
-// 1 000 uevents a second of unrelated USB devices (adds and removes of devices no rule is about)
-// arrive and a client polls GetAll on every VM object ten times a second, with a large
+// Trigger latency under load (docs/design.md "Performance targets"): a monitor plug on the emulated machine
+// (umockdev) while 1 000 uevents a second of unrelated USB devices (adds and removes of devices no rule is
+// about) arrive and a client polls GetAll on every VM object ten times a second, with a large
 // configuration (16 VMs, 256 rules: the most hotseat.toml allows) against the same with a small
 // one (1 VM, 4 rules). Every unrelated uevent still goes through classification and every rule.
 //   trigger:  monitor plug → State leaving "off" seen by a client (as in trigger_latency), plugged

@@ -1,5 +1,5 @@
-// The one report format of every benchmark (DESIGN §8): measurements (samples with median and
-// spread) and figures (a value against a baseline measured in the same run, the ratio, the
+// The one report format of every benchmark (docs/design.md "Performance targets"): measurements (samples with
+// median and spread) and figures (a value against a baseline measured in the same run, the ratio, the
 // target and the verdict), printed as a table and written as JSON for machines. Each figure
 // carries the load average at the moment it was taken: the machine may be shared, and a
 // verdict on a loaded machine says so instead of claiming a target it cannot vouch for.

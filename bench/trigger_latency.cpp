@@ -1,5 +1,5 @@
-// Trigger latency under umockdev (DESIGN §8): a monitor-plug uevent emitted on the emulated
-// machine → the VM's State leaving "off", as a D-Bus client sees it, against the like-for-like
+// Trigger latency under umockdev (docs/design.md "Performance targets"): a monitor-plug uevent emitted on the
+// emulated machine → the VM's State leaving "off", as a D-Bus client sees it, against the like-for-like
 // baseline and the usual alternatives (trigger_compare.h). The baseline reads the card's
 // connectors as hotseatd must (a hotplug uevent does not say what changed). umockdev's emission
 // (a GLib call that re-reads the device and writes to every listener) sits in every sample; the

@@ -1,5 +1,5 @@
-// Trigger latency on real netlink (DESIGN §8): the comparison of trigger_latency (see
-// trigger_compare.h) with the uevent a real udevd-style netlink message (netlink_uevents.h) in a
+// Trigger latency on real netlink (docs/design.md "Performance targets"): the comparison of trigger_latency
+// (see trigger_compare.h) with the uevent a real udevd-style netlink message (netlink_uevents.h) in a
 // private network namespace instead of umockdev's emulated one, so that umockdev's emission cost
 // is out of every side. The trigger is a USB device plug (device.added rule; hotseatd takes the
 // properties from the uevent, no sysfs read), since sd-device refuses a /sys that is not sysfs and

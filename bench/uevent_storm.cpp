@@ -1,6 +1,6 @@
-// Uevent storm (DESIGN §8): 100 000 uevents on real netlink multicast, as udevd sends them (group
-// 2, "libudev" header with libudev's filter hashes), to a hotseatd in a private network namespace
-// (uevent sockets are per netns: nothing reaches the host, nothing from the host gets in) and a
+// Uevent storm (docs/design.md "Performance targets"): 100 000 uevents on real netlink multicast, as udevd
+// sends them (group 2, "libudev" header with libudev's filter hashes), to a hotseatd in a private network
+// namespace (uevent sockets are per netns: nothing reaches the host, nothing from the host gets in) and a
 // private mount namespace whose /run/udev/control exists (libudev listens to udev's group only
 // when udevd seems to run). No umockdev here: real sockets, real kernel queueing, real ENOBUFS.
 // (umockdev cannot be combined with it: its preload replaces uevent sockets, and sd-device

@@ -1,5 +1,5 @@
-// VM start overhead (DESIGN §8): a hotseat-triggered start of the real e2e guest (monitor plug
-// uevent → hotseatd → libvirt → the guest's ready marker on its serial console) against
+// VM start overhead (docs/design.md "Performance targets"): a hotseat-triggered start of the real e2e guest
+// (monitor plug uevent → hotseatd → libvirt → the guest's ready marker on its serial console) against
 // `virsh start` of the same guest on the same sandboxed libvirtd (start → ready marker), in
 // alternating runs so that drift in the machine's load hits both alike. Target: within 5%.
 // Must run under umockdev's preload (scripts/bench does that); needs scripts/setup's guest.

@@ -1,8 +1,8 @@
-// The guest channel's wire format (DESIGN §5.5, docs/guest-channel.md): JSON lines, one message a
+// The guest channel's wire format (docs/guest-channel.md): JSON lines, one message a
 // line, between the guest helper (hotseat-guest) and hotseatd. Pure: bytes in, values out, so the
 // parser can be fuzzed and both ends share one definition of what is valid.
 //
-// Protocol 2 (DESIGN §5.6) is negotiated in hello: a helper that says protocol 2 gets a hello back
+// Protocol 2 (docs/guest-channel.md) is negotiated in hello: a helper that says protocol 2 gets a hello back
 // and may send postpone and inhibit; the host tells it of pending stops. A protocol 1 helper
 // hears nothing and works as before.
 #pragma once

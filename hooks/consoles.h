@@ -1,5 +1,5 @@
-// Handing the boot GPU over (DESIGN §3 fact 7): the host's text consoles drawn by fbcon hold the
-// GPU's framebuffer; they are let go before the guest starts and rebound after it stops.
+// Handing the boot GPU over (docs/design.md "Hardware facts" 7): the host's text consoles drawn by fbcon hold
+// the GPU's framebuffer; they are let go before the guest starts and rebound after it stops.
 //
 // The firmware framebuffer device (efi-framebuffer, simple-framebuffer, vesa-framebuffer) is
 // usually gone before the hook ever looks: with i915 loaded it was removed when i915 took the

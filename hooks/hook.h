@@ -1,4 +1,4 @@
-// hotseat-hook: the libvirt qemu hook (DESIGN §5.4). libvirtd runs it as
+// hotseat-hook: the libvirt qemu hook (docs/design.md "The hook"). libvirtd runs it as
 // `hotseat-hook <domain> <op> <subop> -` with the domain XML on stdin, synchronously, as root.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Hugepages for a guest (DESIGN §3 fact 6): compact memory, raise nr_hugepages by what is
+// Hugepages for a guest (docs/design.md "Hardware facts" 6): compact memory, raise nr_hugepages by what is
 // missing, believe only what the kernel reports back, and give back exactly what was added.
 #pragma once
 

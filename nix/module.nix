@@ -1,4 +1,4 @@
-# NixOS module: services.hotseat (DESIGN §6).
+# NixOS module: services.hotseat (docs/design.md "Deployment").
 #
 # Renders services.hotseat.settings to /etc/hotseat/hotseat.toml and wires what the package
 # ships: the hotseatd unit, its tmpfiles entry, the bus policy, the udev rules and the libvirt
@@ -269,8 +269,8 @@ in
 
         virtualisation.libvirtd.enable = lib.mkDefault true;
 
-        # The server comes first: host services outweigh the VMs (cgroup v2 cpu.weight, DESIGN §3.5).
-        # Drop-ins, so the slices keep everything else systemd gives them.
+        # The server comes first: host services outweigh the VMs (cgroup v2 cpu.weight, docs/design.md
+        # "Hardware facts" 5). Drop-ins, so the slices keep everything else systemd gives them.
         systemd.slices.system = {
           overrideStrategy = "asDropin";
           sliceConfig.CPUWeight = cfg.hostCpuWeight;
@@ -291,7 +291,7 @@ in
       })
 
       # libvirtd runs the hook as root around every domain start and stop; it acts only on VMs
-      # named in the settings (DESIGN §5.4).
+      # named in the settings (docs/design.md "The hook").
       (lib.mkIf libvirtd.enable {
         # Linked by libvirtd-config.service, which runs only when libvirtd starts...
         virtualisation.libvirtd.hooks.qemu.hotseat = hook;

@@ -1,6 +1,6 @@
 // Each VM's libvirt domain against the configuration: it exists, it has a <hostdev> for every
 // gpu device (and takes no PCI device the config does not know), and what its balloon can do
-// (DESIGN §3 fact 3: QEMU disables virtio-balloon while a vfio-pci device is assigned, and
+// (docs/design.md "Hardware facts" 3: QEMU disables virtio-balloon while a vfio-pci device is assigned, and
 // hugepages cannot be ballooned either).
 #include <algorithm>
 

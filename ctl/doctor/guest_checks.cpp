@@ -1,4 +1,4 @@
-// The guest channel (DESIGN §5.5, docs/guest-channel.md): is it defined in the domain the way
+// The guest channel (docs/guest-channel.md): is it defined in the domain the way
 // guest_channel asks, and, when hotseatd runs the VM now, has the guest helper said hello? Only
 // the guest sees a monitor unplugged from the passed-through GPU and the keys typed on the
 // passed-through keyboard, so without both "unplug → stop" and "walk away → stop" cannot work.

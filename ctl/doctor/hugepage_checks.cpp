@@ -1,5 +1,5 @@
 // Hugepages a domain asks for (<memoryBacking><hugepages/>) against the pool the kernel has now
-// (DESIGN §3 fact 6): pages already free count, the rest the hook must allocate at start.
+// (docs/design.md "Hardware facts" 6): pages already free count, the rest the hook must allocate at start.
 // Whether the host has the memory for those, contiguous enough, is the memory check's to judge
 // (memory_check.cpp).
 #include "checks.h"

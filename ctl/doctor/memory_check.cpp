@@ -1,5 +1,5 @@
 // Whether the host has the memory a VM takes when it starts, judged the way the kernel can give
-// it (DESIGN §3 facts 3 and 6):
+// it (docs/design.md "Hardware facts" 3, 6):
 // - A VM with PCI passthrough has all of its RAM pinned by VFIO: it must fit in MemAvailable
 //   (free memory plus what the kernel can reclaim), not in MemFree. A server whose page cache
 //   fills its RAM is healthy.

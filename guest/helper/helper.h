@@ -1,4 +1,4 @@
-// hotseat-guest: the guest side of the guest channel (DESIGN §5.5, docs/guest-channel.md). Runs
+// hotseat-guest: the guest side of the guest channel (docs/guest-channel.md). Runs
 // inside the VM, where the passed-through GPU and keyboard are visible, and reports to hotseatd
 // what the host cannot see while the guest owns them: DRM connector status changes (udev `drm`
 // uevents, then each connector's `status`) and input activity (any bytes from an evdev keyboard,

@@ -1,4 +1,4 @@
-// What holds a desktop from going idle although nobody types (DESIGN §5.6, docs/guest-channel.md):
+// What holds a desktop from going idle although nobody types (docs/guest-channel.md):
 // audio playing (an ALSA PCM playback substream in state RUNNING) and a logind idle inhibitor
 // (BlockInhibited containing "idle", as video players and games take). Each is read when asked;
 // neither has an event to wait for, so the helper asks every few seconds.

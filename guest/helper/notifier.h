@@ -1,5 +1,5 @@
-// The warning on the screen (DESIGN §5.6): when the host says a stop of this VM is pending, a
-// desktop notification on the logged-in user's session (org.freedesktop.Notifications on their
+// The warning on the screen (docs/guest-channel.md "The notification"): when the host says a stop of this VM
+// is pending, a desktop notification on the logged-in user's session (org.freedesktop.Notifications on their
 // session bus) says when and why, with a "Keep my desk" action that asks the host to postpone it.
 // The session is the active graphical one logind knows; its bus is <user_bus_dir>/<uid>/bus,
 // joined as that user. Without a session or a notification daemon the journal says so and the

@@ -1,5 +1,5 @@
-// The validated configuration model (DESIGN §5.1). Produced by load_config(); consumed by the
-// engine and the shell. Every value here has been checked: the engine never re-validates.
+// The validated configuration model (docs/design.md "Configuration"). Produced by load_config();
+// consumed by the engine and the shell. Every value here has been checked: the engine never re-validates.
 #pragma once
 
 #include <cstdint>

@@ -14,7 +14,7 @@ namespace hotseat {
 enum class VmState { Off, Starting, Running, Stopping, Failed };
 std::string_view to_string(VmState state);
 
-// A stop that is announced but not yet under way (DESIGN §5.6): the VM property PendingStop.
+// A stop announced but not yet under way (docs/design.md "Warned stops"): the VM property PendingStop.
 struct PendingStop {
     std::uint64_t deadline_us = 0;  // wall clock, µs since the epoch; 0: no stop pending
     std::string action;             // "stop" or "force-stop"
@@ -22,7 +22,7 @@ struct PendingStop {
     bool operator==(const PendingStop&) const = default;
 };
 
-// Everything published about one VM (the VM object's properties, DESIGN §5.2).
+// Everything published about one VM (the VM object's properties, docs/design.md "The D-Bus API").
 struct VmStatus {
     std::string name;
     VmState state = VmState::Off;
@@ -54,7 +54,7 @@ struct KeyboardStatus {
 };
 
 // One configured gpu device (the union of every [[vm]] gpu list), as the Manager's Gpus publishes
-// it (DESIGN §5.6).
+// it (docs/design.md "GPUs and the release record").
 struct GpuStatus {
     std::string address;  // "0000:00:02.0"
     std::string driver;   // bound now ("i915", "vfio-pci"); empty: none, or not known yet
@@ -99,7 +99,7 @@ struct RuleFired {
     std::string action;  // "start"
 };
 
-// The guest channel and idleness (DESIGN §5.5). FindGuestChannel reads the socket path from the
+// The guest channel and idleness (docs/guest-channel.md). FindGuestChannel reads the socket path from the
 // live domain XML (answered by GuestChannelPath); SampleCpu reads the VM's CPU time (answered by
 // CpuSample); both run on the libvirt worker. The channel's reader reports Guest* events.
 struct FindGuestChannel { std::string vm; };

@@ -121,7 +121,7 @@ private:
     void reconcile_usb(Effects& out);
     void attach_wanted(VmMachine& vm, std::map<std::string, UsbAttachment>& attached, Effects& out);
     const std::string* usb_holder(const std::string& syspath) const;
-    // engine_idle.cpp: the guest channel and idleness (DESIGN §5.5).
+    // engine_idle.cpp: the guest channel and idleness (docs/guest-channel.md).
     Effects on_guest(const GuestChannelPath& ev, Now now);
     Effects on_guest(const GuestHello& ev, Now now);
     Effects on_guest(const GuestConnector& ev, Now now);

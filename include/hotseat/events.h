@@ -35,7 +35,7 @@ struct ConnectorStatus {
 };
 
 // The connector's device node went away (driver unbind, e.g. the iGPU going to VFIO). Never an
-// unplug (DESIGN §3.1): it only drops the connector from what is published.
+// unplug (docs/design.md "Hardware facts" 1): it only drops the connector from what is published.
 struct ConnectorRemoved {
     std::string card;
     std::string connector;
@@ -63,7 +63,7 @@ struct UsbHostDevice {
 
 // A USB device itself (DEVTYPE=usb_device) got its driver (udev `bind`) or lost it (`unbind`),
 // or a scan found it bound. Only a bound device is ready to be passed through: attaching on
-// `add` races udev (DESIGN §3.7). Never fires rules.
+// `add` races udev (docs/design.md "Hardware facts" 7). Never fires rules.
 struct UsbDeviceBinding {
     bool bound = true;
     std::string syspath;
@@ -173,7 +173,7 @@ struct TuneResult {
 // The deadline the engine asked for (Engine::next_deadline) has come.
 struct Tick {};
 
-// The guest channel of a running VM (DESIGN §5.5, docs/guest-channel.md): where its socket is,
+// The guest channel of a running VM (docs/guest-channel.md): where its socket is,
 // what the guest helper said (already parsed and validated), and the connection ending.
 struct GuestChannelPath {
     std::string vm;

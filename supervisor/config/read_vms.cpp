@@ -129,7 +129,8 @@ void read_timeouts(TableReader& reader, VmConfig& vm) {
     }
 }
 
-// The warning before an automatic stop (DESIGN §5.6): how long, and how far the guest may push it.
+// The warning before an automatic stop (docs/design.md "Warned stops"): how long, and how far the
+// guest may push it.
 void read_warning(TableReader& reader, VmConfig& vm) {
     if (auto value = reader.integer("warn_s", 0, kMaxWarnSeconds)) vm.warn_s = static_cast<std::uint32_t>(*value);
     if (auto value = reader.integer("max_postpone_s", 0, kMaxPostponeSeconds))

@@ -1,5 +1,5 @@
-// The readers for the three top-level sections of hotseat.toml (DESIGN §5.1). Each reads what
-// it can, reports every problem to the diagnostics and never throws.
+// The readers for the three top-level sections of hotseat.toml (docs/design.md "Configuration"). Each reads
+// what it can, reports every problem to the diagnostics and never throws.
 #pragma once
 
 #include <toml++/toml.h>

@@ -1,4 +1,4 @@
-// Hotkey chords (DESIGN §5.1 `keys`): which keys are held on which keyboard, and whether a press
+// Hotkey chords (hotseat.toml(5) `keys`): which keys are held on which keyboard, and whether a press
 // completes a rule's chord. A chord fires once, when its last key goes down while the others are
 // held on the SAME keyboard; autorepeat never fires; a release (or the keyboard going away) resets.
 #pragma once

@@ -1,5 +1,5 @@
-// The gpu devices (DESIGN §5.6, Manager.Gpus): the driver each configured device is bound to now
-// (the udev adapter reads it at start-up and at every PCI bind and unbind), the VM holding it,
+// The gpu devices (docs/design.md "GPUs and the release record"): the driver each configured device is bound
+// to now (the udev adapter reads it at start-up and at every PCI bind and unbind), the VM holding it,
 // and whether it came back to its host driver once that VM stopped. The last is judged from the
 // release record hotseat-hook writes at `release end`: libvirt gives a managed device back to
 // its driver before that hook runs, so the record is the host as the VM left it, while a udev

@@ -1,6 +1,6 @@
-// The guest channel and idleness (DESIGN §3.2, §5.5): while a VM owns the GPU and the keyboard,
-// the host learns about monitor unplugs and input only from the guest helper, and about load
-// from libvirt's CPU time. Guest connector changes fire the monitor.* rules of the guest's own VM,
+// The guest channel and idleness (docs/design.md "Hardware facts" 2, docs/guest-channel.md): while a VM owns
+// the GPU and the keyboard, the host learns about monitor unplugs and input only from the guest helper, and
+// about load from libvirt's CPU time. Guest connector changes fire the monitor.* rules of the guest's own VM,
 // never another VM's (the guest is untrusted, docs/guest-channel.md); vm.idle fires when a watched VM saw
 // no input and stayed below idle_cpu_percent for its idle timeout.
 #include <algorithm>

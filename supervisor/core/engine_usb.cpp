@@ -1,5 +1,5 @@
-// USB passthrough (DESIGN §3.1, §3.7): a [[vm]].usb device is attached live while its VM runs —
-// the ones present when it starts, and any plugged later once udev reports it bound (never on
+// USB passthrough (docs/design.md "Hardware facts" 1, 7): a [[vm]].usb device is attached live while its VM
+// runs — the ones present when it starts, and any plugged later once udev reports it bound (never on
 // `add`, which races udev). The usb_device's own `remove` detaches it; its input node going away
 // meanwhile is not an unplug. Devices lists what is attached now; a VM that stops releases all.
 #include "core/effects_util.h"

@@ -1,4 +1,4 @@
-// What the engine knows about each running VM's guest (DESIGN §5.5): whether its channel is
+// What the engine knows about each running VM's guest (docs/guest-channel.md): whether its channel is
 // wanted, the helper that said hello, the guest's connectors, and the idle clock fed by guest
 // input reports and CPU samples. Pure; the Engine (engine_idle.cpp) turns it into rules firing.
 #pragma once

@@ -1,5 +1,5 @@
-// Rules with hold_s (DESIGN §5.6, hotseat.toml(5)): an observation that matches such a rule arms
-// a hold instead of firing it; the rule fires only once its condition has held for hold_s with
+// Rules with hold_s (docs/design.md "Debounce and hold_s", hotseat.toml(5)): an observation that matches such
+// a rule arms a hold instead of firing it; the rule fires only once its condition has held for hold_s with
 // nothing contradicting it (the monitor connected again, the device back, ...). A monitor that
 // drops its hotplug line while it sleeps (DPMS) is then not an unplug. Pure data; the Engine
 // (engine_holds.cpp) decides.

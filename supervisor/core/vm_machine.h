@@ -1,5 +1,5 @@
-// The state machine of one VM (DESIGN §4): off → starting → running → stopping → off, and
-// failed. It decides what a request means in each state and follows libvirt's reports; the
+// The state machine of one VM (docs/design.md "The VM state machine"): off → starting → running → stopping →
+// off, and failed. It decides what a request means in each state and follows libvirt's reports; the
 // Engine routes events to it and publishes what changed.
 #pragma once
 
@@ -21,7 +21,8 @@ inline constexpr const char* kCauseLibvirt = "libvirt";      // stopped outside 
 inline constexpr const char* kCauseCrashed = "crashed";
 inline constexpr const char* kCauseFailed = "failed";        // a start or destroy failed
 
-// Who asked for a warned stop (DESIGN §5.6): guest input cancels an idle stop, not the governor's.
+// Who asked for a warned stop (docs/design.md "Warned stops"): guest input cancels an idle stop, not
+// the governor's.
 enum class StopOrigin { Idle, Governor };
 
 // The longest VM.Postpone accepts, in seconds (a week).

@@ -1,4 +1,4 @@
-// The fixed names of the D-Bus API (DESIGN §1): bus name, object paths, error names.
+// The fixed names of the D-Bus API (docs/design.md "Names"): bus name, object paths, error names.
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
-// Who may change state over D-Bus (DESIGN §5.2): root, or a member of [supervisor] control_group.
-// The shipped bus policy filters too; this check in the daemon holds even if the policy is wrong.
+// Who may change state over D-Bus (docs/design.md "The D-Bus API"): root, or a member of
+// [supervisor] control_group. The shipped bus policy filters too; this check in the daemon holds even if
+// the policy is wrong.
 #pragma once
 
 #include <sys/types.h>

@@ -42,8 +42,8 @@ private:
     void ForceStop() override;
     void Postpone(const uint32_t& seconds) override;
     void request(Action action, const std::string& method);
-    // The one setter (DESIGN: nothing bypasses it): stores every property that differs and emits
-    // one PropertiesChanged listing exactly those.
+    // The one setter (docs/design.md "The D-Bus API": nothing bypasses it): stores every property that
+    // differs and emits one PropertiesChanged listing exactly those.
     void set(const VmStatus& next, const std::string& guest_helper);
 
     std::string Name() override;

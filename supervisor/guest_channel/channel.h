@@ -1,4 +1,4 @@
-// The host end of one VM's guest channel (DESIGN §5.5, docs/guest-channel.md): a non-blocking
+// The host end of one VM's guest channel (docs/guest-channel.md): a non-blocking
 // client of the unix socket QEMU listens on, driven by the sd-event loop. It turns the guest
 // helper's JSON lines into Guest* events and never trusts them: oversized lines are refused and
 // the stream resynchronises at the next newline, invalid lines are dropped, unknown types are

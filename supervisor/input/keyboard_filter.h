@@ -1,5 +1,5 @@
-// Which input devices the input adapter reads (DESIGN §2): the pure half, no libudev, no files,
-// so that a unit test or a fuzzer can feed property maps straight in.
+// Which input devices the input adapter reads (docs/design.md "Architecture"): the pure half, no libudev, no
+// files, so that a unit test or a fuzzer can feed property maps straight in.
 #pragma once
 
 #include <map>

@@ -1,4 +1,4 @@
-// Finds the guest channel (DESIGN §5.5) in a libvirt domain XML: a `<channel type='unix'>` whose
+// Finds the guest channel (docs/guest-channel.md) in a libvirt domain XML: a `<channel type='unix'>` whose
 // `<target type='virtio' name='org.hotseat.guest.0'/>`, and its `<source mode='bind' path=.../>`.
 // In a running domain's XML libvirt always fills the path in (it picks one under
 // /var/lib/libvirt/qemu/channel/target/ when the definition gave none), so hotseatd reads the

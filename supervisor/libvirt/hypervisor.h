@@ -1,4 +1,4 @@
-// The libvirt adapter (DESIGN §2, §4): hotseat's only door to libvirt.
+// The libvirt adapter (docs/design.md "Architecture"): hotseat's only door to libvirt.
 //
 // Threads: the sd-event loop thread calls every public method; a worker thread owns the
 // connection and runs the blocking calls (connect, start, shutdown, destroy) in order; libvirt's

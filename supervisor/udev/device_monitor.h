@@ -1,5 +1,6 @@
-// The udev adapter (DESIGN §2, §3.1, §6): one netlink monitor on udevd's events, translated into
-// engine events. Runs on the daemon's event-loop thread: poll fd() for POLLIN, call process().
+// The udev adapter (docs/design.md "Architecture", "Hardware facts" 1): one netlink monitor on
+// udevd's events, translated into engine events. Runs on the daemon's event-loop thread: poll fd()
+// for POLLIN, call process().
 #pragma once
 
 #include <libudev.h>

@@ -1,5 +1,5 @@
-// The gpu devices' drivers (DESIGN §5.6, Manager.Gpus): a libudev monitor of its own on the pci
-// subsystem (PCI uevents are rare: a bind, an unbind, a hotplug), reporting GpuDriver for the
+// The gpu devices' drivers (docs/design.md "GPUs and the release record"): a libudev monitor of its own on
+// the pci subsystem (PCI uevents are rare: a bind, an unbind, a hotplug), reporting GpuDriver for the
 // configured gpu addresses only. The driver is always read from the device's `driver` link, not
 // from the uevent: the link is the truth at the moment of reading. Runs on the daemon's loop
 // thread: poll fd() for POLLIN, call process().

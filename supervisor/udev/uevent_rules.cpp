@@ -59,7 +59,7 @@ UeventDecision classify_drm(std::string_view action, const PropertyLookup& prope
 
 UeventDecision classify_usb(std::string_view action, const PropertyLookup& property) {
     // Interfaces come and go with driver binding (our own passthrough unbinds usbhid); only the
-    // device itself appearing or vanishing is a plug or an unplug (DESIGN §3.1).
+    // device itself appearing or vanishing is a plug or an unplug (docs/design.md "Hardware facts" 1).
     if (property("DEVTYPE") != "usb_device") return ignore("USB interface or other non-device");
     UeventDecision d;
     if (action == "add") {

@@ -1,5 +1,6 @@
 // The pure half of the udev adapter: which uevents matter and what the monitor does about them
-// (DESIGN §3.1). No sockets, no sysfs: a fuzzer or a unit test feeds property maps straight in.
+// (docs/design.md "Hardware facts" 1). No sockets, no sysfs: a fuzzer or a unit test feeds property
+// maps straight in.
 #pragma once
 
 #include <functional>

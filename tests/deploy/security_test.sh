@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The unit's sandbox, scored the way `systemd-analyze security` scores it (0 = locked down,
-# 10 = unprotected): the overall exposure must not exceed the target of DESIGN §6.
+# 10 = unprotected): the overall exposure must not exceed the target of docs/design.md "Deployment".
 # Usage: security_test.sh UNIT MAX_EXPOSURE
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# hotseatd.service says what DESIGN §6 and hotseatd(8) promise: notify readiness, watchdog,
-# no restart on a refused config, the bus name, the dedicated user, a KillMode that only reaches
+# hotseatd.service says what docs/design.md ("Deployment") and hotseatd(8) promise: notify readiness,
+# watchdog, no restart on a refused config, the bus name, the dedicated user, a KillMode that only reaches
 # hotseatd, and a network namespace in which udev's netlink events arrive.
 # Usage: unit_contract_test.sh UNIT
 set -euo pipefail

@@ -85,7 +85,7 @@ public:
                            const Pairs& attributes, const Pairs& properties);
     void uevent(const std::string& syspath, const std::string& action);
 
-    // ---- evdev input devices (TESTING.md "evdev keyboards under umockdev") ----
+    // ---- evdev input devices (docs/testing.md "sysfs, uevents and keyboards: umockdev") ----
     // /dev/input/event<N> is a umockdev pty whose ioctls are answered from a tree generated here
     // (every request libevdev makes while opening; EVIOCGKEY reads "no key held", so after a
     // SYN_DROPPED every held key reads released). The tree is in place before the `add` uevent,

@@ -1,6 +1,6 @@
-// Manager.Gpus through hotseatd (DESIGN §5.6): the test plays the kernel (the iGPU's driver link
-// repointed, DRIVER set, then `bind` or `unbind`, as libvirt's managed hand-over makes the
-// kernel do) and hotseat-hook (the release record it leaves in the runtime directory after
+// Manager.Gpus through hotseatd (docs/design.md "GPUs and the release record"): the test plays the kernel
+// (the iGPU's driver link repointed, DRIVER set, then `bind` or `unbind`, as libvirt's managed hand-over
+// makes the kernel do) and hotseat-hook (the release record it leaves in the runtime directory after
 // `release end`). hotseatd reads the driver itself at every uevent and the record once the VM
 // has stopped; what it publishes is read back over the private bus.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The warning before an automatic stop on the bus (DESIGN §5.6): the PendingStop and
+// The warning before an automatic stop on the bus (docs/design.md "Warned stops"): the PendingStop and
 // IdleInhibitor properties, and the Postpone method with the same authorisation as Stop.
 #include "dbus_fixture.h"
 

@@ -1,4 +1,4 @@
-// hotseat-guest on a desktop (DESIGN §5.6, docs/guest-channel.md), as a process under umockdev:
+// hotseat-guest on a desktop (docs/guest-channel.md), as a process under umockdev:
 // gamepads count as input; audio playing (ALSA status files, in the testbed's /proc/asound) and a
 // logind idle inhibitor (a logind stand-in on a private system bus) are reported as inhibit; the
 // host's stop-pending becomes a notification on the user's session bus (a notification daemon

@@ -1,4 +1,5 @@
-// hotseat-hook `prepare begin` against a umockdev test bed (DESIGN §5.4, §3 facts 6 and 7).
+// hotseat-hook `prepare begin` against a umockdev test bed (docs/design.md "The hook", "Hardware
+// facts" 6 and 7).
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <sys/stat.h>

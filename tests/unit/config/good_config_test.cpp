@@ -9,7 +9,7 @@ namespace {
 using test::describe;
 using test::load_text;
 
-// The example of DESIGN §5.1, verbatim.
+// The first example configuration of the design, kept verbatim: it must stay valid.
 const char* const kDesignExample = R"(
 [supervisor]
 libvirt_uri = "qemu:///system"   # default

@@ -1,5 +1,5 @@
-// The keys that keep the desk from surprising its user (DESIGN §5.6): [[rule]] hold_s, and the
-// warning before an automatic stop, [[vm]] warn_s and max_postpone_s. Their defaults, their
+// The keys that keep the desk from surprising its user (docs/design.md "Warned stops"): [[rule]] hold_s, and
+// the warning before an automatic stop, [[vm]] warn_s and max_postpone_s. Their defaults, their
 // bounds, and where hold_s is not allowed.
 #include <gtest/gtest.h>
 
