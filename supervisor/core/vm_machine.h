@@ -1,5 +1,5 @@
-// The state machine of one VM (docs/design.md "The VM state machine"): off → starting → running → stopping →
-// off, and failed. It decides what a request means in each state and follows libvirt's reports; the
+// The state machine of one VM (DESIGN §4): off → starting → running → stopping → off, and
+// failed. It decides what a request means in each state and follows libvirt's reports; the
 // Engine routes events to it and publishes what changed.
 #pragma once
 

@@ -1,5 +1,5 @@
-// The input adapter (docs/design.md "Architecture"): every keyboard the host sees, read through libevdev on
-// the daemon's sd-event loop and translated into KeyboardAdded / KeyEvent / KeyboardRemoved.
+// The input adapter (DESIGN §2): every keyboard the host sees, read through libevdev on the
+// daemon's sd-event loop and translated into KeyboardAdded / KeyEvent / KeyboardRemoved.
 //
 // It has its own udev monitor (subsystem "input", filtered in the kernel) and reacts to:
 //   add/change  of a device udevd marked ID_INPUT_KEYBOARD=1 with a /dev/input/eventN node:
