@@ -13,7 +13,6 @@
 #include "daemon_process.h"
 #include "private_bus.h"
 #include "process.h"
-#include "run_command.h"
 #include "testbed.h"
 
 namespace hotseat::test {

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "process.h"
-#include "run_command.h"
 #include "testbed.h"
 
 namespace hotseat::test {

@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <algorithm>
-#include <future>
 #include <stdexcept>
 
 namespace hotseat::test {
@@ -74,19 +73,16 @@ bool DbusServiceTest::pump_until(const std::function<bool()>& condition, std::ch
 
 Captured DbusServiceTest::run(std::vector<std::string> argv, bool as_nobody) {
     if (as_nobody) argv = nobody(std::move(argv));
-    // stderr joins stdout: busctl and dbus-send report failures there.
-    std::vector<std::string> shell{"sh", "-c", "exec \"$@\" 2>&1", "sh"};
-    shell.insert(shell.end(), argv.begin(), argv.end());
-    std::map<std::string, std::string> env{{"DBUS_SYSTEM_BUS_ADDRESS", bus_->address()}};
-    auto child = std::async(std::launch::async, [shell, env] {
-        Captured c;
-        c.output = run_capture(shell, &c.status, env);
-        return c;
-    });
-    bool done = pump_until([&] { return child.wait_for(std::chrono::seconds(0)) == std::future_status::ready; },
-                           std::chrono::seconds(30));
+    // stderr joins stdout in one file: busctl and dbus-send report failures there. The child
+    // runs while the loop keeps serving the bus it calls.
+    TempDir dir;
+    Process child({argv, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_->address()}}, dir.file("output")});
+    bool done = pump_until([&] { return !child.running(); }, std::chrono::seconds(30));
     if (!done) ADD_FAILURE() << "command did not finish: " << argv.front();
-    return child.get();
+    Captured c;
+    c.status = done ? child.wait(std::chrono::milliseconds(0)) : child.stop();
+    c.output = child.output();
+    return c;
 }
 
 Captured DbusServiceTest::busctl(std::vector<std::string> args, bool as_nobody) {

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "process.h"
 #include "udev/device_monitor.h"
 
 namespace hotseat::udev {
@@ -20,63 +21,41 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The emulator with its stdin and stdout on pipes.
+// The emulator with its stdin on a pipe and its stdout in a file read line by line.
 class Emulator {
 public:
-    Emulator() {
-        int to_child[2], from_child[2];
-        if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) throw std::runtime_error("pipe");
-        pid_ = ::fork();
-        if (pid_ < 0) throw std::runtime_error("fork");
-        if (pid_ == 0) {
-            ::dup2(to_child[0], 0);
-            ::dup2(from_child[1], 1);
-            ::close(to_child[1]);
-            ::close(from_child[0]);
-            ::execl(HOTSEAT_EMU_PATH, "hotseat-emu", static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        ::close(to_child[0]);
-        ::close(from_child[1]);
-        in_ = to_child[1];
-        out_ = from_child[0];
-    }
-    ~Emulator() {
-        if (in_ >= 0) ::close(in_);
-        ::close(out_);
-        int status;
-        ::waitpid(pid_, &status, 0);
-    }
-    // The next line of output, or "" after 10 s or at EOF.
+    Emulator() : process_({{HOTSEAT_EMU_PATH}, {}, dir_.file("stdout"), dir_.file("stderr"), true}) {}
+    // Closing stdin is how the demo ends it: the emulator removes its testbed and exits.
+    ~Emulator() { finish(); }
+    // The next line of output, or "" after 10 s (a hang guard) or at EOF.
     std::string line() {
         std::string text;
-        char c;
-        while (true) {
-            pollfd p{out_, POLLIN, 0};
-            if (::poll(&p, 1, 10000) <= 0 || ::read(out_, &c, 1) != 1) return "";
-            if (c == '\n') return text;
-            text += c;
-        }
+        hotseat::test::wait_until([&] {
+            const std::string out = process_.output();
+            auto newline = out.find('\n', read_);
+            if (newline == std::string::npos) return false;
+            text = out.substr(read_, newline - read_);
+            read_ = newline + 1;
+            return true;
+        }, 10s);
+        return text;
     }
     std::string command(const std::string& text) {
         std::string with_newline = text + "\n";
-        if (::write(in_, with_newline.data(), with_newline.size()) != static_cast<ssize_t>(with_newline.size())) return "";
+        if (::write(process_.input(), with_newline.data(), with_newline.size()) != static_cast<ssize_t>(with_newline.size()))
+            return "";
         return line();
     }
-    // Closing stdin is how the demo ends it: the emulator removes its testbed and exits 0.
+    // Its exit status once stdin is closed.
     int finish() {
-        ::close(in_);
-        in_ = -1;
-        int status = -1;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        process_.close_input();
+        return process_.wait(30s);
     }
 
 private:
-    pid_t pid_ = -1;
-    int in_ = -1;
-    int out_ = -1;
+    hotseat::test::TempDir dir_;
+    hotseat::test::Process process_;
+    std::size_t read_ = 0;
 };
 
 bool pump_until(DeviceMonitor& monitor, const std::function<bool()>& done) {

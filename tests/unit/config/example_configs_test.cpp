@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "config_test_util.h"
+#include "temp_files.h"
 
 namespace hotseat {
 namespace {
@@ -25,7 +26,7 @@ std::vector<std::string> example_files() {
 
 ConfigLoad load_example(const std::string& relative) {
     std::string path = std::string(HOTSEAT_RULES_DIR) + "/" + relative;
-    return load_config_string(test::read_text_file(path), path);
+    return load_config_string(test::read_file(path), path);
 }
 
 class ExampleConfigs : public ::testing::TestWithParam<std::string> {};

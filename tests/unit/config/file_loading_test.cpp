@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "config_test_util.h"
+#include "temp_files.h"
 
 namespace hotseat {
 namespace {
@@ -23,7 +24,7 @@ protected:
     // A config file with exactly this mode (the umask does not get a say).
     std::string make_file(const std::string& name, unsigned mode, const std::string& text = kGood) {
         std::string path = dir_.file(name);
-        test::write_text_file(path, text, mode);
+        test::write_file(path, text, mode);
         return path;
     }
 
@@ -39,7 +40,7 @@ protected:
         return load.errors[0];
     }
 
-    test::ScratchDir dir_;
+    test::TempDir dir_;
 };
 
 bool contains(const std::string& text, const std::string& word) {
