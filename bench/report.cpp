@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "samples.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,11 +16,6 @@
 namespace hotseat::bench {
 
 namespace {
-
-std::vector<double> sorted(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v;
-}
 
 // Benchmark and figure names are ours, but quote them properly anyway.
 std::string quoted(const std::string& s) {
@@ -73,18 +70,9 @@ std::string verdict(const Figure& f) {
 double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-double Stats::at(double fraction) const {
-    if (samples.empty()) return NAN;
-    auto s = sorted(samples);
-    auto i = static_cast<size_t>(std::clamp(fraction, 0.0, 1.0) * static_cast<double>(s.size() - 1) + 0.5);
-    return s[std::min(i, s.size() - 1)];
-}
+double Stats::at(double fraction) const { return test::percentile(samples, fraction); }
 
-double Stats::median() const {
-    if (samples.empty()) return NAN;
-    auto s = sorted(samples);
-    return (s[(s.size() - 1) / 2] + s[s.size() / 2]) / 2;
-}
+double Stats::median() const { return test::median(samples); }
 
 std::string Stats::json() const {
     std::ostringstream o;

@@ -20,6 +20,7 @@
 
 #include "input/keyboard_watcher.h"
 #include "input_test_util.h"
+#include "samples.h"
 #include "testbed.h"
 
 namespace hotseat::input {
@@ -27,18 +28,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double percentile(std::vector<double> samples, double p) {
-    std::sort(samples.begin(), samples.end());
-    auto index = static_cast<std::size_t>(p * static_cast<double>(samples.size() - 1) + 0.5);
-    return samples[index];
-}
-
 struct Figures {
     double p50 = 0;
     double p99 = 0;
 };
 
-Figures summarise(const std::vector<double>& samples) { return {percentile(samples, 0.50), percentile(samples, 0.99)}; }
+Figures summarise(const std::vector<double>& samples) {
+    return {hotseat::test::percentile(samples, 0.50), hotseat::test::percentile(samples, 0.99)};
+}
 
 constexpr int kPresses = 1000;
 
