@@ -90,7 +90,7 @@ double drain_rate(Sender& sender, const std::vector<std::string>& burst, pid_t p
 }
 
 std::string monitors(const std::string& bus) {
-    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", "Monitors");
+    return manager_property(bus, "Monitors");
 }
 
 }  // namespace

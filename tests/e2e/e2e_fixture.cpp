@@ -84,7 +84,6 @@ void E2e::SetUp() {
                << (what.find("scripts/setup") == std::string::npos ? "\n(a component missing? run scripts/setup)" : "");
     }
     testbed_.add_intel_igpu();
-    config_ = dir_.file("hotseat.toml");
 }
 
 void E2e::start(ScenarioOptions options) {
@@ -98,12 +97,9 @@ void E2e::start(ScenarioOptions options) {
 }
 
 void E2e::restart_daemon() {
-    if (daemon_) past_daemon_logs_ += daemon_->log() + "---- (restarted) ----\n";
-    daemon_.reset();  // its notify socket goes first, the new one takes the path
     const std::string work = dir_.file("hotseatd-" + std::to_string(++daemon_runs_));
     std::filesystem::create_directories(work);
-    daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config_, testbed_.root(), bus_.address(), work, {}});
-    ASSERT_TRUE(daemon_->wait_ready()) << "hotseatd sent no READY=1";
+    start_daemon(work);
 }
 
 void E2e::kill_daemon() {
@@ -111,13 +107,10 @@ void E2e::kill_daemon() {
     EXPECT_EQ(daemon_->process().stop(SIGKILL), 128 + SIGKILL);
 }
 
-std::string E2e::libvirt_connected() const {
-    return bus_get_property(bus_.address(), "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager",
-                            "LibvirtConnected");
-}
+std::string E2e::libvirt_connected() const { return manager_property(bus_.address(), "LibvirtConnected"); }
 
 bool E2e::state_becomes(const std::string& wanted, std::chrono::milliseconds timeout) {
-    return wait_until([&] { return state() == wanted; }, timeout);
+    return HotseatdTest::state_becomes(kVmPath, wanted, timeout);
 }
 
 void E2e::plug_and_boot(Stopwatch& watch) {
@@ -131,7 +124,7 @@ void E2e::plug_and_boot(Stopwatch& watch) {
 }
 
 void E2e::TearDown() {
-    std::string daemon_log = past_daemon_logs_ + (daemon_ ? daemon_->log() : "");
+    std::string daemon_log = past_logs_ + (daemon_ ? daemon_->log() : "");
     if (daemon_) daemon_->process().stop(SIGTERM);
     std::string sandbox_log;
     if (libvirt_) {

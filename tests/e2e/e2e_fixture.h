@@ -11,12 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "daemon_process.h"
 #include "e2e_guest.h"
+#include "hotseatd_test.h"
 #include "libvirt_sandbox.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
 
 namespace hotseat::test {
 
@@ -56,7 +53,7 @@ struct ScenarioOptions {
     std::string rules;                               // more [[rule]]s (TOML)
 };
 
-class E2e : public ::testing::Test {
+class E2e : public HotseatdTest {
 protected:
     static constexpr const char* kVm = "e2e-guest";
     static constexpr const char* kVmPath = "e2e_2dguest";  // sd_bus_path_encode("e2e-guest")
@@ -79,16 +76,10 @@ protected:
     // Plug the desk monitor, wait for the guest's ready marker and State running.
     void plug_and_boot(Stopwatch& watch);
 
-    TempDir dir_;
     GuestImage image_;
-    Testbed testbed_;
-    PrivateBus bus_;
     std::unique_ptr<LibvirtSandbox> libvirt_;
     std::unique_ptr<SerialConsole> serial_;
-    std::unique_ptr<DaemonProcess> daemon_;
     std::unique_ptr<BusRecorder> recorder_;
-    std::string config_;
-    std::string past_daemon_logs_;
     int daemon_runs_ = 0;
 };
 

@@ -4,12 +4,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <iostream>
 
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
+#include "hotseatd_test.h"
 
 namespace hotseat::test {
 namespace {
@@ -17,7 +13,7 @@ namespace {
 const std::string kVm = "arch_2ddesktop";
 
 std::string config_text(const std::string& connector) {
-    return "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
+    return "[supervisor]\nlibvirt_uri = \"" + kTestDriverUri + "\"\n"
            "debounce_ms = 0\n"
            "[[vm]]\nname = \"arch-desktop\"\nshutdown_timeout_s = 5\n"
            "[[rule]]\nname = \"plug-" + connector + "\"\non = \"monitor.connected\"\nconnector = \"" + connector + "\"\n"
@@ -40,36 +36,17 @@ const std::vector<std::pair<std::string, std::string>> kGarbage = {
     {"deep arrays", "x = " + std::string(100'000, '[') + std::string(100'000, ']') + "\n"},
 };
 
-// Manager.Reload() via busctl: synchronous, so its return means the reload is over.
-int call_reload(const std::string& bus, std::string* message) {
-    int status = 0;
-    *message = run_capture({"sh", "-c",
-                            "busctl --system call org.hotseat.Supervisor1 /org/hotseat/Supervisor1 "
-                            "org.hotseat.Supervisor1.Manager Reload 2>&1"},
-                           &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus}});
-    return status;
-}
+std::string config_error(const std::string& bus) { return manager_property(bus, "ConfigError"); }
 
-std::string config_error(const std::string& bus) {
-    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", "ConfigError");
-}
-
-class ConfigGarbage : public ::testing::Test {
+class ConfigGarbage : public HotseatdTest {
 protected:
     void SetUp() override {
         testbed_.add_intel_igpu();
         testbed_.add_connector("DP-1");
-        config_ = dir_.file("hotseat.toml");
-        write_file(config_, config_text("HDMI-A-1"));
-        daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
-        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
+        write_config(config_text("HDMI-A-1"));
+        start_daemon();
     }
-    void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
-    }
-    bool state_becomes(const std::string& state) {
-        return wait_until([&] { return vm_state(bus_.address(), kVm) == state; });
-    }
+    bool state_becomes(const std::string& state) { return HotseatdTest::state_becomes(kVm, state); }
     size_t fired(const std::string& rule) const {
         const std::string line = "rule " + rule + " fired", log = daemon_->log();
         size_t n = 0;
@@ -91,12 +68,6 @@ protected:
         testbed_.unplug_monitor(live);
         EXPECT_TRUE(state_becomes("off")) << live << ": the unplug rule is not in force";
     }
-
-    TempDir dir_;
-    Testbed testbed_;
-    PrivateBus bus_;
-    std::string config_;
-    std::unique_ptr<DaemonProcess> daemon_;
 };
 
 TEST_F(ConfigGarbage, OldRulesStayInForceUntilAGoodConfigReloads) {

@@ -111,4 +111,23 @@ std::string vm_state(const std::string& bus_address, const std::string& encoded_
     return vm_property(bus_address, encoded_vm, "State");
 }
 
+std::string manager_property(const std::string& bus_address, const std::string& property) {
+    return bus_get_property(bus_address, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", property);
+}
+
+int call_vm(const std::string& bus_address, const std::string& encoded_vm, const std::string& method) {
+    return run_command({"busctl", "--system", "call", "org.hotseat.Supervisor1",
+                        "/org/hotseat/Supervisor1/vm/" + encoded_vm, "org.hotseat.Supervisor1.VM", method},
+                       {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}})
+        .status;
+}
+
+int call_reload(const std::string& bus_address, std::string* message) {
+    CommandResult r = run_command({"busctl", "--system", "call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1",
+                                   "org.hotseat.Supervisor1.Manager", "Reload"},
+                                  {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}});
+    *message = r.out + r.err;
+    return r.status;
+}
+
 }  // namespace hotseat::test

@@ -72,5 +72,11 @@ std::string bus_get_property(const std::string& bus_address, const std::string& 
 std::string vm_state(const std::string& bus_address, const std::string& encoded_vm);
 std::string vm_property(const std::string& bus_address, const std::string& encoded_vm,
                         const std::string& property);
+std::string manager_property(const std::string& bus_address, const std::string& property);
+// busctl call of a VM method (Start, Stop, ForceStop ...); returns busctl's exit status.
+int call_vm(const std::string& bus_address, const std::string& encoded_vm, const std::string& method);
+// Manager.Reload() via busctl: synchronous, so its return means the reload is over. Returns
+// busctl's exit status, what it printed (the refusal on stderr) in *message.
+int call_reload(const std::string& bus_address, std::string* message);
 
 }  // namespace hotseat::test

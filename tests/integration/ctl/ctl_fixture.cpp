@@ -1,13 +1,12 @@
 #include "ctl_fixture.h"
 
-#include <iostream>
 #include <sstream>
 
 namespace hotseat::test {
 
 std::string ctl_test_config(const ConfigOptions& options) {
     return std::string("[supervisor]\n") +
-           "libvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
+           "libvirt_uri = \"" + kTestDriverUri + "\"\n"
            "debounce_ms = " + std::to_string(options.debounce_ms) + "\n"
            "\n"
            "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n" +
@@ -27,17 +26,7 @@ std::string ctl_test_config(const ConfigOptions& options) {
 
 void CtlTest::SetUp() {
     testbed_.add_intel_igpu();
-    config_ = dir_.file("hotseat.toml");
-    write_config({});
-}
-
-void CtlTest::TearDown() {
-    if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
-}
-
-void CtlTest::start_daemon() {
-    daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
-    ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
+    write_config(ConfigOptions{});
 }
 
 std::map<std::string, std::string> CtlTest::ctl_environment() const {
@@ -60,10 +49,6 @@ std::unique_ptr<Process> CtlTest::spawn_ctl(const std::vector<std::string>& args
     static int count = 0;
     options.output_file = dir_.file("hotseatctl-" + std::to_string(++count) + ".out");
     return std::make_unique<Process>(options);
-}
-
-bool CtlTest::state_becomes(const std::string& encoded_vm, const std::string& state) {
-    return wait_until([&] { return vm_state(bus_.address(), encoded_vm) == state; });
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -10,10 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
+#include "hotseatd_test.h"
 
 namespace hotseat::test {
 
@@ -31,13 +28,11 @@ struct ConfigOptions {
 // HDMI-A-1 is connected and stopped by desk-unplug, and already-running.
 std::string ctl_test_config(const ConfigOptions& options = {});
 
-class CtlTest : public ::testing::Test {
+class CtlTest : public HotseatdTest {
 protected:
     void SetUp() override;
-    void TearDown() override;
 
-    void write_config(const ConfigOptions& options) { write_file(config_, ctl_test_config(options)); }
-    void start_daemon();
+    void write_config(const ConfigOptions& options) { HotseatdTest::write_config(ctl_test_config(options)); }
 
     // Runs hotseatctl ARGS to completion; as nobody through setpriv when asked.
     CommandResult ctl(const std::vector<std::string>& args, bool as_nobody = false);
@@ -45,14 +40,6 @@ protected:
     std::unique_ptr<Process> spawn_ctl(const std::vector<std::string>& args);
     // The environment a hotseatctl child gets: this bus, and not umockdev's preload.
     std::map<std::string, std::string> ctl_environment() const;
-
-    bool state_becomes(const std::string& encoded_vm, const std::string& state);
-
-    TempDir dir_;
-    Testbed testbed_;
-    PrivateBus bus_;
-    std::string config_;
-    std::unique_ptr<DaemonProcess> daemon_;
 };
 
 // Lines of `text`, without their '\n'.

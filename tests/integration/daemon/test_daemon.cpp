@@ -11,13 +11,9 @@
 
 #include <cstring>
 #include <fstream>
-#include <iostream>
 #include <stdexcept>
 
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
+#include "hotseatd_test.h"
 
 namespace hotseat::test {
 namespace {
@@ -41,30 +37,11 @@ std::string config_text(const std::string& libvirt_uri, bool guest_channel = fal
            "action = \"stop\"\nvm = \"arch-desktop\"\n";
 }
 
-std::string manager_property(const std::string& bus, const std::string& property) {
-    return bus_get_property(bus, "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", property);
-}
-
-class Daemon : public ::testing::Test {
+class Daemon : public HotseatdTest {
 protected:
     void SetUp() override {
         testbed_.add_intel_igpu();
-        config_ = dir_.file("hotseat.toml");
-        write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml"));
-    }
-
-    void start_daemon() {
-        daemon_ = std::make_unique<DaemonProcess>(
-            DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
-        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
-    }
-
-    void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
-    }
-
-    bool state_becomes(const std::string& vm, const std::string& state) {
-        return wait_until([&] { return vm_state(bus_.address(), vm) == state; });
+        write_config(config_text(kTestDriverUri));
     }
 
     // Whether hotseatd asked libvirt to shut down or destroy any configured VM (its log names
@@ -74,12 +51,6 @@ protected:
             if (daemon_->executed(DestroyDomain{vm}) || daemon_->executed(ShutdownDomain{vm})) return true;
         return false;
     }
-
-    TempDir dir_;
-    Testbed testbed_;
-    PrivateBus bus_;
-    std::string config_;
-    std::unique_ptr<DaemonProcess> daemon_;
 };
 
 TEST_F(Daemon, PlugStartsUnplugStops) {
@@ -100,8 +71,7 @@ TEST_F(Daemon, PlugStartsUnplugStops) {
 TEST_F(Daemon, MonitorsPropertyFollowsTheConnector) {
     start_daemon();
     auto monitors = [&] {
-        return bus_get_property(bus_.address(), "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager",
-                                "Monitors");
+        return manager_property(bus_.address(), "Monitors");
     };
     EXPECT_EQ(monitors(), "1 \"HDMI-A-1\" \"disconnected\"");
     testbed_.plug_monitor("HDMI-A-1");
@@ -122,15 +92,6 @@ TEST_F(Daemon, ConnectorRemovalIsNotAnUnplug) {
     testbed_.remove_connector("HDMI-A-1");  // i915 unbinding as the GPU goes to the VM
     ASSERT_TRUE(wait_until([&] { return daemon_->log().find("went away (driver unbind)") != std::string::npos; }));
     EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
-}
-
-// busctl call of a VM method (Start, Stop, ForceStop ...); returns busctl's exit status.
-int call_vm(const std::string& bus, const std::string& encoded_vm, const std::string& method) {
-    int status = 0;
-    run_capture({"busctl", "--system", "call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1/vm/" + encoded_vm,
-                 "org.hotseat.Supervisor1.VM", method},
-                &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus}});
-    return status;
 }
 
 std::size_t occurrences(const std::string& text, const std::string& what) {
@@ -181,19 +142,9 @@ TEST_F(Daemon, SigtermExitsCleanlyAndLeavesVmsAlone) {
 
 TEST_F(Daemon, RefusesAnInvalidConfig) {
     write_file(config_, "[supervisor]\ndebounce_ms = \"soon\"\n");
-    DaemonProcess d({config_, testbed_.root(), bus_.address(), dir_.path(), {}});
+    DaemonProcess d(daemon_options());
     EXPECT_EQ(d.process().wait(std::chrono::seconds(10)), 78);
     EXPECT_NE(d.log().find("hotseat.toml:2:15"), std::string::npos) << d.log();
-}
-
-// Manager.Reload() via busctl; returns busctl's exit status, its stderr text in *message.
-int call_reload(const std::string& bus, std::string* message) {
-    int status = 0;
-    *message = run_capture({"sh", "-c",
-                            "busctl --system call org.hotseat.Supervisor1 /org/hotseat/Supervisor1 "
-                            "org.hotseat.Supervisor1.Manager Reload 2>&1"},
-                           &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus}});
-    return status;
 }
 
 TEST_F(Daemon, ReloadRejectsABadConfigAndKeepsTheOldOne) {
@@ -228,7 +179,7 @@ TEST_F(Daemon, SighupReloadsWithoutDisturbingRunningVms) {
     ASSERT_TRUE(wait_until([&] { return !manager_property(bus_.address(), "ConfigError").empty(); }));
 
     // Then a good one with a third VM: it appears, the running VM is untouched.
-    write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml") +
+    write_file(config_, config_text(kTestDriverUri) +
                             "[[vm]]\nname = \"spare\"\n");
     ::kill(daemon_->process().pid(), SIGHUP);
     ASSERT_TRUE(wait_until([&] { return manager_property(bus_.address(), "ConfigError").empty(); }));
@@ -332,7 +283,7 @@ TEST_F(Daemon, ReloadAwayFromAHungLibvirtKeepsTheBusAnswering) {
     ASSERT_TRUE(wait_until([&] { return hung.called(); })) << "hotseatd never called the hung libvirt";
     EXPECT_EQ(manager_property(bus_.address(), "LibvirtConnected"), "false");
 
-    write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml"));
+    write_file(config_, config_text(kTestDriverUri));
     std::string message;
     ASSERT_EQ(call_reload(bus_.address(), &message), 0) << message << daemon_->log();
     EXPECT_TRUE(wait_until([&] { return manager_property(bus_.address(), "LibvirtConnected") == "true"; }))

@@ -8,13 +8,9 @@
 
 #include <atomic>
 #include <filesystem>
-#include <iostream>
 #include <thread>
 
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
+#include "hotseatd_test.h"
 
 namespace hotseat::test {
 namespace {
@@ -25,7 +21,7 @@ const std::string kRunning = "already_2drunning";  // sd_bus_path_encode("alread
 
 std::string config_text() {
     return "[supervisor]\n"
-           "libvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
+           "libvirt_uri = \"" + kTestDriverUri + "\"\n"
            "[governor]\nenable = true\ncpu_pressure = \"/proc/pressure/cpu\"\ncpu_stall_ms = 50\n"
            "memory_stall_ms = 0\nwindow_ms = 2000\nstep_s = 3600\ncalm_s = 3600\n"
            "[[vm]]\nname = \"already-running\"\nshutdown_timeout_s = 5\n";
@@ -42,23 +38,12 @@ std::vector<std::string> open_files(pid_t pid, const std::string& prefix) {
     return out;
 }
 
-class GovernorDaemon : public ::testing::Test {
-protected:
-    void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
-    }
-    TempDir dir_;
-    Testbed testbed_;
-    PrivateBus bus_;
-    std::unique_ptr<DaemonProcess> daemon_;
-};
+using GovernorDaemon = HotseatdTest;
 
 TEST_F(GovernorDaemon, PressureClimbsTheLadderAndTriggersCloseWhenNothingRuns) {
     ASSERT_EQ(access("/proc/pressure/cpu", W_OK), 0) << "needs a kernel with PSI (/proc/pressure/cpu)";
-    std::string config = dir_.file("hotseat.toml");
-    write_file(config, config_text());
-    daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config, testbed_.root(), bus_.address(), dir_.path(), {}});
-    ASSERT_TRUE(daemon_->wait_ready());
+    write_config(config_text());
+    ASSERT_NO_FATAL_FAILURE(start_daemon());
     pid_t pid = daemon_->process().pid();
     ASSERT_TRUE(wait_until([&] { return vm_state(bus_.address(), kRunning) == "running"; }));
     ASSERT_TRUE(wait_until([&] { return open_files(pid, "/proc/pressure/").size() == 1; }, 5s))
@@ -82,8 +67,7 @@ TEST_F(GovernorDaemon, PressureClimbsTheLadderAndTriggersCloseWhenNothingRuns) {
     })) << vm_property(bus_.address(), kRunning, "LastError");
     EXPECT_EQ(vm_state(bus_.address(), kRunning), "running");
 
-    run_capture({"busctl", "--system", "call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1/vm/" + kRunning,
-                 "org.hotseat.Supervisor1.VM", "Stop"}, nullptr, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}});
+    call_vm(bus_.address(), kRunning, "Stop");
     ASSERT_TRUE(wait_until([&] { return vm_state(bus_.address(), kRunning) == "off"; }));
     EXPECT_TRUE(wait_until([&] { return open_files(pid, "/proc/pressure/").empty(); }, 5s))
         << "the trigger stays open with no VM running";

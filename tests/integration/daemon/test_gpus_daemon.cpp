@@ -6,67 +6,44 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <iostream>
 
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
+#include "hotseatd_test.h"
 
 namespace hotseat::test {
 namespace {
 
 const std::string kVm = "arch_2ddesktop";  // sd_bus_path_encode("arch-desktop")
 
-class GpusDaemon : public ::testing::Test {
+class GpusDaemon : public HotseatdTest {
 protected:
     void SetUp() override {
         testbed_.add_intel_igpu();  // on i915, as at boot
-        config_ = dir_.file("hotseat.toml");
-        write_file(config_,
-                   "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
-                   "debounce_ms = 200\n\n"
-                   "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n\n"
-                   "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\n"
-                   "action = \"start\"\nvm = \"arch-desktop\"\n\n"
-                   "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
-                   "action = \"stop\"\nvm = \"arch-desktop\"\n");
+        write_config("[supervisor]\nlibvirt_uri = \"" + kTestDriverUri + "\"\n"
+                     "debounce_ms = 200\n\n"
+                     "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n\n"
+                     "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\n"
+                     "action = \"start\"\nvm = \"arch-desktop\"\n\n"
+                     "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
+                     "action = \"stop\"\nvm = \"arch-desktop\"\n");
         std::filesystem::create_directory(runtime_dir());
-    }
-
-    void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
     }
 
     std::string runtime_dir() const { return dir_.file("run"); }  // DaemonProcess's HOTSEAT_RUNTIME_DIR
 
-    void start_daemon() {
-        daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
-        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
-    }
-
     // busctl's text for a(sss): the count, then each field quoted.
     std::string gpus() const {
-        return bus_get_property(bus_.address(), "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", "Gpus");
+        return manager_property(bus_.address(), "Gpus");
     }
     bool gpus_become(const std::string& text) {
         return wait_until([&] { return gpus() == text; });
     }
-    bool state_becomes(const std::string& state) {
-        return wait_until([&] { return vm_state(bus_.address(), kVm) == state; });
-    }
+    bool state_becomes(const std::string& state) { return HotseatdTest::state_becomes(kVm, state); }
 
     // What hotseat-hook writes at `release end` (include/hotseat/release_record.h).
     void hook_records(const std::string& driver, bool console) {
         write_file(runtime_dir() + "/arch-desktop.release", "hotseat-release 1\ngpu 0000:00:02.0 " + driver +
                                                                 "\nconsole " + (console ? "bound" : "unbound") + "\n");
     }
-
-    TempDir dir_;
-    Testbed testbed_;
-    PrivateBus bus_;
-    std::string config_;
-    std::unique_ptr<DaemonProcess> daemon_;
 };
 
 TEST_F(GpusDaemon, DriverAndHolderFollowTheKernelAndTheVm) {

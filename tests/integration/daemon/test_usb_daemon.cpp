@@ -5,12 +5,8 @@
 // attached state is covered by the engine scenarios and the exact XML by hostdev_xml_test.
 #include <gtest/gtest.h>
 
-#include <iostream>
 
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
+#include "hotseatd_test.h"
 
 namespace hotseat::test {
 namespace {
@@ -31,34 +27,11 @@ std::string config_text(const std::string& libvirt_uri) {
            "action = \"stop\"\nvm = \"already-running\"\n";
 }
 
-class UsbDaemon : public ::testing::Test {
+class UsbDaemon : public HotseatdTest {
 protected:
-    void SetUp() override {
-        config_ = dir_.file("hotseat.toml");
-        write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml"));
-    }
-
-    void start_daemon() {
-        daemon_ = std::make_unique<DaemonProcess>(
-            DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
-        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
-    }
-
-    void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
-    }
+    void SetUp() override { write_config(config_text(kTestDriverUri)); }
 
     std::string property(const std::string& name) const { return vm_property(bus_.address(), kVm, name); }
-    bool log_has(const std::string& text) const { return daemon_->log().find(text) != std::string::npos; }
-    bool log_shows(const std::string& text) {
-        return wait_until([&] { return log_has(text); });
-    }
-
-    TempDir dir_;
-    Testbed testbed_;
-    PrivateBus bus_;
-    std::string config_;
-    std::unique_ptr<DaemonProcess> daemon_;
 };
 
 TEST_F(UsbDaemon, DevicePresentAtStartIsAskedOfLibvirtAndItsRefusalIsLastError) {

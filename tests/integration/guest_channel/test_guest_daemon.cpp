@@ -4,14 +4,8 @@
 // those of another VM, even rules that name every connector.
 #include <gtest/gtest.h>
 
-#include <iostream>
-#include <memory>
-
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
+#include "hotseatd_test.h"
 #include "socket_server.h"
-#include "testbed.h"
 
 namespace hotseat::test {
 namespace {
@@ -58,18 +52,16 @@ std::string connector_line(const std::string& status, bool initial = false) {
            (initial ? R"(,"initial":true)" : "") + "}\n";
 }
 
-TEST(GuestDaemon, AGuestsReportsNeverFireAnotherVmsRules) {
-    Testbed testbed;
-    testbed.add_intel_igpu();
-    TempDir dir;
-    PrivateBus bus;
-    SocketServer guest(dir.file("arch.sock"));
-    write_file(dir.file("node.xml"), node_xml(dir.file("arch.sock")));
-    write_file(dir.file("hotseat.toml"), config_text(dir.file("node.xml")));
-    DaemonProcess daemon({dir.file("hotseat.toml"), testbed.root(), bus.address(), dir.path(), {}});
-    ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
-    ASSERT_EQ(vm_state(bus.address(), "arch_2ddesktop"), "running");
-    ASSERT_TRUE(wait_until([&] { return guest.accept(); })) << "hotseatd never connected\n" << daemon.log();
+using GuestDaemon = HotseatdTest;
+
+TEST_F(GuestDaemon, AGuestsReportsNeverFireAnotherVmsRules) {
+    testbed_.add_intel_igpu();
+    SocketServer guest(dir_.file("arch.sock"));
+    write_file(dir_.file("node.xml"), node_xml(dir_.file("arch.sock")));
+    write_config(config_text(dir_.file("node.xml")));
+    ASSERT_NO_FATAL_FAILURE(start_daemon());
+    ASSERT_EQ(vm_state(bus_.address(), "arch_2ddesktop"), "running");
+    ASSERT_TRUE(wait_until([&] { return guest.accept(); })) << "hotseatd never connected";
 
     // Hello, then flip the connector: a plug and an unplug. windows' rules name every connector,
     // yet must stay silent; the unplug fires arch-desktop's own rule, and since lines are handled
@@ -77,14 +69,11 @@ TEST(GuestDaemon, AGuestsReportsNeverFireAnotherVmsRules) {
     // closes the channel once the VM stops.
     guest.send(R"({"type":"hello","protocol":1,"helper":"evil"})" "\n" + connector_line("disconnected", true) +
                connector_line("connected") + connector_line("disconnected"));
-    ASSERT_TRUE(wait_until([&] { return vm_state(bus.address(), "arch_2ddesktop") != "running"; }))
-        << daemon.log();
-    EXPECT_EQ(vm_property(bus.address(), "arch_2ddesktop", "Reason"), "arch-unplug");
-    EXPECT_EQ(vm_state(bus.address(), "windows"), "off");
-    EXPECT_EQ(daemon.log().find("rule windows-"), std::string::npos) << daemon.log();
-    EXPECT_NE(daemon.log().find("monitor.disconnected HDMI-A-1 (guest arch-desktop)"), std::string::npos)
-        << daemon.log();
-    if (HasFailure()) std::cerr << "---- hotseatd log ----\n" << daemon.log() << "----\n";
+    ASSERT_TRUE(wait_until([&] { return vm_state(bus_.address(), "arch_2ddesktop") != "running"; }));
+    EXPECT_EQ(vm_property(bus_.address(), "arch_2ddesktop", "Reason"), "arch-unplug");
+    EXPECT_EQ(vm_state(bus_.address(), "windows"), "off");
+    EXPECT_FALSE(log_has("rule windows-"));
+    EXPECT_TRUE(log_has("monitor.disconnected HDMI-A-1 (guest arch-desktop)"));
 }
 
 }  // namespace

@@ -5,13 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include <iostream>
 #include <memory>
 
-#include "daemon_process.h"
-#include "private_bus.h"
-#include "process.h"
-#include "testbed.h"
+#include "hotseatd_test.h"
 
 namespace hotseat::test {
 namespace {
@@ -20,7 +16,7 @@ const std::string kVm = "arch_2ddesktop";  // sd_bus_path_encode("arch-desktop")
 
 std::string config_text() {
     return "[supervisor]\n"
-           "libvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
+           "libvirt_uri = \"" + kTestDriverUri + "\"\n"
            "debounce_ms = 200\n"
            "\n"
            "[[vm]]\nname = \"arch-desktop\"\nshutdown_timeout_s = 5\n"
@@ -30,39 +26,18 @@ std::string config_text() {
            "action = \"toggle\"\nvm = \"arch-desktop\"\n";
 }
 
-class HotkeyDaemon : public ::testing::Test {
+class HotkeyDaemon : public HotseatdTest {
 protected:
-    void SetUp() override {
-        config_ = dir_.file("hotseat.toml");
-        write_file(config_, config_text());
-    }
-
-    void start_daemon() {
-        daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config_, testbed_.root(), bus_.address(), dir_.path(), {}});
-        ASSERT_TRUE(daemon_->wait_ready()) << "no READY=1";
-    }
-
-    void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- hotseatd log ----\n" << daemon_->log() << "----\n";
-    }
+    void SetUp() override { write_config(config_text()); }
 
     std::string keyboards() {
-        return bus_get_property(bus_.address(), "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager",
-                                "Keyboards");
+        return manager_property(bus_.address(), "Keyboards");
     }
-    bool state_becomes(const std::string& state) {
-        return wait_until([&] { return vm_state(bus_.address(), kVm) == state; });
-    }
+    bool state_becomes(const std::string& state) { return HotseatdTest::state_becomes(kVm, state); }
     void chord(int keyboard) {
         for (int key : {KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12}) testbed_.press_key(keyboard, key, 1);
         for (int key : {KEY_F12, KEY_LEFTALT, KEY_LEFTCTRL}) testbed_.press_key(keyboard, key, 0);
     }
-
-    TempDir dir_;
-    Testbed testbed_;
-    PrivateBus bus_;
-    std::string config_;
-    std::unique_ptr<DaemonProcess> daemon_;
 };
 
 TEST_F(HotkeyDaemon, ChordOnTheKeyboardStartsTheVm) {
