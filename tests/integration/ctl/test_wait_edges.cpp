@@ -6,20 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
-#include <systemd/sd-event.h>
 
 #include <cstdlib>
 #include <functional>
 #include <memory>
 
-#include "dbus/bus_service.h"
-#include "private_bus.h"
-#include "process.h"
+#include "dbus_fixture.h"
 
 namespace hotseat::test {
 namespace {
-
-constexpr const char* kControlGroup = "hotseat-test-nobody-is-in-this-group";
 
 struct Finished {
     int status = -1;
@@ -28,31 +23,8 @@ struct Finished {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class CtlAgainstAStandIn : public ::testing::Test {
+class CtlAgainstAStandIn : public DbusServiceTest {
 protected:
-    virtual bool permissive_bus() const { return false; }
-
-    void SetUp() override {
-        bus_ = std::make_unique<PrivateBus>(PrivateBus::Options{permissive_bus()});
-        ::setenv("DBUS_SYSTEM_BUS_ADDRESS", bus_->address().c_str(), 1);
-        ASSERT_GE(sd_event_new(&loop_), 0);
-        dbus::BusService::Handlers handlers;
-        handlers.command = [this](const Command& command) {
-            commands_.push_back(command);
-            return CommandReply{};
-        };
-        service_ = std::make_unique<dbus::BusService>(std::vector<std::string>{"arch-desktop"}, handlers, kControlGroup);
-        service_->request_name();
-        service_->attach(loop_);
-    }
-
-    void TearDown() override {
-        service_.reset();
-        sd_event_unref(loop_);
-        bus_.reset();
-        ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
-    }
-
     void publish(VmState state, const std::string& step = "", const std::string& last_error = "") {
         VmStatus status;
         status.name = "arch-desktop";
@@ -70,21 +42,16 @@ protected:
         argv.insert(argv.end(), args.begin(), args.end());
         if (as_nobody) argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
         Process ctl({argv, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_->address()}, {"LD_PRELOAD", ""}}, dir_.file("ctl.out")});
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
         std::size_t handled = 0;
-        while (ctl.running() && std::chrono::steady_clock::now() < deadline) {
-            sd_event_run(loop_, 5000);  // wakes at once on bus traffic; the cap bounds noticing the exit
+        pump_until([&] {
             if (commands_.size() > handled && after_command) after_command();
             handled = commands_.size();
-        }
+            return !ctl.running();
+        }, std::chrono::seconds(20));
         return {ctl.stop(SIGKILL), ctl.output()};
     }
 
     TempDir dir_;
-    std::unique_ptr<PrivateBus> bus_;
-    sd_event* loop_ = nullptr;
-    std::unique_ptr<dbus::BusService> service_;
-    std::vector<Command> commands_;
 };
 
 TEST_F(CtlAgainstAStandIn, AVmThatNeverSettlesTimesOutWithExit7) {

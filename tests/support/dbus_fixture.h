@@ -1,6 +1,8 @@
-// Shared harness for the D-Bus adapter tests: a private system bus, the BusService on a
-// thread-free sd-event loop in this process, a second connection recording the service's
-// signals, and helpers that run busctl / dbus-send while the loop keeps turning.
+// The stand-in for hotseatd of the D-Bus adapter tests and of hotseatctl's tests that need a
+// daemon in states the real one cannot be held in: a private system bus, the real BusService on
+// a thread-free sd-event loop in this process with command handlers the test answers, a second
+// connection recording the service's signals, and helpers that run busctl / dbus-send while the
+// loop keeps turning.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -22,6 +24,8 @@
 
 namespace hotseat::test {
 
+// The control_group the stand-in is configured with; no user is in it.
+inline constexpr const char* kControlGroup = "hotseat-test-nobody-is-in-this-group";
 inline constexpr const char* kArchPath = "/org/hotseat/Supervisor1/vm/arch_2ddesktop";
 inline constexpr const char* kWinPath = "/org/hotseat/Supervisor1/vm/win11";
 

@@ -7,8 +7,6 @@
 namespace hotseat::test {
 namespace {
 
-constexpr const char* kControlGroup = "hotseat-test-nobody-is-in-this-group";
-
 std::vector<std::string> nobody(std::vector<std::string> argv) {
     std::vector<std::string> out{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
     out.insert(out.end(), argv.begin(), argv.end());
