@@ -15,6 +15,7 @@
 
 #include "guest/protocol.h"
 #include "process.h"
+#include "helper_lines.h"
 #include "socket_server.h"
 #include "testbed.h"
 
@@ -41,23 +42,8 @@ protected:
         ASSERT_TRUE(wait_until([&] { return count<Hello>() >= 1; })) << helper->output();
     }
 
-    // Every line received so far, parsed; a line hotseatd would refuse fails the test.
-    std::vector<Message> messages() {
-        std::vector<Message> out;
-        std::istringstream in(server.received());
-        for (std::string line; std::getline(in, line);) {
-            auto parsed = parse_line(line);
-            EXPECT_TRUE(parsed.message) << line << ": " << parsed.error;
-            if (parsed.message) out.push_back(*parsed.message);
-        }
-        return out;
-    }
-    template <typename T> std::vector<T> all() {
-        std::vector<T> out;
-        for (const auto& m : messages())
-            if (auto* v = std::get_if<T>(&m)) out.push_back(*v);
-        return out;
-    }
+    std::vector<Message> messages() { return hotseat::test::helper_messages(server.received()); }
+    template <typename T> std::vector<T> all() { return hotseat::test::helper_messages_of<T>(server.received()); }
     template <typename T> std::size_t count() { return all<T>().size(); }
 
     Testbed bed;

@@ -18,6 +18,7 @@
 #include "guest/protocol.h"
 #include "plain_bus.h"
 #include "process.h"
+#include "helper_lines.h"
 #include "socket_server.h"
 #include "testbed.h"
 
@@ -60,22 +61,8 @@ protected:
         hotseat::test::write_file(dir_path + "/status", "state: " + state + "\nowner_pid   : 4242\n");
     }
 
-    std::vector<Message> messages() {
-        std::vector<Message> out;
-        std::istringstream in(server.received());  // everything so far
-        for (std::string line; std::getline(in, line);) {
-            auto parsed = parse_line(line);
-            EXPECT_TRUE(parsed.message) << line << ": " << parsed.error;
-            if (parsed.message) out.push_back(*parsed.message);
-        }
-        return out;
-    }
-    template <typename T> std::vector<T> all() {
-        std::vector<T> out;
-        for (const auto& m : messages())
-            if (auto* v = std::get_if<T>(&m)) out.push_back(*v);
-        return out;
-    }
+    std::vector<Message> messages() { return hotseat::test::helper_messages(server.received()); }
+    template <typename T> std::vector<T> all() { return hotseat::test::helper_messages_of<T>(server.received()); }
     template <typename T> std::size_t count() { return all<T>().size(); }
     std::string log() const { return helper ? helper->output() : ""; }
 
