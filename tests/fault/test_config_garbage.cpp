@@ -13,7 +13,7 @@ namespace {
 const std::string kVm = "arch_2ddesktop";
 
 std::string config_text(const std::string& connector) {
-    return "[supervisor]\nlibvirt_uri = \"" + kTestDriverUri + "\"\n"
+    return supervisor_section() +
            "debounce_ms = 0\n"
            "[[vm]]\nname = \"arch-desktop\"\nshutdown_timeout_s = 5\n"
            "[[rule]]\nname = \"plug-" + connector + "\"\non = \"monitor.connected\"\nconnector = \"" + connector + "\"\n"

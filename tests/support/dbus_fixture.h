@@ -24,8 +24,6 @@
 
 namespace hotseat::test {
 
-// The control_group the stand-in is configured with; no user is in it.
-inline constexpr const char* kControlGroup = "hotseat-test-nobody-is-in-this-group";
 inline constexpr const char* kArchPath = "/org/hotseat/Supervisor1/vm/arch_2ddesktop";
 inline constexpr const char* kWinPath = "/org/hotseat/Supervisor1/vm/win11";
 
@@ -44,6 +42,9 @@ struct SeenSignal {
 
 class DbusServiceTest : public ::testing::Test {
 protected:
+    // The control_group the stand-in is configured with; no user is in it.
+    static constexpr const char* kControlGroup = "hotseat-test-nobody-is-in-this-group";
+
     virtual bool permissive_bus() const { return false; }
     void SetUp() override;
     void TearDown() override;

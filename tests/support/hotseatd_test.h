@@ -23,6 +23,11 @@ namespace hotseat::test {
 // running); it lives inside hotseatd, so each hotseatd starts from that file again.
 inline const std::string kTestDriverUri = "test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml";
 
+// A config's first lines: [supervisor] with the libvirt URI (the test driver unless named).
+inline std::string supervisor_section(const std::string& libvirt_uri = kTestDriverUri) {
+    return "[supervisor]\nlibvirt_uri = \"" + libvirt_uri + "\"\n";
+}
+
 class HotseatdTest : public ::testing::Test {
 protected:
     void TearDown() override;

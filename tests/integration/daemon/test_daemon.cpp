@@ -21,8 +21,7 @@ namespace {
 const std::string kVm = "arch_2ddesktop";  // sd_bus_path_encode("arch-desktop")
 
 std::string config_text(const std::string& libvirt_uri, bool guest_channel = false) {
-    return "[supervisor]\n"
-           "libvirt_uri = \"" + libvirt_uri + "\"\n"
+    return supervisor_section(libvirt_uri) +
            "debounce_ms = 0\n"  // the plugs below come faster than a debounce window on a quiet machine
            "\n"
            "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n" +

@@ -20,8 +20,7 @@ using namespace std::chrono_literals;
 const std::string kRunning = "already_2drunning";  // sd_bus_path_encode("already-running")
 
 std::string config_text() {
-    return "[supervisor]\n"
-           "libvirt_uri = \"" + kTestDriverUri + "\"\n"
+    return supervisor_section() +
            "[governor]\nenable = true\ncpu_pressure = \"/proc/pressure/cpu\"\ncpu_stall_ms = 50\n"
            "memory_stall_ms = 0\nwindow_ms = 2000\nstep_s = 3600\ncalm_s = 3600\n"
            "[[vm]]\nname = \"already-running\"\nshutdown_timeout_s = 5\n";

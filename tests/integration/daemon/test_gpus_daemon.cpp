@@ -18,7 +18,7 @@ class GpusDaemon : public HotseatdTest {
 protected:
     void SetUp() override {
         testbed_.add_intel_igpu();  // on i915, as at boot
-        write_config("[supervisor]\nlibvirt_uri = \"" + kTestDriverUri + "\"\n"
+        write_config(supervisor_section() +
                      "debounce_ms = 200\n\n"
                      "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n\n"
                      "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\n"

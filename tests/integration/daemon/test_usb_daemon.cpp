@@ -16,8 +16,7 @@ const std::string kRefused = "attach failed: this function is not supported by t
                              "virDomainAttachDeviceFlags";
 
 std::string config_text(const std::string& libvirt_uri) {
-    return "[supervisor]\n"
-           "libvirt_uri = \"" + libvirt_uri + "\"\n"
+    return supervisor_section(libvirt_uri) +
            "debounce_ms = 200\n"
            "\n"
            "[[vm]]\nname = \"already-running\"\nusb = [{ vendor = \"046d\", product = \"c52b\" }]\n"

@@ -15,8 +15,7 @@ namespace {
 const std::string kVm = "arch_2ddesktop";  // sd_bus_path_encode("arch-desktop")
 
 std::string config_text() {
-    return "[supervisor]\n"
-           "libvirt_uri = \"" + kTestDriverUri + "\"\n"
+    return supervisor_section() +
            "debounce_ms = 200\n"
            "\n"
            "[[vm]]\nname = \"arch-desktop\"\nshutdown_timeout_s = 5\n"
