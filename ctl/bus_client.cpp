@@ -7,6 +7,7 @@
 #include "dbus/bus_names.h"
 #include "dbus/sdbus_compat.h"
 #include "failure.h"
+#include "util/handles.h"
 
 namespace hotseat::ctl {
 namespace {
@@ -110,8 +111,8 @@ DaemonPresenceWatch::DaemonPresenceWatch(sdbus::IConnection& connection, std::fu
 std::string vm_name_from_path(const std::string& path) {
     char* name = nullptr;
     if (sd_bus_path_decode(path.c_str(), dbus::kVmPathPrefix, &name) <= 0 || !name) return {};
+    util::Malloced<char> owner(name);
     std::string out = name;
-    std::free(name);
     // sd_bus_path_decode is lenient: it takes everything below the prefix, slashes included
     // (".../vm/a/b" gives "a/b"), and passes malformed escapes (".../vm/_hr2d") through. Only
     // the path hotseatd itself would publish for a name names a VM (found by fuzz_dbus_names).

@@ -14,6 +14,7 @@
 
 #include "dbus/sdbus_compat.h"
 #include "failure.h"
+#include "util/handles.h"
 
 namespace hotseat::ctl {
 namespace {
@@ -29,25 +30,25 @@ public:
         sigaddset(&signals, SIGINT);
         sigaddset(&signals, SIGTERM);
         sigprocmask(SIG_BLOCK, &signals, &previous_);
-        fd_ = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-        if (fd_ < 0) throw Failure(kFailed, std::string("signalfd: ") + std::strerror(errno));
+        fd_.reset(signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
+        if (!fd_) throw Failure(kFailed, std::string("signalfd: ") + std::strerror(errno));
     }
     ~InterruptFd() {
-        close(fd_);
+        fd_.reset();
         sigprocmask(SIG_SETMASK, &previous_, nullptr);
     }
     InterruptFd(const InterruptFd&) = delete;
     InterruptFd& operator=(const InterruptFd&) = delete;
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
     // Takes the pending signal, so that it is not delivered once the mask is restored.
     void consume() {
         signalfd_siginfo info{};
-        while (read(fd_, &info, sizeof info) == sizeof info) {
+        while (read(fd_.get(), &info, sizeof info) == sizeof info) {
         }
     }
 
 private:
-    int fd_ = -1;
+    util::UniqueFd fd_;
     sigset_t previous_{};
 };
 

@@ -125,6 +125,8 @@ enum class OwnerCheck { RootOnly, Skip };
 
 // Reads and validates a config file: refuses a file writable by anyone but root (with Skip: a
 // file root does not own is read, one writable by group or others is still refused).
+// Defined outside the pure core, in the hotseat_config_file library (supervisor/CMakeLists.txt):
+// a program that links hotseat_core alone and calls it does not link.
 ConfigLoad load_config_file(const std::string& path, OwnerCheck owner = OwnerCheck::RootOnly);
 
 // Validates TOML text; `origin` names it in messages. No file-mode check.

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -91,6 +92,7 @@ struct KeyEvent {
 // libvirt's view of one configured domain. Paused: QEMU exists and holds the hardware, its CPUs
 // stopped (a user's `virsh suspend`, the governor, or a start cut off half-way).
 enum class DomainRunState { Off, Running, Paused, Crashed };
+std::string_view to_string(DomainRunState state);  // "off", "running", ... (hotseat/names.h)
 
 // Read at start-up and after every reconnect: the truth to adopt.
 struct DomainSnapshot {
@@ -113,6 +115,7 @@ struct DomainLifecycle {
 
 // What a blocking libvirt call on the worker thread returned.
 enum class DomainOp { Start, Shutdown, Destroy };
+std::string_view to_string(DomainOp op);  // "start", "shutdown", "destroy"
 struct DomainOpResult {
     std::string vm;
     DomainOp op = DomainOp::Start;
@@ -122,6 +125,7 @@ struct DomainOpResult {
 
 // What an AttachUsb / DetachUsb (live, on the worker thread) returned.
 enum class UsbOp { Attach, Detach };
+std::string_view to_string(UsbOp op);  // "attach", "detach"
 struct UsbOpResult {
     std::string vm;
     UsbOp op = UsbOp::Attach;
@@ -159,6 +163,7 @@ struct PressureStall {
 
 // What a governor call on the worker thread returned.
 enum class TuneOp { CpuWeight, VcpuQuota, Balloon, Suspend, Resume };
+std::string_view to_string(TuneOp op);  // "cpu-weight", "vcpu-quota", ...
 struct TuneResult {
     std::string vm;
     TuneOp op = TuneOp::CpuWeight;

@@ -1,9 +1,8 @@
-// load_config_string / load_config_file (hotseat/config.h): TOML text in, a validated Config
-// or every problem found out.
+// load_config_string (hotseat/config.h): TOML text in, a validated Config or every problem
+// found out. Reading the file is not here: config/file_loader.cpp, outside the pure core.
 #include <algorithm>
 
 #include "config/depth_scan.h"
-#include "config/file_reader.h"
 #include "config/limits.h"
 #include "config/quote.h"
 #include "config/sections.h"
@@ -86,16 +85,6 @@ ConfigLoad load_config_string(const std::string& text, const std::string& origin
     else
         parse_and_read(text, origin, diagnostics, config);
     return finish(diagnostics, std::move(config));
-}
-
-ConfigLoad load_config_file(const std::string& path, OwnerCheck owner) {
-    auto file = config::read_config_file(path, owner == OwnerCheck::RootOnly);
-    if (!file.text) {
-        ConfigLoad load;
-        load.errors.push_back(ConfigError{path, 0, 0, file.error});
-        return load;
-    }
-    return load_config_string(*file.text, path);
 }
 
 }  // namespace hotseat

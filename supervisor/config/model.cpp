@@ -1,47 +1,11 @@
-// The small functions of the config model (hotseat/config.h): lookups and names.
+// The small functions of the config model (hotseat/config.h): lookups, and the names of its enums
+// (one table each: the switch in to_string; hotseat/names.h says why a switch).
 #include <algorithm>
 
 #include "hotseat/config.h"
+#include "hotseat/names.h"
 
 namespace hotseat {
-namespace {
-
-struct TriggerName {
-    Trigger trigger;
-    std::string_view name;
-};
-constexpr TriggerName kTriggerNames[] = {
-    {Trigger::MonitorConnected, "monitor.connected"},
-    {Trigger::MonitorDisconnected, "monitor.disconnected"},
-    {Trigger::DeviceAdded, "device.added"},
-    {Trigger::DeviceRemoved, "device.removed"},
-    {Trigger::Hotkey, "hotkey"},
-    {Trigger::VmIdle, "vm.idle"},
-    {Trigger::VmStopped, "vm.stopped"},
-};
-
-struct ActionName {
-    Action action;
-    std::string_view name;
-};
-constexpr ActionName kActionNames[] = {
-    {Action::Start, "start"},
-    {Action::Stop, "stop"},
-    {Action::Toggle, "toggle"},
-    {Action::ForceStop, "force-stop"},
-};
-
-struct SourceName {
-    RuleSource source;
-    std::string_view name;
-};
-constexpr SourceName kSourceNames[] = {
-    {RuleSource::Host, "host"},
-    {RuleSource::Guest, "guest"},
-    {RuleSource::Any, "any"},
-};
-
-}  // namespace
 
 const VmConfig* Config::find_vm(const std::string& name) const {
     auto it =
@@ -55,39 +19,39 @@ std::string ConfigError::to_string() const {
 }
 
 std::string_view to_string(Trigger trigger) {
-    for (const auto& entry : kTriggerNames)
-        if (entry.trigger == trigger) return entry.name;
-    return "unknown";
+    switch (trigger) {
+        case Trigger::MonitorConnected: return "monitor.connected";
+        case Trigger::MonitorDisconnected: return "monitor.disconnected";
+        case Trigger::DeviceAdded: return "device.added";
+        case Trigger::DeviceRemoved: return "device.removed";
+        case Trigger::Hotkey: return "hotkey";
+        case Trigger::VmIdle: return "vm.idle";
+        case Trigger::VmStopped: return "vm.stopped";
+    }
+    return kUnknownName;
 }
 
 std::string_view to_string(Action action) {
-    for (const auto& entry : kActionNames)
-        if (entry.action == action) return entry.name;
-    return "unknown";
-}
-
-std::optional<Trigger> trigger_from_string(std::string_view s) {
-    for (const auto& entry : kTriggerNames)
-        if (entry.name == s) return entry.trigger;
-    return std::nullopt;
-}
-
-std::optional<Action> action_from_string(std::string_view s) {
-    for (const auto& entry : kActionNames)
-        if (entry.name == s) return entry.action;
-    return std::nullopt;
+    switch (action) {
+        case Action::Start: return "start";
+        case Action::Stop: return "stop";
+        case Action::Toggle: return "toggle";
+        case Action::ForceStop: return "force-stop";
+    }
+    return kUnknownName;
 }
 
 std::string_view to_string(RuleSource source) {
-    for (const auto& entry : kSourceNames)
-        if (entry.source == source) return entry.name;
-    return "unknown";
+    switch (source) {
+        case RuleSource::Any: return "any";
+        case RuleSource::Host: return "host";
+        case RuleSource::Guest: return "guest";
+    }
+    return kUnknownName;
 }
 
-std::optional<RuleSource> rule_source_from_string(std::string_view s) {
-    for (const auto& entry : kSourceNames)
-        if (entry.name == s) return entry.source;
-    return std::nullopt;
-}
+std::optional<Trigger> trigger_from_string(std::string_view s) { return from_name<Trigger>(s); }
+std::optional<Action> action_from_string(std::string_view s) { return from_name<Action>(s); }
+std::optional<RuleSource> rule_source_from_string(std::string_view s) { return from_name<RuleSource>(s); }
 
 }  // namespace hotseat

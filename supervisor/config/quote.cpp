@@ -24,4 +24,11 @@ std::string quoted(std::string_view text) {
     return out + (cut ? "...\"" : "\"");
 }
 
+std::string quoted_choice(const std::vector<std::string_view>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + quoted(names[i]);
+    return out;
+}
+
 }  // namespace hotseat::config

@@ -4,11 +4,15 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hotseat::config {
 
 // "\"text\"" with control bytes as \xNN, '"' and '\' escaped, and at most 256 bytes of `text`
 // shown (then "...").
 std::string quoted(std::string_view text);
+
+// The accepted names for a message: "\"a\", \"b\" or \"c\"" (each quoted()).
+std::string quoted_choice(const std::vector<std::string_view>& names);
 
 }  // namespace hotseat::config

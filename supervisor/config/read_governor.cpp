@@ -1,37 +1,22 @@
 // [governor]: the resource governor's keys (hotseat.toml(5), docs/governor.md). Every key is
 // optional; the defaults leave the governor off.
-#include <array>
-
 #include "config/quote.h"
 #include "config/sections.h"
 #include "config/table_reader.h"
+#include "hotseat/names.h"
 
 namespace hotseat {
-namespace {
-
-struct TopName {
-    GovernorTop top;
-    std::string_view name;
-};
-constexpr std::array<TopName, 3> kTopNames = {{
-    {GovernorTop::None, "none"},
-    {GovernorTop::Suspend, "suspend"},
-    {GovernorTop::Stop, "stop"},
-}};
-
-}  // namespace
 
 std::string_view to_string(GovernorTop top) {
-    for (const auto& entry : kTopNames)
-        if (entry.top == top) return entry.name;
-    return "unknown";
+    switch (top) {
+        case GovernorTop::None: return "none";
+        case GovernorTop::Suspend: return "suspend";
+        case GovernorTop::Stop: return "stop";
+    }
+    return kUnknownName;
 }
 
-std::optional<GovernorTop> governor_top_from_string(std::string_view s) {
-    for (const auto& entry : kTopNames)
-        if (entry.name == s) return entry.top;
-    return std::nullopt;
-}
+std::optional<GovernorTop> governor_top_from_string(std::string_view s) { return from_name<GovernorTop>(s); }
 
 }  // namespace hotseat
 
@@ -64,7 +49,7 @@ void read_top_action(TableReader& reader, GovernorConfig& out) {
     auto top = governor_top_from_string(*text);
     if (!top) {
         reader.error(*reader.find("top_action"),
-                     "top_action " + quoted(*text) + " must be \"none\", \"suspend\" or \"stop\"");
+                     "top_action " + quoted(*text) + " must be " + quoted_choice(all_names<GovernorTop>()));
         return;
     }
     out.top_action = *top;

@@ -7,22 +7,10 @@
 #include "config/suggest.h"
 #include "config/syntax.h"
 #include "config/table_reader.h"
+#include "hotseat/names.h"
 
 namespace hotseat::config {
 namespace {
-
-constexpr Trigger kAllTriggers[] = {Trigger::MonitorConnected, Trigger::MonitorDisconnected,
-                                    Trigger::DeviceAdded,      Trigger::DeviceRemoved,
-                                    Trigger::Hotkey,           Trigger::VmIdle,
-                                    Trigger::VmStopped};
-constexpr Action kAllActions[] = {Action::Start, Action::Stop, Action::Toggle, Action::ForceStop};
-
-template <typename Values>
-std::vector<std::string_view> names_of(const Values& values) {
-    std::vector<std::string_view> names;
-    for (auto value : values) names.push_back(to_string(value));
-    return names;
-}
 
 std::string joined(const std::vector<std::string_view>& names) {
     std::string out;
@@ -39,15 +27,15 @@ std::optional<std::string> required_string(TableReader& reader, std::string_view
     return reader.string(key);
 }
 
-// Reads `key` as one of `values` by name; unknown names list what is accepted.
-template <typename Value, typename Values, typename Parse>
-std::optional<Value> read_choice(TableReader& reader, std::string_view key, const Values& values,
-                                 Parse parse, std::string_view what) {
+// Reads `key` as an enumerator of Value by name (hotseat/names.h); unknown names list what is
+// accepted.
+template <typename Value>
+std::optional<Value> read_choice(TableReader& reader, std::string_view key, std::string_view what) {
     auto text = required_string(reader, key);
     if (!text) return std::nullopt;
-    auto value = parse(*text);
+    auto value = from_name<Value>(*text);
     if (!value) {
-        auto names = names_of(values);
+        auto names = all_names<Value>();
         reader.error(*reader.find(key), std::string(key) + " " + quoted(*text) + " is not " +
                                             std::string(what) + " (one of " + joined(names) + ")" +
                                             did_you_mean(*text, names));
@@ -108,9 +96,9 @@ std::optional<Rule> read_rule(const toml::table& table, std::size_t index,
     reader.reject_unknown_keys(
         {"name", "on", "action", "vm", "connector", "keys", "match", "takeover", "device", "hold_s",
          "source"});
-    auto on = read_choice<Trigger>(reader, "on", kAllTriggers, trigger_from_string, "a trigger");
+    auto on = read_choice<Trigger>(reader, "on", "a trigger");
     auto action =
-        read_choice<Action>(reader, "action", kAllActions, action_from_string, "an action");
+        read_choice<Action>(reader, "action", "an action");
     read_rule_vm(reader, vms, rule);
     read_rule_conditions(reader, on, rule);
     read_rule_hold(reader, on, rule);

@@ -6,6 +6,7 @@
 #include "config/quote.h"
 #include "config/suggest.h"
 #include "config/syntax.h"
+#include "hotseat/names.h"
 
 namespace hotseat::config {
 namespace {
@@ -146,8 +147,10 @@ void read_source(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
     auto source = rule_source_from_string(*text);
     const toml::node& at = *reader.find("source");
     if (!source) {
-        const std::vector<std::string_view> names = {"host", "guest", "any"};
-        reader.error(at, "source " + quoted(*text) + " is not a source (one of host, guest, any)" +
+        auto names = all_names<RuleSource>();
+        std::string list;
+        for (auto name : names) list += (list.empty() ? "" : ", ") + std::string(name);
+        reader.error(at, "source " + quoted(*text) + " is not a source (one of " + list + ")" +
                              did_you_mean(*text, names));
         return;
     }

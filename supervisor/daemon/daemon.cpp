@@ -28,9 +28,7 @@ namespace {
 
 constexpr std::uint64_t kReadyTimeoutUs = 5'000'000;
 
-void check(int r, const char* what) {
-    if (r < 0) throw std::system_error(-r, std::generic_category(), what);
-}
+using util::check;
 
 log::Level to_log_level(Log::Level level) {
     switch (level) {
@@ -71,13 +69,13 @@ std::set<std::string> gpu_addresses(const Config& config) {
 }  // namespace
 
 Daemon::Daemon(Config config) : engine_(std::move(config)), runtime_dir_(runtime_dir_from_environment()) {
-    check(sd_event_new(&loop_), "sd_event_new");
+    check(sd_event_new(util::out_ptr(loop_)), "sd_event_new");
 }
 
 Daemon::~Daemon() {
     // Order matters: sources first (they point at the adapters), then the adapters. The
     // hypervisor's stop() closes the connection and never touches a domain.
-    for (auto* s : {udev_source_, gpu_source_, libvirt_source_, timer_, ready_timeout_}) sd_event_source_disable_unref(s);
+    for (auto* s : {&udev_source_, &gpu_source_, &libvirt_source_, &timer_, &ready_timeout_}) s->reset();
     guests_.reset();
     bus_.reset();
     udev_.reset();
@@ -85,12 +83,12 @@ Daemon::~Daemon() {
     keyboards_.reset();
     pressure_.reset();
     hypervisor_.reset();
-    sd_event_unref(loop_);
+    loop_.reset();
 }
 
 Now Daemon::now() const {
     std::uint64_t mono = 0;
-    sd_event_now(loop_, CLOCK_MONOTONIC, &mono);
+    sd_event_now(loop_.get(), CLOCK_MONOTONIC, &mono);
     timespec wall{};
     clock_gettime(CLOCK_REALTIME, &wall);
     return Now{static_cast<std::int64_t>(mono / 1000),
@@ -100,7 +98,7 @@ Now Daemon::now() const {
 int Daemon::run() {
     const Config& config = engine_.config();
     setup_signals();
-    check(sd_event_set_watchdog(loop_, true), "sd_event_set_watchdog");
+    check(sd_event_set_watchdog(loop_.get(), true), "sd_event_set_watchdog");
 
     dbus::BusService::Handlers handlers;
     handlers.command = [this](const Command& command) {
@@ -118,33 +116,33 @@ int Daemon::run() {
     };
     bus_ = std::make_unique<dbus::BusService>(vm_names(config), handlers, config.supervisor.control_group);
     bus_->set_config(config.path, "");
-    pressure_ = std::make_unique<pressure::PressureMonitor>(loop_, [this](Event event) { feed(event); });
+    pressure_ = std::make_unique<pressure::PressureMonitor>(loop_.get(), [this](Event event) { feed(event); });
     pressure_->configure(config.governor);
     execute(engine_.initial_effects(now()));
 
     // udev first: the monitor is listening before the enumeration, so nothing falls in between.
     udev_ = std::make_unique<udev::DeviceMonitor>([this](Event event) { feed(event); });
     udev_->start();
-    check(sd_event_add_io(loop_, &udev_source_, udev_->fd(), EPOLLIN, on_udev, this), "udev source");
+    check(sd_event_add_io(loop_.get(), util::out_ptr(udev_source_), udev_->fd(), EPOLLIN, on_udev, this), "udev source");
     gpu_watcher_ = std::make_unique<udev::GpuWatcher>([this](Event event) { feed(event); });
     gpu_watcher_->start(gpu_addresses(config));
-    check(sd_event_add_io(loop_, &gpu_source_, gpu_watcher_->fd(), EPOLLIN, on_gpu_uevent, this), "gpu source");
-    keyboards_ = std::make_unique<input::KeyboardWatcher>(loop_, [this](Event event) { feed(event); });
+    check(sd_event_add_io(loop_.get(), util::out_ptr(gpu_source_), gpu_watcher_->fd(), EPOLLIN, on_gpu_uevent, this), "gpu source");
+    keyboards_ = std::make_unique<input::KeyboardWatcher>(loop_.get(), [this](Event event) { feed(event); });
     keyboards_->start();
-    guests_ = std::make_unique<guest_channel::Channels>(loop_, [this](Event event) { feed(event); });
+    guests_ = std::make_unique<guest_channel::Channels>(loop_.get(), [this](Event event) { feed(event); });
 
     start_libvirt();
     // The name is taken only once libvirt has answered (see maybe_ready): until then a client
     // would read "off" for a VM that runs and is about to be adopted.
-    bus_->attach(loop_);
-    check(sd_event_add_time_relative(loop_, &ready_timeout_, CLOCK_MONOTONIC, kReadyTimeoutUs, 0,
+    bus_->attach(loop_.get());
+    check(sd_event_add_time_relative(loop_.get(), util::out_ptr(ready_timeout_), CLOCK_MONOTONIC, kReadyTimeoutUs, 0,
                                      on_ready_timeout, this),
           "ready timer");
     log::info("hotseatd ", HOTSEAT_VERSION, " running: ", config.vms.size(), " VMs, ",
               config.rules.size(), " rules, config ", config.path, ", libvirt ", config.supervisor.libvirt_uri);
     maybe_ready();
 
-    int r = sd_event_loop(loop_);
+    int r = sd_event_loop(loop_.get());
     sd_notify(0, "STOPPING=1\nSTATUS=Stopping; virtual machines are left as they are");
     bus_->flush();
     if (r < 0) {
@@ -160,18 +158,18 @@ void Daemon::setup_signals() {
     for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
     check(-pthread_sigmask(SIG_BLOCK, &mask, nullptr), "sigprocmask");
     for (int sig : {SIGTERM, SIGINT, SIGHUP})
-        check(sd_event_add_signal(loop_, nullptr, sig, on_signal, this), "signal source");
+        check(sd_event_add_signal(loop_.get(), nullptr, sig, on_signal, this), "signal source");
 }
 
 void Daemon::start_libvirt() {
-    hypervisor_ = new_hypervisor(engine_.config(), &libvirt_source_);
+    hypervisor_ = new_hypervisor(engine_.config(), libvirt_source_);
     snapshots_pending_ = engine_.config().vms.size();
 }
 
-std::unique_ptr<libvirt::Hypervisor> Daemon::new_hypervisor(const Config& config, sd_event_source** source) {
+std::unique_ptr<libvirt::Hypervisor> Daemon::new_hypervisor(const Config& config, util::EventSource& source) {
     auto hypervisor = std::make_unique<libvirt::Hypervisor>(config.supervisor.libvirt_uri, vm_names(config));
     hypervisor->start();
-    check(sd_event_add_io(loop_, source, hypervisor->fd(), EPOLLIN, on_libvirt, this), "libvirt source");
+    check(sd_event_add_io(loop_.get(), util::out_ptr(source), hypervisor->fd(), EPOLLIN, on_libvirt, this), "libvirt source");
     return hypervisor;
 }
 
@@ -180,11 +178,11 @@ std::unique_ptr<libvirt::Hypervisor> Daemon::new_hypervisor(const Config& config
 // interrupted (a start waits for QEMU and the hooks, a dead daemon for a timeout), and joining
 // it here would hold the bus for that long. What it still reports is dropped: the engine is told
 // that connection is gone and adopts what the new one reads.
-void Daemon::switch_libvirt(std::unique_ptr<libvirt::Hypervisor> next, sd_event_source* next_source) {
-    sd_event_source_disable_unref(libvirt_source_);
+void Daemon::switch_libvirt(std::unique_ptr<libvirt::Hypervisor> next, util::EventSource next_source) {
+    libvirt_source_.reset();
     std::thread([old = std::move(hypervisor_)]() mutable { old.reset(); }).detach();
     hypervisor_ = std::move(next);
-    libvirt_source_ = next_source;
+    libvirt_source_ = std::move(next_source);
 }
 
 void Daemon::feed(const Event& event) {
@@ -262,16 +260,16 @@ void Daemon::execute_one(const Effect& effect) {
 void Daemon::rearm_timer() {
     auto deadline = engine_.next_deadline_ms();
     if (!deadline) {
-        if (timer_) sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
+        if (timer_) sd_event_source_set_enabled(timer_.get(), SD_EVENT_OFF);
         return;
     }
     std::uint64_t usec = static_cast<std::uint64_t>(*deadline) * 1000;
     if (!timer_) {
-        check(sd_event_add_time(loop_, &timer_, CLOCK_MONOTONIC, usec, 0, on_timer, this), "engine timer");
+        check(sd_event_add_time(loop_.get(), util::out_ptr(timer_), CLOCK_MONOTONIC, usec, 0, on_timer, this), "engine timer");
         return;
     }
-    sd_event_source_set_time(timer_, usec);
-    sd_event_source_set_enabled(timer_, SD_EVENT_ONESHOT);
+    sd_event_source_set_time(timer_.get(), usec);
+    sd_event_source_set_enabled(timer_.get(), SD_EVENT_ONESHOT);
 }
 
 void Daemon::maybe_ready() {
@@ -281,10 +279,10 @@ void Daemon::maybe_ready() {
         bus_->request_name();
     } catch (const std::exception& e) {
         log::error(e.what());
-        sd_event_exit(loop_, 1);
+        sd_event_exit(loop_.get(), 1);
         return;
     }
-    sd_event_source_set_enabled(ready_timeout_, SD_EVENT_OFF);
+    sd_event_source_set_enabled(ready_timeout_.get(), SD_EVENT_OFF);
     sd_notify(0, "READY=1\nSTATUS=Watching for monitors and keyboards");
     log::debug("READY=1 sent");
 }
@@ -304,10 +302,10 @@ std::string Daemon::reload() {
     const bool uri_changed = load.config->supervisor.libvirt_uri != old_uri;
     auto names = vm_names(*load.config);
     std::unique_ptr<libvirt::Hypervisor> next;
-    sd_event_source* next_source = nullptr;
+    util::EventSource next_source;
     if (uri_changed) {
         try {
-            next = new_hypervisor(*load.config, &next_source);
+            next = new_hypervisor(*load.config, next_source);
         } catch (const std::exception& e) {
             std::string error = "cannot use libvirt_uri " + load.config->supervisor.libvirt_uri + ": " + e.what();
             log::error("reload of ", path, " rejected; the previous configuration stays in force: ", error);
@@ -321,7 +319,7 @@ std::string Daemon::reload() {
     // The VM objects first: the engine's reload publishes the new VMs.
     bus_->set_vms(names);
     if (uri_changed) {
-        switch_libvirt(std::move(next), next_source);
+        switch_libvirt(std::move(next), std::move(next_source));
         snapshots_pending_ = names.size();  // READY=1, if not sent yet, waits for the new libvirt
     } else {
         hypervisor_->set_domains(names);
@@ -344,7 +342,7 @@ int Daemon::on_signal(sd_event_source*, const struct signalfd_siginfo* info, voi
     }
     log::info("signal ", strsignal(static_cast<int>(info->ssi_signo)),
               ": exiting, virtual machines are left as they are");
-    return sd_event_exit(d->loop_, 0);
+    return sd_event_exit(d->loop_.get(), 0);
 }
 
 int Daemon::on_udev(sd_event_source*, int, uint32_t, void* self) {

@@ -11,6 +11,7 @@
 
 #include "hotseat/config.h"
 #include "hotseat/engine.h"
+#include "util/handles.h"
 
 namespace hotseat::udev {
 class DeviceMonitor;
@@ -48,9 +49,9 @@ public:
 private:
     void setup_signals();
     void start_libvirt();
-    // A started adapter for `config`'s libvirt_uri with the loop watching its results in *source.
-    std::unique_ptr<libvirt::Hypervisor> new_hypervisor(const Config& config, sd_event_source** source);
-    void switch_libvirt(std::unique_ptr<libvirt::Hypervisor> next, sd_event_source* next_source);
+    // A started adapter for `config`'s libvirt_uri with the loop watching its results in `source`.
+    std::unique_ptr<libvirt::Hypervisor> new_hypervisor(const Config& config, util::EventSource& source);
+    void switch_libvirt(std::unique_ptr<libvirt::Hypervisor> next, util::EventSource next_source);
     void feed(const Event& event);
     void execute(Effects effects);
     void execute_one(const Effect& effect);
@@ -68,7 +69,7 @@ private:
     static int on_ready_timeout(sd_event_source*, uint64_t usec, void* self);
 
     Engine engine_;
-    sd_event* loop_ = nullptr;
+    util::EventLoop loop_;
     std::unique_ptr<dbus::BusService> bus_;
     std::unique_ptr<udev::DeviceMonitor> udev_;
     std::unique_ptr<udev::GpuWatcher> gpu_watcher_;
@@ -76,11 +77,11 @@ private:
     std::unique_ptr<libvirt::Hypervisor> hypervisor_;
     std::unique_ptr<pressure::PressureMonitor> pressure_;  // PSI triggers for the governor
     std::unique_ptr<guest_channel::Channels> guests_;
-    sd_event_source* udev_source_ = nullptr;
-    sd_event_source* gpu_source_ = nullptr;
-    sd_event_source* libvirt_source_ = nullptr;
-    sd_event_source* timer_ = nullptr;
-    sd_event_source* ready_timeout_ = nullptr;
+    util::EventSource udev_source_;
+    util::EventSource gpu_source_;
+    util::EventSource libvirt_source_;
+    util::EventSource timer_;
+    util::EventSource ready_timeout_;
     // READY=1 waits for libvirt's first answer (so adopted VMs are published as running), but
     // never longer than a few seconds: a dead libvirtd must not keep the bus API away.
     size_t snapshots_pending_ = 0;

@@ -10,6 +10,7 @@
 
 #include "hotseat/release_record.h"
 #include "log.h"
+#include "util/handles.h"
 
 namespace hotseat {
 
@@ -20,26 +21,26 @@ std::string runtime_dir_from_environment() {
 
 std::optional<GpuRelease> read_release_record(const std::string& runtime_dir, const std::string& vm) {
     const std::string path = runtime_dir + "/" + release_record_name(vm);
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
+    util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) {
         if (errno == ENOENT) log::debug(vm, ": no release record at ", path, " (is hotseat-hook installed?)");
         else log::warning(vm, ": cannot open the release record ", path, ": ", std::strerror(errno));
         return std::nullopt;
     }
     struct stat st {};
     std::string text;
-    bool plain = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    bool plain = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
     if (plain) {
         char buffer[4096];
         for (;;) {
-            ssize_t n = ::read(fd, buffer, sizeof buffer);
+            ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
             text.append(buffer, static_cast<std::size_t>(n));
             if (text.size() > kMaxReleaseRecordBytes) break;
         }
     }
-    ::close(fd);
+    fd.reset();
     std::string error = plain ? "" : "not a regular file";
     auto record = plain ? parse_release_record(text, vm, &error) : std::nullopt;
     if (!record) log::warning(vm, ": ignoring the release record ", path, ": ", error);

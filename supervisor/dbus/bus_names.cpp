@@ -6,13 +6,14 @@
 #include <memory>
 #include <system_error>
 
+#include "util/handles.h"
+
 namespace hotseat::dbus {
 
 std::string vm_object_path(const std::string& vm_name) {
     char* encoded = nullptr;
-    int r = sd_bus_path_encode(kVmPathPrefix, vm_name.c_str(), &encoded);
-    if (r < 0) throw std::system_error(-r, std::generic_category(), "sd_bus_path_encode");
-    std::unique_ptr<char, decltype(&std::free)> owner(encoded, &std::free);
+    util::check(sd_bus_path_encode(kVmPathPrefix, vm_name.c_str(), &encoded), "sd_bus_path_encode");
+    util::Malloced<char> owner(encoded);
     return encoded;
 }
 

@@ -16,9 +16,7 @@
 namespace hotseat::dbus {
 namespace {
 
-void check(int r, const char* what) {
-    if (r < 0) throw std::system_error(-r, std::generic_category(), what);
-}
+using util::check;
 
 // poll(2) bits as sd-bus reports them, translated for epoll.
 uint32_t epoll_events(short poll_events) {
@@ -32,31 +30,22 @@ uint32_t epoll_events(short poll_events) {
 
 SdEventBusSource::SdEventBusSource(sd_event* loop, sdbus::IConnection& connection) : connection_(connection) {
     auto poll = sdbus_compat::poll_data(connection_);
-    try {
-        check(sd_event_add_io(loop, &io_, poll.fd, epoll_events(poll.events), &on_io, this), "sd_event_add_io");
-        if (poll.event_fd >= 0) {
-            check(sd_event_add_io(loop, &wakeup_, poll.event_fd, EPOLLIN, &on_io, this), "sd_event_add_io");
-            sd_event_source_set_description(wakeup_, "dbus-wakeup");
-        }
-        check(sd_event_source_set_prepare(io_, &on_prepare), "sd_event_source_set_prepare");
-        check(sd_event_add_time(loop, &timer_, CLOCK_MONOTONIC, UINT64_MAX, 0, &on_timer, this),
-              "sd_event_add_time");
-        check(sd_event_source_set_enabled(timer_, SD_EVENT_OFF), "sd_event_source_set_enabled");
-        sd_event_source_set_description(io_, "dbus-io");
-        sd_event_source_set_description(timer_, "dbus-timeout");
-    } catch (...) {
-        sd_event_source_disable_unref(wakeup_);
-        sd_event_source_disable_unref(timer_);
-        sd_event_source_disable_unref(io_);
-        throw;
+    // A throw drops the sources added so far: they are members, destroyed with the half-built object.
+    check(sd_event_add_io(loop, util::out_ptr(io_), poll.fd, epoll_events(poll.events), &on_io, this),
+          "sd_event_add_io");
+    if (poll.event_fd >= 0) {
+        check(sd_event_add_io(loop, util::out_ptr(wakeup_), poll.event_fd, EPOLLIN, &on_io, this), "sd_event_add_io");
+        sd_event_source_set_description(wakeup_.get(), "dbus-wakeup");
     }
+    check(sd_event_source_set_prepare(io_.get(), &on_prepare), "sd_event_source_set_prepare");
+    check(sd_event_add_time(loop, util::out_ptr(timer_), CLOCK_MONOTONIC, UINT64_MAX, 0, &on_timer, this),
+          "sd_event_add_time");
+    check(sd_event_source_set_enabled(timer_.get(), SD_EVENT_OFF), "sd_event_source_set_enabled");
+    sd_event_source_set_description(io_.get(), "dbus-io");
+    sd_event_source_set_description(timer_.get(), "dbus-timeout");
 }
 
-SdEventBusSource::~SdEventBusSource() {
-    sd_event_source_disable_unref(wakeup_);
-    sd_event_source_disable_unref(timer_);
-    sd_event_source_disable_unref(io_);
-}
+SdEventBusSource::~SdEventBusSource() = default;
 
 int SdEventBusSource::on_io(sd_event_source* source, int, uint32_t, void* self) {
     return static_cast<SdEventBusSource*>(self)->dispatch(source);
@@ -87,15 +76,15 @@ int SdEventBusSource::dispatch(sd_event_source* source) {
 int SdEventBusSource::rearm() {
     try {
         auto poll = sdbus_compat::poll_data(connection_);
-        int r = sd_event_source_set_io_events(io_, epoll_events(poll.events));
+        int r = sd_event_source_set_io_events(io_.get(), epoll_events(poll.events));
         if (r < 0) return r;
-        if (!poll.timeout_us) return sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
-        r = sd_event_source_set_time(timer_, *poll.timeout_us);
+        if (!poll.timeout_us) return sd_event_source_set_enabled(timer_.get(), SD_EVENT_OFF);
+        r = sd_event_source_set_time(timer_.get(), *poll.timeout_us);
         if (r < 0) return r;
-        return sd_event_source_set_enabled(timer_, SD_EVENT_ONESHOT);
+        return sd_event_source_set_enabled(timer_.get(), SD_EVENT_ONESHOT);
     } catch (const std::exception& e) {
         log::error("D-Bus connection failed: ", e.what());
-        sd_event_exit(sd_event_source_get_event(io_), EXIT_FAILURE);
+        sd_event_exit(sd_event_source_get_event(io_.get()), EXIT_FAILURE);
         return 0;
     }
 }

@@ -8,6 +8,8 @@
 
 #include <systemd/sd-event.h>
 
+#include "util/handles.h"
+
 namespace sdbus {
 class IConnection;
 }
@@ -30,9 +32,10 @@ private:
     int rearm();
 
     sdbus::IConnection& connection_;
-    sd_event_source* io_ = nullptr;
-    sd_event_source* timer_ = nullptr;
-    sd_event_source* wakeup_ = nullptr;  // 2.x's event fd; none with 1.x
+    // Declared in this order, so destroyed (disabled and unreferenced) wakeup_, timer_, io_.
+    util::EventSource io_;
+    util::EventSource timer_;
+    util::EventSource wakeup_;  // 2.x's event fd; none with 1.x
 };
 
 }  // namespace hotseat::dbus

@@ -5,15 +5,14 @@
 
 #include "udev/device_reader.h"
 #include "udev/udev_ptr.h"
+#include "util/handles.h"
 
 namespace hotseat::input {
 namespace {
 
 const char* or_empty(const char* s) { return s ? s : ""; }
 
-void check(int result, const char* what) {
-    if (result < 0) throw std::system_error(-result, std::generic_category(), what);
-}
+using util::check;
 
 }  // namespace
 

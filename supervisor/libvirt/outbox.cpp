@@ -10,11 +10,9 @@
 namespace hotseat::libvirt {
 
 Outbox::Outbox() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-    if (fd_ < 0)
+    if (!fd_)
         throw std::system_error(errno, std::generic_category(), "eventfd for libvirt results");
 }
-
-Outbox::~Outbox() { close(fd_); }
 
 // The eventfd is written and read under the same lock as the queue, so it is readable exactly
 // while events are queued: the loop never wakes up to an empty drain.
@@ -24,13 +22,13 @@ void Outbox::post(Event event) {
     // The counter only saturates after 2^64-2 unread posts; a failed write then loses nothing
     // because the fd is already readable.
     const std::uint64_t one = 1;
-    [[maybe_unused]] auto written = write(fd_, &one, sizeof one);
+    [[maybe_unused]] auto written = write(fd_.get(), &one, sizeof one);
 }
 
 std::vector<Event> Outbox::drain() {
     std::lock_guard lock(mutex_);
     std::uint64_t count = 0;
-    [[maybe_unused]] auto got = read(fd_, &count, sizeof count);
+    [[maybe_unused]] auto got = read(fd_.get(), &count, sizeof count);
     std::vector<Event> events;
     events.swap(queue_);
     return events;

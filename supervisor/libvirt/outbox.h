@@ -6,22 +6,22 @@
 #include <vector>
 
 #include "hotseat/events.h"
+#include "util/handles.h"
 
 namespace hotseat::libvirt {
 
 class Outbox {
 public:
     Outbox();  // throws std::system_error when no eventfd can be had
-    ~Outbox();
     Outbox(const Outbox&) = delete;
     Outbox& operator=(const Outbox&) = delete;
 
-    int fd() const { return fd_; }  // readable exactly while events are queued
+    int fd() const { return fd_.get(); }  // readable exactly while events are queued
     void post(Event event);         // any thread
     std::vector<Event> drain();     // the consumer: everything queued, oldest first
 
 private:
-    int fd_ = -1;
+    util::UniqueFd fd_;
     std::mutex mutex_;
     std::vector<Event> queue_;
 };

@@ -13,14 +13,10 @@
 
 #include "libvirt/connection.h"
 #include "libvirt/state.h"
+#include "util/handles.h"
 
 namespace hotseat::libvirt {
 namespace {
-
-struct DomainFree {
-    void operator()(virDomainPtr d) const { virDomainFree(d); }
-};
-using Domain = std::unique_ptr<virDomain, DomainFree>;
 
 // The live scheduler parameters; empty when libvirt cannot tell (not an error: the value to
 // restore is then unknown and the engine falls back to a default).
@@ -31,9 +27,8 @@ struct SchedulerValues {
 SchedulerValues read_scheduler(virDomainPtr domain) {
     SchedulerValues out;
     int count = 0;
-    char* type = virDomainGetSchedulerType(domain, &count);
-    if (type == nullptr) return out;
-    free(type);
+    util::Malloced<char> type(virDomainGetSchedulerType(domain, &count));  // only `count` is used
+    if (!type) return out;
     if (count <= 0 || count > 64) return out;
     std::vector<virTypedParameter> params(static_cast<std::size_t>(count));
     if (virDomainGetSchedulerParametersFlags(domain, params.data(), &count, VIR_DOMAIN_AFFECT_LIVE) < 0)
@@ -109,7 +104,7 @@ TuneOutcome Connection::tune(const TuneJob& job) {
     TuneOutcome outcome;
     outcome.result.vm = job.vm;
     outcome.result.op = job.op;
-    Domain domain(virDomainLookupByName(handle_, job.vm.c_str()));
+    util::VirDomain domain(virDomainLookupByName(handle_, job.vm.c_str()));
     int r = domain ? call(domain.get(), job, outcome.result) : -1;
     if (r < 0) {
         CallOutcome failed = failure();

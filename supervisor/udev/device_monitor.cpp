@@ -9,6 +9,7 @@
 #include "log.h"
 #include "udev/device_reader.h"
 #include "udev/property_limits.h"
+#include "util/handles.h"
 
 namespace hotseat::udev {
 namespace {
@@ -26,9 +27,7 @@ constexpr int kMaxFailuresPerCall = 1024;
 // be received and dropped.
 constexpr const char* kSubsystems[] = {"drm", "usb"};
 
-void check(int result, const char* what) {
-    if (result < 0) throw std::system_error(-result, std::generic_category(), what);
-}
+using util::check;
 
 int errno_or(int fallback) { return errno ? errno : fallback; }
 

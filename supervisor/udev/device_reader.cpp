@@ -5,13 +5,12 @@
 
 #include "udev/property_limits.h"
 #include "udev/udev_ptr.h"
+#include "util/handles.h"
 
 namespace hotseat::udev {
 namespace {
 
-void check(int result, const char* what) {
-    if (result < 0) throw std::system_error(-result, std::generic_category(), what);
-}
+using util::check;
 
 EnumeratePtr new_enumerate(struct udev* udev) {
     EnumeratePtr enumerate(udev_enumerate_new(udev));

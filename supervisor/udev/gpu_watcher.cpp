@@ -4,13 +4,12 @@
 #include <system_error>
 
 #include "log.h"
+#include "util/handles.h"
 
 namespace hotseat::udev {
 namespace {
 
-void check(int result, const char* what) {
-    if (result < 0) throw std::system_error(-result, std::generic_category(), what);
-}
+using util::check;
 
 const char* or_empty(const char* s) { return s ? s : ""; }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # hotseat.toml(5) documents every key the config loader accepts, every trigger and every action,
-# read from the loader's own source (reject_unknown_keys lists, the name tables of model.cpp),
+# read from the loader's own source (reject_unknown_keys lists, the name tables of model.cpp: the
+# `case Trigger::X: return "name";` lines of to_string, include/hotseat/names.h),
 # so a key added to the loader without a man page entry fails here.
 # Usage: man_keys_test.sh PAGE CONFIG_SOURCE_DIR
 set -euo pipefail
@@ -9,7 +10,7 @@ page=$1 sources=$2
 
 keys=$(cat "$sources"/read_*.cpp | tr '\n' ' ' | grep -oE 'reject_unknown_keys\([^)]*\)' |
   grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
-names=$(grep -ohE '\{(Trigger|Action)::[A-Za-z]+, "[^"]+"\}' "$sources"/model.cpp |
+names=$(grep -ohE 'case (Trigger|Action)::[A-Za-z]+: return "[^"]+"' "$sources"/model.cpp |
   sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
 (($(wc -w <<<"$keys") >= 15)) || fail "found only these keys in $sources, the extraction is broken: $keys"
 (($(wc -w <<<"$names") == 11)) || fail "expected 7 triggers and 4 actions in model.cpp, found: $names"

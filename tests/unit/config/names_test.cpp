@@ -1,7 +1,11 @@
-// Trigger and action names round-trip, and nothing else parses as one.
+// The enums' names (hotseat/names.h): each round-trips, the walk over an enum finds every
+// enumerator in order, and nothing else parses as one.
 #include <gtest/gtest.h>
 
 #include "hotseat/config.h"
+#include "hotseat/effects.h"
+#include "hotseat/events.h"
+#include "hotseat/names.h"
 
 namespace hotseat {
 namespace {
@@ -41,6 +45,35 @@ TEST(Names, UnknownNamesAreRejected) {
     EXPECT_FALSE(trigger_from_string("monitor").has_value());
     EXPECT_FALSE(action_from_string("force_stop").has_value());
     EXPECT_FALSE(action_from_string("START").has_value());
+}
+
+// Each enum's walk ends at its last enumerator: all_values stops at the first value to_string
+// does not name, so a name missing in a table would cut the list short here.
+template <typename E>
+void expect_walk(std::vector<std::string_view> names) {
+    EXPECT_EQ(all_names<E>(), names);
+    auto values = all_values<E>();
+    ASSERT_EQ(values.size(), names.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        EXPECT_EQ(static_cast<int>(values[i]), static_cast<int>(i));
+        EXPECT_EQ(from_name<E>(names[i]), values[i]);
+    }
+    EXPECT_EQ(to_string(static_cast<E>(names.size())), kUnknownName);
+    EXPECT_FALSE(from_name<E>(kUnknownName).has_value());
+    EXPECT_FALSE(from_name<E>("").has_value());
+}
+
+TEST(Names, EveryEnumWalksToItsLastEnumerator) {
+    expect_walk<Trigger>({"monitor.connected", "monitor.disconnected", "device.added", "device.removed",
+                          "hotkey", "vm.idle", "vm.stopped"});
+    expect_walk<Action>({"start", "stop", "toggle", "force-stop"});
+    expect_walk<RuleSource>({"any", "host", "guest"});
+    expect_walk<GovernorTop>({"none", "suspend", "stop"});
+    expect_walk<VmState>({"off", "starting", "running", "stopping", "failed"});
+    expect_walk<DomainRunState>({"off", "running", "paused", "crashed"});
+    expect_walk<DomainOp>({"start", "shutdown", "destroy"});
+    expect_walk<UsbOp>({"attach", "detach"});
+    expect_walk<TuneOp>({"cpu-weight", "vcpu-quota", "balloon", "suspend", "resume"});
 }
 
 TEST(Names, ConfigErrorToString) {

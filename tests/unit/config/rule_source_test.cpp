@@ -41,7 +41,7 @@ TEST(RuleSource, UnknownValueListsTheChoices) {
     auto load = load_text(rule_with(kMonitor, "source = \"guests\"\n"));
     ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);
     EXPECT_EQ(load.errors[0].to_string(),
-              "hotseat.toml:8:10: rule \"r\": source \"guests\" is not a source (one of host, guest, any) "
+              "hotseat.toml:8:10: rule \"r\": source \"guests\" is not a source (one of any, host, guest) "
               "(did you mean \"guest\"?)");
 }
 

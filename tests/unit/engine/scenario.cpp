@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/effect_text.h"
+#include "hotseat/names.h"
 
 namespace hotseat::scenario {
 namespace {
@@ -71,9 +72,7 @@ Action parse_action(const std::string& s) {
 }
 
 DomainOp parse_op(const std::string& s) {
-    if (s == "start") return DomainOp::Start;
-    if (s == "shutdown") return DomainOp::Shutdown;
-    if (s == "destroy") return DomainOp::Destroy;
+    if (auto op = from_name<DomainOp>(s)) return *op;
     throw ParseError("unknown operation " + s);
 }
 
@@ -86,11 +85,7 @@ void add_property(std::map<std::string, std::string>& properties, const std::str
 }
 
 TuneOp parse_tune_op(const std::string& s) {
-    if (s == "cpu-weight") return TuneOp::CpuWeight;
-    if (s == "vcpu-quota") return TuneOp::VcpuQuota;
-    if (s == "balloon") return TuneOp::Balloon;
-    if (s == "suspend") return TuneOp::Suspend;
-    if (s == "resume") return TuneOp::Resume;
+    if (auto op = from_name<TuneOp>(s)) return *op;
     throw ParseError("unknown governor operation " + s);
 }
 
@@ -182,14 +177,10 @@ Event parse_event(const std::vector<std::string>& w) {
     if (kind == "snapshot") {
         DomainSnapshot s{arg(w, 1, "vm"), true, DomainRunState::Off};
         const std::string& st = arg(w, 2, "state");
-        if (st == "running") s.state = DomainRunState::Running;
-        else if (st == "crashed") s.state = DomainRunState::Crashed;
-        else if (st == "paused") {
-            s.state = DomainRunState::Paused;
-            s.paused_mid_start = w.size() > 3 && w[3] == "mid-start";
-        }
-        else if (st == "missing") s.exists = false;
-        else if (st != "off") throw ParseError("snapshot state " + st);
+        if (st == "missing") s.exists = false;
+        else if (auto state = from_name<DomainRunState>(st)) s.state = *state;
+        else throw ParseError("snapshot state " + st);
+        s.paused_mid_start = s.state == DomainRunState::Paused && w.size() > 3 && w[3] == "mid-start";
         return s;
     }
     if (kind == "lifecycle") {
@@ -299,8 +290,9 @@ UsbOpResult Runner::parse_usb_result(const std::vector<std::string>& w) const {
     UsbOpResult r;
     r.vm = arg(w, 1, "vm");
     const std::string& op = arg(w, 2, "attach|detach");
-    if (op != "attach" && op != "detach") throw ParseError("usb-result operation " + op);
-    r.op = op == "attach" ? UsbOp::Attach : UsbOp::Detach;
+    auto usb_op = from_name<UsbOp>(op);
+    if (!usb_op) throw ParseError("usb-result operation " + op);
+    r.op = *usb_op;
     r.syspath = arg(w, 3, "syspath");
     auto it = usb_requests_.find(r.vm + " " + op + " " + r.syspath);
     if (it == usb_requests_.end()) throw ParseError("usb-result for a request the engine never made");
