@@ -49,6 +49,14 @@ let
   # udev rule below, so nothing else may get there even with checkConfig off.
   isPciAddress = address: builtins.match "[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}[.][0-7]" address != null;
 
+  # rules/polkit/hotseat-libvirt.rules with the configured VMs as the domains the user hotseat
+  # may act on (docs/robustness.md, "libvirt access").
+  polkitRules =
+    builtins.replaceStrings
+      [ "var hotseatDomains = [\"arch-desktop\"];" ]
+      [ "var hotseatDomains = ${builtins.toJSON (map (vm: vm.name) vms)};" ]
+      (builtins.readFile ../rules/polkit/hotseat-libvirt.rules);
+
   hookDir = "/var/lib/libvirt/hooks/qemu.d"; # NixOS: libvirt's sysconfdir is /var/lib
   hook = "${cfg.package}/libexec/hotseat/hotseat-hook";
 
@@ -205,6 +213,20 @@ in
       '';
     };
 
+    libvirtPolkit = lib.mkOption {
+      type = lib.types.bool;
+      default = false;
+      description = ''
+        Let libvirt ask polkit about every call (`access_drivers = [ "polkit" ]` in
+        libvirtd.conf) and install hotseat's polkit rules, which let the user hotseat act on the
+        domains named in settings.vm alone, and only as hotseatd does (docs/robustness.md,
+        "libvirt access"). Without it the user hotseat, in group libvirtd, is as good as root.
+        The access driver applies to every client but root: administrators in group libvirtd
+        need root or a polkit rule of their own (security.polkit.extraConfig). Takes effect when
+        libvirtd restarts.
+      '';
+    };
+
     hostCpuWeight = lib.mkOption {
       type = lib.types.ints.between 1 10000;
       default = 200;
@@ -280,6 +302,14 @@ in
           sliceConfig.CPUWeight = cfg.vmCpuWeight;
         };
       }
+
+      (lib.mkIf (cfg.libvirtPolkit && libvirtd.enable) {
+        virtualisation.libvirtd.extraConfig = ''
+          access_drivers = [ "polkit" ]
+        '';
+        security.polkit.enable = true;
+        security.polkit.extraConfig = polkitRules;
+      })
 
       (lib.mkIf (cfg.vfio.iommu != null) {
         boot.kernelParams = iommuParams.${cfg.vfio.iommu};

@@ -53,5 +53,7 @@ void check_guest_channel(DoctorContext& context, Findings& out);  // the channel
 void check_guest_helper(DoctorContext& context, Findings& out);   // the helper's hello (hotseatd)
 // hook_checks.cpp
 void check_hook(DoctorContext& context, Findings& out);         // hotseat-hook installed
+// libvirt_access_check.cpp
+void check_libvirt_access(DoctorContext& context, Findings& out);  // polkit limits the user hotseat
 
 }  // namespace hotseat::ctl::doctor

@@ -15,6 +15,7 @@ const std::vector<Check>& registered_checks() {
     // Machine first, then each VM's domain; add new checks here (see finding.h).
     static const std::vector<Check> kChecks{
         {"hook", check_hook},
+        {"libvirt-access", check_libvirt_access},
         {"iommu", check_iommu},
         {"vfio", check_vfio},
         {"iommu-group", check_iommu_groups},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -83,6 +84,23 @@ struct SetBalloon { std::string vm; std::uint32_t percent = 100; };  // of the d
 struct SuspendDomain { std::string vm; };
 struct ResumeDomain { std::string vm; };
 
+// Which keyboards the input adapter may open, and which keys it may read on each (docs/robustness.md,
+// "Keyboards"): one entry per hotkey rule that listens to the host's keyboards. A keyboard is
+// opened only while some entry fits it (keyboard_fits(): the rule's `match` and `device`), and
+// the kernel is asked (EVIOCSMASK) for the keys of the fitting entries' chords alone. No entry:
+// no keyboard is open. Sent at start-up and whenever a reload changes it.
+struct KeyboardWatch {
+    std::string rule;
+    std::map<std::string, std::string> match;  // udev property -> glob; empty: any keyboard
+    std::string device;                        // glob on /dev/input/by-id names; empty: any
+    std::vector<std::uint16_t> keys;           // the chord's key codes (KEY_*)
+    bool operator==(const KeyboardWatch&) const = default;
+};
+struct WatchKeyboards {
+    std::vector<KeyboardWatch> watches;
+    bool operator==(const WatchKeyboards&) const = default;
+};
+
 // Arm (on) or close (off) the PSI triggers: on while some VM runs under an enabled governor.
 struct WatchPressure { bool on = false; };
 
@@ -142,7 +160,8 @@ using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishV
                             PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb,
                             SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure,
                             FindGuestChannel, OpenGuestChannel, CloseGuestChannel, SampleCpu,
-                            PublishGuestHelper, SendGuest, PublishGpus, ReadReleaseRecord>;
+                            PublishGuestHelper, SendGuest, PublishGpus, ReadReleaseRecord,
+                            WatchKeyboards>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "config/limits.h"
+#include "config/trusted_path.h"
 
 namespace hotseat::config {
 namespace {
@@ -65,9 +66,11 @@ FileRead failure(std::string error) { return FileRead{std::nullopt, std::move(er
 FileRead read_root_owned_file(const std::string& path) { return read_config_file(path, true); }
 
 FileRead read_config_file(const std::string& path, bool require_root_owner) {
-    // O_NONBLOCK: opening a FIFO must not hang the daemon; it is refused below.
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-    if (fd.get() < 0) return failure("cannot open: " + errno_text(errno));
+    // Every directory and symlink on the way is checked too (trusted_path.h); a FIFO opens
+    // without blocking and is refused below.
+    auto opened = open_trusted(path, require_root_owner ? PathOwners::Root : PathOwners::Any);
+    if (opened.fd < 0) return failure(opened.error);
+    Fd fd(opened.fd);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return failure("cannot stat: " + errno_text(errno));
     if (auto why = refusal(st, require_root_owner); !why.empty()) return failure(why);

@@ -1,5 +1,8 @@
 // [governor]: the resource governor's keys (hotseat.toml(5), docs/governor.md). Every key is
 // optional; the defaults leave the governor off.
+#include <array>
+#include <string_view>
+
 #include "config/quote.h"
 #include "config/sections.h"
 #include "config/table_reader.h"
@@ -23,16 +26,37 @@ std::optional<GovernorTop> governor_top_from_string(std::string_view s) { return
 namespace hotseat::config {
 namespace {
 
-// A pressure file: absolute, no "..", so that a typo cannot point somewhere surprising.
-void read_pressure_path(TableReader& reader, std::string_view key, std::string& out) {
+// A path component a cgroup may have: not empty, not "." or "..".
+bool plain_component(std::string_view part) { return !part.empty() && part != "." && part != ".."; }
+
+// Only a PSI file of the right resource (docs/governor.md): /proc/pressure/<resource>, or
+// <resource>.pressure of a cgroup under /sys/fs/cgroup. The daemon opens the file read-write to
+// arm a trigger, so any other path would be a file it writes "some 200000 2000000" into.
+bool is_psi_file(std::string_view path, std::string_view resource) {
+    constexpr std::string_view kProc = "/proc/pressure/";
+    constexpr std::string_view kCgroup = "/sys/fs/cgroup/";
+    if (path.substr(0, kProc.size()) == kProc) return path.substr(kProc.size()) == resource;
+    if (path.substr(0, kCgroup.size()) != kCgroup) return false;
+    std::string_view rest = path.substr(kCgroup.size());
+    while (true) {
+        auto slash = rest.find('/');
+        std::string_view part = rest.substr(0, slash);
+        if (!plain_component(part)) return false;
+        if (slash == std::string_view::npos)
+            return part.size() == resource.size() + 9 && part.substr(0, resource.size()) == resource &&
+                   part.substr(resource.size()) == ".pressure";
+        rest = rest.substr(slash + 1);
+    }
+}
+
+void read_pressure_path(TableReader& reader, std::string_view key, std::string_view resource, std::string& out) {
     auto path = reader.string(key);
     if (!path) return;
-    bool dotdot = path->find("/../") != std::string::npos ||
-                  (path->size() >= 3 && path->compare(path->size() - 3, 3, "/..") == 0);
-    if (path->empty() || (*path)[0] != '/' || dotdot) {
-        reader.error(*reader.find(key), std::string(key) + " " + quoted(*path) +
-                                            " must be an absolute path without \"..\", such as "
-                                            "\"/proc/pressure/cpu\"");
+    if (!is_psi_file(*path, resource)) {
+        std::string r(resource);
+        reader.error(*reader.find(key), std::string(key) + " " + quoted(*path) + " must be a " + r +
+                                            " PSI file: \"/proc/pressure/" + r + "\" or a cgroup's \"" + r +
+                                            ".pressure\" under /sys/fs/cgroup (no \"..\")");
         return;
     }
     out = *path;
@@ -82,8 +106,8 @@ GovernorConfig read_governor(const toml::node& node, Diagnostics& diagnostics) {
                                 "reduced_cpu_weight", "vcpu_quota_percent", "balloon_percent",
                                 "top_action"});
     if (auto enable = reader.boolean("enable")) out.enable = *enable;
-    read_pressure_path(reader, "cpu_pressure", out.cpu_pressure);
-    read_pressure_path(reader, "memory_pressure", out.memory_pressure);
+    read_pressure_path(reader, "cpu_pressure", "cpu", out.cpu_pressure);
+    read_pressure_path(reader, "memory_pressure", "memory", out.memory_pressure);
     // The kernel accepts windows of 0.5 s to 10 s.
     read_uint(reader, "window_ms", 500, 10000, out.window_ms);
     read_uint(reader, "cpu_stall_ms", 0, 10000, out.cpu_stall_ms);

@@ -8,6 +8,7 @@ namespace hotseat {
 
 void ChordTracker::set_rules(const std::vector<Rule>& rules) {
     chords_.clear();
+    held_.clear();
     for (const auto& rule : rules) {
         if (rule.on != Trigger::Hotkey) continue;
         std::vector<std::uint16_t> codes;

@@ -15,7 +15,9 @@ namespace hotseat {
 
 class ChordTracker {
 public:
-    // Rules are read once per config: key names → codes (validated by the config loader).
+    // Rules are read once per config: key names → codes (validated by the config loader). Held
+    // keys are forgotten: a new config may change which keys the kernel lets through
+    // (WatchKeyboards), so a release might never be seen; a chord is pressed anew after a reload.
     void set_rules(const std::vector<Rule>& rules);
 
     // Records the key; returns the names of hotkey rules whose chord this press completed.

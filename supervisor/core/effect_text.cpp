@@ -1,5 +1,7 @@
 #include "core/effect_text.h"
 
+#include "core/keyboard_watch.h"
+
 #include <type_traits>
 
 namespace hotseat {
@@ -107,6 +109,7 @@ std::string effect_text(const Effect& effect, WallTimeText wall_time) {
                 return "guest send " + e.vm + " " + guest_notice_text(e.notice, wall_time);
             else if constexpr (std::is_same_v<T, PublishGpus>) return "gpus " + gpus_text(e.gpus);
             else if constexpr (std::is_same_v<T, ReadReleaseRecord>) return "hook read-release " + e.vm;
+            else if constexpr (std::is_same_v<T, WatchKeyboards>) return "watch-keyboards " + describe(e);
             else if constexpr (std::is_same_v<T, Log>) return "log: " + e.message;
             else static_assert(sizeof(T) == 0, "an effect without words: add it here and to tests/unit/engine/README.md");
         },

@@ -12,6 +12,7 @@
 #include "core/governor.h"
 #include "core/guest_tracker.h"
 #include "core/holds.h"
+#include "core/keyboard_watch.h"
 #include "core/rules.h"
 #include "core/usb_state.h"
 #include "core/vm_machine.h"
@@ -53,6 +54,7 @@ Effects Engine::reload(Config config) {
     std::vector<std::unique_ptr<VmMachine>> kept;
     Effects out;
     const auto gpus_before = gpus();
+    const WatchKeyboards watch_before = keyboard_watch(config_);
     for (const auto& vm : config.vms) {
         auto it = std::find_if(machines_.begin(), machines_.end(),
                                [&](const auto& m) { return m && m->config().name == vm.name; });
@@ -78,6 +80,10 @@ Effects Engine::reload(Config config) {
     append(out, reload_holds());
     follow_configured_gpus();
     chords_->set_rules(config_.rules);
+    if (auto watch = keyboard_watch(config_); watch != watch_before) {
+        out.push_back(info("hotkeys: keyboards are now read for " + describe(watch)));
+        out.push_back(WatchKeyboards{std::move(watch)});
+    }
     append(out, governor_->reload(config_.governor, machines_));
     if (auto now_gpus = gpus(); now_gpus != gpus_before) out.push_back(PublishGpus{std::move(now_gpus)});
     out.push_back(info("configuration reloaded from " + config_.path + ": " +
@@ -93,6 +99,7 @@ Effects Engine::initial_effects(Now) const {
     out.push_back(PublishKeyboards{keyboards()});
     out.push_back(PublishGpus{gpus()});
     for (const auto& m : machines_) out.push_back(PublishVm{m->status()});
+    out.push_back(WatchKeyboards{keyboard_watch(config_)});
     return out;
 }
 

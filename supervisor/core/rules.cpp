@@ -22,32 +22,50 @@ bool connector_matches(const Rule& rule, const Observation& o) {
            glob_match(rule.connector, o.card + "-" + o.connector);
 }
 
-bool properties_match(const Rule& rule, const Observation& o) {
-    if (!o.properties) return false;
-    for (const auto& [key, pattern] : rule.match) {
-        auto it = o.properties->find(key);
-        if (it == o.properties->end() || !glob_match(pattern, it->second)) return false;
+bool rule_properties_match(const Rule& rule, const Observation& o) {
+    return o.properties && hotseat::properties_match(rule.match, *o.properties);
+}
+
+}  // namespace
+
+bool properties_match(const std::map<std::string, std::string>& match,
+                      const std::map<std::string, std::string>& properties) {
+    for (const auto& [key, pattern] : match) {
+        auto it = properties.find(key);
+        if (it == properties.end() || !glob_match(pattern, it->second)) return false;
     }
     return true;
 }
 
 // udev's DEVLINKS lists a device's symlinks, space-separated; a hotkey rule's `device` names the
 // keyboard by the one in /dev/input/by-id.
-bool device_matches(const Rule& rule, const Observation& o) {
-    if (rule.device.empty()) return true;
+bool keyboard_device_matches(const std::string& device, const std::map<std::string, std::string>& properties) {
+    if (device.empty()) return true;
     constexpr std::string_view kById = "/dev/input/by-id/";
-    std::string links = property(o, "DEVLINKS");
+    auto found = properties.find("DEVLINKS");
+    if (found == properties.end()) return false;
+    const std::string& links = found->second;
     std::size_t at = 0;
     while (at < links.size()) {
         std::size_t end = links.find(' ', at);
         if (end == std::string::npos) end = links.size();
         std::string_view link(links.data() + at, end - at);
-        if (link.substr(0, kById.size()) == kById &&
-            glob_match(rule.device, std::string(link.substr(kById.size()))))
+        if (link.substr(0, kById.size()) == kById && glob_match(device, std::string(link.substr(kById.size()))))
             return true;
         at = end + 1;
     }
     return false;
+}
+
+bool keyboard_fits(const std::map<std::string, std::string>& match, const std::string& device,
+                   const std::map<std::string, std::string>& properties) {
+    return properties_match(match, properties) && keyboard_device_matches(device, properties);
+}
+
+namespace {
+
+bool device_matches(const Rule& rule, const Observation& o) {
+    return o.properties ? keyboard_device_matches(rule.device, *o.properties) : rule.device.empty();
 }
 
 // Whose report may fire the rule (hotseat.toml(5) `source`). The guest is untrusted: its reports act on its
@@ -95,13 +113,13 @@ bool rule_matches(const Rule& rule, const Observation& o) {
         case Trigger::MonitorConnected:
         case Trigger::MonitorDisconnected: return connector_matches(rule, o);
         case Trigger::DeviceAdded:
-        case Trigger::DeviceRemoved: return properties_match(rule, o);
+        case Trigger::DeviceRemoved: return rule_properties_match(rule, o);
         case Trigger::Hotkey:
             // `match` on a hotkey rule limits it to keyboards with those udev properties.
             if (!o.chords || std::find(o.chords->begin(), o.chords->end(), rule.name) == o.chords->end())
                 return false;
-            return (rule.match.empty() || properties_match(rule, o)) && device_matches(rule, o);
-        case Trigger::VmStopped: return rule.match.empty() || properties_match(rule, o);
+            return (rule.match.empty() || rule_properties_match(rule, o)) && device_matches(rule, o);
+        case Trigger::VmStopped: return rule.match.empty() || rule_properties_match(rule, o);
         case Trigger::VmIdle: return rule.vm == o.subject;  // a vm.idle rule watches its own VM
     }
     return false;  // no `default:`: -Wswitch names a new trigger missing above

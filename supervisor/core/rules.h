@@ -30,6 +30,16 @@ struct Observation {
 };
 
 bool glob_match(const std::string& pattern, const std::string& text);
+
+// Every `match` glob fits the udev property of that name (a missing property fits nothing).
+bool properties_match(const std::map<std::string, std::string>& match,
+                      const std::map<std::string, std::string>& properties);
+// A hotkey rule's `device` glob against the keyboard's /dev/input/by-id names (from DEVLINKS);
+// an empty glob fits every keyboard.
+bool keyboard_device_matches(const std::string& device, const std::map<std::string, std::string>& properties);
+// A hotkey rule with this `match` and `device` may fire on a keyboard with these properties.
+bool keyboard_fits(const std::map<std::string, std::string>& match, const std::string& device,
+                   const std::map<std::string, std::string>& properties);
 bool rule_matches(const Rule& rule, const Observation& observation);
 
 }  // namespace hotseat

@@ -118,6 +118,8 @@ int Daemon::run() {
     bus_->set_config(config.path, "");
     pressure_ = std::make_unique<pressure::PressureMonitor>(loop_.get(), [this](Event event) { feed(event); });
     pressure_->configure(config.governor);
+    // Before the start-up effects: they tell it which keyboards to read (WatchKeyboards).
+    keyboards_ = std::make_unique<input::KeyboardWatcher>(loop_.get(), [this](Event event) { feed(event); });
     execute(engine_.initial_effects(now()));
 
     // udev first: the monitor is listening before the enumeration, so nothing falls in between.
@@ -127,7 +129,6 @@ int Daemon::run() {
     gpu_watcher_ = std::make_unique<udev::GpuWatcher>([this](Event event) { feed(event); });
     gpu_watcher_->start(gpu_addresses(config));
     check(sd_event_add_io(loop_.get(), util::out_ptr(gpu_source_), gpu_watcher_->fd(), EPOLLIN, on_gpu_uevent, this), "gpu source");
-    keyboards_ = std::make_unique<input::KeyboardWatcher>(loop_.get(), [this](Event event) { feed(event); });
     keyboards_->start();
     guests_ = std::make_unique<guest_channel::Channels>(loop_.get(), [this](Event event) { feed(event); });
 
@@ -249,7 +250,9 @@ void Daemon::execute_one(const Effect& effect) {
                 bus_->publish_guest_helper(e.vm, e.version);
             else if constexpr (std::is_same_v<T, ReadReleaseRecord>) {
                 if (auto record = read_release_record(runtime_dir_, e.vm)) deferred_.push_back(std::move(*record));
-            } else if constexpr (std::is_same_v<T, Log>)
+            } else if constexpr (std::is_same_v<T, WatchKeyboards>)
+                keyboards_->watch(e);
+            else if constexpr (std::is_same_v<T, Log>)
                 log::write(to_log_level(e.level), e.message);
             else
                 static_assert(sizeof(T) == 0, "an effect the daemon does not route");

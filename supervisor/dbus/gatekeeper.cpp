@@ -2,6 +2,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <time.h>
 
 #include <sdbus-c++/Error.h>
 #include <sdbus-c++/IObject.h>
@@ -19,6 +20,12 @@ namespace hotseat::dbus {
 namespace {
 
 constexpr int kMaxLookupBuffer = 1 << 20;
+
+std::uint64_t monotonic_us() {
+    timespec t{};
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<std::uint64_t>(t.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(t.tv_nsec) / 1000;
+}
 
 std::optional<gid_t> group_id(const std::string& name) {
     std::vector<char> buffer(1024);
@@ -81,8 +88,11 @@ uid_t Gatekeeper::admit(const sdbus::IObject& object, const std::string& method)
     if (!caller) throw sdbus_compat::error(error::kFailed, method + ": no caller to check");
     uid_t uid = caller->euid;
     if (uid_may_control(uid, control_group_)) return uid;
-    log::notice("refused ", method, " from uid ", uid, " (", caller->sender,
-                "): neither root nor in group '", control_group_, "'");
+    std::uint64_t held_back = 0;
+    if (refusal_lines_.take(monotonic_us(), held_back))
+        log::notice("refused ", method, " from uid ", uid, " (", caller->sender, "): neither root nor in group '",
+                    control_group_, "'",
+                    held_back ? " (" + std::to_string(held_back) + " more refusals not logged before this one)" : "");
     throw sdbus_compat::error(error::kAccessDenied,
                        method + ": uid " + std::to_string(uid) + " is neither root nor a member of group '" +
                            control_group_ + "'");

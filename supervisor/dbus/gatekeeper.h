@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "log_budget.h"
+
 namespace sdbus {
 class IObject;
 }
@@ -26,11 +28,19 @@ public:
     const std::string& control_group() const { return control_group_; }
 
     // Call from inside a method handler of `object`. Returns the caller's effective uid (asked of
-    // the bus) or throws sdbus::Error org.freedesktop.DBus.Error.AccessDenied.
+    // the bus) or throws sdbus::Error org.freedesktop.DBus.Error.AccessDenied. A refusal is
+    // logged as a notice, at most kRefusalBurst lines at once and one a kRefusalRefillUs after
+    // that (anyone may call, so anyone could otherwise fill the journal); the next line written
+    // says how many were left out.
     uid_t admit(const sdbus::IObject& object, const std::string& method) const;
+
+    static constexpr std::uint32_t kRefusalBurst = 10;
+    static constexpr std::uint64_t kRefusalRefillUs = 6'000'000;  // 10 lines a minute
 
 private:
     std::string control_group_;
+    // What the journal has been told, not who is admitted: changed by const admit().
+    mutable log::LogBudget refusal_lines_{kRefusalBurst, kRefusalRefillUs};
 };
 
 }  // namespace hotseat::dbus

@@ -2,13 +2,17 @@
 
 #include <fcntl.h>
 #include <libevdev/libevdev.h>
+#include <linux/input.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 
 #include "input/device_name.h"
+#include "input/keyboard_filter.h"
 #include "log.h"
 
 namespace hotseat::input {
@@ -31,8 +35,13 @@ int open_read_only(const std::string& node) {
     return fd;
 }
 
-void append_key(std::vector<KeyChange>& keys, const input_event& event) {
-    if (event.type == EV_KEY) keys.push_back(KeyChange{event.code, event.value});
+// libevdev has no wrapper for EVIOCSMASK. The kernel keeps one mask per reader (per open fd).
+int set_mask(int fd, unsigned type, const std::vector<unsigned char>& bits) {
+    input_mask mask{};
+    mask.type = type;
+    mask.codes_size = static_cast<__u32>(bits.size());
+    mask.codes_ptr = reinterpret_cast<std::uintptr_t>(bits.data());
+    return ::ioctl(fd, EVIOCSMASK, &mask) == 0 ? 0 : errno;
 }
 
 }  // namespace
@@ -53,6 +62,25 @@ EvdevKeyboard::Opened EvdevKeyboard::open(const std::string& node) {
         return {nullptr, -r, "libevdev_set_fd"};
     }
     return {std::unique_ptr<EvdevKeyboard>(new EvdevKeyboard(fd, device)), 0, ""};
+}
+
+int EvdevKeyboard::read_only_keys(const std::vector<std::uint16_t>& keys) {
+    allowed_ = keys;
+    std::sort(allowed_.begin(), allowed_.end());
+    restricted_ = true;
+    std::vector<std::uint16_t> codes;
+    for (auto key : allowed_)
+        if (key < KEY_CNT) codes.push_back(key);
+    // Keys first, then the types: no moment in which every key of an allowed type gets through.
+    // Type mask slot 0 (EV_SYN's) is the mask of event types.
+    if (int error = set_mask(fd_, EV_KEY, code_bitmap(codes, KEY_CNT)); error != 0) return error;
+    return set_mask(fd_, EV_SYN, code_bitmap({EV_KEY}, EV_CNT));
+}
+
+void EvdevKeyboard::append_key(std::vector<KeyChange>& keys, const ::input_event& event) const {
+    if (event.type != EV_KEY) return;
+    if (restricted_ && !std::binary_search(allowed_.begin(), allowed_.end(), event.code)) return;
+    keys.push_back(KeyChange{event.code, event.value});
 }
 
 EvdevKeyboard::~EvdevKeyboard() {

@@ -1,5 +1,8 @@
 // One opened evdev node read through libevdev. Opened read-only and never grabbed: the host's
-// console, a display server or anyone else reading the keyboard keeps seeing every key.
+// console, a display server or anyone else reading the keyboard keeps seeing every key. Once
+// opened, the kernel is asked to pass this reader the chord keys alone (EVIOCSMASK), and read()
+// drops anything else, so that hotseatd never holds what someone types (docs/robustness.md,
+// "Keyboards").
 #pragma once
 
 #include <cstddef>
@@ -9,6 +12,7 @@
 #include <vector>
 
 struct libevdev;
+struct input_event;
 
 namespace hotseat::input {
 
@@ -45,9 +49,16 @@ public:
     EvdevKeyboard& operator=(const EvdevKeyboard&) = delete;
 
     int fd() const { return fd_; }
+
+    // Asks the kernel (EVIOCSMASK, Linux 4.4 and later) to deliver to this fd only EV_KEY events
+    // of `keys` (and EV_SYN, which cannot be masked): no other key, no scan codes (EV_MSC), no
+    // LEDs. Returns 0, or the errno of a kernel without it (EINVAL, ENOTTY). Either way read()
+    // hands out `keys` alone from now on.
+    int read_only_keys(const std::vector<std::uint16_t>& keys);
     std::string name() const;  // the kernel's device name made printable (device_name.h)
 
-    // Appends the EV_KEY events waiting on the fd to `keys`, reading at most `budget` events.
+    // Appends the EV_KEY events of the keys asked for (read_only_keys; all until then) waiting on
+    // the fd to `keys`, reading at most `budget` events.
     // After a SYN_DROPPED (the kernel's buffer overflowed) libevdev compares its key state with
     // the kernel's: keys that went up meanwhile arrive here as releases (value 0), keys that went
     // down as presses, so a chord never sticks half-held.
@@ -57,8 +68,12 @@ private:
     EvdevKeyboard(int fd, libevdev* device) : fd_(fd), device_(device) {}
     std::size_t replay_sync(std::vector<KeyChange>& keys);
 
+    void append_key(std::vector<KeyChange>& keys, const ::input_event& event) const;
+
     int fd_ = -1;
     libevdev* device_ = nullptr;
+    bool restricted_ = false;
+    std::vector<std::uint16_t> allowed_;  // sorted; only while restricted_
 };
 
 }  // namespace hotseat::input

@@ -1,6 +1,7 @@
 #include "input/keyboard_filter.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace hotseat::input {
 namespace {
@@ -20,6 +21,16 @@ bool is_evdev_node(std::string_view devnode) {
     if (devnode.substr(0, kEvdevPrefix.size()) != kEvdevPrefix) return false;
     std::string_view number = devnode.substr(kEvdevPrefix.size());
     return number.size() <= kMaxNumberDigits && all_digits(number);
+}
+
+std::vector<unsigned char> code_bitmap(const std::vector<std::uint16_t>& codes, std::size_t bits) {
+    constexpr std::size_t kLongBits = 8 * sizeof(unsigned long);
+    std::vector<unsigned long> words((bits + kLongBits - 1) / kLongBits, 0);
+    for (auto code : codes)
+        if (code < bits) words[code / kLongBits] |= 1UL << (code % kLongBits);
+    std::vector<unsigned char> out(words.size() * sizeof(unsigned long));
+    if (!out.empty()) std::memcpy(out.data(), words.data(), out.size());
+    return out;
 }
 
 bool is_keyboard(const Properties& properties, std::string_view devnode) {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "core/keyboard_watch.h"
 #include "input/evdev_keyboard.h"
 #include "log.h"
 #include "udev/property_limits.h"
@@ -80,6 +81,11 @@ void KeyboardWatcher::start() {
     }
 }
 
+void KeyboardWatcher::watch(WatchKeyboards watch) {
+    watch_ = std::move(watch);
+    if (monitor_) rescan();
+}
+
 std::vector<std::string> KeyboardWatcher::watched() const {
     std::vector<std::string> nodes;
     for (const auto& [node, entry] : entries_)
@@ -146,27 +152,43 @@ void KeyboardWatcher::consider(InputDevice device) {
         }
         return;
     }
+    auto keys = keys_to_read(watch_, device.properties);
+    if (keys.empty()) {
+        // No hotkey rule may fire on it: it stays closed (docs/robustness.md, "Keyboards").
+        if (it != entries_.end()) {
+            log::info("input: no hotkey rule reads ", node, " any more; closed");
+            drop(node);
+        }
+        return;
+    }
     if (it == entries_.end()) {
-        admit(std::move(device));
+        admit(std::move(device), std::move(keys));
         return;
     }
     Entry& entry = *it->second;
     if (entry.device.syspath != device.syspath) {
         // The node number was given to a new device while the old one's `remove` was lost.
         drop(node);
-        admit(std::move(device));
+        admit(std::move(device), std::move(keys));
     } else if (!entry.keyboard) {
         // Waiting for permission: a uevent is the hint that udevd changed something.
         entry.device = std::move(device);
+        entry.keys = std::move(keys);
         entry.retry.reset();
         try_open(entry);
-    } else if (entry.device.properties != device.properties) {
-        entry.device = std::move(device);
-        sink_(KeyboardAdded{node, entry.keyboard->name(), entry.device.properties});
+    } else {
+        if (entry.keys != keys) {
+            entry.keys = std::move(keys);
+            restrict_keys(entry);
+        }
+        if (entry.device.properties != device.properties) {
+            entry.device = std::move(device);
+            sink_(KeyboardAdded{node, entry.keyboard->name(), entry.device.properties});
+        }
     }
 }
 
-void KeyboardWatcher::admit(InputDevice device) {
+void KeyboardWatcher::admit(InputDevice device, std::vector<std::uint16_t> keys) {
     if (entries_.size() >= options_.max_keyboards) {
         if (!warned_limit_)
             log::warning("input: already watching ", options_.max_keyboards, " keyboards; ", device.devnode,
@@ -180,9 +202,25 @@ void KeyboardWatcher::admit(InputDevice device) {
     auto entry = std::make_unique<Entry>();
     entry->owner = this;
     entry->device = std::move(device);
+    entry->keys = std::move(keys);
     Entry& placed = *entry;
     entries_[placed.device.devnode] = std::move(entry);
     try_open(placed);
+}
+
+// The kernel's mask where it has one; read() filters the same keys either way.
+void KeyboardWatcher::restrict_keys(Entry& entry) {
+    int error = entry.keyboard->read_only_keys(entry.keys);
+    if (error == 0) {
+        if (!told_mask_) log::debug("input: the kernel passes hotseatd the chord keys alone (EVIOCSMASK)");
+    } else if (!told_mask_) {
+        log::info("input: this kernel cannot mask a reader's events (EVIOCSMASK: ", std::strerror(error),
+                  "); every key of ", entry.device.devnode,
+                  " reaches hotseatd, which keeps the chord keys alone and drops the rest at once");
+    } else {
+        log::debug("input: EVIOCSMASK on ", entry.device.devnode, ": ", std::strerror(error));
+    }
+    told_mask_ = true;
 }
 
 // May erase `entry`: callers must not touch it afterwards.
@@ -238,6 +276,7 @@ void KeyboardWatcher::on_opened(Entry& entry, std::unique_ptr<EvdevKeyboard> key
     entry.keyboard = std::move(keyboard);
     entry.io.reset(io);
     entry.retry.reset();
+    restrict_keys(entry);
     std::string name = entry.keyboard->name();
     log::debug("input: reading keyboard ", node, " (", name, ")");
     sink_(KeyboardAdded{node, std::move(name), entry.device.properties});

@@ -1,9 +1,15 @@
-// The input adapter (DESIGN §2): every keyboard the host sees, read through libevdev on the
+// The input adapter (DESIGN §2): the keyboards hotkey rules need, read through libevdev on the
 // daemon's sd-event loop and translated into KeyboardAdded / KeyEvent / KeyboardRemoved.
 //
+// What it reads is the engine's decision (WatchKeyboards, core/keyboard_watch.h): a keyboard is
+// opened only while some hotkey rule may fire on it, and the kernel is asked for that rule's
+// chord keys alone (EvdevKeyboard::read_only_keys). With no hotkey rule no keyboard is open.
+// A new watch (a reload) closes, opens and re-masks keyboards at once (docs/robustness.md,
+// "Keyboards").
+//
 // It has its own udev monitor (subsystem "input", filtered in the kernel) and reacts to:
-//   add/change  of a device udevd marked ID_INPUT_KEYBOARD=1 with a /dev/input/eventN node:
-//               open it (read-only, never grabbed) and emit KeyboardAdded;
+//   add/change  of a device udevd marked ID_INPUT_KEYBOARD=1 with a /dev/input/eventN node
+//               that the watch wants: open it (read-only, never grabbed) and emit KeyboardAdded;
 //   remove      of a watched node: close it and emit KeyboardRemoved.
 // A read that finds the device gone (ENODEV, or EOF/EIO with a hang-up) also closes it and
 // emits KeyboardRemoved, quietly: unplugging is normal. A permission error on open (udevd or
@@ -16,12 +22,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "hotseat/effects.h"
 #include "hotseat/events.h"
 #include "input/keyboard_scan.h"
 #include "udev/udev_ptr.h"
@@ -50,10 +58,16 @@ public:
     KeyboardWatcher(const KeyboardWatcher&) = delete;
     KeyboardWatcher& operator=(const KeyboardWatcher&) = delete;
 
-    // Subscribes to input uevents first, then opens every keyboard present now, so nothing that
-    // changes during the scan is lost. Throws std::system_error when libudev or sd-event refuse
-    // the monitor itself, std::logic_error when called twice. A failing scan is logged.
+    // Subscribes to input uevents first, then opens every keyboard present now that the watch
+    // wants, so nothing that changes during the scan is lost. Throws std::system_error when
+    // libudev or sd-event refuse the monitor itself, std::logic_error when called twice. A
+    // failing scan is logged.
     void start();
+
+    // Which keyboards to open and which keys to read (the engine's WatchKeyboards). Before
+    // start() it only sets what start() opens; after, every keyboard present is looked at again.
+    // Until the first call nothing is opened.
+    void watch(WatchKeyboards watch);
 
     // The nodes open now, sorted (for tests and diagnostics).
     std::vector<std::string> watched() const;
@@ -69,6 +83,7 @@ private:
         KeyboardWatcher* owner = nullptr;
         InputDevice device;
         std::unique_ptr<EvdevKeyboard> keyboard;
+        std::vector<std::uint16_t> keys;  // what the watch lets us read on it (never empty)
         SourcePtr io;
         SourcePtr retry;
         std::size_t refused = 0;        // permission errors so far
@@ -79,7 +94,8 @@ private:
     void process_uevents();
     void rescan();
     void consider(InputDevice device);
-    void admit(InputDevice device);
+    void admit(InputDevice device, std::vector<std::uint16_t> keys);
+    void restrict_keys(Entry& entry);
     void try_open(Entry& entry);
     void on_refused(Entry& entry, int error);
     void on_opened(Entry& entry, std::unique_ptr<EvdevKeyboard> keyboard);
@@ -98,8 +114,10 @@ private:
     udev::MonitorPtr monitor_;
     SourcePtr monitor_source_;
     std::map<std::string, std::unique_ptr<Entry>> entries_;  // by node; pointers stay put for sd-event
+    WatchKeyboards watch_;
     bool warned_limit_ = false;
     bool warned_properties_ = false;
+    bool told_mask_ = false;  // whether the kernel masks events has been logged
 };
 
 }  // namespace hotseat::input

@@ -1,6 +1,8 @@
 #include "pressure/psi_trigger.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +26,12 @@ std::string explain(int error, const std::string& path) {
 
 }  // namespace
 
+bool is_pressure_filesystem(int fd) {
+    struct statfs fs {};
+    if (fstatfs(fd, &fs) != 0) return false;
+    return fs.f_type == PROC_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 PressureFile choose_pressure_file(const std::string& configured, const std::string& resource,
                                   const std::string& slice_dir, const std::string& proc_dir) {
     if (!configured.empty()) return {configured, "configured"};
@@ -37,8 +45,14 @@ PressureFile choose_pressure_file(const std::string& configured, const std::stri
 }
 
 Trigger open_trigger(const std::string& path, std::uint32_t stall_us, std::uint32_t window_us) {
-    int fd = open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return {-1, "cannot open " + path + ": " + explain(errno, path)};
+    // The config loader accepts only PSI paths; this makes sure the kernel's PSI is what gets
+    // the write, whatever is mounted or linked there (docs/robustness.md, "Threat model").
+    if (!is_pressure_filesystem(fd)) {
+        close(fd);
+        return {-1, "refusing " + path + ": not a PSI file (neither procfs nor cgroup2); nothing written"};
+    }
     std::string spec = "some " + std::to_string(stall_us) + " " + std::to_string(window_us);
     // The kernel parses the written bytes as a string: send the terminating NUL too.
     if (write(fd, spec.c_str(), spec.size() + 1) < 0) {

@@ -23,7 +23,11 @@ PressureFile choose_pressure_file(const std::string& configured, const std::stri
                                   const std::string& slice_dir = kSliceDir,
                                   const std::string& proc_dir = kProcDir);
 
-// An armed trigger: the fd to wait on (POLLPRI), or -1 with the reason.
+// True when `fd` is a file of procfs or cgroup2, where PSI files live.
+bool is_pressure_filesystem(int fd);
+
+// An armed trigger: the fd to wait on (POLLPRI), or -1 with the reason. Only a file on procfs or
+// cgroup2 is written to; anything else is refused before a byte is written.
 struct Trigger {
     int fd = -1;
     std::string error;

@@ -1,5 +1,6 @@
 #include "libvirt_sandbox.h"
 
+#include <sys/stat.h>
 #include <dirent.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -11,17 +12,41 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sandbox_mounts.h"
+
 namespace hotseat::test {
 namespace {
 
-// libvirtd as root, reachable by root only, quiet unless something goes wrong.
-constexpr const char* kLibvirtdConf =
-    "# hotseat test sandbox (tests/support/libvirt_sandbox.cpp)\n"
-    "unix_sock_group = \"root\"\n"
-    "unix_sock_rw_perms = \"0700\"\n"
-    "auth_unix_ro = \"none\"\n"
-    "auth_unix_rw = \"none\"\n"
-    "log_outputs = \"3:stderr\"\n";
+// libvirtd as root, reachable by root only (with polkit: by anyone, and polkit decides what
+// each may do), quiet unless something goes wrong.
+std::string libvirtd_conf(bool polkit) {
+    return std::string("# hotseat test sandbox (tests/support/libvirt_sandbox.cpp)\n"
+                       "unix_sock_group = \"root\"\n") +
+           (polkit ? "unix_sock_rw_perms = \"0777\"\naccess_drivers = [ \"polkit\" ]\n"
+                   : "unix_sock_rw_perms = \"0700\"\n") +
+           "auth_unix_ro = \"none\"\n"
+           "auth_unix_rw = \"none\"\n"
+           "log_outputs = \"3:stderr\"\n";
+}
+
+// The sandbox's own system bus for polkitd and libvirtd alone: anyone may do anything on it.
+std::string polkit_bus_conf(const std::string& root) {
+    return "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n"
+           " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+           "<busconfig>\n"
+           "  <type>system</type>\n"
+           "  <listen>unix:path=" + root + "/run/polkit-bus</listen>\n"
+           "  <auth>EXTERNAL</auth>\n"
+           "  <policy context=\"default\">\n"
+           "    <allow user=\"*\"/>\n"
+           "    <allow own=\"*\"/>\n"
+           "    <allow send_destination=\"*\"/>\n"
+           "    <allow send_type=\"method_call\"/>\n"
+           "    <allow receive_sender=\"*\"/>\n"
+           "    <allow receive_type=\"*\"/>\n"
+           "  </policy>\n"
+           "</busconfig>\n";
+}
 
 // QEMU as root (the sandbox has no libvirt-qemu home), touching nothing of the host: no
 // cgroups, no security labels, no per-domain mount namespace, no ownership changes to the
@@ -77,6 +102,7 @@ LibvirtSandbox::LibvirtSandbox(Options options) : options_(std::move(options)) {
                                   // preload or the test's bus.
                                   "env", "-i", kCleanPath, "LC_ALL=C", HOTSEAT_LIBVIRT_SANDBOX_PATH, root()};
     if (options_.hugetlbfs) argv.insert(argv.begin() + 4, "HOTSEAT_SANDBOX_HUGETLBFS=" + hugetlbfs_dir());
+    if (!options_.polkit_rules.empty()) argv.insert(argv.begin() + 4, "HOTSEAT_SANDBOX_POLKIT=1");
     if (!options_.cache_dir.empty()) argv.push_back(options_.cache_dir);
     holder_ = std::make_unique<Process>(Process::Options{
         .argv = argv,
@@ -85,6 +111,41 @@ LibvirtSandbox::LibvirtSandbox(Options options) : options_(std::move(options)) {
     if (!wait_accepting(std::chrono::seconds(15)))
         throw std::runtime_error("the sandboxed libvirtd did not come up\n" + logs());
     namespace_id_ = mount_namespace_of(holder_->pid());
+    if (!options_.polkit_rules.empty() && !wait_polkit(std::chrono::seconds(15)))
+        throw std::runtime_error("the sandbox's polkitd did not come up\n" + logs());
+}
+
+bool LibvirtSandbox::wait_polkit(std::chrono::milliseconds timeout) const {
+    return wait_until(
+        [&] {
+            int status = -1;
+            std::string out = run_capture({"busctl", "--address=" + polkit_bus(), "call", "org.freedesktop.DBus",
+                                           "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner", "s",
+                                           "org.freedesktop.PolicyKit1"},
+                                          &status);
+            return status == 0 && out.find("true") != std::string::npos;
+        },
+        timeout);
+}
+
+std::string LibvirtSandbox::polkit_actions_dir() {
+    const char* env = std::getenv("HOTSEAT_E2E_CACHE");
+    return std::string(env && *env ? env : "/var/cache/hotseat-e2e") + "/libvirt-polkit";
+}
+
+unsigned LibvirtSandbox::hotseat_uid() const { return sandbox::hotseat_uid(); }
+
+std::string LibvirtSandbox::virsh_as_hotseat(const std::vector<std::string>& args, int* status) const {
+    const std::string id = std::to_string(hotseat_uid());
+    Process::Options options{{"setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "env", "-i",
+                              kCleanPath, "LC_ALL=C", "HOME=/", "virsh", "-q", "-c", uri()},
+                             {},
+                             root() + "/virsh-hotseat.out"};
+    for (const auto& a : args) options.argv.push_back(a);
+    Process virsh(options);
+    int code = virsh.wait(std::chrono::seconds(30));
+    if (status) *status = code;
+    return virsh.output();
 }
 
 LibvirtSandbox::~LibvirtSandbox() { stop(); }
@@ -95,8 +156,10 @@ void LibvirtSandbox::write_configuration() const {
     if (!options_.cache_dir.empty()) std::filesystem::create_directories(options_.cache_dir);
     // Hooks are looked for in etc/hooks; qemu.d must exist when libvirtd starts to be watched.
     std::filesystem::create_directories(root() + "/etc/hooks/qemu.d");
+    const bool polkit = !options_.polkit_rules.empty();
     write_file(root() + "/etc/libvirtd.conf",
-               std::string(kLibvirtdConf) + (options_.server_keepalive ? "" : "keepalive_interval = -1\n"));
+               libvirtd_conf(polkit) + (options_.server_keepalive ? "" : "keepalive_interval = -1\n"));
+    if (polkit) write_polkit_configuration();
     std::string qemu_conf = kQemuConf;
     if (options_.hugetlbfs) {
         std::filesystem::create_directories(hugetlbfs_dir());
@@ -105,6 +168,25 @@ void LibvirtSandbox::write_configuration() const {
     write_file(root() + "/etc/qemu.conf", qemu_conf);
     if (!options_.qemu_hook_script.empty())
         write_file(root() + "/etc/hooks/qemu.d/hotseat", options_.qemu_hook_script, 0755);
+}
+
+// polkitd may run as its own user: everything it reads is world-readable, and the way to the
+// socket is open to `hotseat` too.
+void LibvirtSandbox::write_polkit_configuration() const {
+    ::chmod(root().c_str(), 0755);
+    ::chmod((root() + "/run").c_str(), 0755);
+    for (const char* sub : {"polkit/actions", "polkit/rules.d", "polkit/vendor-rules.d"})
+        std::filesystem::create_directories(root() + "/" + sub);
+    for (const char* file : {"org.libvirt.api.policy", "org.libvirt.unix.policy"}) {
+        const std::string from = polkit_actions_dir() + "/" + file;
+        if (!std::filesystem::exists(from))
+            throw std::runtime_error(from + " is missing: scripts/setup unpacks libvirt's polkit actions there "
+                                            "(scripts/fetch-libvirt-polkit)");
+        std::filesystem::copy_file(from, root() + "/polkit/actions/" + file,
+                                   std::filesystem::copy_options::overwrite_existing);
+    }
+    write_file(root() + "/polkit/rules.d/50-test.rules", options_.polkit_rules);
+    write_file(root() + "/polkit/bus.conf", polkit_bus_conf(root()));
 }
 
 std::string LibvirtSandbox::uri() const { return "qemu:///system?socket=" + socket(); }
@@ -175,6 +257,9 @@ std::vector<std::string> LibvirtSandbox::leftovers() const {
 std::string LibvirtSandbox::logs() const {
     std::string out = "---- sandbox ----\n" + read_file(root() + "/sandbox.log") + "---- libvirtd ----\n" +
                       read_file(root() + "/libvirtd.log");
+    if (!options_.polkit_rules.empty())
+        out += "---- polkitd ----\n" + read_file(root() + "/polkit/polkitd.log") + "---- polkit bus ----\n" +
+               read_file(root() + "/polkit/dbus-daemon.log");
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(root() + "/log/qemu", ec))
         out += "---- " + entry.path().filename().string() + " ----\n" + read_file(entry.path());

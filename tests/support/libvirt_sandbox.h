@@ -38,6 +38,12 @@ public:
         // false: libvirtd pings no client (keepalive_interval = -1 in libvirtd.conf). By default
         // it pings every idle client with an event loop every 5 s, as a stock libvirtd does.
         bool server_keepalive = true;
+        // When set: libvirtd checks every call with polkit (access_drivers = [ "polkit" ])
+        // against these rules (the text of one .rules file), asking a polkitd of the sandbox's
+        // own on a bus of its own, with libvirt's action files (polkit_actions_dir()). The user
+        // `hotseat` exists inside (hotseat_uid()), and anyone may connect to the socket: what
+        // they may do is polkit's to say.
+        std::string polkit_rules{};
     };
 
     // Prepares the root, starts the holder and libvirtd, and waits until libvirtd's socket
@@ -67,6 +73,15 @@ public:
     // Defines (or redefines) a persistent domain; throws with virsh's message on failure.
     void define(const std::string& domain_xml) const;
 
+    // With polkit_rules: virsh run as the user `hotseat` (setpriv), as virsh() does.
+    std::string virsh_as_hotseat(const std::vector<std::string>& args, int* status = nullptr) const;
+    unsigned hotseat_uid() const;
+
+    // libvirt's polkit action files (org.libvirt.api.policy, org.libvirt.unix.policy), which
+    // scripts/setup unpacks from libvirt-daemon-system without installing it:
+    // $HOTSEAT_E2E_CACHE/libvirt-polkit (default /var/cache/hotseat-e2e/libvirt-polkit).
+    static std::string polkit_actions_dir();
+
     // Kills everything in the sandbox and ends its namespace. Idempotent.
     void stop();
     // After stop(): processes still in the sandbox's mount namespace ("pid comm") and sandbox
@@ -78,8 +93,11 @@ public:
 
 private:
     void write_configuration() const;
+    void write_polkit_configuration() const;
     bool wait_accepting(std::chrono::milliseconds timeout) const;
     std::string socket() const { return root() + "/run/libvirt-sock"; }
+    std::string polkit_bus() const { return "unix:path=" + root() + "/run/polkit-bus"; }
+    bool wait_polkit(std::chrono::milliseconds timeout) const;
     std::string hugetlbfs_dir() const { return root() + "/hugepages"; }
 
     TempDir dir_;

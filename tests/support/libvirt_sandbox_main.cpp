@@ -7,6 +7,11 @@
 // of its parent kill every process in the sandbox, reap them and exit, which ends the namespace
 // and with it every mount. ROOT/libvirtd.pid holds the running libvirtd's pid (absent while none
 // runs); libvirtd's output is appended to ROOT/libvirtd.log.
+//
+// With HOTSEAT_SANDBOX_POLKIT=1 (libvirtd.conf then says access_drivers = [ "polkit" ]) it first
+// starts a dbus-daemon (ROOT/polkit/bus.conf, listening on ROOT/run/polkit-bus) and polkitd on
+// it, both inside the namespace, where polkit's directories are the sandbox's (polkit_mounts) and
+// the user `hotseat` exists; libvirtd gets that bus as its system bus.
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -60,8 +65,9 @@ std::vector<pid_t> children() {
 
 class Holder {
 public:
-    explicit Holder(std::string root) : root_(std::move(root)) {}
+    Holder(std::string root, bool polkit) : root_(std::move(root)), polkit_(polkit) {}
 
+    void start_polkit();
     void start_libvirtd();
     void reap();
     void teardown();
@@ -69,9 +75,48 @@ public:
 private:
     [[noreturn]] void exec_libvirtd();
 
+    pid_t spawn(const char* what, std::vector<std::string> argv, std::vector<std::string> env);
+
     std::string root_;
+    bool polkit_ = false;
     pid_t libvirtd_ = 0;
 };
+
+std::string polkit_bus(const std::string& root) { return "unix:path=" + root + "/run/polkit-bus"; }
+
+// A child with its output appended to ROOT/polkit/<what>.log and exactly `env`.
+pid_t Holder::spawn(const char* what, std::vector<std::string> argv, std::vector<std::string> env) {
+    pid_t pid = fork();
+    if (pid != 0) {
+        if (pid < 0) say(std::string("fork: ") + std::strerror(errno));
+        else say(std::string(what) + " started, pid " + std::to_string(pid));
+        return pid;
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    int log = open((root_ + "/polkit/" + what + ".log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log >= 0) dup2(log, 1), dup2(log, 2);
+    std::vector<char*> args, envp;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    execve(args[0], args.data(), envp.data());
+    std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
+    _exit(127);
+}
+
+void Holder::start_polkit() {
+    const std::string path = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+    spawn("dbus-daemon", {"/usr/bin/dbus-daemon", "--config-file=" + root_ + "/polkit/bus.conf", "--nofork",
+                          "--nopidfile"},
+          {path, "LC_ALL=C"});
+    // polkitd connects at once and exits when the bus is not there yet: wait for the socket.
+    for (int i = 0; i < 500 && access((root_ + "/run/polkit-bus").c_str(), F_OK) != 0; ++i) usleep(10000);
+    spawn("polkitd", {"/usr/lib/polkit-1/polkitd", "--no-debug"},
+          {path, "LC_ALL=C", "DBUS_SYSTEM_BUS_ADDRESS=" + polkit_bus(root_)});
+}
 
 void Holder::start_libvirtd() {
     if (libvirtd_ > 0) return;
@@ -99,7 +144,9 @@ void Holder::exec_libvirtd() {
     // Its pid file inside the sandbox's /run/libvirt: the default /run/libvirtd.pid is shared
     // with every other sandbox (and a host libvirtd), and a second libvirtd would fail to lock it.
     const char* argv[] = {"libvirtd", "--pid-file", "/run/libvirt/libvirtd.pid", nullptr};
-    const char* envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "HOME=/root", nullptr};
+    const std::string bus = "DBUS_SYSTEM_BUS_ADDRESS=" + polkit_bus(root_);
+    const char* envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "HOME=/root",
+                          polkit_ ? bus.c_str() : nullptr, nullptr};
     execve("/usr/sbin/libvirtd", const_cast<char**>(argv), const_cast<char**>(envp));
     std::fprintf(stderr, "exec /usr/sbin/libvirtd: %s\n", std::strerror(errno));
     _exit(127);
@@ -141,8 +188,12 @@ int run(const std::string& root, const std::string& cache_dir) {
     int fd = signalfd(-1, &signals, SFD_CLOEXEC);
     if (fd < 0) throw std::runtime_error("signalfd failed");
 
+    const char* polkit_env = std::getenv("HOTSEAT_SANDBOX_POLKIT");
+    const bool polkit = polkit_env && std::string(polkit_env) == "1";
     auto mounts = hotseat::test::sandbox::libvirt_mounts(root, cache_dir);
-    for (auto& m : hotseat::test::sandbox::account_mounts(root)) mounts.push_back(m);
+    for (auto& m : hotseat::test::sandbox::account_mounts(root, polkit)) mounts.push_back(m);
+    if (polkit)
+        for (auto& m : hotseat::test::sandbox::polkit_mounts(root)) mounts.push_back(m);
     hotseat::test::sandbox::enter_private_namespace(mounts);
     say("mount namespace ready (" + std::to_string(mounts.size()) + " bind mounts)");
     if (const char* hugetlbfs = std::getenv("HOTSEAT_SANDBOX_HUGETLBFS")) {
@@ -150,7 +201,8 @@ int run(const std::string& root, const std::string& cache_dir) {
         say(std::string("hugetlbfs mounted at ") + hugetlbfs);
     }
 
-    Holder holder(root);
+    Holder holder(root, polkit);
+    if (polkit) holder.start_polkit();
     holder.start_libvirtd();
     for (;;) {
         signalfd_siginfo info{};

@@ -20,8 +20,7 @@ void check(int r, const std::string& what) {
     if (r != 0) throw std::system_error(errno, std::generic_category(), what);
 }
 
-std::string with_line(const std::string& file, const std::string& line) {
-    std::string text = read_file(file);
+std::string with_text(std::string text, const std::string& line) {
     if (!text.empty() && text.back() != '\n') text += '\n';
     return text + line + "\n";
 }
@@ -36,15 +35,38 @@ std::vector<BindMount> libvirt_mounts(const std::string& root, const std::string
             {cache_dir.empty() ? root + "/cache" : cache_dir, "/var/cache/libvirt"}};
 }
 
-std::vector<BindMount> account_mounts(const std::string& root) {
-    if (getpwnam("libvirt-qemu") != nullptr) return {};
-    const std::string id = std::to_string(kQemuId);
-    std::string group_line = getgrnam("libvirt-qemu") ? "" : "libvirt-qemu:x:" + id + ":";
-    write_file(root + "/passwd",
-               with_line("/etc/passwd", "libvirt-qemu:x:" + id + ":" + id +
-                                            ":Libvirt Qemu (hotseat sandbox):/var/lib/libvirt:/usr/sbin/nologin"));
-    write_file(root + "/group", group_line.empty() ? read_file("/etc/group") : with_line("/etc/group", group_line));
+std::vector<BindMount> account_mounts(const std::string& root, bool hotseat_user) {
+    const bool need_qemu = getpwnam("libvirt-qemu") == nullptr;
+    const bool need_hotseat = hotseat_user && getpwnam("hotseat") == nullptr;
+    if (!need_qemu && !need_hotseat) return {};
+    std::string passwd = read_file("/etc/passwd"), group = read_file("/etc/group");
+    if (need_qemu) {
+        const std::string id = std::to_string(kQemuId);
+        passwd = with_text(passwd, "libvirt-qemu:x:" + id + ":" + id +
+                                       ":Libvirt Qemu (hotseat sandbox):/var/lib/libvirt:/usr/sbin/nologin");
+        if (!getgrnam("libvirt-qemu")) group = with_text(group, "libvirt-qemu:x:" + id + ":");
+    }
+    if (need_hotseat) {
+        const std::string id = std::to_string(hotseat_uid());
+        passwd = with_text(passwd, "hotseat:x:" + id + ":" + id + ":hotseat (hotseat sandbox):/:/usr/sbin/nologin");
+        if (!getgrnam("hotseat")) group = with_text(group, "hotseat:x:" + id + ":");
+    }
+    write_file(root + "/passwd", passwd);
+    write_file(root + "/group", group);
     return {{root + "/passwd", "/etc/passwd"}, {root + "/group", "/etc/group"}};
+}
+
+unsigned hotseat_uid() {
+    if (const passwd* user = getpwnam("hotseat")) return user->pw_uid;
+    unsigned uid = 64100;
+    while (getpwuid(uid) != nullptr || getgrgid(uid) != nullptr) ++uid;
+    return uid;
+}
+
+std::vector<BindMount> polkit_mounts(const std::string& root) {
+    return {{root + "/polkit/actions", "/usr/share/polkit-1/actions"},
+            {root + "/polkit/rules.d", "/etc/polkit-1/rules.d"},
+            {root + "/polkit/vendor-rules.d", "/usr/share/polkit-1/rules.d"}};
 }
 
 void enter_private_namespace(const std::vector<BindMount>& mounts) {

@@ -18,10 +18,21 @@ struct BindMount {
 // root/cache.
 std::vector<BindMount> libvirt_mounts(const std::string& root, const std::string& cache_dir = "");
 
-// libvirtd looks the `libvirt-qemu` user up before it reads qemu.conf. When the host has none,
-// writes passwd/group copies with one added under `root` and returns the mounts that put them
-// over /etc/passwd and /etc/group; otherwise returns nothing.
-std::vector<BindMount> account_mounts(const std::string& root);
+// libvirtd looks the `libvirt-qemu` user up before it reads qemu.conf. When the host has none
+// (or, with `hotseat_user`, no `hotseat` user either), writes passwd/group copies with the
+// missing ones added under `root` and returns the mounts that put them over /etc/passwd and
+// /etc/group; otherwise returns nothing.
+std::vector<BindMount> account_mounts(const std::string& root, bool hotseat_user = false);
+
+// The uid (and gid) of the user `hotseat` inside the sandbox: the host's, or the first uid from
+// 64100 up that the host does not use. The same answer on both sides of the sandbox.
+unsigned hotseat_uid();
+
+// For a sandbox whose libvirtd checks every call with polkit: `root`/polkit/actions over
+// /usr/share/polkit-1/actions (libvirt's action files), `root`/polkit/rules.d over
+// /etc/polkit-1/rules.d and an empty directory over /usr/share/polkit-1/rules.d, so that polkitd
+// knows libvirt's actions and applies the test's rules alone.
+std::vector<BindMount> polkit_mounts(const std::string& root);
 
 // Moves the calling process into a new mount namespace whose mounts propagate nowhere, then
 // bind-mounts each source over its target (creating a missing target directory). Throws

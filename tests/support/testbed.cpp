@@ -12,7 +12,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <cstddef>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -68,7 +70,94 @@ std::string three_digits(int n) {
 
 }  // namespace
 
-Testbed::Testbed() {
+struct Testbed::MaskRecorder {
+    std::mutex mutex;
+    std::vector<EvdevMask> masks;
+    bool refuse = false;
+};
+
+namespace {
+
+void delete_shared(gpointer data) { delete static_cast<std::shared_ptr<void>*>(data); }
+
+// One EVIOCSMASK from a reader: struct input_mask, then the bitmap it points at.
+gboolean record_mask(UMockdevIoctlClient* client, Testbed::MaskRecorder& recorder) {
+    UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
+    GError* error = nullptr;
+    UMockdevIoctlData* mask = umockdev_ioctl_data_resolve(arg, 0, sizeof(input_mask), &error);
+    if (!mask) {
+        g_clear_error(&error);
+        umockdev_ioctl_client_complete(client, -1, EFAULT);
+        return TRUE;
+    }
+    input_mask m{};
+    std::memcpy(&m, mask->data, sizeof m);
+    Testbed::EvdevMask seen;
+    seen.node = umockdev_ioctl_client_get_devnode(client);
+    seen.type = m.type;
+    if (m.codes_size > 0 && m.codes_size <= 4096) {
+        UMockdevIoctlData* codes =
+            umockdev_ioctl_data_resolve(mask, offsetof(input_mask, codes_ptr), m.codes_size, &error);
+        if (codes) {
+            seen.bits.assign(codes->data, codes->data + codes->data_len);
+            g_object_unref(codes);
+        }
+        g_clear_error(&error);
+    }
+    g_object_unref(mask);
+    bool refuse;
+    {
+        std::lock_guard lock(recorder.mutex);
+        recorder.masks.push_back(std::move(seen));
+        refuse = recorder.refuse;
+    }
+    umockdev_ioctl_client_complete(client, refuse ? -1 : 0, refuse ? EINVAL : 0);
+    return TRUE;
+}
+
+}  // namespace
+
+// A client's own "handle-ioctl" runs before the device's ioctl tree and may answer first.
+static gboolean on_client_ioctl(UMockdevIoctlClient* client, gpointer data) {
+    if (umockdev_ioctl_client_get_request(client) != EVIOCSMASK) return FALSE;
+    auto recorder = std::static_pointer_cast<Testbed::MaskRecorder>(*static_cast<std::shared_ptr<void>*>(data));
+    return record_mask(client, *recorder);
+}
+
+static gboolean on_client_connected(GSignalInvocationHint*, guint n_values, const GValue* values, gpointer data) {
+    if (n_values < 2) return TRUE;
+    auto* client = static_cast<UMockdevIoctlClient*>(g_value_get_object(&values[1]));
+    if (client)
+        g_signal_connect_data(client, "handle-ioctl", G_CALLBACK(on_client_ioctl),
+                              new std::shared_ptr<void>(*static_cast<std::shared_ptr<void>*>(data)),
+                              [](gpointer d, GClosure*) { delete_shared(d); }, GConnectFlags(0));
+    return TRUE;
+}
+
+std::vector<unsigned> Testbed::EvdevMask::codes() const {
+    std::vector<unsigned> out;
+    for (unsigned code = 0; code < bits.size() * 8; ++code)
+        if (has(code)) out.push_back(code);
+    return out;
+}
+
+std::vector<Testbed::EvdevMask> Testbed::evdev_masks() const {
+    std::lock_guard lock(masks_->mutex);
+    return masks_->masks;
+}
+
+void Testbed::refuse_evdev_masks(bool refuse) {
+    std::lock_guard lock(masks_->mutex);
+    masks_->refuse = refuse;
+}
+
+Testbed::Testbed() : masks_(std::make_shared<MaskRecorder>()) {
+    // Every ioctl handler umockdev attaches tells of each new client: hook them all, and let
+    // each client answer EVIOCSMASK before the tree is asked.
+    ioctl_base_class_ = g_type_class_ref(UMOCKDEV_TYPE_IOCTL_BASE);
+    guint connected = g_signal_lookup("client-connected", UMOCKDEV_TYPE_IOCTL_BASE);
+    mask_hook_ = g_signal_add_emission_hook(connected, 0, on_client_connected,
+                                            new std::shared_ptr<void>(masks_), delete_shared);
     testbed_ = umockdev_testbed_new();
     root_ = take_gstring(umockdev_testbed_get_root_dir(testbed_));
     // Asked only now: umockdev caches the first answer, and it depends on $UMOCKDEV_DIR.
@@ -78,7 +167,12 @@ Testbed::Testbed() {
     }
 }
 
-Testbed::~Testbed() { g_object_unref(testbed_); }
+Testbed::~Testbed() {
+    g_object_unref(testbed_);
+    guint connected = g_signal_lookup("client-connected", UMOCKDEV_TYPE_IOCTL_BASE);
+    g_signal_remove_emission_hook(connected, mask_hook_);
+    g_type_class_unref(ioctl_base_class_);
+}
 
 std::string Testbed::add_device(const std::string& subsystem, const std::string& name, const std::string& parent,
                                 const Pairs& attributes, const Pairs& properties) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <tuple>
@@ -120,6 +121,21 @@ public:
     // for a caller without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH).
     void set_input_node_mode(int node_number, unsigned mode);
 
+    // EVIOCSMASK, the kernel's per-reader event mask: umockdev's ioctl trees cannot hold this
+    // request, so the testbed answers it itself (success, or EINVAL as a kernel before 4.4 does
+    // after refuse_evdev_masks(true)) and records every one, in order, from any process using
+    // this testbed. umockdev does not filter: the pty still delivers every event written.
+    struct EvdevMask {
+        std::string node;                 // "/dev/input/event7"
+        unsigned type = 0;                // EV_KEY; 0 (EV_SYN) is the mask of event types
+        std::vector<unsigned char> bits;  // the bitmap as passed (codes_size bytes)
+        bool has(unsigned code) const { return code / 8 < bits.size() && (bits[code / 8] >> (code % 8)) & 1; }
+        std::vector<unsigned> codes() const;  // every bit set
+    };
+    std::vector<EvdevMask> evdev_masks() const;
+    void refuse_evdev_masks(bool refuse);
+    struct MaskRecorder;  // what umockdev's ioctl thread records (testbed.cpp)
+
 private:
     using UsbKey = std::tuple<std::string, std::string, std::string>;
 
@@ -151,6 +167,11 @@ private:
     std::map<int, InputDeviceEntry> input_devices_;  // node number → devices
     std::set<int> used_input_numbers_;
     HeldFds held_pty_peers_;  // hung-up ptys stay reserved so umockdev never reuses their number
+
+    // Shared with umockdev's ioctl thread (which may outlive a client's last request).
+    std::shared_ptr<MaskRecorder> masks_;
+    unsigned long mask_hook_ = 0;
+    void* ioctl_base_class_ = nullptr;
 };
 
 }  // namespace hotseat::test

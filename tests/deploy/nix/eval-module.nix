@@ -156,7 +156,7 @@ in
   checks = {
     options-declared = check "options of services.hotseat"
       (builtins.attrNames enabled.options.services.hotseat)
-      [ "checkConfig" "enable" "hostCpuWeight" "keepGpusAwake" "package" "settings" "vfio" "vmCpuWeight" ];
+      [ "checkConfig" "enable" "hostCpuWeight" "keepGpusAwake" "libvirtPolkit" "package" "settings" "vfio" "vmCpuWeight" ];
 
     option-defaults =
       let
@@ -178,6 +178,7 @@ in
         (check "keepGpusAwake default" o.keepGpusAwake.default true)
         (check "vfio.iommu default" o.vfio.iommu.default null)
         (check "vfio.iommu values" o.vfio.iommu.type.type.values [ "intel" "amd" ])
+        (check "libvirtPolkit default" o.libvirtPolkit.default false)
         (check "hostCpuWeight default" o.hostCpuWeight.default 200)
         (check "vmCpuWeight default" o.vmCpuWeight.default 100)
         (check "weight range" [ o.hostCpuWeight.type.lowest o.hostCpuWeight.type.highest ] [ 1 10000 ])
@@ -328,6 +329,23 @@ in
         (check "vfio.iommu set" (warningsOf { hotseat = withGpus // { vfio.iommu = "intel"; }; }) [ ])
         (check "parameter set by hand" (warningsOf { hotseat = withGpus; kernelParams = [ "quiet" "intel_iommu=on" ]; }) [ ])
         (check "amd parameter by hand" (warningsOf { hotseat = withGpus; kernelParams = [ "amd_iommu=force_isolation" ]; }) [ ])
+      ];
+
+    libvirt-polkit =
+      let
+        polkit = configOf { enable = true; libvirtPolkit = true; settings = gpuVm; };
+        noLibvirtd = resolve (evalModuleWith { hotseat = { enable = true; libvirtPolkit = true; }; libvirtd = false; }).config;
+        rules = polkit.security.polkit.extraConfig;
+      in
+      all [
+        (check "off by default: libvirt untouched" (on.virtualisation.libvirtd ? extraConfig) false)
+        (check "off by default: no polkit rules" (on ? security) false)
+        (check "libvirt asks polkit" polkit.virtualisation.libvirtd.extraConfig "access_drivers = [ \"polkit\" ]\n")
+        (check "polkit on" polkit.security.polkit.enable true)
+        (check "the VMs are hotseat's domains" (contains rules "var hotseatDomains = [\"desk\",\"other\"];") true)
+        (check "the shipped example list is gone" (contains rules "[\"arch-desktop\"]") false)
+        (check "the rules are the shipped ones" (contains rules "if (subject.user != \"hotseat\") return polkit.Result.NOT_HANDLED;") true)
+        (check "nothing without libvirtd" (noLibvirtd ? security) false)
       ];
 
     cpu-weights =

@@ -452,3 +452,69 @@ TEST(CtlDoctor, GuestHelperSilentWhileTheVmRunsIsAWarning) {
 
 }  // namespace
 }  // namespace hotseat::test
+
+namespace hotseat::test {
+namespace {
+
+// libvirt's polkit access control (issue #19 item 6, docs/robustness.md "libvirt access"): for
+// the local system libvirtd, whether it limits the user hotseat, and to which domains.
+TEST(CtlDoctorLibvirtAccess, SaysWhetherPolkitLimitsTheUserHotseat) {
+    DoctorBed bed;
+    // The local system libvirtd, at a socket nobody listens on: the other checks cannot ask it,
+    // this one reads its configuration (under --root).
+    bed.set_libvirt_uri("qemu:///system?socket=" + bed.dir() + "/no-libvirtd-here");
+    bed.set_config("[[vm]]\nname = \"arch-desktop\"\n\n[[vm]]\nname = \"windows\"\n");
+    auto d = bed.run();
+    ASSERT_EQ(d.of("libvirt-access"), Lines{"warning libvirt-access -"}) << d.result.both();
+    EXPECT_TRUE(contains(d.message(d.last("libvirt-access")), "the user hotseat, in that group, is as good as root"))
+        << d.result.both();
+    EXPECT_TRUE(contains(d.fix(d.last("libvirt-access")), "access_drivers = [ \"polkit\" ] in /etc/libvirt/libvirtd.conf"))
+        << d.result.both();
+
+    // Commented out, it is still off.
+    bed.set_host_file("/etc/libvirt/libvirtd.conf",
+                      "#access_drivers = [ \"polkit\" ]\naccess_drivers = [ ]  # [ \"polkit\" ] once the rules are in\n");
+    EXPECT_EQ(bed.run().of("libvirt-access"), Lines{"warning libvirt-access -"});
+
+    // On, but nothing allows hotseat anything: every call would be refused.
+    bed.set_host_file("/etc/libvirt/libvirtd.conf", "unix_sock_group = \"libvirt\"\naccess_drivers = [ \"polkit\" ]\n");
+    d = bed.run();
+    ASSERT_EQ(d.of("libvirt-access"), Lines{"error libvirt-access -"}) << d.result.both();
+    EXPECT_TRUE(contains(d.message(d.last("libvirt-access")), "no polkit rule lets the user hotseat do anything"))
+        << d.result.both();
+
+    // The shipped rules as they come: arch-desktop alone, so windows is refused everything.
+    const std::string rules = read_file(HOTSEAT_SOURCE_DIR "/rules/polkit/hotseat-libvirt.rules");
+    bed.set_host_file("/etc/polkit-1/rules.d/50-hotseat-libvirt.rules", rules);
+    d = bed.run();
+    ASSERT_EQ(d.of("libvirt-access"), Lines{"error libvirt-access windows"}) << d.result.both();
+    EXPECT_EQ(d.fix(d.last("libvirt-access")),
+              "add \"windows\" to hotseatDomains in /etc/polkit-1/rules.d/50-hotseat-libvirt.rules");
+
+    std::string both = rules;
+    const std::string list = "var hotseatDomains = [\"arch-desktop\"];";
+    ASSERT_NE(both.find(list), std::string::npos);
+    both.replace(both.find(list), list.size(), "var hotseatDomains = [\"arch-desktop\", \"windows\"];");
+    bed.set_host_file("/etc/polkit-1/rules.d/50-hotseat-libvirt.rules", both);
+    d = bed.run();
+    ASSERT_EQ(d.of("libvirt-access"), Lines{"ok libvirt-access -"}) << d.result.both();
+    EXPECT_EQ(d.message(d.last("libvirt-access")),
+              "libvirt asks polkit about every call (/etc/libvirt/libvirtd.conf); "
+              "/etc/polkit-1/rules.d/50-hotseat-libvirt.rules lets the user hotseat act on the configured domains alone");
+
+    // NixOS keeps libvirt's configuration in /var/lib/libvirt; the modular daemon reads virtqemud.conf.
+    bed.set_host_file("/etc/os-release", "ID=nixos\n");
+    EXPECT_EQ(bed.run().of("libvirt-access"), Lines{"warning libvirt-access -"});
+    bed.set_host_file("/var/lib/libvirt/virtqemud.conf", "access_drivers = [ \"polkit\" ]\n");
+    EXPECT_EQ(bed.run().of("libvirt-access"), Lines{"ok libvirt-access -"});
+}
+
+TEST(CtlDoctorLibvirtAccess, AnotherLibvirtIsNotJudged) {
+    DoctorBed bed;  // the test driver: not this host's libvirtd, whose files say nothing about it
+    bed.set_domains({arch(bed)});
+    bed.set_config(kArchVm);
+    EXPECT_TRUE(bed.run().of("libvirt-access").empty());
+}
+
+}  // namespace
+}  // namespace hotseat::test

@@ -64,6 +64,10 @@ TEST_F(UsbDaemon, PluggedDeviceIsAttachedOnBindNotOnAdd) {
 TEST_F(UsbDaemon, OnlyTheUsbDeviceRemovalIsAnUnplug) {
     testbed_.add_usb_device("046d", "c52b");
     testbed_.add_keyboard(7, "Logitech USB Receiver", {{"ID_VENDOR_ID", "046d"}, {"ID_MODEL_ID", "c52b"}});
+    // hotseatd opens a keyboard only for a hotkey rule (docs/robustness.md, "Keyboards").
+    write_file(config_, config_text("test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml") +
+                            "\n[[rule]]\nname = \"receiver-hotkey\"\non = \"hotkey\"\n"
+                            "keys = [\"KEY_LEFTCTRL\", \"KEY_F12\"]\naction = \"stop\"\nvm = \"already-running\"\n");
     start_daemon();
     ASSERT_TRUE(log_shows("keyboard /dev/input/event7"));
     testbed_.remove_keyboard(7);

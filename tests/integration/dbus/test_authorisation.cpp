@@ -1,6 +1,9 @@
 // Who may change state: the shipped bus policy and the daemon's own check, each on its own.
 #include "dbus_fixture.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "dbus/gatekeeper.h"
 
 namespace hotseat::test {
@@ -51,6 +54,42 @@ TEST_F(PermissiveBusTest, DaemonRefusesStartFromAnUnprivilegedCaller) {
     auto reload = dbus_send("/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager.Reload", true);
     EXPECT_TRUE(contains(reload.output, "Error org.freedesktop.DBus.Error.AccessDenied: Reload:")) << reload.output;
     EXPECT_EQ(reloads_, 0);
+}
+
+// Anyone may call, so anyone could fill the journal with refusals (issue #19 item 7): a flood of
+// refused calls writes a burst of notices, then one now and then saying how many were left out.
+TEST_F(PermissiveBusTest, RefusalNoticesAreRateLimited) {
+    TempDir dir;
+    const std::string log_path = dir.file("stderr");
+    int saved = ::dup(STDERR_FILENO);
+    int file = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ASSERT_GE(saved, 0);
+    ASSERT_GE(file, 0);
+    ::dup2(file, STDERR_FILENO);
+    ::close(file);
+    const auto began = std::chrono::steady_clock::now();
+    constexpr int kCalls = 3 * dbus::Gatekeeper::kRefusalBurst;
+    int refused = 0;
+    for (int i = 0; i < kCalls; ++i)
+        if (contains(dbus_send(kArchPath, "org.hotseat.Supervisor1.VM.Start", true).output, "AccessDenied")) ++refused;
+    const auto elapsed = std::chrono::steady_clock::now() - began;
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    EXPECT_EQ(refused, kCalls);
+    EXPECT_TRUE(commands_.empty());
+
+    std::string log = read_file(log_path);
+    std::size_t notices = 0;
+    for (std::size_t at = log.find("refused Start"); at != std::string::npos; at = log.find("refused Start", at + 1))
+        ++notices;
+    // The bucket refills one line every kRefusalRefillUs: how many the calls' own duration earned.
+    const auto refilled = static_cast<std::size_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() / dbus::Gatekeeper::kRefusalRefillUs);
+    EXPECT_GE(notices, std::size_t{dbus::Gatekeeper::kRefusalBurst}) << log;
+    EXPECT_LE(notices, dbus::Gatekeeper::kRefusalBurst + refilled) << log;
+    if (refilled > 0) {
+        EXPECT_TRUE(contains(log, "more refusals not logged before this one")) << log;
+    }
 }
 
 TEST_F(PermissiveBusTest, DaemonAdmitsMembersOfTheControlGroup) {

@@ -96,6 +96,8 @@ TEST(KeyLatency, WriteToKeyEventP50AndP99Over1000Presses) {
         arrived = Clock::now();
         ++delivered;
     });
+    // As for a hotkey rule with F12 in its chord: the keyboard is opened, F12 asked for.
+    watcher.watch(WatchKeyboards{{KeyboardWatch{"latency", {}, "", {KEY_F12}}}});
     watcher.start();
     auto pump = [&](std::size_t before) { return loop.run_until([&] { return delivered > before; }); };
     auto adapter = time_presses(bed, 7, delivered, arrived, pump);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/keyboard_watch.h"
 #include "hotseat/engine.h"
 #include "input/keyboard_watcher.h"
 #include "input_test_util.h"
@@ -39,10 +40,16 @@ struct VerboseLog {
     ~VerboseLog() { log::set_verbose(false); }
 };
 
+// One hotkey rule for every keyboard, with the keys these tests type.
+WatchKeyboards any_keyboard(std::vector<std::uint16_t> keys = {KEY_A, KEY_B, KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12}) {
+    return WatchKeyboards{{KeyboardWatch{"test", {}, "", std::move(keys)}}};
+}
+
 class KeyboardWatcherTest : public ::testing::Test {
 protected:
     void start(KeyboardWatcher::Options options = {}) {
         watcher = std::make_unique<KeyboardWatcher>(loop.get(), seen.sink(), std::move(options));
+        watcher->watch(watch);
         watcher->start();
     }
 
@@ -79,6 +86,7 @@ protected:
     Testbed bed;  // first: the watcher's socket is redirected only once $UMOCKDEV_DIR is set
     EventLoop loop;
     Recorder seen;
+    WatchKeyboards watch = any_keyboard();  // what start() tells the watcher to read
     std::unique_ptr<KeyboardWatcher> watcher;  // last: goes before the loop
 
 private:
@@ -262,6 +270,106 @@ TEST_F(KeyboardWatcherTest, PermissionDeniedIsLoggedOnceThenWaitsForTheNextUeven
     ASSERT_TRUE(wait_added(kEvent7)) << log.text();
 }
 
+// ---- What is read (issue #19 item 5, docs/robustness.md "Keyboards") ----
+
+bool has_mask(const std::vector<Testbed::EvdevMask>& masks, const std::string& node) {
+    return std::any_of(masks.begin(), masks.end(), [&](const auto& m) { return m.node == node; });
+}
+
+// The last mask of `type` a reader of `node` asked for: its codes.
+std::vector<unsigned> last_mask(const Testbed& bed, const std::string& node, unsigned type) {
+    std::vector<unsigned> codes{9999};
+    for (const auto& m : bed.evdev_masks())
+        if (m.node == node && m.type == type) codes = m.codes();
+    return codes;
+}
+
+TEST_F(KeyboardWatcherTest, NoHotkeyRuleMeansNoKeyboardIsOpened) {
+    watch = {};
+    bed.add_keyboard(7, "USB Keyboard");
+    bed.add_keyboard(8, "Another Keyboard");
+    start();  // the keyboards present are looked at within start()
+    EXPECT_TRUE(seen.events.empty());
+    EXPECT_TRUE(watcher->watched().empty());
+    EXPECT_TRUE(bed.evdev_masks().empty());
+    // The same watcher opens both once a rule exists: they were seen, and left closed.
+    watcher->watch(any_keyboard());
+    EXPECT_EQ(watcher->watched(), (std::vector<std::string>{kEvent7, kEvent8}));
+    EXPECT_EQ(seen.count<KeyboardAdded>(), 2u);
+}
+
+TEST_F(KeyboardWatcherTest, OnlyKeyboardsARuleMayFireOnAreOpened) {
+    watch = WatchKeyboards{{KeyboardWatch{"logitech", {{"ID_VENDOR_ID", "046d"}}, "", {KEY_F12}},
+                            KeyboardWatch{"by-id", {}, "usb-Cherry*-kbd", {KEY_F11}}}};
+    bed.add_keyboard(3, "AT Translated Set 2 keyboard", {{"ID_BUS", "i8042"}});
+    bed.add_keyboard(7, "Logitech USB Receiver", {{"ID_VENDOR_ID", "046d"}});
+    bed.add_keyboard(8, "Cherry", {{"DEVLINKS", "/dev/input/by-id/usb-Cherry_Keyboard-event-kbd"}});
+    start();
+    EXPECT_EQ(watcher->watched(), (std::vector<std::string>{kEvent7, kEvent8}));
+    EXPECT_FALSE(has_mask(bed.evdev_masks(), "/dev/input/event3"));
+    EXPECT_EQ(last_mask(bed, kEvent7, EV_KEY), (std::vector<unsigned>{KEY_F12}));
+    EXPECT_EQ(last_mask(bed, kEvent8, EV_KEY), (std::vector<unsigned>{KEY_F11}));
+}
+
+TEST_F(KeyboardWatcherTest, TheKernelIsAskedForTheChordKeysAlone) {
+    watch = any_keyboard({KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12});
+    bed.add_keyboard(7, "USB Keyboard");
+    start();
+    auto masks = bed.evdev_masks();
+    ASSERT_EQ(masks.size(), 2u);
+    // The keys first, then the event types: no moment in which every key of EV_KEY passes.
+    EXPECT_EQ(masks[0].node, kEvent7);
+    EXPECT_EQ(masks[0].type, unsigned{EV_KEY});
+    EXPECT_EQ(masks[0].bits.size(), (KEY_CNT + 63) / 64 * 8u);
+    EXPECT_EQ(masks[0].codes(), (std::vector<unsigned>{KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12}));
+    EXPECT_EQ(masks[1].type, unsigned{EV_SYN});  // slot 0: the mask of event types
+    EXPECT_EQ(masks[1].codes(), (std::vector<unsigned>{EV_KEY}));  // no EV_MSC scan codes, no LEDs
+}
+
+TEST_F(KeyboardWatcherTest, KeysOutsideTheChordNeverLeaveTheAdapter) {
+    // umockdev does not filter like the kernel: what the pty delivers shows the adapter's own filter.
+    watch = any_keyboard({KEY_F12});
+    bed.add_keyboard(7, "USB Keyboard");
+    start();
+    bed.write_input_events(7, {{EV_MSC, MSC_SCAN, 0x70004}, {EV_KEY, KEY_A, 1}, {EV_SYN, SYN_REPORT, 0}});
+    bed.write_input_events(7, {{EV_KEY, KEY_A, 0}, {EV_SYN, SYN_REPORT, 0}});
+    type(7, {{KEY_F12, 1}});
+    EXPECT_EQ(seen.keys(), (std::vector<Key>{{kEvent7, KEY_F12, 1}}));
+}
+
+TEST_F(KeyboardWatcherTest, AKernelWithoutEventMasksStillYieldsTheChordKeysAlone) {
+    test::StderrCapture log;
+    bed.refuse_evdev_masks(true);  // as Linux before 4.4: EINVAL
+    watch = any_keyboard({KEY_F12});
+    bed.add_keyboard(7, "USB Keyboard");
+    bed.add_keyboard(8, "Second Keyboard");
+    start();
+    // KEY_A comes first on the same fd: once F12 is there, KEY_A has been read, and dropped.
+    bed.press_key(7, KEY_A, 1);
+    bed.press_key(7, KEY_A, 0);
+    type(7, {{KEY_F12, 1}});
+    EXPECT_EQ(seen.keys(), (std::vector<Key>{{kEvent7, KEY_F12, 1}}));
+    EXPECT_EQ(log.count("cannot mask a reader's events"), 1u) << log.text();  // said once, not per keyboard
+}
+
+TEST_F(KeyboardWatcherTest, ANewWatchClosesOpensAndMasksAgain) {
+    watch = any_keyboard({KEY_F12});
+    bed.add_keyboard(7, "Logitech USB Receiver", {{"ID_VENDOR_ID", "046d"}});
+    bed.add_keyboard(8, "Other");
+    start();
+    EXPECT_EQ(watcher->watched(), (std::vector<std::string>{kEvent7, kEvent8}));
+    // A reload: one rule, for the Logitech keyboard alone, another chord.
+    watcher->watch(WatchKeyboards{{KeyboardWatch{"logitech", {{"ID_VENDOR_ID", "046d"}}, "", {KEY_F11}}}});
+    EXPECT_EQ(watcher->watched(), std::vector<std::string>{kEvent7});
+    EXPECT_TRUE(seen.removed(kEvent8));
+    EXPECT_EQ(last_mask(bed, kEvent7, EV_KEY), (std::vector<unsigned>{KEY_F11}));
+    EXPECT_EQ(seen.count<KeyboardAdded>(), 2u);  // event7 stayed open: no second KeyboardAdded
+    // No hotkey rule left: nothing stays open.
+    watcher->watch({});
+    EXPECT_TRUE(watcher->watched().empty());
+    EXPECT_TRUE(seen.removed(kEvent7));
+}
+
 // Adapter and engine in one process: the keys typed on the emulated keyboard fire the rule.
 class HotkeyEndToEnd : public KeyboardWatcherTest {
 protected:
@@ -273,6 +381,8 @@ protected:
             "hotkey.toml");
         if (!load.config) throw std::runtime_error("bad test config");
         engine = std::make_unique<Engine>(std::move(*load.config));
+        for (const auto& effect : engine->initial_effects(now()))
+            if (auto* w = std::get_if<WatchKeyboards>(&effect)) watch = *w;
         engine->handle(LibvirtConnection{true, ""}, now());
         engine->handle(DomainSnapshot{"arch-desktop", true, DomainRunState::Off}, now());
         seen.also = [this](const Event& e) {

@@ -111,16 +111,36 @@ TEST_F(MonitorTest, ArmsTheFallbackFilesAndClosesThemOnDisarm) {
     EXPECT_EQ(open_fds(), fds_before) << "disarm must close every trigger";
 }
 
-TEST_F(MonitorTest, AFileThatCannotCarryATriggerIsLeftOutNotFatal) {
+// The trigger is written into the file: only the kernel's PSI may get it (issue #19 item 7). A
+// plain file is left out, never written, and the monitor goes on without it.
+TEST_F(MonitorTest, AFileThatIsNotPsiIsLeftOutAndNeverWritten) {
     require_psi();
     test::TempDir dir;
-    test::write_file(dir.file("fake.pressure"), "");  // a plain file: epoll refuses it
+    test::write_file(dir.file("fake.pressure"), "");
     GovernorConfig config;
     config.cpu_pressure = dir.file("fake.pressure");
     config.memory_stall_ms = 0;  // not watched
     make_monitor(config, dir.path());
     monitor->arm();
     EXPECT_TRUE(monitor->armed_paths().empty());
+    EXPECT_EQ(test::read_file(dir.file("fake.pressure")), "");
+}
+
+TEST(PsiTrigger, RefusesAFileOutsideProcfsAndCgroup2BeforeWriting) {
+    test::TempDir dir;
+    test::write_file(dir.file("victim"), "precious\n");
+    auto trigger = open_trigger(dir.file("victim"), 150000, 1000000);
+    EXPECT_EQ(trigger.fd, -1);
+    EXPECT_NE(trigger.error.find("not a PSI file"), std::string::npos) << trigger.error;
+    EXPECT_EQ(test::read_file(dir.file("victim")), "precious\n");
+}
+
+TEST(PsiTrigger, DoesNotFollowASymlink) {
+    test::TempDir dir;
+    ASSERT_EQ(::symlink("/proc/pressure/cpu", dir.file("cpu.pressure").c_str()), 0);
+    auto trigger = open_trigger(dir.file("cpu.pressure"), 150000, 2000000);
+    EXPECT_EQ(trigger.fd, -1);
+    EXPECT_NE(trigger.error.find("Too many levels of symbolic links"), std::string::npos) << trigger.error;
 }
 
 // The real thing: 4 spinning threads per core keep runnable tasks waiting for a CPU, which is

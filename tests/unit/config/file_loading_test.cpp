@@ -90,6 +90,114 @@ TEST_F(FileLoading, SymlinkToATrustedFileLoads) {
     EXPECT_EQ(load.config->path, link);
 }
 
+// The whole path is checked as systemd's chase() walks it (supervisor/config/trusted_path.h):
+// a root-owned 0644 file is worth nothing in a directory someone else may write.
+TEST_F(FileLoading, GroupWritableParentDirectoryIsRefused) {
+    std::string dir = dir_.file("etc");
+    ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(dir.c_str(), 0775), 0);
+    std::string path = dir + "/hotseat.toml";
+    test::write_text_file(path, kGood, 0644);
+    auto error = refusal(path);
+    EXPECT_EQ(error.message, "the directory " + dir + " is writable by its group (mode 0775): refusing a config "
+                             "that anyone but root can change (chmod go-w " + dir + ")");
+}
+
+TEST_F(FileLoading, ParentDirectoryOwnedByAnotherUserIsRefused) {
+    std::string dir = dir_.file("home");
+    ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+    ASSERT_EQ(::chown(dir.c_str(), kNobody, kNobody), 0);
+    std::string path = dir + "/hotseat.toml";
+    test::write_text_file(path, kGood, 0644);
+    auto error = refusal(path);
+    EXPECT_TRUE(contains(error.message, "the directory " + dir + " is owned by uid 65534, not root"))
+        << error.to_string();
+}
+
+TEST_F(FileLoading, AnUntrustedDirectoryHigherUpIsRefusedToo) {
+    std::string top = dir_.file("a");
+    ASSERT_EQ(::mkdir(top.c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(top.c_str(), 0777), 0);  // whoever can write here can swap b/ for their own
+    ASSERT_EQ(::mkdir((top + "/b").c_str(), 0755), 0);
+    std::string path = top + "/b/hotseat.toml";
+    test::write_text_file(path, kGood, 0644);
+    auto error = refusal(path);
+    EXPECT_TRUE(contains(error.message, "the directory " + top + " is writable by everyone (mode 0777)"))
+        << error.to_string();
+}
+
+TEST_F(FileLoading, StickyWorldWritableDirectoryWithRootOwnedEntriesIsTrusted) {
+    // /tmp, and NixOS's /nix/store (root:nixbld 1775): nobody may rename or remove root's entries.
+    std::string dir = dir_.file("store");
+    ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(dir.c_str(), 01777), 0);
+    std::string path = dir + "/hotseat.toml";
+    test::write_text_file(path, kGood, 0444);
+    auto load = load_config_file(path);
+    EXPECT_TRUE(load.config.has_value()) << describe(load.errors);
+}
+
+TEST_F(FileLoading, SymlinkOwnedByAnotherUserIsRefused) {
+    std::string target = make_file("store-hotseat.toml", 0444);
+    std::string link = dir_.file("hotseat.toml");
+    ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+    ASSERT_EQ(::lchown(link.c_str(), kNobody, kNobody), 0);
+    auto error = refusal(link);
+    EXPECT_TRUE(contains(error.message, "the symlink " + link + " is owned by uid 65534, not root"))
+        << error.to_string();
+}
+
+TEST_F(FileLoading, SymlinkIntoAnUntrustedDirectoryIsRefused) {
+    std::string dir = dir_.file("drop");
+    ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(dir.c_str(), 0777), 0);
+    test::write_text_file(dir + "/hotseat.toml", kGood, 0644);
+    std::string link = dir_.file("hotseat.toml");
+    ASSERT_EQ(::symlink((dir + "/hotseat.toml").c_str(), link.c_str()), 0);
+    auto error = refusal(link);
+    EXPECT_TRUE(contains(error.message, "the directory " + dir + " is writable by everyone")) << error.to_string();
+}
+
+TEST_F(FileLoading, RelativeSymlinksAreWalkedComponentByComponent) {
+    // /etc/hotseat/hotseat.toml -> ../static/hotseat.toml, as NixOS's /etc -> /etc/static links go.
+    ASSERT_EQ(::mkdir(dir_.file("etc").c_str(), 0755), 0);
+    ASSERT_EQ(::mkdir(dir_.file("static").c_str(), 0755), 0);
+    test::write_text_file(dir_.file("static/hotseat.toml"), kGood, 0444);
+    std::string link = dir_.file("etc/hotseat.toml");
+    ASSERT_EQ(::symlink("../static/hotseat.toml", link.c_str()), 0);
+    auto load = load_config_file(link);
+    ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
+
+    // The same link, with the target's directory opened to everyone: refused.
+    ASSERT_EQ(::chmod(dir_.file("static").c_str(), 0777), 0);
+    auto error = refusal(link);
+    EXPECT_TRUE(contains(error.message, "the directory " + dir_.file("static") + " is writable by everyone"))
+        << error.to_string();
+}
+
+TEST_F(FileLoading, SymlinkLoopIsRefused) {
+    std::string a = dir_.file("a.toml"), b = dir_.file("b.toml");
+    ASSERT_EQ(::symlink(b.c_str(), a.c_str()), 0);
+    ASSERT_EQ(::symlink(a.c_str(), b.c_str()), 0);
+    EXPECT_EQ(refusal(a).message, "cannot open: Too many levels of symbolic links");
+}
+
+TEST_F(FileLoading, NoOwnerCheckStillRefusesAWritableDirectory) {
+    // --no-owner-check (a Nix build sandbox): who owns the way does not matter, who may write it does.
+    std::string dir = dir_.file("build");
+    ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+    ASSERT_EQ(::chown(dir.c_str(), kNobody, kNobody), 0);
+    std::string path = dir + "/hotseat.toml";
+    test::write_text_file(path, kGood, 0644);
+    ASSERT_EQ(::chown(path.c_str(), kNobody, kNobody), 0);
+    auto load = load_config_file(path, OwnerCheck::Skip);
+    EXPECT_TRUE(load.config.has_value()) << describe(load.errors);
+    ASSERT_EQ(::chmod(dir.c_str(), 0775), 0);
+    load = load_config_file(path, OwnerCheck::Skip);
+    ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);
+    EXPECT_TRUE(contains(load.errors[0].message, "is writable by its group")) << describe(load.errors);
+}
+
 TEST_F(FileLoading, MissingFileSaysSo) {
     auto error = refusal(dir_.file("absent.toml"));
     EXPECT_EQ(error.to_string(),

@@ -66,6 +66,17 @@ cpu_weight = 50
     EXPECT_EQ(load.config->vms[0].cpu_weight, 50u);
 }
 
+TEST(GovernorConfig, EveryPsiFileOfTheRightResourceIsAccepted) {
+    for (const char* cpu : {"/proc/pressure/cpu", "/sys/fs/cgroup/cpu.pressure",
+                            "/sys/fs/cgroup/system.slice/cpu.pressure",
+                            "/sys/fs/cgroup/system.slice/nginx.service/cpu.pressure"}) {
+        auto load = load_text("[governor]\ncpu_pressure = \"" + std::string(cpu) +
+                              "\"\nmemory_pressure = \"/sys/fs/cgroup/user.slice/memory.pressure\"\n");
+        ASSERT_TRUE(load.config) << cpu << ": " << describe(load.errors);
+        EXPECT_EQ(load.config->governor.cpu_pressure, cpu);
+    }
+}
+
 TEST(GovernorConfig, TopActionNamesRoundTrip) {
     for (auto top : {GovernorTop::None, GovernorTop::Suspend, GovernorTop::Stop})
         EXPECT_EQ(governor_top_from_string(to_string(top)), top);
@@ -92,9 +103,27 @@ const GovernorError kErrors[] = {
      "unknown key \"calm\" in [governor] (did you mean \"calm_s\"?)"},
     {"EnableNotABoolean", "[governor]\nenable = \"yes\"\n", 2, 10, "enable must be a boolean, got string"},
     {"RelativePressurePath", "[governor]\ncpu_pressure = \"cpu.pressure\"\n", 2, 16,
-     "cpu_pressure \"cpu.pressure\" must be an absolute path without \"..\""},
+     "cpu_pressure \"cpu.pressure\" must be a cpu PSI file: \"/proc/pressure/cpu\" or a cgroup's "
+     "\"cpu.pressure\" under /sys/fs/cgroup (no \"..\")"},
     {"PressurePathWithDotDot", "[governor]\nmemory_pressure = \"/sys/fs/cgroup/../etc/shadow\"\n", 2, 19,
-     "memory_pressure \"/sys/fs/cgroup/../etc/shadow\" must be an absolute path"},
+     "memory_pressure \"/sys/fs/cgroup/../etc/shadow\" must be a memory PSI file"},
+    // The daemon opens the file read-write and writes a trigger into it (issue #19 item 7).
+    {"PressurePathAnyFile", "[governor]\ncpu_pressure = \"/etc/shadow\"\n", 2, 16,
+     "cpu_pressure \"/etc/shadow\" must be a cpu PSI file"},
+    {"PressurePathEndsInDotDot", "[governor]\ncpu_pressure = \"/sys/fs/cgroup/system.slice/cpu.pressure/..\"\n", 2, 16,
+     "must be a cpu PSI file"},
+    {"PressurePathDotDotInsideProc", "[governor]\ncpu_pressure = \"/proc/pressure/../self/mem\"\n", 2, 16,
+     "must be a cpu PSI file"},
+    {"PressurePathNotAPressureFile", "[governor]\ncpu_pressure = \"/sys/fs/cgroup/system.slice/cpu.weight\"\n", 2, 16,
+     "must be a cpu PSI file"},
+    {"PressurePathOfTheOtherResource", "[governor]\ncpu_pressure = \"/proc/pressure/memory\"\n", 2, 16,
+     "cpu_pressure \"/proc/pressure/memory\" must be a cpu PSI file"},
+    {"PressurePathOtherCgroupResource", "[governor]\nmemory_pressure = \"/sys/fs/cgroup/system.slice/cpu.pressure\"\n", 2, 19,
+     "must be a memory PSI file"},
+    {"PressurePathEmptyComponent", "[governor]\ncpu_pressure = \"/sys/fs/cgroup//cpu.pressure\"\n", 2, 16,
+     "must be a cpu PSI file"},
+    {"PressurePathSymlinkedElsewhere", "[governor]\ncpu_pressure = \"/run/hotseat/cpu.pressure\"\n", 2, 16,
+     "must be a cpu PSI file"},
     {"WindowBelowKernelMinimum", "[governor]\nwindow_ms = 499\n", 2, 13,
      "window_ms must be between 500 and 10000, got 499"},
     {"StallLongerThanWindow", "[governor]\nwindow_ms = 1000\ncpu_stall_ms = 1500\n", 3, 16,

@@ -1,5 +1,7 @@
 #include "scenario.h"
 
+#include "core/keyboard_watch.h"
+
 #include <libevdev/libevdev.h>
 
 #include <fstream>
@@ -414,6 +416,13 @@ void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
             got += (got.empty() ? "" : ",") + m.connector + "=" + m.status_text();
         if (got.empty()) got = "(none)";
         if (got != arg(w, 2, "monitors")) fail(line_no, "monitors are " + got + ", expected " + w[2]);
+    } else if (what == "keyboard-watch") {  // ? keyboard-watch none|RULE KEY+KEY [device=G] [K=G]; ...
+        // What the engine's start-up effects tell the input adapter to read, for this config.
+        std::string got = "(no watch-keyboards effect)";
+        for (const auto& e : engine_->initial_effects(at(now_)))
+            if (auto* watch = std::get_if<WatchKeyboards>(&e)) got = describe(*watch);
+        std::string want = rest(w, 2);
+        if (got != want) fail(line_no, "keyboards are read for " + got + ", expected " + want);
     } else {
         throw ParseError("unknown assertion " + what);
     }
