@@ -87,30 +87,6 @@ TEST_F(HotkeyDaemon, KeyboardsPropertyFollowsPlugAndUnplug) {
 namespace hotseat::test {
 namespace {
 
-// `device` names the keyboard by its /dev/input/by-id link, which udev hands over in DEVLINKS.
-TEST_F(HotkeyDaemon, DeviceLimitsTheChordToTheNamedKeyboard) {
-    write_file(config_, config_text() + "device = \"usb-Logitech_USB_Receiver-*kbd\"\n");
-    testbed_.add_keyboard(3, "AT Translated Set 2 keyboard",
-                          {{"DEVLINKS", "/dev/input/by-path/platform-i8042-serio-0-event-kbd"}});
-    testbed_.add_keyboard(7, "Logitech USB Receiver",
-                          {{"DEVLINKS", "/dev/input/by-path/pci-0000:00:14.0-usb-0:1:1.0-event-kbd "
-                                        "/dev/input/by-id/usb-Logitech_USB_Receiver-event-kbd"}});
-    start_daemon();
-    // Were event3 let through, its chord would fire first (and event7's be debounced): the log
-    // tells which keyboard fired.
-    chord(3);
-    chord(7);
-    ASSERT_TRUE(state_becomes("running"));
-    EXPECT_EQ(daemon_->log().find("fired on hotkey on /dev/input/event3"), std::string::npos);
-    EXPECT_NE(daemon_->log().find("rule desk-hotkey fired on hotkey on /dev/input/event7"), std::string::npos);
-}
-
-}  // namespace
-}  // namespace hotseat::test
-
-namespace hotseat::test {
-namespace {
-
 // Keyboards are read only while a hotkey rule needs them (issue #19 item 5): without one the
 // daemon opens none, lists none, and asks the kernel for nothing; a reload that adds one opens the
 // keyboard and asks for the chord's keys alone.

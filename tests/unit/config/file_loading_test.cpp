@@ -97,7 +97,7 @@ TEST_F(FileLoading, GroupWritableParentDirectoryIsRefused) {
     ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
     ASSERT_EQ(::chmod(dir.c_str(), 0775), 0);
     std::string path = dir + "/hotseat.toml";
-    test::write_text_file(path, kGood, 0644);
+    test::write_file(path, kGood, 0644);
     auto error = refusal(path);
     EXPECT_EQ(error.message, "the directory " + dir + " is writable by its group (mode 0775): refusing a config "
                              "that anyone but root can change (chmod go-w " + dir + ")");
@@ -108,7 +108,7 @@ TEST_F(FileLoading, ParentDirectoryOwnedByAnotherUserIsRefused) {
     ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
     ASSERT_EQ(::chown(dir.c_str(), kNobody, kNobody), 0);
     std::string path = dir + "/hotseat.toml";
-    test::write_text_file(path, kGood, 0644);
+    test::write_file(path, kGood, 0644);
     auto error = refusal(path);
     EXPECT_TRUE(contains(error.message, "the directory " + dir + " is owned by uid 65534, not root"))
         << error.to_string();
@@ -120,7 +120,7 @@ TEST_F(FileLoading, AnUntrustedDirectoryHigherUpIsRefusedToo) {
     ASSERT_EQ(::chmod(top.c_str(), 0777), 0);  // whoever can write here can swap b/ for their own
     ASSERT_EQ(::mkdir((top + "/b").c_str(), 0755), 0);
     std::string path = top + "/b/hotseat.toml";
-    test::write_text_file(path, kGood, 0644);
+    test::write_file(path, kGood, 0644);
     auto error = refusal(path);
     EXPECT_TRUE(contains(error.message, "the directory " + top + " is writable by everyone (mode 0777)"))
         << error.to_string();
@@ -132,7 +132,7 @@ TEST_F(FileLoading, StickyWorldWritableDirectoryWithRootOwnedEntriesIsTrusted) {
     ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
     ASSERT_EQ(::chmod(dir.c_str(), 01777), 0);
     std::string path = dir + "/hotseat.toml";
-    test::write_text_file(path, kGood, 0444);
+    test::write_file(path, kGood, 0444);
     auto load = load_config_file(path);
     EXPECT_TRUE(load.config.has_value()) << describe(load.errors);
 }
@@ -151,7 +151,7 @@ TEST_F(FileLoading, SymlinkIntoAnUntrustedDirectoryIsRefused) {
     std::string dir = dir_.file("drop");
     ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
     ASSERT_EQ(::chmod(dir.c_str(), 0777), 0);
-    test::write_text_file(dir + "/hotseat.toml", kGood, 0644);
+    test::write_file(dir + "/hotseat.toml", kGood, 0644);
     std::string link = dir_.file("hotseat.toml");
     ASSERT_EQ(::symlink((dir + "/hotseat.toml").c_str(), link.c_str()), 0);
     auto error = refusal(link);
@@ -162,7 +162,7 @@ TEST_F(FileLoading, RelativeSymlinksAreWalkedComponentByComponent) {
     // /etc/hotseat/hotseat.toml -> ../static/hotseat.toml, as NixOS's /etc -> /etc/static links go.
     ASSERT_EQ(::mkdir(dir_.file("etc").c_str(), 0755), 0);
     ASSERT_EQ(::mkdir(dir_.file("static").c_str(), 0755), 0);
-    test::write_text_file(dir_.file("static/hotseat.toml"), kGood, 0444);
+    test::write_file(dir_.file("static/hotseat.toml"), kGood, 0444);
     std::string link = dir_.file("etc/hotseat.toml");
     ASSERT_EQ(::symlink("../static/hotseat.toml", link.c_str()), 0);
     auto load = load_config_file(link);
@@ -188,7 +188,7 @@ TEST_F(FileLoading, NoOwnerCheckStillRefusesAWritableDirectory) {
     ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
     ASSERT_EQ(::chown(dir.c_str(), kNobody, kNobody), 0);
     std::string path = dir + "/hotseat.toml";
-    test::write_text_file(path, kGood, 0644);
+    test::write_file(path, kGood, 0644);
     ASSERT_EQ(::chown(path.c_str(), kNobody, kNobody), 0);
     auto load = load_config_file(path, OwnerCheck::Skip);
     EXPECT_TRUE(load.config.has_value()) << describe(load.errors);
