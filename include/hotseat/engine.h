@@ -107,7 +107,9 @@ private:
 
     // engine_arbitration.cpp: requests, exclusive devices, takeover.
     CommandReply apply_command(const Command& command, Now now);
-    CommandReply request(VmMachine& vm, Action action, const std::string& reason, bool takeover, Now now);
+    // `stop_as`: what a Stop means here (a bus request shuts down, a rule follows stop_mode).
+    CommandReply request(VmMachine& vm, Action action, const std::string& reason, bool takeover, StopMode stop_as,
+                         Now now);
     CommandReply take_over(VmMachine& vm, const std::vector<VmMachine*>& holders,
                            const std::string& reason, Now now);
     Effects resume_takeovers(Now now);

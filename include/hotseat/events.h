@@ -89,8 +89,9 @@ struct KeyEvent {
 };
 
 // libvirt's view of one configured domain. Paused: QEMU exists and holds the hardware, its CPUs
-// stopped (a user's `virsh suspend`, the governor, or a start cut off half-way).
-enum class DomainRunState { Off, Running, Paused, Crashed };
+// stopped (a user's `virsh suspend`, the governor, or a start cut off half-way). Suspended: the
+// guest suspended itself to RAM (libvirt PMSUSPENDED); QEMU still holds its memory and devices.
+enum class DomainRunState { Off, Running, Paused, Crashed, Suspended };
 
 // Read at start-up and after every reconnect: the truth to adopt.
 struct DomainSnapshot {
@@ -103,8 +104,10 @@ struct DomainSnapshot {
 };
 
 // A libvirt lifecycle event for a configured domain.
+// Suspended: libvirt's PMSUSPENDED, with detail "memory" (the guest suspended itself to RAM) or
+// "disk" (it entered S4: hibernating, about to power off). A wake-up is Started "wakeup".
 struct DomainLifecycle {
-    enum class Kind { Started, Stopped, Crashed };
+    enum class Kind { Started, Stopped, Crashed, Suspended };
     std::string vm;
     Kind kind = Kind::Started;
     std::string detail;  // libvirt's detail in words: "booted", "shutdown", "destroyed", "crashed" ...
@@ -112,12 +115,16 @@ struct DomainLifecycle {
 };
 
 // What a blocking libvirt call on the worker thread returned.
-enum class DomainOp { Start, Shutdown, Destroy };
+// Hibernate: virDomainPMSuspendForDuration to disk (guest agent); Wakeup: virDomainPMWakeup.
+enum class DomainOp { Start, Shutdown, Destroy, Hibernate, Wakeup };
 struct DomainOpResult {
     std::string vm;
     DomainOp op = DomainOp::Start;
     bool ok = false;
     std::string error;  // libvirt's message when !ok
+    // Hibernate only: the call failed, but the domain was already going down when it did (libvirt
+    // loses the agent when a guest powers off after taking the request, instead of entering S4).
+    bool guest_went_down = false;
 };
 
 // What an AttachUsb / DetachUsb (live, on the worker thread) returned.

@@ -29,6 +29,7 @@ constexpr ActionName kActionNames[] = {
     {Action::Stop, "stop"},
     {Action::Toggle, "toggle"},
     {Action::ForceStop, "force-stop"},
+    {Action::Hibernate, "hibernate"},
 };
 
 struct SourceName {
@@ -42,6 +43,14 @@ constexpr SourceName kSourceNames[] = {
 };
 
 }  // namespace
+
+std::string_view to_string(StopMode mode) { return mode == StopMode::Hibernate ? "hibernate" : "shutdown"; }
+
+std::optional<StopMode> stop_mode_from_string(std::string_view s) {
+    if (s == "shutdown") return StopMode::Shutdown;
+    if (s == "hibernate") return StopMode::Hibernate;
+    return std::nullopt;
+}
 
 const VmConfig* Config::find_vm(const std::string& name) const {
     auto it =

@@ -15,7 +15,8 @@ constexpr Trigger kAllTriggers[] = {Trigger::MonitorConnected, Trigger::MonitorD
                                     Trigger::DeviceAdded,      Trigger::DeviceRemoved,
                                     Trigger::Hotkey,           Trigger::VmIdle,
                                     Trigger::VmStopped};
-constexpr Action kAllActions[] = {Action::Start, Action::Stop, Action::Toggle, Action::ForceStop};
+constexpr Action kAllActions[] = {Action::Start, Action::Stop, Action::Toggle, Action::ForceStop,
+                                  Action::Hibernate};
 
 template <typename Values>
 std::vector<std::string_view> names_of(const Values& values) {

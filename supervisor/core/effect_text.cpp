@@ -75,7 +75,10 @@ std::string effect_text(const Effect& effect, WallTimeText wall_time) {
         [wall_time](const auto& e) -> std::string {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, StartDomain>) return "libvirt start " + e.vm;
-            else if constexpr (std::is_same_v<T, ShutdownDomain>) return "libvirt shutdown " + e.vm;
+            else if constexpr (std::is_same_v<T, ShutdownDomain>)
+                return "libvirt shutdown " + e.vm + (e.acpi_only ? " acpi" : "");
+            else if constexpr (std::is_same_v<T, HibernateDomain>) return "libvirt hibernate " + e.vm;
+            else if constexpr (std::is_same_v<T, WakeDomain>) return "libvirt wakeup " + e.vm;
             else if constexpr (std::is_same_v<T, DestroyDomain>) return "libvirt destroy " + e.vm;
             else if constexpr (std::is_same_v<T, PublishVm>) return vm_text(e.status, wall_time);
             else if constexpr (std::is_same_v<T, PublishMonitors>) return monitors_text(e.monitors);

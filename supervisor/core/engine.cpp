@@ -30,6 +30,7 @@ std::string_view to_string(VmState state) {
         case VmState::Running: return "running";
         case VmState::Stopping: return "stopping";
         case VmState::Failed: return "failed";
+        case VmState::Suspended: return "suspended";
     }
     return "unknown";
 }

@@ -35,11 +35,13 @@ bool has_idle_rule(const Config& config, const std::string& vm) {
 }  // namespace
 
 // After every event: a VM that came up gets its channel looked up and its idle clock started; a
-// VM that left `running` loses both (no sampling, no timers while it is off).
+// VM that left `running` loses both (no sampling, no timers while it is off). A guest asleep in
+// RAM keeps both: it still holds its memory and devices, so its idle clock runs on (it reports no
+// input and uses no CPU) and vm.idle ends it like an idle desk (docs/hibernate.md).
 void Engine::settle_guests(Now now, Effects& out) {
     for (const auto& m : machines_) {
         const std::string& name = m->config().name;
-        bool running = m->status().state == VmState::Running;
+        bool running = m->status().state == VmState::Running || m->status().state == VmState::Suspended;
         bool want_channel = running && m->config().guest_channel;
         std::int64_t timeout = idle_timeout_ms(m->config());
         bool want_idle = running && timeout > 0 && has_idle_rule(config_, name);

@@ -74,6 +74,8 @@ DomainOp parse_op(const std::string& s) {
     if (s == "start") return DomainOp::Start;
     if (s == "shutdown") return DomainOp::Shutdown;
     if (s == "destroy") return DomainOp::Destroy;
+    if (s == "hibernate") return DomainOp::Hibernate;
+    if (s == "wakeup") return DomainOp::Wakeup;
     throw ParseError("unknown operation " + s);
 }
 
@@ -188,6 +190,7 @@ Event parse_event(const std::vector<std::string>& w) {
             s.state = DomainRunState::Paused;
             s.paused_mid_start = w.size() > 3 && w[3] == "mid-start";
         }
+        else if (st == "suspended") s.state = DomainRunState::Suspended;
         else if (st == "missing") s.exists = false;
         else if (st != "off") throw ParseError("snapshot state " + st);
         return s;
@@ -195,17 +198,20 @@ Event parse_event(const std::vector<std::string>& w) {
     if (kind == "lifecycle") {
         DomainLifecycle l;
         l.vm = arg(w, 1, "vm");
-        const std::string& k = arg(w, 2, "started|stopped|crashed");
-        l.kind = k == "started" ? DomainLifecycle::Kind::Started
-                 : k == "crashed" ? DomainLifecycle::Kind::Crashed
-                                  : DomainLifecycle::Kind::Stopped;
+        const std::string& k = arg(w, 2, "started|stopped|crashed|suspended");
+        l.kind = k == "started"     ? DomainLifecycle::Kind::Started
+                 : k == "crashed"   ? DomainLifecycle::Kind::Crashed
+                 : k == "suspended" ? DomainLifecycle::Kind::Suspended
+                                    : DomainLifecycle::Kind::Stopped;
         if (w.size() > 3) l.detail = w[3];
         l.by_guest = w.size() > 4 && w[4] == "guest";
         return l;
     }
-    if (kind == "result") {
-        DomainOpResult r{arg(w, 1, "vm"), parse_op(arg(w, 2, "op")), false, ""};
-        r.ok = arg(w, 3, "ok|failed") == "ok";
+    if (kind == "result") {  // went-down: failed, but the domain was going down (hibernate)
+        DomainOpResult r{arg(w, 1, "vm"), parse_op(arg(w, 2, "op")), false, "", false};
+        const std::string& outcome = arg(w, 3, "ok|failed|went-down");
+        r.ok = outcome == "ok";
+        r.guest_went_down = outcome == "went-down";
         if (!r.ok) r.error = rest(w, 4);
         return r;
     }
