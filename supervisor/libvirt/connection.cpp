@@ -58,12 +58,18 @@ DomainRunState run_state(int state) {
     }
 }
 
+// The ACPI power button alone; a driver that has no such choice (the test driver refuses the
+// flag as invalid) gets its one way of shutting down.
+int acpi_shutdown(virDomainPtr domain) {
+    if (virDomainShutdownFlags(domain, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) == 0) return 0;
+    if (virGetLastErrorCode() != VIR_ERR_INVALID_ARG) return -1;
+    return virDomainShutdown(domain);
+}
+
 int call(DomainOp op, virDomainPtr domain, bool acpi_only) {
     switch (op) {
     case DomainOp::Start: return virDomainCreate(domain);
-    case DomainOp::Shutdown:
-        return acpi_only ? virDomainShutdownFlags(domain, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)
-                         : virDomainShutdown(domain);
+    case DomainOp::Shutdown: return acpi_only ? acpi_shutdown(domain) : virDomainShutdown(domain);
     case DomainOp::Destroy: return virDomainDestroy(domain);
     case DomainOp::Wakeup: return virDomainPMWakeup(domain, 0);
     case DomainOp::Hibernate:
