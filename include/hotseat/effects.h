@@ -127,6 +127,9 @@ struct PublishGuestHelper {
 // them. GuestWelcome answers its hello (later versions add to it: it is an object on the wire).
 struct GuestWelcome {
     int protocol = 2;
+    // The chords of the hotkey rules this guest may fire (its own VM's, source "guest" or "any",
+    // no keyboard `device`/`match`): the helper watches them and answers with `hotkey`.
+    std::vector<std::vector<std::string>> hotkeys = {};
 };
 struct GuestStopPending {
     std::uint64_t deadline_us = 0;  // wall clock, µs since the epoch

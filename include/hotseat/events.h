@@ -221,6 +221,12 @@ struct GuestInhibit {
     bool active = false;
     std::string reason;  // when active: what holds idle, printable
 };
+// Protocol 2 (#18): a chord went down on one of the guest's keyboards. The guest is untrusted:
+// the engine acts only on a chord it offered this VM (GuestWelcome::hotkeys).
+struct GuestHotkey {
+    std::string vm;
+    std::vector<std::string> keys;  // evdev key names, as parsed (1 .. 8)
+};
 
 // The CPU time a running VM has used (virDomainGetInfo cpuTime), for idleness.
 struct CpuSample {
@@ -254,6 +260,6 @@ using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, Keybo
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
                            Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult,
                            GuestChannelPath, GuestHello, GuestConnector, GuestInput, GuestChannelClosed,
-                           CpuSample, GuestPostpone, GuestInhibit, GpuDriver, GpuRelease>;
+                           CpuSample, GuestPostpone, GuestInhibit, GuestHotkey, GpuDriver, GpuRelease>;
 
 }  // namespace hotseat

@@ -51,7 +51,11 @@ std::string guest_notice_text(const GuestNotice& notice, WallTimeText wall_time)
     return std::visit(
         [wall_time](const auto& n) -> std::string {
             using N = std::decay_t<decltype(n)>;
-            if constexpr (std::is_same_v<N, GuestWelcome>) return "hello " + std::to_string(n.protocol);
+            if constexpr (std::is_same_v<N, GuestWelcome>) {
+                std::string chords;
+                for (const auto& keys : n.hotkeys) chords += (chords.empty() ? " hotkeys=" : ",") + chord_text(keys);
+                return "hello " + std::to_string(n.protocol) + chords;
+            }
             else if constexpr (std::is_same_v<N, GuestStopPending>)
                 return "stop-pending " + n.action + " at " + wall_text(n.deadline_us, wall_time) + " " + quoted(n.reason);
             else if constexpr (std::is_same_v<N, GuestStopCancelled>) return "stop-cancelled";
@@ -68,6 +72,12 @@ std::string gpus_text(const std::vector<GpuStatus>& gpus) {
         out += (out.empty() ? "" : ",") + g.address + "=" + (g.driver.empty() ? "none" : g.driver) +
                (g.holder.empty() ? "" : "@" + g.holder);
     return out.empty() ? "(none)" : out;
+}
+
+std::string chord_text(const std::vector<std::string>& keys) {
+    std::string out;
+    for (const auto& k : keys) out += (out.empty() ? "" : "+") + k;
+    return out;
 }
 
 std::string effect_text(const Effect& effect, WallTimeText wall_time) {

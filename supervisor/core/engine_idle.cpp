@@ -20,7 +20,7 @@ using fx::warning;
 
 namespace {
 
-constexpr int guest_protocol_version = 2;  // guest/protocol.h kProtocolVersion; the core has no I/O deps
+constexpr int guest_protocol_version = kGuestProtocolVersion;
 
 std::int64_t idle_timeout_ms(const VmConfig& vm) {
     if (vm.idle_timeout_s > 0) return std::int64_t{vm.idle_timeout_s} * 1000;
@@ -186,7 +186,8 @@ Effects Engine::on_guest(const GuestHello& ev, Now) {
     // Protocol 2 (negotiated: the lower of the two): every hello is answered, so a helper knows
     // the host hears postpone and inhibit, and a stop that is pending already is told again.
     if (g->speaks_v2()) {
-        out.push_back(SendGuest{ev.vm, GuestWelcome{std::min(ev.protocol, guest_protocol_version)}});
+        g->hotkeys = guest_hotkeys(config_.rules, ev.vm, kMaxGuestHotkeys);
+        out.push_back(SendGuest{ev.vm, GuestWelcome{std::min(ev.protocol, guest_protocol_version), g->hotkeys}});
         if (const VmMachine* m = machine(ev.vm); m && m->stop_pending()) {
             const auto& p = m->status().pending_stop;
             out.push_back(SendGuest{ev.vm, GuestStopPending{p.deadline_us, p.action, p.reason}});

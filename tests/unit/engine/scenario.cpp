@@ -111,11 +111,11 @@ Event parse_tune(const std::vector<std::string>& w) {
 // guest VM path PATH | guest VM no-channel WHY | guest VM no-answer WHY | guest VM hello VERSION
 // [PROTOCOL] | guest VM connector card0-HDMI-A-1 connected|disconnected [initial] | guest VM input
 // IDLE_MS | guest VM closed WHY | guest VM postpone SECONDS | guest VM inhibit REASON... |
-// guest VM inhibit-off
+// guest VM inhibit-off | guest VM hotkey KEY_A+KEY_B
 Event parse_guest_event(const std::vector<std::string>& w) {
     const std::string& vm = arg(w, 1, "vm");
     const std::string& what =
-        arg(w, 2, "path|no-channel|no-answer|hello|connector|input|closed|postpone|inhibit|inhibit-off");
+        arg(w, 2, "path|no-channel|no-answer|hello|connector|input|closed|postpone|inhibit|inhibit-off|hotkey");
     if (what == "path") return GuestChannelPath{vm, arg(w, 3, "path"), ""};
     if (what == "no-channel") return GuestChannelPath{vm, "", rest(w, 3)};
     if (what == "no-answer") return GuestChannelPath{vm, "", rest(w, 3), true};
@@ -123,6 +123,16 @@ Event parse_guest_event(const std::vector<std::string>& w) {
     if (what == "postpone") return GuestPostpone{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "seconds")))};
     if (what == "inhibit") return GuestInhibit{vm, true, rest(w, 3)};
     if (what == "inhibit-off") return GuestInhibit{vm, false, ""};
+    if (what == "hotkey") {
+        GuestHotkey h{vm, {}};
+        std::string chord = arg(w, 3, "chord");
+        for (std::size_t at = 0; at <= chord.size();) {
+            std::size_t plus = std::min(chord.find('+', at), chord.size());
+            h.keys.push_back(chord.substr(at, plus - at));
+            at = plus + 1;
+        }
+        return h;
+    }
     if (what == "input") return GuestInput{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "idle ms")))};
     if (what == "closed") return GuestChannelClosed{vm, rest(w, 3)};
     if (what == "connector") {
