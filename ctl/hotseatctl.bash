@@ -27,6 +27,8 @@ _hotseatctl() {
         start | stop | toggle | force-stop)
             if [[ "$prev" == --timeout ]]; then
                 COMPREPLY=($(compgen -W "30 60 120 300" -- "$cur"))
+            elif [[ "$cur" == -* && "$command" == stop ]]; then
+                COMPREPLY=($(compgen -W "--wait --timeout --hibernate --help" -- "$cur"))
             elif [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--wait --timeout --help" -- "$cur"))
             else

@@ -1,4 +1,4 @@
-// `hotseatctl start|stop|toggle|force-stop VM [--wait [--timeout S]]`.
+// `hotseatctl start|stop|toggle|force-stop VM [--wait [--timeout S]]`, `stop --hibernate`.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -21,14 +21,18 @@ struct Verb {
 
 constexpr Verb kVerbs[] = {
     {"start", "Start", "Start VM; does nothing while it is starting or running"},
-    {"stop", "Stop", "Shut VM down gracefully (ACPI), forced off after its shutdown_timeout_s"},
+    {"stop", "Stop", "Shut VM down gracefully (ACPI), forced off after its shutdown_timeout_s; with --hibernate, "
+                     "hibernate it (its session is back at the next start)"},
     {"toggle", "Toggle", "Stop VM when it is starting or running, start it otherwise"},
     {"force-stop", "ForceStop", "Turn VM off at once (libvirt destroy), without asking the guest"},
 };
 
+constexpr Verb kHibernate{"stop --hibernate", "Hibernate", ""};
+
 struct Options {
     std::string vm;
     bool wait = false;
+    bool hibernate = false;  // stop only: VM.Hibernate instead of VM.Stop
     unsigned timeout_s = 120;
 };
 
@@ -36,6 +40,7 @@ void call(VmProxy& vm, const std::string& method) {
     if (method == "Start") vm.Start();
     else if (method == "Stop") vm.Stop();
     else if (method == "Toggle") vm.Toggle();
+    else if (method == "Hibernate") vm.Hibernate();
     else vm.ForceStop();
 }
 
@@ -74,7 +79,8 @@ int call_and_wait(Bus& bus, const std::string& path, const Verb& verb, const Opt
     return finish(*follower, end, daemon_left, context, options);
 }
 
-int run(const Verb& verb, const Options& options) {
+int run(const Verb& asked, const Options& options) {
+    const Verb& verb = options.hibernate ? kHibernate : asked;
     std::string context = std::string(verb.command) + " " + options.vm;
     Bus bus;
     bus.require_daemon();
@@ -96,6 +102,10 @@ void add_verb(CLI::App& app, const Verb& verb, int& exit_code) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber)
         ->needs(wait);
+    if (std::string(verb.method) == "Stop")
+        sub->add_flag("--hibernate", options->hibernate,
+                      "Hibernate VM through its guest agent (suspend to disk), whatever its stop_mode; shut "
+                      "down instead when the agent cannot (docs/hibernate.md)");
     sub->callback([&verb, options, &exit_code] { exit_code = run(verb, *options); });
 }
 

@@ -18,7 +18,8 @@ enum class Verdict { Waiting, Reached, Missed };
 // request's first step, the old state is still showing.
 Verdict judge(const std::string& wanted, const std::string& state, bool moved);
 
-// What a request ends in: Start → running, Stop/ForceStop → off, Toggle → the opposite of now.
+// What a request ends in: Start → running, Stop/ForceStop/Hibernate → off, Toggle → the opposite
+// of now (a suspended VM is woken: running).
 std::string wanted_state(const std::string& method, const std::string& state_before);
 
 class VmFollower {

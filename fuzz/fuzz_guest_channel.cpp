@@ -39,6 +39,7 @@ bool same(const Message& a, const Message& b) {
         auto& o = std::get<Inhibit>(b);
         return h->active == o.active && h->reason == o.reason;
     }
+    if (auto* k = std::get_if<Hotkey>(&a)) return k->keys == std::get<Hotkey>(b).keys;
     return std::get<Unknown>(a).type == std::get<Unknown>(b).type;
 }
 
@@ -46,7 +47,7 @@ bool same(const HostMessage& a, const HostMessage& b) {
     if (a.index() != b.index()) return false;
     if (auto* h = std::get_if<HostHello>(&a)) {
         auto& o = std::get<HostHello>(b);
-        return h->protocol == o.protocol && h->host_version == o.host_version;
+        return h->protocol == o.protocol && h->host_version == o.host_version && h->hotkeys == o.hotkeys;
     }
     if (auto* p = std::get_if<StopPending>(&a)) {
         auto& o = std::get<StopPending>(b);

@@ -85,6 +85,32 @@ ParseResult inhibit(const json& j) {
     return ParseResult{Inhibit{true, reason->get<std::string>()}, {}};
 }
 
+// An evdev key name as libevdev spells it ("KEY_LEFTMETA", "BTN_SIDE"): what a chord is made of.
+bool is_key_name(const std::string& s) {
+    return !s.empty() && s.size() <= kMaxName && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+// A chord on the wire: an array of 1 .. kMaxChordKeys key names.
+std::optional<std::vector<std::string>> chord(const json* keys) {
+    if (!keys || !keys->is_array() || keys->empty() || keys->size() > kMaxChordKeys) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& k : *keys) {
+        if (!k.is_string() || !is_key_name(k.get<std::string>())) return std::nullopt;
+        out.push_back(k.get<std::string>());
+    }
+    return out;
+}
+
+ParseResult hotkey(const json& j) {
+    auto keys = chord(field(j, "keys"));
+    if (!keys)
+        return error("hotkey: \"keys\" must be an array of 1 to " + std::to_string(kMaxChordKeys) +
+                     " key names like KEY_LEFTMETA");
+    return ParseResult{Hotkey{std::move(*keys)}, {}};
+}
+
 ParseResult input(const json& j) {
     const json* idle = field(j, "idle_ms");
     if (!idle || !idle->is_number_integer() || idle->get<std::int64_t>() < 0)
@@ -126,7 +152,20 @@ HostParseResult host_hello(const json& j) {
         return host_error("hello: \"protocol\" must be an integer from 1 to 1000");
     if (!host || !host->is_string() || !is_printable(host->get<std::string>()))
         return host_error("hello: \"host\" must be a printable string of at most 64 bytes");
-    return HostParseResult{HostHello{static_cast<int>(protocol->get<std::int64_t>()), host->get<std::string>()}, {}};
+    HostHello out{static_cast<int>(protocol->get<std::int64_t>()), host->get<std::string>(), {}};
+    if (const json* hotkeys = field(j, "hotkeys")) {
+        if (!hotkeys->is_array() || hotkeys->size() > kMaxHotkeys)
+            return host_error("hello: \"hotkeys\" must be an array of at most " + std::to_string(kMaxHotkeys) +
+                              " chords");
+        for (const auto& c : *hotkeys) {
+            auto keys = chord(&c);
+            if (!keys)
+                return host_error("hello: each of \"hotkeys\" must be an array of 1 to " +
+                                  std::to_string(kMaxChordKeys) + " key names");
+            out.hotkeys.push_back(std::move(*keys));
+        }
+    }
+    return HostParseResult{std::move(out), {}};
 }
 
 HostParseResult stop_pending(const json& j) {
@@ -137,8 +176,9 @@ HostParseResult stop_pending(const json& j) {
     if (!deadline || !deadline->is_number_unsigned()) return host_error("stop-pending: \"deadline_us\" must be a non-negative integer");
     if (!in_ms || !in_ms->is_number_unsigned()) return host_error("stop-pending: \"in_ms\" must be a non-negative integer");
     if (!action || !action->is_string() ||
-        (action->get<std::string>() != "stop" && action->get<std::string>() != "force-stop"))
-        return host_error("stop-pending: \"action\" must be stop or force-stop");
+        (action->get<std::string>() != "stop" && action->get<std::string>() != "force-stop" &&
+         action->get<std::string>() != "hibernate"))
+        return host_error("stop-pending: \"action\" must be stop, force-stop or hibernate");
     if (!reason || !reason->is_string() || !is_reason(reason->get<std::string>(), 2 * kMaxReasonBytes))
         return host_error("stop-pending: \"reason\" must be a string of 1 to " +
                           std::to_string(2 * kMaxReasonBytes) + " bytes without control characters");
@@ -157,6 +197,7 @@ ParseResult parse_line(std::string_view line) {
     if (e.type == "input") return input(e.object);
     if (e.type == "postpone") return postpone(e.object);
     if (e.type == "inhibit") return inhibit(e.object);
+    if (e.type == "hotkey") return hotkey(e.object);
     return ParseResult{Unknown{printable_type(e.type)}, {}};
 }
 
@@ -179,8 +220,11 @@ std::string encode_host(const HostMessage& message) {
     json j = std::visit(
         [](const auto& m) -> json {
             using T = std::decay_t<decltype(m)>;
-            if constexpr (std::is_same_v<T, HostHello>)
-                return {{"type", "hello"}, {"protocol", m.protocol}, {"host", m.host_version}};
+            if constexpr (std::is_same_v<T, HostHello>) {
+                json h = {{"type", "hello"}, {"protocol", m.protocol}, {"host", m.host_version}};
+                if (!m.hotkeys.empty()) h["hotkeys"] = m.hotkeys;
+                return h;
+            }
             else if constexpr (std::is_same_v<T, StopPending>)
                 return {{"type", "stop-pending"},
                         {"deadline_us", m.deadline_us},
@@ -217,7 +261,9 @@ std::string encode(const Message& message) {
                 json i = {{"type", "inhibit"}, {"active", m.active}};
                 if (m.active) i["reason"] = m.reason;
                 return i;
-            } else
+            } else if constexpr (std::is_same_v<T, Hotkey>)
+                return {{"type", "hotkey"}, {"keys", m.keys}};
+            else
                 return {{"type", m.type}};
         },
         message);

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace hotseat::guest {
 
@@ -47,6 +48,11 @@ struct Inhibit {
     bool active = false;
     std::string reason;  // when active: printable, 1 .. kMaxReasonBytes
 };
+// Protocol 2: a chord the host asked the helper to watch (HostHello::hotkeys) went down on one of
+// the guest's keyboards. The keys as the host named them (evdev names, "KEY_LEFTMETA").
+struct Hotkey {
+    std::vector<std::string> keys;  // 1 .. kMaxChordKeys names
+};
 // Well-formed, but a type this version does not know: ignored by the reader.
 struct Unknown {
     std::string type;
@@ -54,22 +60,28 @@ struct Unknown {
 
 inline constexpr std::uint32_t kMaxPostponeSeconds = 24 * 3600;
 inline constexpr std::size_t kMaxReasonBytes = 128;
+inline constexpr std::size_t kMaxChordKeys = 8;   // keys in one hotkey chord
+inline constexpr std::size_t kMaxHotkeys = 32;    // chords in one host hello
 
 // Guest → host.
-using Message = std::variant<Hello, Connector, Input, Postpone, Inhibit, Unknown>;
+using Message = std::variant<Hello, Connector, Input, Postpone, Inhibit, Hotkey, Unknown>;
 
 // Host → guest (protocol 2). The host's hello answers the helper's: the protocol both speak (the
 // lower of the two). It is an object like every line, so later versions add fields to it.
 struct HostHello {
     int protocol = kProtocolVersion;
     std::string host_version;  // hotseatd's version
+    // The chords of the hotkey rules this guest may fire (its own VM's, docs/guest-channel.md):
+    // the helper watches these on its keyboards and sends `hotkey` when one goes down. Absent
+    // (an older host) or empty: none.
+    std::vector<std::vector<std::string>> hotkeys = {};
 };
 // A stop of this VM is pending: it goes ahead at deadline_us (the host's wall clock, µs since the
 // epoch), in_ms after this line was written, unless postponed or cancelled.
 struct StopPending {
     std::uint64_t deadline_us = 0;
     std::uint64_t in_ms = 0;
-    std::string action;  // "stop" or "force-stop"
+    std::string action;  // "stop", "force-stop" or "hibernate"
     std::string reason;  // printable, at most kMaxReasonBytes * 2
 };
 struct StopCancelled {};

@@ -51,6 +51,8 @@ void check_memory(DoctorContext& context, Findings& out);       // pinned RAM / 
 // guest_checks.cpp
 void check_guest_channel(DoctorContext& context, Findings& out);  // the channel vs guest_channel
 void check_guest_helper(DoctorContext& context, Findings& out);   // the helper's hello (hotseatd)
+// agent_check.cpp
+void check_guest_agent(DoctorContext& context, Findings& out);    // a hibernating VM's guest agent
 // hook_checks.cpp
 void check_hook(DoctorContext& context, Findings& out);         // hotseat-hook installed
 // libvirt_access_check.cpp

@@ -1,5 +1,6 @@
 #include "context.h"
 
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -105,6 +106,29 @@ DoctorContext::DoctorContext(Config config, DoctorOptions options)
 
 DoctorContext::~DoctorContext() {
     if (connection_) virConnectClose(connection_);
+    if (writable_) virConnectClose(writable_);
+}
+
+DoctorContext::AgentPing DoctorContext::ping_guest_agent(const std::string& vm) {
+    AgentPing ping;
+    if (!writable_) writable_ = virConnectOpen(config_.supervisor.libvirt_uri.c_str());
+    if (!writable_) {
+        ping.error = "no read-write connection to " + config_.supervisor.libvirt_uri + ": " +
+                     libvirt::last_error_message();
+        return ping;
+    }
+    ping.asked = true;
+    virDomainPtr domain = virDomainLookupByName(writable_, vm.c_str());
+    if (!domain) {
+        ping.error = libvirt::last_error_message();
+        return ping;
+    }
+    constexpr int kTimeoutS = 5;  // libvirt's own wait for the agent's guest-sync
+    char* reply = virDomainQemuAgentCommand(domain, R"({"execute":"guest-ping"})", kTimeoutS, 0);
+    if (!reply) ping.error = libvirt::last_error_message();
+    std::free(reply);
+    virDomainFree(domain);
+    return ping;
 }
 
 const std::string& DoctorContext::connection_error() {

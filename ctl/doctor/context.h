@@ -72,6 +72,14 @@ public:
     const QemuVersion& qemu_version();
     // For the domain's emulator, arch, machine and type; asked once per combination.
     const DomainCapabilities& domain_capabilities(const DomainFacts& facts);
+    // Sends guest-ping to the running domain's guest agent (virDomainQemuAgentCommand, which needs
+    // a read-write connection: opened for this alone, the only thing the doctor writes, and
+    // libvirt notes the domain "tainted: custom-ga-command"). Empty when it answered.
+    struct AgentPing {
+        bool asked = false;  // false: no read-write connection; `error` says why
+        std::string error;   // empty: the agent answered
+    };
+    AgentPing ping_guest_agent(const std::string& vm);
 
 private:
     DomainInfo read_domain(const std::string& vm);
@@ -82,6 +90,7 @@ private:
     bool tried_connection_ = false;
     std::string connection_error_;
     virConnectPtr connection_ = nullptr;
+    virConnectPtr writable_ = nullptr;  // for ping_guest_agent only
     std::map<std::string, DomainInfo> domains_;
     std::optional<QemuVersion> qemu_version_;
     std::map<std::string, DomainCapabilities> capabilities_;

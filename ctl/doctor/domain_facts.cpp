@@ -123,6 +123,12 @@ const HostdevFacts* DomainFacts::hostdev(const std::string& source) const {
     return nullptr;
 }
 
+const ChannelFacts* DomainFacts::channel(const std::string& name) const {
+    for (const auto& c : channels)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
 bool DomainFacts::i440fx() const { return machine == "pc" || machine.rfind("pc-i440fx", 0) == 0; }
 
 std::optional<Switch> DomainFacts::device_property(const HostdevFacts& device, const std::string& property) const {
@@ -183,6 +189,14 @@ std::optional<DomainFacts> parse_domain_facts(std::string_view xml, std::string*
     facts.emulator = text(child(devices, "emulator"));
     for (const xmlNode* hostdev : children(devices, "hostdev"))
         if (attribute(hostdev, "type") == "pci") facts.hostdevs.push_back(hostdev_facts(hostdev));
+    for (const xmlNode* channel : children(devices, "channel")) {
+        const xmlNode* target = child(channel, "target");
+        facts.channels.push_back(
+            ChannelFacts{attribute(channel, "type"), attribute(target, "name"), attribute(target, "state")});
+    }
+    const xmlNode* pm = child(domain, "pm");
+    facts.suspend_to_disk = attribute(child(pm, "suspend-to-disk"), "enabled");
+    facts.suspend_to_mem = attribute(child(pm, "suspend-to-mem"), "enabled");
     for (const xmlNode* override_node : children(domain, "override", kQemuNamespace))
         for (const xmlNode* device : children(override_node, "device", kQemuNamespace))
             for (const xmlNode* frontend : children(device, "frontend", kQemuNamespace))

@@ -22,6 +22,14 @@ struct HostdevFacts {
     std::string rom_bar;        // <rom bar=...>: "on", "off" or empty
 };
 
+// A <channel> of the domain: its type (unix, pty ...) and its <target>'s name and, in a running
+// domain's XML, state (connected: a process in the guest has the port open).
+struct ChannelFacts {
+    std::string type;
+    std::string name;   // <target name=...>, e.g. org.qemu.guest_agent.0
+    std::string state;  // <target state=...>: connected, disconnected, or empty
+};
+
 // A QEMU device property as the domain sets it: "true"/"false" for a bool from <qemu:override>,
 // "on"/"off" from a -device or -set argument; nullopt when the domain leaves it to QEMU.
 enum class Switch { On, Off };
@@ -37,6 +45,13 @@ struct DomainFacts {
     // <qemu:override><qemu:device alias=A><qemu:frontend><qemu:property name=N value=V>: A → N → V.
     std::map<std::string, std::map<std::string, std::string>> overrides;
     std::vector<std::string> commandline;  // <qemu:commandline><qemu:arg value=...>, in order
+    std::vector<ChannelFacts> channels;    // <devices><channel>, in document order
+    // <pm><suspend-to-disk enabled=...> and <suspend-to-mem ...>: "yes", "no", or empty (QEMU's
+    // default). libvirt refuses to hibernate a domain with suspend-to-disk "no".
+    std::string suspend_to_disk;
+    std::string suspend_to_mem;
+
+    const ChannelFacts* channel(const std::string& name) const;  // by target name
 
     const HostdevFacts* hostdev(const std::string& source) const;  // by host address, any case
     bool i440fx() const;  // machine pc / pc-i440fx-*

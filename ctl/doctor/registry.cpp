@@ -34,6 +34,7 @@ const std::vector<Check>& registered_checks() {
         {"memory", check_memory},
         {"channel", check_guest_channel},
         {"helper", check_guest_helper},
+        {"guest-agent", check_guest_agent},
     };
     return kChecks;
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/input.h>
 #include <libudev.h>
 #include <poll.h>
 #include <systemd/sd-bus.h>
@@ -136,33 +137,53 @@ void Helper::on_uevent() {
     if (subsystem && std::strcmp(subsystem, "drm") == 0) {
         scan_connectors(false);
     } else if (action && std::strcmp(action, "remove") == 0) {
-        if (auto it = inputs_.find(syspath); it != inputs_.end()) {
-            ::close(it->second);
-            inputs_.erase(it);
-        }
+        if (auto it = inputs_.find(syspath); it != inputs_.end()) close_input(it);
     } else if (is_human_input(dev)) {
         open_input(syspath, udev_device_get_devnode(dev));
     }
     udev_device_unref(dev);
 }
 
-// Any bytes from an input node are someone at the desk; what they pressed is none of our business.
+void Helper::close_input(std::map<std::string, int>::iterator it) {
+    ::close(it->second);
+    chords_.forget(it->second);
+    partial_events_.erase(it->second);
+    inputs_.erase(it);
+}
+
+// Any bytes from an input node are someone at the desk. What was pressed matters only for the
+// chords the host asked for (on_key_bytes); no other key is remembered or sent.
 void Helper::on_input(int fd) {
     char buffer[1024];
     ssize_t n = ::read(fd, buffer, sizeof(buffer));
     if (n > 0) {
         last_input_ms_ = monotonic_ms();
         input_pending_ = true;
+        if (!chords_.empty()) on_key_bytes(fd, buffer, static_cast<std::size_t>(n));
         return;
     }
     if (n == 0 || (errno != EAGAIN && errno != EINTR)) {  // gone: its remove uevent may not come
         for (auto it = inputs_.begin(); it != inputs_.end(); ++it)
-            if (it->second == fd) {
-                ::close(fd);
-                inputs_.erase(it);
-                return;
-            }
+            if (it->second == fd) return close_input(it);
     }
+}
+
+// evdev hands out whole input_event records; a node that is a pty (umockdev, tests) may split
+// one, so the rest waits for the next read.
+void Helper::on_key_bytes(int fd, const char* bytes, std::size_t n) {
+    std::string& data = partial_events_[fd];
+    data.append(bytes, n);
+    std::size_t at = 0;
+    for (; data.size() - at >= sizeof(input_event); at += sizeof(input_event)) {
+        input_event ev{};
+        std::memcpy(&ev, data.data() + at, sizeof ev);
+        if (ev.type != EV_KEY) continue;
+        for (auto& keys : chords_.on_key(fd, ev.code, ev.value)) {
+            say("hotkey " + keys.front() + (keys.size() > 1 ? "+..." : "") + " pressed: telling the host");
+            if (host_v2_) port_.queue(encode(Hotkey{std::move(keys)}));
+        }
+    }
+    data.erase(0, at);
 }
 
 void Helper::maybe_send_input(std::int64_t now) {
@@ -224,6 +245,7 @@ void Helper::on_host_line(const std::string& line) {
                 host_v2_ = m.protocol >= 2;
                 if (host_v2_ && !was) say("the host (hotseatd " + m.host_version + ") speaks protocol 2");
                 if (host_v2_) check_inhibitors(now, true);
+                set_hotkeys(host_v2_ ? m.hotkeys : std::vector<std::vector<std::string>>{});
             } else if constexpr (std::is_same_v<T, StopPending>) {
                 notifier_.stop_pending(m, system_bus(), now);
             } else if constexpr (std::is_same_v<T, StopCancelled>) {
@@ -231,6 +253,16 @@ void Helper::on_host_line(const std::string& line) {
             }
         },
         *parsed.message);
+}
+
+// The host's hello names the chords to watch (again with every hello: a reload may change them).
+void Helper::set_hotkeys(const std::vector<std::vector<std::string>>& hotkeys) {
+    if (hotkeys == hotkeys_) return;
+    hotkeys_ = hotkeys;
+    for (const auto& name : chords_.set_chords(hotkeys))
+        say("the host's hotkey key " + name + " is unknown to this guest's libevdev: its chord is not watched");
+    partial_events_.clear();
+    say("watching " + std::to_string(hotkeys.size()) + " hotkey chord(s) the host named");
 }
 
 // What the host writes: protocol 2 lines. False when the other end is gone for good.

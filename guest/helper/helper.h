@@ -4,16 +4,19 @@
 // uevents, then each connector's `status`) and input activity (any bytes from an evdev keyboard,
 // mouse or gamepad), coalesced to at most one line every `input_interval_ms` while input continues.
 // With a host that speaks protocol 2 it also reports what holds idle (audio playing, a logind
-// idle inhibitor) and shows the host's pending stops as desktop notifications (notifier.h).
+// idle inhibitor), shows the host's pending stops as desktop notifications (notifier.h), and
+// reports the hotkey chords the host names in its hello when they go down (chord_watch.h).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "guest/line_reader.h"
 #include "guest/protocol.h"
+#include "helper/chord_watch.h"
 #include "helper/notifier.h"
 #include "helper/port.h"
 
@@ -51,6 +54,9 @@ private:
     void open_input(const std::string& syspath, const char* devnode);
     void on_uevent();
     void on_input(int fd);
+    void close_input(std::map<std::string, int>::iterator it);
+    void on_key_bytes(int fd, const char* bytes, std::size_t n);
+    void set_hotkeys(const std::vector<std::vector<std::string>>& hotkeys);
     void maybe_send_input(std::int64_t now);
     std::int64_t poll_timeout(std::int64_t now) const;
     bool read_host();  // false: the host's end closed for good
@@ -64,6 +70,9 @@ private:
     struct udev_monitor* monitor_ = nullptr;
     std::map<std::string, bool> connectors_;  // "card0-HDMI-A-1" -> connected
     std::map<std::string, int> inputs_;       // syspath -> fd
+    std::map<int, std::string> partial_events_;  // fd -> the start of an input_event not read whole yet
+    ChordWatch chords_;                          // protocol 2: the host's hotkeys
+    std::vector<std::vector<std::string>> hotkeys_;  // as the host named them last
     bool host_connected_ = true;
     std::int64_t last_input_ms_ = -1;
     std::int64_t input_sent_ms_ = -1;

@@ -164,7 +164,9 @@ void Notifier::stop_pending(const StopPending& pending, sd_bus* system_bus, std:
     // Told long before: again a minute before it happens.
     reminder_at_ms_.reset();
     if (deadline_ms_ - now_ms > 2 * kRemindBeforeMs) reminder_at_ms_ = deadline_ms_ - kRemindBeforeMs;
-    say("the host will " + std::string(pending.action == "force-stop" ? "turn this desk off " : "shut this desk down ") +
+    say("the host will " + std::string(pending.action == "force-stop"  ? "turn this desk off "
+                                       : pending.action == "hibernate" ? "hibernate this desk "
+                                                                       : "shut this desk down ") +
         in_words(deadline_ms_ - now_ms) + " (" + pending.reason + ")");
     show(now_ms, system_bus);
 }
@@ -179,7 +181,9 @@ void Notifier::show(std::int64_t now_ms, sd_bus* system_bus) {
     if (!connect(system_bus)) return;
     const StopPending& p = *pending_;
     std::int64_t left = deadline_ms_ - now_ms;
-    std::string summary = std::string(p.action == "force-stop" ? "This desk will be turned off " : "This desk will shut down ") +
+    std::string summary = std::string(p.action == "force-stop"  ? "This desk will be turned off "
+                                      : p.action == "hibernate" ? "This desk will hibernate "
+                                                                : "This desk will shut down ") +
                           in_words(left);
     std::string body = "Why: " + p.reason + ".";
     if (p.reason.rfind("idle", 0) == 0) body += " Moving the mouse or pressing a key keeps it too.";

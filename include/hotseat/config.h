@@ -22,6 +22,11 @@ struct UsbDeviceMatch {
     std::string serial;   // empty: any
 };
 
+// How an automatic stop ends the VM (docs/design.md "Suspended and hibernate",
+// docs/hibernate.md): an ACPI shutdown, or a hibernation inside the guest (S4 through the guest
+// agent) that keeps the session on its disk.
+enum class StopMode { Shutdown, Hibernate };
+
 struct VmConfig {
     std::string name;                 // libvirt domain name
     std::vector<std::string> gpu;     // PCI addresses "0000:00:02.0", taken exclusively
@@ -38,6 +43,11 @@ struct VmConfig {
     std::uint32_t warn_s = 60;
     // How far the guest (its helper's `postpone`) may push one pending stop past its deadline.
     std::uint32_t max_postpone_s = 3600;
+    // What a stop from a rule, vm.idle, the governor or a takeover does; D-Bus Stop is always a
+    // shutdown and Hibernate always a hibernation.
+    StopMode stop_mode = StopMode::Shutdown;
+    // A hibernation the guest has not finished by then falls back to the ACPI shutdown.
+    std::uint32_t hibernate_timeout_s = 120;
 };
 
 // [governor]: the server-first resource governor (docs/governor.md). While a VM runs and the
@@ -68,7 +78,9 @@ enum class Trigger {
     VmStopped,
 };
 
-enum class Action { Start, Stop, Toggle, ForceStop };
+// Hibernate: the guest saves its session to disk and powers off (guest agent); when it cannot,
+// the VM is shut down instead (docs/hibernate.md).
+enum class Action { Start, Stop, Toggle, ForceStop, Hibernate };
 
 // Whose reports may fire a monitor or hotkey rule (hotseat.toml(5) `source`): the host's own connectors and
 // keyboards, the guest helper of the rule's own VM, or both. A guest's reports never fire a rule
@@ -138,6 +150,8 @@ std::optional<Trigger> trigger_from_string(std::string_view s);
 std::optional<Action> action_from_string(std::string_view s);
 std::string_view to_string(RuleSource source);
 std::optional<RuleSource> rule_source_from_string(std::string_view s);
+std::string_view to_string(StopMode mode);
+std::optional<StopMode> stop_mode_from_string(std::string_view s);
 std::string_view to_string(GovernorTop top);
 std::optional<GovernorTop> governor_top_from_string(std::string_view s);
 

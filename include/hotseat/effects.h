@@ -12,7 +12,9 @@
 
 namespace hotseat {
 
-enum class VmState { Off, Starting, Running, Stopping, Failed };
+// Suspended: the guest suspended itself to RAM; it holds its memory and devices like a running
+// VM, and a start wakes it.
+enum class VmState { Off, Starting, Running, Stopping, Failed, Suspended };
 std::string_view to_string(VmState state);
 
 // A stop announced but not yet under way (docs/design.md "Warned stops"): the VM property PendingStop.
@@ -65,8 +67,18 @@ struct GpuStatus {
 
 // libvirt calls, executed on the worker thread; each reports back a DomainOpResult.
 struct StartDomain { std::string vm; };
-struct ShutdownDomain { std::string vm; };
+struct ShutdownDomain {
+    std::string vm;
+    // The ACPI power button only, never the guest agent: the fallback of a hibernation, whose
+    // agent may still be busy with it (libvirt would wait for the agent first).
+    bool acpi_only = false;
+};
 struct DestroyDomain { std::string vm; };
+// The guest agent's suspend to disk (virDomainPMSuspendForDuration); it may block until the guest
+// is down, so the adapter runs it apart from the other calls.
+struct HibernateDomain { std::string vm; };
+// Wakes a guest that suspended itself to RAM (virDomainPMWakeup).
+struct WakeDomain { std::string vm; };
 
 // Live USB passthrough (virDomainAttachDeviceFlags / DetachDeviceFlags, VIR_DOMAIN_AFFECT_LIVE)
 // on the worker thread; each reports back a UsbOpResult. `syspath` only travels back with it.
@@ -133,6 +145,9 @@ struct PublishGuestHelper {
 // them. GuestWelcome answers its hello (later versions add to it: it is an object on the wire).
 struct GuestWelcome {
     int protocol = 2;
+    // The chords of the hotkey rules this guest may fire (its own VM's, source "guest" or "any",
+    // no keyboard `device`/`match`): the helper watches them and answers with `hotkey`.
+    std::vector<std::vector<std::string>> hotkeys = {};
 };
 struct GuestStopPending {
     std::uint64_t deadline_us = 0;  // wall clock, µs since the epoch
@@ -156,7 +171,7 @@ struct Log {
     std::string message;
 };
 
-using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, PublishVm, PublishMonitors,
+using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, HibernateDomain, WakeDomain, PublishVm, PublishMonitors,
                             PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb,
                             SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure,
                             FindGuestChannel, OpenGuestChannel, CloseGuestChannel, SampleCpu,

@@ -107,7 +107,9 @@ private:
 
     // engine_arbitration.cpp: requests, exclusive devices, takeover.
     CommandReply apply_command(const Command& command, Now now);
-    CommandReply request(VmMachine& vm, Action action, const std::string& reason, bool takeover, Now now);
+    // `stop_as`: what a Stop means here (a bus request shuts down, a rule follows stop_mode).
+    CommandReply request(VmMachine& vm, Action action, const std::string& reason, bool takeover, StopMode stop_as,
+                         Now now);
     CommandReply take_over(VmMachine& vm, const std::vector<VmMachine*>& holders,
                            const std::string& reason, Now now);
     Effects resume_takeovers(Now now);
@@ -130,10 +132,12 @@ private:
     Effects on_guest(const CpuSample& ev, Now now);
     Effects on_guest(const GuestPostpone& ev, Now now);
     Effects on_guest(const GuestInhibit& ev, Now now);
+    Effects on_guest(const GuestHotkey& ev, Now now);
     // Activity ends idleness: the idle clock restarts and a pending idle stop is cancelled.
     Effects guest_active(const std::string& vm, GuestVm& guest, std::int64_t at, const std::string& why);
     // Tells protocol 2 helpers about pending stops that came, moved or were cancelled.
     void tell_guests(const std::vector<VmStatus>& before, Effects& out);
+    Effects tell_guests_hotkeys();  // after a reload: chords that changed
     Effects idle_tick(Now now);
     Effects check_idle(const std::string& vm, GuestVm& guest, Now now);
     void settle_guests(Now now, Effects& out);

@@ -90,8 +90,9 @@ struct KeyEvent {
 };
 
 // libvirt's view of one configured domain. Paused: QEMU exists and holds the hardware, its CPUs
-// stopped (a user's `virsh suspend`, the governor, or a start cut off half-way).
-enum class DomainRunState { Off, Running, Paused, Crashed };
+// stopped (a user's `virsh suspend`, the governor, or a start cut off half-way). Suspended: the
+// guest suspended itself to RAM (libvirt PMSUSPENDED); QEMU still holds its memory and devices.
+enum class DomainRunState { Off, Running, Paused, Crashed, Suspended };
 std::string_view to_string(DomainRunState state);  // "off", "running", ... (hotseat/names.h)
 
 // Read at start-up and after every reconnect: the truth to adopt.
@@ -105,8 +106,10 @@ struct DomainSnapshot {
 };
 
 // A libvirt lifecycle event for a configured domain.
+// Suspended: libvirt's PMSUSPENDED, with detail "memory" (the guest suspended itself to RAM) or
+// "disk" (it entered S4: hibernating, about to power off). A wake-up is Started "wakeup".
 struct DomainLifecycle {
-    enum class Kind { Started, Stopped, Crashed };
+    enum class Kind { Started, Stopped, Crashed, Suspended };
     std::string vm;
     Kind kind = Kind::Started;
     std::string detail;  // libvirt's detail in words: "booted", "shutdown", "destroyed", "crashed" ...
@@ -114,13 +117,17 @@ struct DomainLifecycle {
 };
 
 // What a blocking libvirt call on the worker thread returned.
-enum class DomainOp { Start, Shutdown, Destroy };
-std::string_view to_string(DomainOp op);  // "start", "shutdown", "destroy"
+// Hibernate: virDomainPMSuspendForDuration to disk (guest agent); Wakeup: virDomainPMWakeup.
+enum class DomainOp { Start, Shutdown, Destroy, Hibernate, Wakeup };
+std::string_view to_string(DomainOp op);  // "start", "shutdown", ... (hotseat/names.h)
 struct DomainOpResult {
     std::string vm;
     DomainOp op = DomainOp::Start;
     bool ok = false;
     std::string error;  // libvirt's message when !ok
+    // Hibernate only: the call failed, but the domain was already going down when it did (libvirt
+    // loses the agent when a guest powers off after taking the request, instead of entering S4).
+    bool guest_went_down = false;
 };
 
 // What an AttachUsb / DetachUsb (live, on the worker thread) returned.
@@ -219,6 +226,12 @@ struct GuestInhibit {
     bool active = false;
     std::string reason;  // when active: what holds idle, printable
 };
+// Protocol 2 (#18): a chord went down on one of the guest's keyboards. The guest is untrusted:
+// the engine acts only on a chord it offered this VM (GuestWelcome::hotkeys).
+struct GuestHotkey {
+    std::string vm;
+    std::vector<std::string> keys;  // evdev key names, as parsed (1 .. 8)
+};
 
 // The CPU time a running VM has used (virDomainGetInfo cpuTime), for idleness.
 struct CpuSample {
@@ -252,6 +265,6 @@ using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, Keybo
                            KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
                            Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult,
                            GuestChannelPath, GuestHello, GuestConnector, GuestInput, GuestChannelClosed,
-                           CpuSample, GuestPostpone, GuestInhibit, GpuDriver, GpuRelease>;
+                           CpuSample, GuestPostpone, GuestInhibit, GuestHotkey, GpuDriver, GpuRelease>;
 
 }  // namespace hotseat

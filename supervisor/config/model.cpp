@@ -7,6 +7,16 @@
 
 namespace hotseat {
 
+std::string_view to_string(StopMode mode) {
+    switch (mode) {
+        case StopMode::Shutdown: return "shutdown";
+        case StopMode::Hibernate: return "hibernate";
+    }
+    return kUnknownName;
+}
+
+std::optional<StopMode> stop_mode_from_string(std::string_view s) { return from_name<StopMode>(s); }
+
 const VmConfig* Config::find_vm(const std::string& name) const {
     auto it =
         std::find_if(vms.begin(), vms.end(), [&](const VmConfig& vm) { return vm.name == name; });
@@ -37,6 +47,7 @@ std::string_view to_string(Action action) {
         case Action::Stop: return "stop";
         case Action::Toggle: return "toggle";
         case Action::ForceStop: return "force-stop";
+        case Action::Hibernate: return "hibernate";
     }
     return kUnknownName;
 }

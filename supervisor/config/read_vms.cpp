@@ -137,6 +137,20 @@ void read_warning(TableReader& reader, VmConfig& vm) {
         vm.max_postpone_s = static_cast<std::uint32_t>(*value);
 }
 
+// stop_mode: what a rule's, vm.idle's, the governor's or a takeover's stop does
+// (docs/hibernate.md); hibernate_timeout_s: how long the guest gets to hibernate.
+void read_stop_mode(TableReader& reader, VmConfig& vm) {
+    if (auto text = reader.string("stop_mode")) {
+        if (auto mode = stop_mode_from_string(*text))
+            vm.stop_mode = *mode;
+        else
+            reader.error(*reader.find("stop_mode"),
+                         "stop_mode " + quoted(*text) + " must be \"shutdown\" or \"hibernate\"");
+    }
+    if (auto value = reader.integer("hibernate_timeout_s", 1, 3600))
+        vm.hibernate_timeout_s = static_cast<std::uint32_t>(*value);
+}
+
 // One [[vm]] entry; nullopt when it has no usable name.
 std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index,
                                 Diagnostics& diagnostics) {
@@ -147,12 +161,14 @@ std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index,
     if (name) reader.set_subject("vm " + quoted(*name) + ": ");
     reader.reject_unknown_keys(
         {"name", "gpu", "usb", "shutdown_timeout_s", "idle_timeout_min", "idle_cpu_percent",
-         "cpu_weight", "idle_timeout_s", "guest_channel", "warn_s", "max_postpone_s"});
+         "cpu_weight", "idle_timeout_s", "guest_channel", "warn_s", "max_postpone_s", "stop_mode",
+         "hibernate_timeout_s"});
     read_gpus(reader, vm);
     if (auto value = reader.boolean("guest_channel")) vm.guest_channel = *value;
     read_usb(reader, diagnostics, vm);
     read_timeouts(reader, vm);
     read_warning(reader, vm);
+    read_stop_mode(reader, vm);
     if (!name) return std::nullopt;
     vm.name = *name;
     return vm;

@@ -53,7 +53,11 @@ std::string guest_notice_text(const GuestNotice& notice, WallTimeText wall_time)
     return std::visit(
         [wall_time](const auto& n) -> std::string {
             using N = std::decay_t<decltype(n)>;
-            if constexpr (std::is_same_v<N, GuestWelcome>) return "hello " + std::to_string(n.protocol);
+            if constexpr (std::is_same_v<N, GuestWelcome>) {
+                std::string chords;
+                for (const auto& keys : n.hotkeys) chords += (chords.empty() ? " hotkeys=" : ",") + chord_text(keys);
+                return "hello " + std::to_string(n.protocol) + chords;
+            }
             else if constexpr (std::is_same_v<N, GuestStopPending>)
                 return "stop-pending " + n.action + " at " + wall_text(n.deadline_us, wall_time) + " " + quoted(n.reason);
             else if constexpr (std::is_same_v<N, GuestStopCancelled>) return "stop-cancelled";
@@ -72,12 +76,21 @@ std::string gpus_text(const std::vector<GpuStatus>& gpus) {
     return out.empty() ? "(none)" : out;
 }
 
+std::string chord_text(const std::vector<std::string>& keys) {
+    std::string out;
+    for (const auto& k : keys) out += (out.empty() ? "" : "+") + k;
+    return out;
+}
+
 std::string effect_text(const Effect& effect, WallTimeText wall_time) {
     return std::visit(
         [wall_time](const auto& e) -> std::string {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, StartDomain>) return "libvirt start " + e.vm;
-            else if constexpr (std::is_same_v<T, ShutdownDomain>) return "libvirt shutdown " + e.vm;
+            else if constexpr (std::is_same_v<T, ShutdownDomain>)
+                return "libvirt shutdown " + e.vm + (e.acpi_only ? " acpi" : "");
+            else if constexpr (std::is_same_v<T, HibernateDomain>) return "libvirt hibernate " + e.vm;
+            else if constexpr (std::is_same_v<T, WakeDomain>) return "libvirt wakeup " + e.vm;
             else if constexpr (std::is_same_v<T, DestroyDomain>) return "libvirt destroy " + e.vm;
             else if constexpr (std::is_same_v<T, PublishVm>) return vm_text(e.status, wall_time);
             else if constexpr (std::is_same_v<T, PublishMonitors>) return monitors_text(e.monitors);

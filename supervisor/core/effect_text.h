@@ -23,4 +23,7 @@ std::string effect_text(const Effect& effect, WallTimeText wall_time = nullptr);
 // "0000:00:02.0=i915@arch-desktop,0000:00:02.1=none", "(none)" for no device.
 std::string gpus_text(const std::vector<GpuStatus>& gpus);
 
+// A hotkey chord as scenarios, the log and RuleFired write it: "KEY_LEFTMETA+KEY_F12".
+std::string chord_text(const std::vector<std::string>& keys);
+
 }  // namespace hotseat

@@ -31,6 +31,7 @@ std::string_view to_string(VmState state) {
         case VmState::Running: return "running";
         case VmState::Stopping: return "stopping";
         case VmState::Failed: return "failed";
+        case VmState::Suspended: return "suspended";
     }
     return "unknown";
 }
@@ -84,6 +85,7 @@ Effects Engine::reload(Config config) {
         out.push_back(info("hotkeys: keyboards are now read for " + describe(watch)));
         out.push_back(WatchKeyboards{std::move(watch)});
     }
+    append(out, tell_guests_hotkeys());
     append(out, governor_->reload(config_.governor, machines_));
     if (auto now_gpus = gpus(); now_gpus != gpus_before) out.push_back(PublishGpus{std::move(now_gpus)});
     out.push_back(info("configuration reloaded from " + config_.path + ": " +
@@ -184,7 +186,8 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, GuestChannelPath> || std::is_same_v<T, GuestHello> ||
                                std::is_same_v<T, GuestConnector> || std::is_same_v<T, GuestInput> ||
                                std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample> ||
-                               std::is_same_v<T, GuestPostpone> || std::is_same_v<T, GuestInhibit>)
+                               std::is_same_v<T, GuestPostpone> || std::is_same_v<T, GuestInhibit> ||
+                               std::is_same_v<T, GuestHotkey>)
                 return on_guest(ev, now);
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);

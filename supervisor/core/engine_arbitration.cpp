@@ -15,8 +15,8 @@ using fx::warning;
 
 bool would_start(Action action, VmState state) {
     if (action == Action::Start) return true;
-    return action == Action::Toggle &&
-           (state == VmState::Off || state == VmState::Failed || state == VmState::Stopping);
+    return action == Action::Toggle && (state == VmState::Off || state == VmState::Failed ||
+                                        state == VmState::Stopping || state == VmState::Suspended);
 }
 
 }  // namespace
@@ -30,11 +30,12 @@ CommandReply Engine::apply_command(const Command& cmd, Now now) {
                 "no VM named \"" + cmd.vm + "\" (configured: " + (names.empty() ? "none" : names) + ")",
                 {}};
     }
-    return request(*m, cmd.action, cmd.origin, false, now);
+    // Stop over the bus is a shutdown whatever stop_mode says; Hibernate is its own method.
+    return request(*m, cmd.action, cmd.origin, false, StopMode::Shutdown, now);
 }
 
 CommandReply Engine::request(VmMachine& m, Action action, const std::string& reason, bool takeover,
-                             Now now) {
+                             StopMode stop_as, Now now) {
     // Without libvirt every request would end in a libvirt error later: refuse it now, clearly.
     if (!libvirt_connected_)
         return {CommandReply::Outcome::Failed,
@@ -46,7 +47,7 @@ CommandReply Engine::request(VmMachine& m, Action action, const std::string& rea
             return take_over(m, holders, reason, now);
         }
     }
-    return m.request(action, reason, now);
+    return m.request(action, reason, stop_as, now);
 }
 
 std::vector<VmMachine*> Engine::holders_of_devices(const VmMachine& wanted) {
@@ -79,7 +80,9 @@ CommandReply Engine::take_over(VmMachine& m, const std::vector<VmMachine*>& hold
                                const std::string& reason, Now now) {
     CommandReply reply;
     for (auto* h : holders) {
-        auto stopped = h->request(Action::Stop, "takeover by " + m.config().name + " (" + reason + ")", now);
+        // The holder stops its own way: a desk that hibernates keeps its session for later.
+        auto stopped = h->request(Action::Stop, "takeover by " + m.config().name + " (" + reason + ")",
+                                  h->config().stop_mode, now);
         append(reply.effects, std::move(stopped.effects));
     }
     pending_takeovers_[m.config().name] = reason;
@@ -111,7 +114,7 @@ Effects Engine::resume_takeovers(Now now) {
             out.push_back(warning(m->config().name + ": " + m->status().last_error));
             continue;
         }
-        append(out, request(*m, Action::Start, reason, false, now).effects);
+        append(out, request(*m, Action::Start, reason, false, StopMode::Shutdown, now).effects);
     }
     return out;
 }

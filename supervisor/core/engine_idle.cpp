@@ -20,7 +20,7 @@ using fx::warning;
 
 namespace {
 
-constexpr int guest_protocol_version = 2;  // guest/protocol.h kProtocolVersion; the core has no I/O deps
+constexpr int guest_protocol_version = kGuestProtocolVersion;
 
 std::int64_t idle_timeout_ms(const VmConfig& vm) {
     if (vm.idle_timeout_s > 0) return std::int64_t{vm.idle_timeout_s} * 1000;
@@ -35,11 +35,13 @@ bool has_idle_rule(const Config& config, const std::string& vm) {
 }  // namespace
 
 // After every event: a VM that came up gets its channel looked up and its idle clock started; a
-// VM that left `running` loses both (no sampling, no timers while it is off).
+// VM that left `running` loses both (no sampling, no timers while it is off). A guest asleep in
+// RAM keeps both: it still holds its memory and devices, so its idle clock runs on (it reports no
+// input and uses no CPU) and vm.idle ends it like an idle desk (docs/hibernate.md).
 void Engine::settle_guests(Now now, Effects& out) {
     for (const auto& m : machines_) {
         const std::string& name = m->config().name;
-        bool running = m->status().state == VmState::Running;
+        bool running = m->status().state == VmState::Running || m->status().state == VmState::Suspended;
         bool want_channel = running && m->config().guest_channel;
         std::int64_t timeout = idle_timeout_ms(m->config());
         bool want_idle = running && timeout > 0 && has_idle_rule(config_, name);
@@ -184,7 +186,8 @@ Effects Engine::on_guest(const GuestHello& ev, Now) {
     // Protocol 2 (negotiated: the lower of the two): every hello is answered, so a helper knows
     // the host hears postpone and inhibit, and a stop that is pending already is told again.
     if (g->speaks_v2()) {
-        out.push_back(SendGuest{ev.vm, GuestWelcome{std::min(ev.protocol, guest_protocol_version)}});
+        g->hotkeys = guest_hotkeys(config_.rules, ev.vm, kMaxGuestHotkeys);
+        out.push_back(SendGuest{ev.vm, GuestWelcome{std::min(ev.protocol, guest_protocol_version), g->hotkeys}});
         if (const VmMachine* m = machine(ev.vm); m && m->stop_pending()) {
             const auto& p = m->status().pending_stop;
             out.push_back(SendGuest{ev.vm, GuestStopPending{p.deadline_us, p.action, p.reason}});

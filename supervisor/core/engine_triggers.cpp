@@ -76,7 +76,7 @@ Effects Engine::fire_stopped_rules(const std::vector<VmStatus>& before, Now now)
     Effects out;
     for (const auto& was : before) {
         bool was_holding = was.state == VmState::Starting || was.state == VmState::Running ||
-                           was.state == VmState::Stopping;
+                           was.state == VmState::Stopping || was.state == VmState::Suspended;
         VmMachine* m = machine(was.name);
         if (!was_holding || !m || m->holds_hardware()) continue;
         std::map<std::string, std::string> props{
@@ -110,6 +110,7 @@ namespace {
 std::optional<Action> idle_stop(Action action) {
     if (action == Action::Stop || action == Action::Toggle) return Action::Stop;
     if (action == Action::ForceStop) return Action::ForceStop;
+    if (action == Action::Hibernate) return Action::Hibernate;
     return std::nullopt;
 }
 
@@ -134,7 +135,7 @@ Effects Engine::fire_rule(const Rule& rule, const std::string& what, Trigger tri
                       ? idle_stop(rule.action)
                       : std::nullopt;
     auto reply = warned ? m->warn_stop(*warned, rule.name, "idle (rule " + rule.name + ")", StopOrigin::Idle, now)
-                        : request(*m, rule.action, rule.name, rule.takeover, now);
+                        : request(*m, rule.action, rule.name, rule.takeover, m->config().stop_mode, now);
     append(out, std::move(reply.effects));
     if (reply.outcome != CommandReply::Outcome::Accepted) {
         m->note_error("rule " + rule.name + ": " + reply.message);

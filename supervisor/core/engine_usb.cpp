@@ -17,8 +17,11 @@ using fx::warning;
 namespace {
 
 // Attachments live only as long as the QEMU they were made to. A VM that is starting again (a
-// queued start right after a stop, within one event) runs a new QEMU that has none of them.
-bool keeps_attachments(VmState state) { return state == VmState::Running || state == VmState::Stopping; }
+// queued start right after a stop, within one event) runs a new QEMU that has none of them; a
+// guest asleep in RAM, or being woken, keeps them (new ones wait until it runs).
+bool keeps_attachments(VmState state) {
+    return state == VmState::Running || state == VmState::Stopping || state == VmState::Suspended;
+}
 
 bool wants(const VmConfig& vm, const UsbHostDevice& device) {
     for (const auto& match : vm.usb)
@@ -117,7 +120,7 @@ void Engine::reconcile_usb(Effects& out) {
         const std::string& name = m->config().name;
         auto& attached = usb_->attachments[name];
         VmState state = m->status().state;
-        if (!keeps_attachments(state) && !attached.empty()) {
+        if (!keeps_attachments(state) && !m->waking() && !attached.empty()) {
             out.push_back(debug(name + ": released its USB devices with the VM"));
             attached.clear();
         }

@@ -18,6 +18,10 @@ constexpr std::uint32_t kCgroupDefaultWeight = 100;
 constexpr const char* kNoBalloon = "balloon not available with PCI passthrough";
 
 bool running(const VmMachine& vm) { return vm.status().state == VmState::Running; }
+// Running, or asleep in RAM: either way QEMU holds the VM's memory (docs/hibernate.md), the limits
+// the governor set stay in force, and memory pressure may have to end it.
+bool alive(const VmMachine& vm) { return running(vm) || vm.status().state == VmState::Suspended; }
+bool alive(VmState state) { return state == VmState::Running || state == VmState::Suspended; }
 
 const char* op_words(TuneOp op) {
     switch (op) {
@@ -79,6 +83,10 @@ Effects Governor::on_stall(const PressureStall& ev, Machines& machines, Now now)
     Effects out;
     const std::int64_t step_ms = std::int64_t{config_.step_s} * 1000;
     for (auto& m : machines) {
+        if (m->status().state == VmState::Suspended) {
+            append(out, stall_while_asleep(*m, ev, now));
+            continue;
+        }
         if (!running(*m)) continue;
         Ladder& ladder = ladders_[m->config().name];
         ladder.resource = ev.resource;
@@ -126,6 +134,17 @@ Effects Governor::climb(VmMachine& vm, Ladder& ladder, Now now) {
     }
     describe(vm, ladder, false);
     out.push_back(warning(name + ": " + vm.status().step));
+    return out;
+}
+
+// A guest asleep in RAM uses no CPU: no rung eases CPU pressure, and it cannot give memory back
+// through its balloon. All it holds is its memory: under memory pressure with top_action "stop",
+// it is stopped (its way: hibernate when stop_mode says so, woken first either way).
+Effects Governor::stall_while_asleep(VmMachine& vm, const PressureStall& ev, Now now) {
+    if (ev.resource != "memory" || config_.top_action != GovernorTop::Stop) return {};
+    std::string reason = "governor: host under memory pressure while the VM sleeps in RAM";
+    Effects out{warning(vm.config().name + ": " + reason + ": stopping the VM")};
+    append(out, vm.request(Action::Stop, reason, vm.config().stop_mode, now).effects);
     return out;
 }
 
@@ -211,10 +230,10 @@ Effects Governor::follow(const std::vector<VmStatus>& before, Machines& machines
     for (auto& m : machines) {
         const std::string& name = m->config().name;
         auto was = std::find_if(before.begin(), before.end(), [&](const VmStatus& s) { return s.name == name; });
-        bool was_running = was != before.end() && was->state == VmState::Running;
-        if (running(*m) && !was_running && m->config().cpu_weight)
+        bool was_alive = was != before.end() && alive(was->state);
+        if (alive(*m) && !was_alive && m->config().cpu_weight)
             out.push_back(SetCpuWeight{name, *m->config().cpu_weight});
-        if (running(*m) || !was_running) continue;
+        if (alive(*m) || !was_alive) continue;
         auto it = ladders_.find(name);
         if (it == ladders_.end()) continue;
         // A suspended guest cannot act on the ACPI shutdown that is stopping it.
@@ -245,7 +264,7 @@ Effects Governor::notice_cancelled_stops(Machines& machines, Now now) {
 
 Effects Governor::watch(const Machines& machines) {
     bool want = config_.enable &&
-                std::any_of(machines.begin(), machines.end(), [](const auto& m) { return running(*m); });
+                std::any_of(machines.begin(), machines.end(), [](const auto& m) { return alive(*m); });
     if (want == watching_) return {};
     watching_ = want;
     if (!want) last_stall_ms_.reset();
@@ -259,7 +278,7 @@ Effects Governor::reload(GovernorConfig config, Machines& machines) {
     for (auto it = ladders_.begin(); it != ladders_.end();) {
         auto m = std::find_if(machines.begin(), machines.end(),
                               [&](const auto& vm) { return vm->config().name == it->first; });
-        bool managed = m != machines.end() && running(**m);
+        bool managed = m != machines.end() && alive(**m);
         // A VM dropped from the config is no longer managed: it gets everything back first.
         int floor = managed && config_.enable ? std::min(it->second.level, top_level()) : 0;
         while (it->second.level > floor) {

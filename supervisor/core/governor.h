@@ -53,6 +53,7 @@ private:
     int top_level() const { return config_.top_action == GovernorTop::None ? 3 : 4; }
     std::int64_t calm_deadline(const Ladder& ladder) const;
     Effects climb(VmMachine& vm, Ladder& ladder, Now now);
+    Effects stall_while_asleep(VmMachine& vm, const PressureStall& ev, Now now);
     Effects descend(VmMachine& vm, Ladder& ladder, Now now);
     // `cpu_weight`: the VM's configured weight, restored instead of the one libvirt reported.
     Effects undo_rung(const std::string& vm, std::optional<std::uint32_t> cpu_weight, Ladder& ladder);

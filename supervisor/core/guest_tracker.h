@@ -7,8 +7,16 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hotseat {
+
+inline constexpr int kGuestProtocolVersion = 2;  // guest/protocol.h kProtocolVersion; the core has no I/O deps
+// Chords offered to one guest helper at most (guest/protocol.h kMaxHotkeys: the core has no I/O deps).
+inline constexpr std::size_t kMaxGuestHotkeys = 32;
+// A guest's hotkeys are acted on at most once in this long (a helper is untrusted: a flood of
+// `hotkey` lines must not turn into a flood of starts and stops).
+inline constexpr std::int64_t kGuestHotkeyGapMs = 1000;
 
 struct GuestVm {
     bool channel = false;                   // FindGuestChannel issued; the VM runs
@@ -17,6 +25,8 @@ struct GuestVm {
     std::map<std::string, bool> connectors; // "card0-HDMI-A-1" -> connected, as the guest said
     int protocol = 0;                       // the helper's, from its hello; 2: it hears stop notices
     std::string inhibitor;                  // what the guest says holds idle; empty: nothing
+    std::optional<std::int64_t> hotkey_at;  // when the guest's last hotkey was acted on (rate limit)
+    std::vector<std::vector<std::string>> hotkeys;  // the chords its helper was asked to watch
 
     // Idleness: only while the VM runs and a vm.idle rule names it.
     bool watching = false;

@@ -11,6 +11,7 @@ std::string_view to_string(DomainRunState state) {
         case DomainRunState::Running: return "running";
         case DomainRunState::Paused: return "paused";
         case DomainRunState::Crashed: return "crashed";
+        case DomainRunState::Suspended: return "suspended";
     }
     return kUnknownName;
 }
@@ -20,6 +21,8 @@ std::string_view to_string(DomainOp op) {
         case DomainOp::Start: return "start";
         case DomainOp::Shutdown: return "shutdown";
         case DomainOp::Destroy: return "destroy";
+        case DomainOp::Hibernate: return "hibernate";
+        case DomainOp::Wakeup: return "wakeup";
     }
     return kUnknownName;
 }

@@ -89,7 +89,8 @@ std::string describe_trigger(const Observation& o) {
             auto path = property(o, "DEVPATH");
             return path.empty() ? what : what + " " + path;
         }
-        case Trigger::Hotkey: return what + " on " + o.subject;
+        case Trigger::Hotkey:  // a host keyboard's node, or the chord a guest reported
+            return o.guest.empty() ? what + " on " + o.subject : what + " " + o.subject;
         case Trigger::VmStopped: return what + " " + o.subject + " (" + property(o, "CAUSE") + ")";
     }
     return what;  // no `default:`: -Wswitch names a new trigger missing above
@@ -105,6 +106,21 @@ std::string Observation::describe() const {
 
 bool glob_match(const std::string& pattern, const std::string& text) {
     return ::fnmatch(pattern.c_str(), text.c_str(), FNM_NOESCAPE) == 0;
+}
+
+bool guest_may_fire(const Rule& rule, const std::string& vm) {
+    return rule.on == Trigger::Hotkey && rule.vm == vm && rule.source != RuleSource::Host && rule.device.empty() &&
+           rule.match.empty() && !rule.keys.empty();
+}
+
+std::vector<std::vector<std::string>> guest_hotkeys(const std::vector<Rule>& rules, const std::string& vm,
+                                                    std::size_t max_chords) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& rule : rules)
+        if (guest_may_fire(rule, vm) && std::find(out.begin(), out.end(), rule.keys) == out.end() &&
+            out.size() < max_chords)
+            out.push_back(rule.keys);
+    return out;
 }
 
 bool rule_matches(const Rule& rule, const Observation& o) {

@@ -42,4 +42,12 @@ bool keyboard_fits(const std::map<std::string, std::string>& match, const std::s
                    const std::map<std::string, std::string>& properties);
 bool rule_matches(const Rule& rule, const Observation& observation);
 
+// The hotkey rules a VM's guest helper may fire (docs/guest-channel.md): the VM's own, not
+// limited to the host (`source`), and not tied to a host keyboard (`device`, `match`: the
+// guest's keyboards have no host udev properties). Their chords are what the helper is asked to
+// watch, each once, in the order of the config, at most `max_chords`.
+bool guest_may_fire(const Rule& rule, const std::string& vm);
+std::vector<std::vector<std::string>> guest_hotkeys(const std::vector<Rule>& rules, const std::string& vm,
+                                                    std::size_t max_chords);
+
 }  // namespace hotseat

@@ -18,10 +18,6 @@ CommandReply accepted(Effects effects = {}) {
 }
 
 
-constexpr const char* kGuestReason = "guest";
-constexpr const char* kLibvirtReason = "libvirt";
-constexpr const char* kAdoptedReason = "adopted";
-
 }  // namespace
 
 VmMachine::VmMachine(VmConfig config) : config_(std::move(config)) { status_.name = config_.name; }
@@ -34,7 +30,7 @@ std::optional<std::int64_t> VmMachine::deadline() const {
 
 bool VmMachine::holds_hardware() const {
     auto s = status_.state;
-    return s == VmState::Starting || s == VmState::Running || s == VmState::Stopping ||
+    return s == VmState::Starting || s == VmState::Running || s == VmState::Stopping || s == VmState::Suspended ||
            (s == VmState::Failed && hardware_in_doubt_);
 }
 
@@ -62,7 +58,7 @@ void VmMachine::set_pending_deadline(std::int64_t deadline_ms, Now now) {
 
 CommandReply VmMachine::warn_stop(Action action, const std::string& reason, const std::string& why,
                                   StopOrigin origin, Now now) {
-    if (status_.state != VmState::Running || config_.warn_s == 0) return request(action, reason, now);
+    if (status_.state != VmState::Running || config_.warn_s == 0) return request(action, reason, config_.stop_mode, now);
     if (pending_)
         return accepted({debug(config_.name + ": a stop is pending already; " + why + " changes nothing")});
     std::int64_t deadline = now.mono_ms + std::int64_t{config_.warn_s} * 1000;
@@ -115,16 +111,18 @@ Effects VmMachine::guest_postpone(std::uint32_t seconds, Now now) {
     return {info(text)};
 }
 
-CommandReply VmMachine::request(Action action, const std::string& reason, Now now) {
+CommandReply VmMachine::request(Action action, const std::string& reason, StopMode stop_as, Now now) {
     switch (action) {
         case Action::Start: return start(reason, now);
-        case Action::Stop: return stop(reason, now);
+        case Action::Stop: return stop(reason, stop_as, now);
+        case Action::Hibernate: return stop(reason, StopMode::Hibernate, now);
         case Action::ForceStop: return force_stop(reason, now);
         case Action::Toggle: {
             auto s = status_.state;
-            if (s == VmState::Off || s == VmState::Failed || s == VmState::Stopping)
+            // A guest asleep in RAM is "off" to the person at the desk: toggling wakes it.
+            if (s == VmState::Off || s == VmState::Failed || s == VmState::Stopping || s == VmState::Suspended)
                 return start(reason, now);
-            return stop(reason, now);
+            return stop(reason, stop_as, now);
         }
     }
     return accepted();
@@ -142,6 +140,7 @@ CommandReply VmMachine::start(const std::string& reason, Now now) {
             start_after_stop_ = reason;
             return accepted({info(config_.name + ": start (" + reason +
                                   ") queued until the current stop completes")});
+        case VmState::Suspended: return wake(reason, now);
         case VmState::Off:
         case VmState::Failed: break;
     }
@@ -156,28 +155,31 @@ CommandReply VmMachine::start(const std::string& reason, Now now) {
     return accepted(std::move(out));
 }
 
-CommandReply VmMachine::stop(const std::string& reason, Now now) {
+CommandReply VmMachine::stop(const std::string& reason, StopMode mode, Now now) {
+    const std::string what = mode == StopMode::Hibernate ? "hibernate" : "stop";
     switch (status_.state) {
         case VmState::Off:
         case VmState::Failed:
             return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
-                                   ", stop (" + reason + ") changes nothing")});
+                                   ", " + what + " (" + reason + ") changes nothing")});
         case VmState::Starting:
-            stop_after_start_ = reason;
-            return accepted({info(config_.name + ": stop (" + reason +
+            stop_after_start_ = QueuedStop{reason, mode};
+            return accepted({info(config_.name + ": " + what + " (" + reason +
                                   ") will follow once the start completes")});
         case VmState::Stopping:
             if (start_after_stop_) {
                 start_after_stop_.reset();
-                return accepted({info(config_.name + ": stop (" + reason + ") cancels the queued start")});
+                return accepted({info(config_.name + ": " + what + " (" + reason + ") cancels the queued start")});
             }
             return accepted();
-        case VmState::Running: break;
+        case VmState::Running:
+        case VmState::Suspended: break;
     }
     Effects out;
+    bool asleep = status_.state == VmState::Suspended;
     transition(VmState::Stopping, reason, now, out);
     status_.last_error.clear();  // LastError speaks of the operation under way
-    append(out, begin_shutdown(now));
+    append(out, asleep ? wake_to_stop(mode, now) : begin_stop(mode, now));
     return accepted(std::move(out));
 }
 
@@ -191,17 +193,35 @@ CommandReply VmMachine::force_stop(const std::string& reason, Now now) {
     stop_after_start_.reset();
     deadline_ms_.reset();
     forcing_ = true;
+    hibernating_ = false;
+    wake_then_.reset();
     status_.last_error.clear();
     status_.step = "forcing off (destroy)";
     out.push_back(DestroyDomain{config_.name});
     return accepted(std::move(out));
 }
 
-Effects VmMachine::begin_shutdown(Now now) {
+Effects VmMachine::begin_stop(StopMode mode, Now now) {
+    return mode == StopMode::Hibernate ? begin_hibernate(now) : begin_shutdown(now);
+}
+
+Effects VmMachine::begin_shutdown(Now now, bool acpi_only) {
     deadline_ms_ = now.mono_ms + std::int64_t{config_.shutdown_timeout_s} * 1000;
     status_.step = "asking the guest to shut down (ACPI); forcing off after " +
                    std::to_string(config_.shutdown_timeout_s) + " s";
-    return {ShutdownDomain{config_.name}};
+    return {ShutdownDomain{config_.name, acpi_only}};
+}
+
+// The graceful way failed or took too long: destroy. `why` is appended to Reason.
+Effects VmMachine::force_off(const std::string& step, const std::string& why) {
+    forcing_ = true;
+    escalated_ = true;
+    hibernating_ = false;
+    wake_then_.reset();
+    deadline_ms_.reset();
+    status_.step = step;
+    status_.reason += " (" + why + ")";
+    return {warning(config_.name + ": " + step), DestroyDomain{config_.name}};
 }
 
 Effects VmMachine::settle_off(VmState state, const std::string& reason, const char* cause, Now now) {
@@ -211,6 +231,9 @@ Effects VmMachine::settle_off(VmState state, const std::string& reason, const ch
     deadline_ms_.reset();
     forcing_ = false;
     escalated_ = false;
+    waking_ = false;
+    hibernating_ = false;
+    wake_then_.reset();
     stop_after_start_.reset();
     status_.step.clear();
     transition(state, reason, now, out);
@@ -225,11 +248,12 @@ Effects VmMachine::settle_off(VmState state, const std::string& reason, const ch
 Effects VmMachine::start_completed(Now now) {
     Effects out;
     status_.step.clear();
+    waking_ = false;
     transition(VmState::Running, status_.reason, now, out);
     if (stop_after_start_) {
-        std::string queued = *stop_after_start_;
+        QueuedStop queued = *stop_after_start_;
         stop_after_start_.reset();
-        append(out, stop(queued, now).effects);
+        append(out, stop(queued.reason, queued.mode, now).effects);
     }
     return out;
 }
@@ -240,27 +264,29 @@ Effects VmMachine::on_tick(Now now) {
         Effects out{info(config_.name + ": the warning is over: " + status_.pending_stop.action + " (" +
                          status_.pending_stop.reason + ")")};
         clear_pending();
-        append(out, request(due.action, due.reason, now).effects);
+        append(out, request(due.action, due.reason, config_.stop_mode, now).effects);
         return out;
     }
     if (!deadline_ms_ || now.mono_ms < *deadline_ms_) return {};
     deadline_ms_.reset();
     if (status_.state != VmState::Stopping || forcing_) return {};
-    forcing_ = true;
-    escalated_ = true;
+    if (hibernating_ || wake_then_) return sleep_tick(now);
     std::string timeout = std::to_string(config_.shutdown_timeout_s) + " s";
-    status_.step = "the guest did not shut down within " + timeout + ": forcing off (destroy)";
-    status_.reason += " (forced off: no shutdown within " + timeout + ")";
-    return {warning(config_.name + ": " + status_.step), DestroyDomain{config_.name}};
+    return force_off("the guest did not shut down within " + timeout + ": forcing off (destroy)",
+                     "forced off: no shutdown within " + timeout);
 }
 
 Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
     Effects out;
     auto state = status_.state;
+    if (ev.kind == DomainLifecycle::Kind::Suspended) return on_pm_suspended(ev, now);
     if (ev.kind == DomainLifecycle::Kind::Started) {
         if (state == VmState::Starting) {
             return start_completed(now);
-        } else if (state == VmState::Off || state == VmState::Failed) {
+        } else if (state == VmState::Stopping && wake_then_) {
+            return on_woken(now);
+        } else if (state == VmState::Off || state == VmState::Failed || state == VmState::Suspended) {
+            // Woken or started by someone else (virsh, the guest's own wake-up source).
             status_.step.clear();
             transition(VmState::Running, kLibvirtReason, now, out);
         }
@@ -274,7 +300,13 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
     // Stopped.
     switch (state) {
         case VmState::Stopping:
+            if (hibernating_)  // the guest went down while the agent's suspend to disk was under way
+                return settle_off(VmState::Off, status_.reason + " (hibernated)", kCauseHibernated, now);
             return settle_off(VmState::Off, status_.reason, escalated_ ? kCauseForced : kCauseRequested, now);
+        case VmState::Suspended:
+            out = settle_off(VmState::Off, kLibvirtReason, kCauseLibvirt, now);
+            out.push_back(info(config_.name + ": stopped outside hotseat while suspended (" + ev.detail + ")"));
+            return out;
         case VmState::Running:
             // by_guest: a shutdown nobody on the host asked for (the adapter knows what it sent).
             if (ev.by_guest) return settle_off(VmState::Off, kGuestReason, kCauseGuest, now);
@@ -282,7 +314,8 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
             out.push_back(info(config_.name + ": stopped outside hotseat (" + ev.detail + ")"));
             return out;
         case VmState::Starting:
-            status_.last_error = "the domain stopped while starting (" + ev.detail + ")";
+            status_.last_error = std::string(waking_ ? "the domain stopped while waking up" : "the domain stopped while starting") +
+                                 " (" + ev.detail + ")";
             return settle_off(VmState::Failed, status_.reason, kCauseFailed, now);
         case VmState::Off: return out;
         case VmState::Failed:
@@ -294,6 +327,7 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
 }
 
 Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
+    if (ev.op == DomainOp::Hibernate || ev.op == DomainOp::Wakeup) return on_sleep_result(ev, now);
     Effects out;
     if (ev.ok) {
         if (ev.op == DomainOp::Start && status_.state == VmState::Starting)
@@ -315,7 +349,7 @@ Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
         case DomainOp::Shutdown:
             status_.last_error = "shutdown failed: " + ev.error;
             out.push_back(warning(config_.name + ": " + status_.last_error));
-            if (status_.state == VmState::Stopping && !forcing_) {
+            if (status_.state == VmState::Stopping && !forcing_ && !hibernating_ && !wake_then_) {
                 // Waiting out the timeout would only delay the inevitable: force it now.
                 forcing_ = true;
                 deadline_ms_.reset();
@@ -332,6 +366,8 @@ Effects VmMachine::on_result(const DomainOpResult& ev, Now now) {
                 hardware_in_doubt_ = true;
             }
             return out;
+        case DomainOp::Hibernate:
+        case DomainOp::Wakeup: break;  // on_sleep_result
     }
     return out;
 }
@@ -390,13 +426,22 @@ Effects VmMachine::on_snapshot(const DomainSnapshot& ev, Now now) {
             if (state == VmState::Off || state == VmState::Failed) {
                 status_.step.clear();
                 transition(VmState::Running, kAdoptedReason, now, out);
+            } else if (state == VmState::Suspended) {
+                status_.step.clear();
+                transition(VmState::Running, kLibvirtReason, now, out);  // woken while we were away
             } else if (state == VmState::Starting) {
                 // The STARTED event may have been lost with the connection: libvirt's word wins.
                 return start_completed(now);
+            } else if (state == VmState::Stopping && wake_then_) {
+                return on_woken(now);  // the wake-up's event was lost with the connection
             }
             return out;  // stopping: the shutdown in flight will report
+        case DomainRunState::Suspended: return snapshot_suspended(now);
         case DomainRunState::Off:
-            if (state == VmState::Running) return settle_off(VmState::Off, kLibvirtReason, kCauseLibvirt, now);
+            if (state == VmState::Running || state == VmState::Suspended)
+                return settle_off(VmState::Off, kLibvirtReason, kCauseLibvirt, now);
+            if (state == VmState::Stopping && hibernating_)
+                return settle_off(VmState::Off, status_.reason + " (hibernated)", kCauseHibernated, now);
             if (state == VmState::Stopping) return settle_off(VmState::Off, status_.reason, kCauseRequested, now);
             return out;  // starting: the create in flight will report
         case DomainRunState::Crashed:

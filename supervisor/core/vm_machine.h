@@ -1,6 +1,8 @@
-// The state machine of one VM (DESIGN §4): off → starting → running → stopping → off, and
-// failed. It decides what a request means in each state and follows libvirt's reports; the
-// Engine routes events to it and publishes what changed.
+// The state machine of one VM (docs/design.md "The VM state machine"): off → starting →
+// running → stopping → off, and failed; suspended while the guest sleeps in RAM. It decides what
+// a request means in each state and follows libvirt's reports; the Engine routes events to it
+// and publishes what changed.
+// Hibernation and suspend to RAM (docs/hibernate.md) live in vm_machine_sleep.cpp.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,12 @@ inline constexpr const char* kCauseGuest = "guest";          // powered off from
 inline constexpr const char* kCauseLibvirt = "libvirt";      // stopped outside hotseat
 inline constexpr const char* kCauseCrashed = "crashed";
 inline constexpr const char* kCauseFailed = "failed";        // a start or destroy failed
+inline constexpr const char* kCauseHibernated = "hibernated";  // the guest hibernated when asked
+
+// Reasons of transitions nobody on the host asked for (VM property Reason).
+inline constexpr const char* kGuestReason = "guest";      // the guest did it (powered off, suspended)
+inline constexpr const char* kLibvirtReason = "libvirt";  // someone else did it through libvirt
+inline constexpr const char* kAdoptedReason = "adopted";  // found so at start-up or a reconnect
 
 // Who asked for a warned stop (docs/design.md "Warned stops"): guest input cancels an idle stop, not
 // the governor's.
@@ -34,17 +42,22 @@ public:
 
     const VmConfig& config() const { return config_; }
     const VmStatus& status() const { return status_; }
-    // Starting, running or stopping — or failed after a destroy that failed: its devices are taken.
+    // Starting, running, suspended or stopping — or failed after a destroy that failed: its
+    // devices (and memory) are taken.
     bool holds_hardware() const;
     // No deadline while libvirt's word is awaited: acting blind after an outage helps nobody.
     std::optional<std::int64_t> deadline() const;
     void on_disconnected() { awaiting_snapshot_ = true; }
     // How the VM last came to rest (vm.stopped rules match it as CAUSE): requested, forced, guest,
-    // libvirt, crashed, failed.
+    // libvirt, crashed, failed, hibernated.
     const std::string& stop_cause() const { return stop_cause_; }
+    // Starting because a guest asleep in RAM is being woken: the same QEMU, with its devices.
+    bool waking() const { return waking_; }
 
     // A request (rule or D-Bus). `reason` is what Reason will say if it changes anything.
-    CommandReply request(Action action, const std::string& reason, Now now);
+    // `stop_as` is what Stop (and Toggle's stop) does: a bus request shuts down, an automatic
+    // stop follows the VM's stop_mode; Hibernate always hibernates.
+    CommandReply request(Action action, const std::string& reason, StopMode stop_as, Now now);
 
     Effects on_lifecycle(const DomainLifecycle& ev, Now now);
     Effects on_result(const DomainOpResult& ev, Now now);
@@ -75,10 +88,22 @@ public:
 
 private:
     CommandReply start(const std::string& reason, Now now);
-    CommandReply stop(const std::string& reason, Now now);
+    CommandReply stop(const std::string& reason, StopMode mode, Now now);
     CommandReply force_stop(const std::string& reason, Now now);
-    Effects begin_shutdown(Now now);
+    Effects begin_stop(StopMode mode, Now now);
+    Effects begin_shutdown(Now now, bool acpi_only = false);
     Effects start_completed(Now now);
+    Effects force_off(const std::string& step, const std::string& why);
+    // vm_machine_sleep.cpp: hibernation and a guest suspended to RAM.
+    CommandReply wake(const std::string& reason, Now now);
+    Effects wake_to_stop(StopMode mode, Now now);
+    Effects begin_hibernate(Now now);
+    Effects fall_back_to_shutdown(const std::string& why, Now now);
+    Effects on_woken(Now now);
+    Effects on_pm_suspended(const DomainLifecycle& ev, Now now);
+    Effects on_sleep_result(const DomainOpResult& ev, Now now);
+    Effects sleep_tick(Now now);
+    Effects snapshot_suspended(Now now);
     Effects settle_off(VmState state, const std::string& reason, const char* cause, Now now);
     Effects destroy_interrupted_start(Now now);
     void transition(VmState state, const std::string& reason, Now now, Effects& out);
@@ -90,7 +115,14 @@ private:
     bool domain_missing_ = false;          // libvirt has no such domain
     std::optional<std::int64_t> deadline_ms_;  // graceful stop gives up then
     std::optional<std::string> start_after_stop_;  // reason of a start asked for while stopping
-    std::optional<std::string> stop_after_start_;  // reason of a stop asked for while starting
+    struct QueuedStop {
+        std::string reason;
+        StopMode mode = StopMode::Shutdown;
+    };
+    std::optional<QueuedStop> stop_after_start_;  // a stop asked for while starting
+    bool waking_ = false;                  // starting: a suspended guest is being woken, not created
+    std::optional<StopMode> wake_then_;    // stopping: the guest is woken first, then stopped so
+    bool hibernating_ = false;             // stopping: the guest agent's suspend to disk is under way
     bool forcing_ = false;                 // a destroy is in flight
     bool escalated_ = false;               // the graceful stop timed out
     bool awaiting_snapshot_ = false;       // libvirt went away; its next snapshot is the truth

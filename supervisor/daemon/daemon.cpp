@@ -50,7 +50,7 @@ std::vector<dbus::KeyboardInfo> to_bus(const std::vector<KeyboardStatus>& keyboa
 template <typename T>
 constexpr bool kLibvirtJob =
     std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> || std::is_same_v<T, DestroyDomain> ||
-    std::is_same_v<T, AttachUsb> || std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
+    std::is_same_v<T, HibernateDomain> || std::is_same_v<T, WakeDomain> || std::is_same_v<T, AttachUsb> || std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
     std::is_same_v<T, SetVcpuQuota> || std::is_same_v<T, SetBalloon> || std::is_same_v<T, SuspendDomain> ||
     std::is_same_v<T, ResumeDomain> || std::is_same_v<T, FindGuestChannel> || std::is_same_v<T, SampleCpu>;
 

@@ -54,6 +54,7 @@ void VmObject::Start() { request(Action::Start, "Start"); }
 void VmObject::Stop() { request(Action::Stop, "Stop"); }
 void VmObject::Toggle() { request(Action::Toggle, "Toggle"); }
 void VmObject::ForceStop() { request(Action::ForceStop, "ForceStop"); }
+void VmObject::Hibernate() { request(Action::Hibernate, "Hibernate"); }
 
 void VmObject::Postpone(const uint32_t& seconds) {
     at_bus_boundary([&] {

@@ -41,6 +41,7 @@ private:
     void Toggle() override;
     void ForceStop() override;
     void Postpone(const uint32_t& seconds) override;
+    void Hibernate() override;
     void request(Action action, const std::string& method);
     // The one setter (docs/design.md "The D-Bus API": nothing bypasses it): stores every property that
     // differs and emits one PropertiesChanged listing exactly those.

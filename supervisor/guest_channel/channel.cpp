@@ -239,6 +239,8 @@ void Channel::on_line(const guest::LineChunk& chunk) {
                 sink_(GuestPostpone{vm_, m.seconds});
             else if constexpr (std::is_same_v<T, guest::Inhibit>)
                 sink_(GuestInhibit{vm_, m.active, m.reason});
+            else if constexpr (std::is_same_v<T, guest::Hotkey>)
+                sink_(GuestHotkey{vm_, m.keys});
             else if (unknown_types_.size() < kMaxUnknownTypes && unknown_types_.insert(m.type).second)
                 log::info(vm_, ": guest channel: message type \"", m.type, "\" unknown to this version: ignored");
         },

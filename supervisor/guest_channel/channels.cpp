@@ -28,7 +28,7 @@ std::string encode_notice(const GuestNotice& notice) {
         [](const auto& n) -> guest::HostMessage {
             using T = std::decay_t<decltype(n)>;
             if constexpr (std::is_same_v<T, GuestWelcome>) {
-                return guest::HostHello{n.protocol, HOTSEAT_VERSION};
+                return guest::HostHello{n.protocol, HOTSEAT_VERSION, n.hotkeys};
             } else if constexpr (std::is_same_v<T, GuestStopPending>) {
                 // The guest's clock may be off: it also gets how long from now, by the host's clock.
                 timespec wall{};

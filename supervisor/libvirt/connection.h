@@ -54,7 +54,11 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     SnapshotOutcome snapshot(const std::string& domain);
-    CallOutcome run(DomainOp op, const std::string& domain);
+    // One domain call; `acpi_only`: a shutdown by the ACPI power button, never the guest agent.
+    CallOutcome run(DomainOp op, const std::string& domain, bool acpi_only = false);
+    // The domain, for a call made on another thread (it keeps the connection alive until
+    // virDomainFree); nullptr with *call saying why.
+    virDomainPtr lookup(const std::string& domain, CallOutcome* call);
     // Live attach/detach of a host USB device (VIR_DOMAIN_AFFECT_LIVE only: the domain's
     // persistent definition is never changed). An attach of a device the live domain already
     // has succeeds without a call.

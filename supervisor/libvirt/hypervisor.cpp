@@ -38,7 +38,15 @@ void Hypervisor::execute(const StartDomain& effect) {
 }
 
 void Hypervisor::execute(const ShutdownDomain& effect) {
-    state_->submit(DomainJob{effect.vm, DomainOp::Shutdown});
+    state_->submit(DomainJob{effect.vm, DomainOp::Shutdown, effect.acpi_only});
+}
+
+void Hypervisor::execute(const HibernateDomain& effect) {
+    state_->submit(DomainJob{effect.vm, DomainOp::Hibernate});
+}
+
+void Hypervisor::execute(const WakeDomain& effect) {
+    state_->submit(DomainJob{effect.vm, DomainOp::Wakeup});
 }
 
 void Hypervisor::execute(const DestroyDomain& effect) {

@@ -7,7 +7,7 @@
 //   LibvirtConnection  after every connect attempt and when the connection is lost
 //   DomainSnapshot     for every configured domain after each connect, and for names added by
 //                      set_domains()
-//   DomainLifecycle    Started / Stopped / Crashed of configured domains
+//   DomainLifecycle    Started / Stopped / Crashed / Suspended (PMSUSPENDED) of configured domains
 //   DomainOpResult     one per execute() of a domain call
 //   UsbOpResult        one per execute() of a USB attach/detach
 //   TuneResult         one per execute() of a governor call
@@ -58,6 +58,12 @@ public:
     void execute(const StartDomain& effect);
     void execute(const ShutdownDomain& effect);
     void execute(const DestroyDomain& effect);
+    // virDomainPMSuspendForDuration to disk through the guest agent. It returns only once the
+    // guest is going down (or the agent refused), so it runs on a thread of its own: the worker
+    // stays free for the ACPI shutdown or destroy a fallback needs meanwhile. Its DomainOpResult
+    // says guest_went_down when it failed because the guest powered off under it.
+    void execute(const HibernateDomain& effect);
+    void execute(const WakeDomain& effect);  // virDomainPMWakeup
     // Live USB attach/detach; the outcome arrives as a UsbOpResult. An attach of a device the
     // domain already has (a restarted hotseatd adopting a running VM) reports success.
     void execute(const AttachUsb& effect);

@@ -51,6 +51,9 @@ std::optional<DomainLifecycle> LifecycleTranslator::translate(const std::string&
         return std::nullopt;
     case VIR_DOMAIN_EVENT_CRASHED:
         return DomainLifecycle{vm, DomainLifecycle::Kind::Crashed, crashed_word(detail), false};
+    case VIR_DOMAIN_EVENT_PMSUSPENDED:  // the guest suspended itself: to RAM, or to disk (S4)
+        return DomainLifecycle{vm, DomainLifecycle::Kind::Suspended,
+                               detail == VIR_DOMAIN_EVENT_PMSUSPENDED_DISK ? "disk" : "memory", false};
     case VIR_DOMAIN_EVENT_STOPPED:
         break;
     default:

@@ -16,6 +16,7 @@ namespace hotseat::libvirt {
 class LifecycleTranslator {
 public:
     // nullopt for events the engine does not act on (DEFINED, SUSPENDED, RESUMED, SHUTDOWN ...).
+    // PMSUSPENDED is Suspended with detail "memory" or "disk"; a wake-up is Started "wakeup".
     std::optional<DomainLifecycle> translate(const std::string& vm, int event, int detail);
 
     // Called before/after hotseat's own virDomainShutdown, so its STOPPED is not the guest's doing.

@@ -23,6 +23,7 @@ namespace hotseat::libvirt {
 struct DomainJob {
     std::string vm;
     DomainOp op = DomainOp::Start;
+    bool acpi_only = false;  // Shutdown: the ACPI power button, never the guest agent
 };
 struct RefreshJob {
     std::vector<std::string> vms;  // post fresh snapshots of these

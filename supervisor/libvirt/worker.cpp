@@ -1,5 +1,6 @@
 #include "libvirt/worker.h"
 
+#include "libvirt/agent_call.h"
 #include "log.h"
 
 namespace hotseat::libvirt {
@@ -71,10 +72,12 @@ bool Worker::post_snapshots(const std::vector<std::string>& vms) {
 }
 
 bool Worker::run_job(const DomainJob& job) {
+    if (job.op == DomainOp::Hibernate)
+        return run_hibernate(job);
     // Noted before the call: the STOPPED event may be dispatched before virDomainShutdown returns.
     if (job.op == DomainOp::Shutdown)
         state_->shutdown_requested(job.vm);
-    CallOutcome outcome = connection_->run(job.op, job.vm);
+    CallOutcome outcome = connection_->run(job.op, job.vm, job.acpi_only);
     if (job.op == DomainOp::Shutdown && !outcome.ok)
         state_->shutdown_request_failed(job.vm);
     state_->outbox().post(DomainOpResult{job.vm, job.op, outcome.ok, outcome.error});
@@ -82,6 +85,22 @@ bool Worker::run_job(const DomainJob& job) {
         lose_connection(outcome.error);
         return false;
     }
+    return true;
+}
+
+// The lookup here, the call on a thread of its own (libvirt/agent_call.h).
+bool Worker::run_hibernate(const DomainJob& job) {
+    CallOutcome call;
+    virDomainPtr domain = connection_->lookup(job.vm, &call);
+    if (domain == nullptr) {
+        state_->outbox().post(DomainOpResult{job.vm, job.op, false, call.error, false});
+        if (call.lost) {
+            lose_connection(call.error);
+            return false;
+        }
+        return true;
+    }
+    hibernate_apart(domain, job.vm, state_);
     return true;
 }
 

@@ -22,6 +22,7 @@ private:
     Ended serve();
     bool post_snapshots(const std::vector<std::string>& vms);  // false: connection lost
     bool run_job(const DomainJob& job);                        // false: connection lost
+    bool run_hibernate(const DomainJob& job);                  // false: connection lost
     bool run_usb_job(const UsbJob& job);                       // false: connection lost
     bool run_tune(const TuneJob& job);                         // false: connection lost
     bool run_query(const QueryJob& job);                       // false: connection lost

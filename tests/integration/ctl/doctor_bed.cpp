@@ -33,11 +33,16 @@ std::string domain_xml(const TestDomain& d) {
                       "</name><memory unit='MiB'>" + std::to_string(d.memory_mib) + "</memory><vcpu>1</vcpu>";
     if (d.hugepages) xml += "<memoryBacking><hugepages>" + d.page + "</hugepages></memoryBacking>";
     xml += d.firmware.empty() ? "<os>" : "<os firmware='" + d.firmware + "'>";
-    xml += "<type arch='x86_64' machine='" + d.machine + "'>hvm</type></os><devices>";
+    xml += "<type arch='x86_64' machine='" + d.machine + "'>hvm</type></os>";
+    if (!d.suspend_to_disk.empty()) xml += "<pm><suspend-to-disk enabled='" + d.suspend_to_disk + "'/></pm>";
+    xml += "<devices>";
     for (const auto& pci : d.hostdevs) xml += hostdev(d, pci);
     if (!d.channel.empty())
         xml += "<channel type='unix'><source mode='" + d.channel + "' path='/run/hotseat-test-" + d.name +
                ".sock'/><target type='virtio' name='org.hotseat.guest.0'/></channel>";
+    if (d.agent_channel)
+        xml += "<channel type='unix'><source mode='bind' path='/run/hotseat-test-" + d.name +
+               ".agent'/><target type='virtio' name='org.qemu.guest_agent.0'/></channel>";
     if (!d.balloon.empty()) xml += "<memballoon model='" + d.balloon + "'/>";
     return xml + "</devices><test:runstate>" + (d.running ? "1" : "5") + "</test:runstate></domain>\n";
 }

@@ -431,6 +431,51 @@ TEST(CtlDoctor, GuestChannelIsCheckedAgainstTheConfig) {
     EXPECT_EQ(d.last("helper"), d.findings.size()) << "no hello to wait for without guest_channel";
 }
 
+// A VM that hibernates needs the guest agent's channel and S4 left on; while it runs the agent is
+// asked to answer (the test driver has no agent: libvirt says so). A VM that never hibernates is
+// not looked at.
+TEST(CtlDoctor, GuestAgentOfAHibernatingVm) {
+    DoctorBed bed;
+    bed.clear_iommu();
+    bed.set_config("[[vm]]\nname = \"arch-desktop\"\nstop_mode = \"hibernate\"\n");
+    bed.set_domains({TestDomain{}});
+    auto d = bed.run();
+    EXPECT_EQ(d.result.status, 1) << d.result.both();
+    ASSERT_EQ(d.of("guest-agent"), Lines{"error guest-agent arch-desktop"}) << d.result.both();
+    EXPECT_TRUE(contains(d.message(d.last("guest-agent")), "no guest agent channel org.qemu.guest_agent.0"));
+    EXPECT_TRUE(contains(d.fix(d.last("guest-agent")), "<target type='virtio' name='org.qemu.guest_agent.0'/>"));
+
+    TestDomain with_agent;
+    with_agent.agent_channel = true;
+    with_agent.suspend_to_disk = "no";
+    bed.set_domains({with_agent});
+    d = bed.run();
+    EXPECT_EQ(d.of("guest-agent"), Lines{"error guest-agent arch-desktop"}) << d.result.both();
+    EXPECT_TRUE(contains(d.message(d.last("guest-agent")), "<suspend-to-disk enabled='no'/>"));
+
+    with_agent.suspend_to_disk = "yes";
+    bed.set_domains({with_agent});
+    d = bed.run();
+    EXPECT_EQ(d.result.status, 0) << d.result.both();
+    EXPECT_EQ(d.of("guest-agent"), Lines{"ok guest-agent arch-desktop"}) << d.result.both();
+    EXPECT_TRUE(contains(d.message(d.last("guest-agent")), "shows once the VM runs"));
+
+    with_agent.running = true;
+    bed.set_domains({with_agent});
+    d = bed.run();
+    EXPECT_EQ(d.of("guest-agent"), Lines{"warning guest-agent arch-desktop"}) << d.result.both();
+    EXPECT_TRUE(contains(d.message(d.last("guest-agent")), "does not answer guest-ping: "))
+        << d.message(d.last("guest-agent"));
+
+    // A rule's action "hibernate" makes a VM one that hibernates too; without either, no finding.
+    bed.set_domains({TestDomain{}});
+    bed.set_config("[[vm]]\nname = \"arch-desktop\"\n[[rule]]\nname = \"sleep\"\non = \"vm.idle\"\n"
+                   "action = \"hibernate\"\nvm = \"arch-desktop\"\n");
+    EXPECT_EQ(bed.run().of("guest-agent"), Lines{"error guest-agent arch-desktop"});
+    bed.set_config("[[vm]]\nname = \"arch-desktop\"\n");
+    EXPECT_TRUE(bed.run().of("guest-agent").empty());
+}
+
 // hotseatd runs the VM (adopted from libvirt) and no helper has spoken: the doctor says so.
 TEST(CtlDoctor, GuestHelperSilentWhileTheVmRunsIsAWarning) {
     DoctorBed bed;

@@ -34,6 +34,29 @@ TEST_F(CtlVmCommands, StopWaitEndsOff) {
     EXPECT_EQ(vm_state(bus_.address(), kArch), "off");
 }
 
+// The whole way down to libvirt: VM.Hibernate, the agent's suspend on its own thread, libvirt's
+// refusal (the test driver has no guest agent) and the fallback to the ACPI shutdown.
+TEST_F(CtlVmCommands, StopHibernateFallsBackToShutdownWithoutAnAgent) {
+    start_daemon();
+    ASSERT_EQ(ctl({"start", "--wait", "arch-desktop"}).status, 0);
+    auto r = ctl({"stop", "--hibernate", "--wait", "--timeout", "30", "arch-desktop"});
+    ASSERT_EQ(r.status, 0) << r.both();
+    auto lines = lines_of(r.out);
+    ASSERT_GE(lines.size(), 2u) << r.out;
+    EXPECT_EQ(lines.front().rfind("arch-desktop: stopping (hibernating", 0), 0u) << r.out;
+    EXPECT_EQ(lines.back(), "arch-desktop: off") << r.out;
+    EXPECT_EQ(vm_property(bus_.address(), kArch, "Reason"), "dbus:Hibernate uid=0 (hibernate failed: shut down instead)");
+    EXPECT_TRUE(contains(vm_property(bus_.address(), kArch, "LastError"),
+                         "hibernate failed: this function is not supported by the connection driver: "
+                         "virDomainPMSuspendForDuration"));
+}
+
+TEST_F(CtlVmCommands, HibernateIsAFlagOfStopOnly) {
+    start_daemon();
+    auto r = ctl({"start", "--hibernate", "arch-desktop"});
+    EXPECT_EQ(r.status, 2) << r.both();
+}
+
 TEST_F(CtlVmCommands, WaitOnAVmAlreadyThereEndsAtOnce) {
     start_daemon();
     auto r = ctl({"stop", "--wait", "arch-desktop"});

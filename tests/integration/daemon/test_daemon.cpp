@@ -291,6 +291,31 @@ TEST_F(Daemon, ReloadAwayFromAHungLibvirtKeepsTheBusAnswering) {
     EXPECT_TRUE(hung.called()) << "the hung call was expected to be still in flight";
 }
 
+// A guest that suspended itself to RAM (the test driver's PMSUSPENDED run state) is adopted as
+// suspended. The test driver cannot wake it: a plug's start leaves it suspended with LastError,
+// and the unplug's stop, whose wake-up is refused too, forces it off.
+TEST_F(Daemon, SuspendedGuestIsAdoptedAndWokenBeforeAStop) {
+    write_file(config_, "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/pm-node.xml\"\n"
+                        "debounce_ms = 200\n"
+                        "[[vm]]\nname = \"asleep\"\nshutdown_timeout_s = 5\n"
+                        "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"asleep\"\n"
+                        "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\n"
+                        "vm = \"asleep\"\n");
+    start_daemon();
+    EXPECT_EQ(vm_state(bus_.address(), "asleep"), "suspended");
+    EXPECT_EQ(vm_property(bus_.address(), "asleep", "Reason"), "adopted");
+
+    testbed_.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return !vm_property(bus_.address(), "asleep", "LastError").empty(); }));
+    EXPECT_EQ(vm_state(bus_.address(), "asleep"), "suspended");
+    EXPECT_NE(vm_property(bus_.address(), "asleep", "LastError").find("wake-up failed: "), std::string::npos);
+    EXPECT_NE(daemon_->log().find("rule desk-monitor fired"), std::string::npos);
+
+    testbed_.unplug_monitor("HDMI-A-1");
+    ASSERT_TRUE(state_becomes("asleep", "off"));
+    EXPECT_EQ(vm_property(bus_.address(), "asleep", "Reason"), "desk-unplug (forced off: the guest could not be woken)");
+}
+
 TEST(CheckConfig, NamesFileLineColumn) {
     TempDir dir;
     write_file(dir.file("bad.toml"), "[[vm]]\nname = \"a\"\nshutdown_timeout_s = 0\n");

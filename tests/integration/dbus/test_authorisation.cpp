@@ -34,6 +34,17 @@ TEST_F(DbusServiceTest, PolicyRefusesStartFromAnUnprivilegedCaller) {
     auto reload = dbus_send("/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager.Reload", true);
     EXPECT_TRUE(contains(reload.output, "Error org.freedesktop.DBus.Error.AccessDenied")) << reload.output;
     EXPECT_EQ(reloads_, 0);
+
+    auto hibernate = dbus_send(kArchPath, "org.hotseat.Supervisor1.VM.Hibernate", true);
+    EXPECT_TRUE(contains(hibernate.output, "Rejected send message")) << hibernate.output;
+    EXPECT_TRUE(commands_.empty());
+}
+
+TEST_F(DbusServiceTest, PolicyLetsRootHibernate) {
+    auto out = dbus_send(kArchPath, "org.hotseat.Supervisor1.VM.Hibernate");
+    EXPECT_EQ(out.status, 0) << out.output;
+    ASSERT_EQ(commands_.size(), 1u);
+    EXPECT_EQ(commands_[0].action, Action::Hibernate);
 }
 
 TEST_F(DbusServiceTest, PolicyLetsOnlyRootOwnTheName) {
@@ -54,6 +65,11 @@ TEST_F(PermissiveBusTest, DaemonRefusesStartFromAnUnprivilegedCaller) {
     auto reload = dbus_send("/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager.Reload", true);
     EXPECT_TRUE(contains(reload.output, "Error org.freedesktop.DBus.Error.AccessDenied: Reload:")) << reload.output;
     EXPECT_EQ(reloads_, 0);
+
+    auto hibernate = dbus_send(kArchPath, "org.hotseat.Supervisor1.VM.Hibernate", true);
+    EXPECT_TRUE(contains(hibernate.output, "Error org.freedesktop.DBus.Error.AccessDenied: Hibernate: uid 65534"))
+        << hibernate.output;
+    EXPECT_TRUE(commands_.empty());
 }
 
 // Anyone may call, so anyone could fill the journal with refusals (issue #19 item 7): a flood of

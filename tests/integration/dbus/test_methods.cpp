@@ -18,16 +18,18 @@ TEST_F(DbusServiceTest, StartFromRootReachesTheHandler) {
 }
 
 TEST_F(DbusServiceTest, EachMethodCarriesItsAction) {
-    for (const char* method : {"Stop", "Toggle", "ForceStop"}) {
+    for (const char* method : {"Stop", "Toggle", "ForceStop", "Hibernate"}) {
         auto out = busctl({"call", "org.hotseat.Supervisor1", kWinPath, "org.hotseat.Supervisor1.VM", method});
         EXPECT_EQ(out.status, 0) << method << ": " << out.output;
     }
-    ASSERT_EQ(commands_.size(), 3u);
+    ASSERT_EQ(commands_.size(), 4u);
     EXPECT_EQ(commands_[0].action, Action::Stop);
     EXPECT_EQ(commands_[0].origin, "dbus:Stop uid=0");
     EXPECT_EQ(commands_[1].action, Action::Toggle);
     EXPECT_EQ(commands_[2].action, Action::ForceStop);
     EXPECT_EQ(commands_[2].origin, "dbus:ForceStop uid=0");
+    EXPECT_EQ(commands_[3].action, Action::Hibernate);
+    EXPECT_EQ(commands_[3].origin, "dbus:Hibernate uid=0");
     for (const auto& c : commands_) EXPECT_EQ(c.vm, "win11");
 }
 

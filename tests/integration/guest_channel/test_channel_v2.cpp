@@ -69,6 +69,15 @@ TEST_F(ChannelV2Test, PostponeAndInhibitBecomeEventsOfThisVm) {
     EXPECT_FALSE(std::get<GuestInhibit>(seen.events[3]).active);
 }
 
+// #18: a chord the guest reports becomes an event of this VM; the engine decides what it may do.
+TEST_F(ChannelV2Test, AHotkeyBecomesAnEventOfThisVm) {
+    server.send(kHello2 + R"j({"type":"hotkey","keys":["KEY_LEFTMETA","KEY_F12"]})j" "\n");
+    ASSERT_TRUE(loop.run_until([&] { return seen.events.size() == 2; }, 5s));
+    auto hotkey = std::get<GuestHotkey>(seen.events[1]);
+    EXPECT_EQ(hotkey.vm, "arch-desktop");
+    EXPECT_EQ(hotkey.keys, (std::vector<std::string>{"KEY_LEFTMETA", "KEY_F12"}));
+}
+
 TEST_F(ChannelV2Test, MalformedLinesAreDroppedAndCounted) {
     server.send(std::string(R"j({"type":"postpone","seconds":0})j" "\n") + R"j({"type":"postpone","seconds":"9"})j" "\n" +
                 R"j({"type":"inhibit","active":true})j" "\n" + R"j({"type":"inhibit","active":true,"reason":"a\u0007b"})j" "\n" +

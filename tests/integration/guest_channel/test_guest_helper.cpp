@@ -155,6 +155,48 @@ TEST_F(GuestHelperTest, AKeyboardPluggedLaterIsWatched) {
     })) << helper->output();
 }
 
+// #18: the chords the host names in its hello are watched on the guest's keyboards; a chord
+// that goes down is sent as `hotkey`, with the keys as the host named them. Nothing is sent for
+// keys before the host named any, for a chord not named, for autorepeat, or for a chord whose keys
+// are on two keyboards.
+TEST_F(GuestHelperTest, ChordsTheHostNamesAreSentAsHotkeys) {
+    bed.add_keyboard(7, "guest keyboard");
+    bed.add_keyboard(8, "second keyboard");
+    start();
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; })) << helper->output();
+    auto chord = [&](int node, std::initializer_list<std::uint16_t> keys) {
+        for (auto k : keys) bed.press_key(node, k, 1);
+        for (auto k : keys) bed.press_key(node, k, 0);
+    };
+    chord(7, {KEY_LEFTMETA, KEY_F12});  // the host has named nothing yet
+    // The barrier for "those keys were read": a monitor plug, whose uevent comes after them.
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 2; })) << helper->output();
+    server.send(encode_host(HostHello{2, "test", {{"KEY_LEFTMETA", "KEY_F12"}, {"KEY_LEFTCTRL", "KEY_LEFTALT", "KEY_W"}}}));
+    // The helper answers a protocol 2 hello with its inhibit state: the hello has been read.
+    ASSERT_TRUE(wait_until([&] { return count<Inhibit>() >= 1; })) << helper->output();
+    chord(7, {KEY_LEFTCTRL, KEY_F12});  // not a chord the host named
+    bed.press_key(7, KEY_LEFTMETA, 1);
+    bed.press_key(8, KEY_F12, 1);       // the other keyboard
+    bed.press_key(8, KEY_F12, 0);
+    bed.unplug_monitor("HDMI-A-1");  // the barrier: the keys so far were read
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 3; })) << helper->output();
+    EXPECT_EQ(count<Hotkey>(), 0u) << helper->output();
+    bed.press_key(7, KEY_F12, 1);       // now it is a chord: sent once
+    bed.press_key(7, KEY_F12, 2);       // autorepeat
+    bed.press_key(7, KEY_F12, 0);
+    bed.press_key(7, KEY_LEFTMETA, 0);
+    chord(7, {KEY_LEFTCTRL, KEY_LEFTALT, KEY_W});
+    ASSERT_TRUE(wait_until([&] { return count<Hotkey>() >= 2; })) << helper->output();
+    // The barrier for "nothing more": a plug, handled after the keys written before it.
+    bed.plug_monitor("HDMI-A-1");
+    ASSERT_TRUE(wait_until([&] { return count<Connector>() == 4; })) << helper->output();
+    auto sent = all<Hotkey>();
+    ASSERT_EQ(sent.size(), 2u) << helper->output();
+    EXPECT_EQ(sent[0].keys, (std::vector<std::string>{"KEY_LEFTMETA", "KEY_F12"}));
+    EXPECT_EQ(sent[1].keys, (std::vector<std::string>{"KEY_LEFTCTRL", "KEY_LEFTALT", "KEY_W"}));
+}
+
 TEST_F(GuestHelperTest, ExitsWhenTheHostClosesTheSocket) {
     start();
     server.drop_client();

@@ -30,6 +30,27 @@ TEST(LifecycleTranslator, EventsTheEngineDoesNotNeedAreDropped) {
     EXPECT_FALSE(t.translate(vm, VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST));
 }
 
+TEST(LifecycleTranslator, PmsuspendedIsSuspendedToMemoryOrDisk) {
+    LifecycleTranslator t;
+    auto memory = t.translate(vm, VIR_DOMAIN_EVENT_PMSUSPENDED, VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY);
+    ASSERT_TRUE(memory);
+    EXPECT_EQ(memory->kind, Kind::Suspended);
+    EXPECT_EQ(memory->detail, "memory");
+    auto woken = t.translate(vm, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_WAKEUP);
+    ASSERT_TRUE(woken);
+    EXPECT_EQ(woken->kind, Kind::Started);
+    EXPECT_EQ(woken->detail, "wakeup");
+    // S4 (QEMU's SUSPEND_DISK), then the guest's own shutdown: what a hibernation looks like.
+    auto disk = t.translate(vm, VIR_DOMAIN_EVENT_PMSUSPENDED, VIR_DOMAIN_EVENT_PMSUSPENDED_DISK);
+    ASSERT_TRUE(disk);
+    EXPECT_EQ(disk->kind, Kind::Suspended);
+    EXPECT_EQ(disk->detail, "disk");
+    t.translate(vm, VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST);
+    auto stopped = t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    ASSERT_TRUE(stopped);
+    EXPECT_EQ(stopped->kind, Kind::Stopped);
+}
+
 TEST(LifecycleTranslator, GuestPoweroffIsByGuest) {
     LifecycleTranslator t;
     t.translate(vm, VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST);

@@ -146,6 +146,18 @@ TEST(GoodConfig, GuestChannelAndIdleSeconds) {
     EXPECT_EQ(load.config->vms[0].idle_timeout_s, 20u);
 }
 
+TEST(GoodConfig, StopModeAndHibernateTimeout) {
+    auto load = load_text("[[vm]]\nname = \"a\"\nstop_mode = \"hibernate\"\nhibernate_timeout_s = 300\n"
+                          "[[vm]]\nname = \"b\"\n"
+                          "[[rule]]\nname = \"r\"\non = \"vm.stopped\"\naction = \"hibernate\"\nvm = \"b\"\n");
+    ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
+    EXPECT_EQ(load.config->vms[0].stop_mode, StopMode::Hibernate);
+    EXPECT_EQ(load.config->vms[0].hibernate_timeout_s, 300u);
+    EXPECT_EQ(load.config->vms[1].stop_mode, StopMode::Shutdown);  // the defaults
+    EXPECT_EQ(load.config->vms[1].hibernate_timeout_s, 120u);
+    EXPECT_EQ(load.config->rules[0].action, Action::Hibernate);
+}
+
 TEST(GoodConfig, IdleSecondsAndMinutesExcludeEachOther) {
     auto load = load_text("[[vm]]\nname = \"a\"\nidle_timeout_min = 5\nidle_timeout_s = 20\n");
     ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);

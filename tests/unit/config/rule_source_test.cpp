@@ -76,13 +76,21 @@ TEST(RuleSource, OnOtherTriggersIsAnErrorAtTheValue) {
     }
 }
 
-// Guest hotkeys arrive with a later version (issue #18): until then such a rule never fires.
-TEST(RuleSource, GuestHotkeyRuleIsAcceptedWithAWarning) {
+// Guest hotkeys (issue #18): a hotkey rule may listen to its VM's guest alone. One tied to a host
+// keyboard (`device`, `match`) cannot: it is accepted with a warning.
+TEST(RuleSource, GuestHotkeyRuleIsAccepted) {
     auto load = load_text(rule_with(kHotkey, "source = \"guest\"\n"));
     ASSERT_TRUE(load.config) << describe(load.errors);
+    EXPECT_TRUE(load.warnings.empty()) << describe(load.warnings);
+}
+
+TEST(RuleSource, GuestHotkeyRuleOnAHostKeyboardIsAcceptedWithAWarning) {
+    auto load = load_text(rule_with(kHotkey + "device = \"usb-Logitech*\"\n", "source = \"guest\"\n"));
+    ASSERT_TRUE(load.config) << describe(load.errors);
     ASSERT_EQ(load.warnings.size(), 1u) << describe(load.warnings);
-    EXPECT_EQ(load.warnings[0].line, 9u);
-    EXPECT_NE(load.warnings[0].message.find("never fires"), std::string::npos) << describe(load.warnings);
+    EXPECT_EQ(load.warnings[0].line, 10u);
+    EXPECT_NE(load.warnings[0].message.find("with device or match never fires"), std::string::npos)
+        << describe(load.warnings);
 }
 
 }  // namespace

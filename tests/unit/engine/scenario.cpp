@@ -106,11 +106,11 @@ Event parse_tune(const std::vector<std::string>& w) {
 // guest VM path PATH | guest VM no-channel WHY | guest VM no-answer WHY | guest VM hello VERSION
 // [PROTOCOL] | guest VM connector card0-HDMI-A-1 connected|disconnected [initial] | guest VM input
 // IDLE_MS | guest VM closed WHY | guest VM postpone SECONDS | guest VM inhibit REASON... |
-// guest VM inhibit-off
+// guest VM inhibit-off | guest VM hotkey KEY_A+KEY_B
 Event parse_guest_event(const std::vector<std::string>& w) {
     const std::string& vm = arg(w, 1, "vm");
     const std::string& what =
-        arg(w, 2, "path|no-channel|no-answer|hello|connector|input|closed|postpone|inhibit|inhibit-off");
+        arg(w, 2, "path|no-channel|no-answer|hello|connector|input|closed|postpone|inhibit|inhibit-off|hotkey");
     if (what == "path") return GuestChannelPath{vm, arg(w, 3, "path"), ""};
     if (what == "no-channel") return GuestChannelPath{vm, "", rest(w, 3)};
     if (what == "no-answer") return GuestChannelPath{vm, "", rest(w, 3), true};
@@ -118,6 +118,16 @@ Event parse_guest_event(const std::vector<std::string>& w) {
     if (what == "postpone") return GuestPostpone{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "seconds")))};
     if (what == "inhibit") return GuestInhibit{vm, true, rest(w, 3)};
     if (what == "inhibit-off") return GuestInhibit{vm, false, ""};
+    if (what == "hotkey") {
+        GuestHotkey h{vm, {}};
+        std::string chord = arg(w, 3, "chord");
+        for (std::size_t at = 0; at <= chord.size();) {
+            std::size_t plus = std::min(chord.find('+', at), chord.size());
+            h.keys.push_back(chord.substr(at, plus - at));
+            at = plus + 1;
+        }
+        return h;
+    }
     if (what == "input") return GuestInput{vm, static_cast<std::uint32_t>(std::stoul(arg(w, 3, "idle ms")))};
     if (what == "closed") return GuestChannelClosed{vm, rest(w, 3)};
     if (what == "connector") {
@@ -188,17 +198,20 @@ Event parse_event(const std::vector<std::string>& w) {
     if (kind == "lifecycle") {
         DomainLifecycle l;
         l.vm = arg(w, 1, "vm");
-        const std::string& k = arg(w, 2, "started|stopped|crashed");
-        l.kind = k == "started" ? DomainLifecycle::Kind::Started
-                 : k == "crashed" ? DomainLifecycle::Kind::Crashed
-                                  : DomainLifecycle::Kind::Stopped;
+        const std::string& k = arg(w, 2, "started|stopped|crashed|suspended");
+        l.kind = k == "started"     ? DomainLifecycle::Kind::Started
+                 : k == "crashed"   ? DomainLifecycle::Kind::Crashed
+                 : k == "suspended" ? DomainLifecycle::Kind::Suspended
+                                    : DomainLifecycle::Kind::Stopped;
         if (w.size() > 3) l.detail = w[3];
         l.by_guest = w.size() > 4 && w[4] == "guest";
         return l;
     }
-    if (kind == "result") {
-        DomainOpResult r{arg(w, 1, "vm"), parse_op(arg(w, 2, "op")), false, ""};
-        r.ok = arg(w, 3, "ok|failed") == "ok";
+    if (kind == "result") {  // went-down: failed, but the domain was going down (hibernate)
+        DomainOpResult r{arg(w, 1, "vm"), parse_op(arg(w, 2, "op")), false, "", false};
+        const std::string& outcome = arg(w, 3, "ok|failed|went-down");
+        r.ok = outcome == "ok";
+        r.guest_went_down = outcome == "went-down";
         if (!r.ok) r.error = rest(w, 4);
         return r;
     }

@@ -117,14 +117,53 @@ TEST(GuestProtocolV2, MalformedHostLinesSayWhy) {
         {R"({"type":"stop-pending","deadline_us":1,"action":"stop","reason":"r"})",
          "stop-pending: \"in_ms\" must be a non-negative integer"},
         {R"({"type":"stop-pending","deadline_us":1,"in_ms":1,"action":"reboot","reason":"r"})",
-         "stop-pending: \"action\" must be stop or force-stop"},
+         "stop-pending: \"action\" must be stop, force-stop or hibernate"},
         {R"({"type":"stop-pending","deadline_us":1,"in_ms":1,"action":"stop"})",
          "stop-pending: \"reason\" must be a string of 1 to 256 bytes without control characters"},
+        {R"({"type":"hello","protocol":2,"host":"x","hotkeys":"KEY_A"})",
+         "hello: \"hotkeys\" must be an array of at most 32 chords"},
+        {R"({"type":"hello","protocol":2,"host":"x","hotkeys":[[]]})",
+         "hello: each of \"hotkeys\" must be an array of 1 to 8 key names"},
+        {R"({"type":"hello","protocol":2,"host":"x","hotkeys":[["key_a"]]})",
+         "hello: each of \"hotkeys\" must be an array of 1 to 8 key names"},
     };
     for (const auto& c : cases) {
         auto r = parse_host_line(c.line);
         EXPECT_FALSE(r.message.has_value()) << c.line;
         EXPECT_EQ(r.error, c.error) << c.line;
+    }
+}
+
+// #18: the host's hello names the chords to watch; the helper answers a chord with `hotkey`.
+TEST(GuestProtocolV2, HotkeysRoundTrip) {
+    HostHello hello{2, "0.1.0", {{"KEY_LEFTMETA", "KEY_F12"}, {"KEY_LEFTCTRL", "KEY_LEFTALT", "KEY_W"}}};
+    EXPECT_EQ(encode_host(hello),
+              "{\"host\":\"0.1.0\",\"hotkeys\":[[\"KEY_LEFTMETA\",\"KEY_F12\"],[\"KEY_LEFTCTRL\",\"KEY_LEFTALT\","
+              "\"KEY_W\"]],\"protocol\":2,\"type\":\"hello\"}\n");
+    EXPECT_EQ(host_message<HostHello>(without_newline(encode_host(hello))).hotkeys, hello.hotkeys);
+    // No chords: no field, as an older host sends it.
+    EXPECT_EQ(encode_host(HostHello{2, "0.1.0", {}}), "{\"host\":\"0.1.0\",\"protocol\":2,\"type\":\"hello\"}\n");
+    EXPECT_TRUE(host_message<HostHello>(R"({"type":"hello","protocol":2,"host":"0.1.0"})").hotkeys.empty());
+
+    Hotkey pressed{{"KEY_LEFTMETA", "KEY_F12"}};
+    EXPECT_EQ(encode(pressed), "{\"keys\":[\"KEY_LEFTMETA\",\"KEY_F12\"],\"type\":\"hotkey\"}\n");
+    EXPECT_EQ(guest_message<Hotkey>(without_newline(encode(pressed))).keys, pressed.keys);
+    EXPECT_EQ(host_message<StopPending>(
+                  R"({"type":"stop-pending","deadline_us":1,"in_ms":1,"action":"hibernate","reason":"idle"})")
+                  .action,
+              "hibernate");
+}
+
+// A guest's hotkey line is bounded like every other: a chord of 1 to 8 evdev names, nothing else.
+TEST(GuestProtocolV2, MalformedHotkeysSayWhy) {
+    const std::string why = "hotkey: \"keys\" must be an array of 1 to 8 key names like KEY_LEFTMETA";
+    for (const char* line : {R"({"type":"hotkey"})", R"({"type":"hotkey","keys":"KEY_A"})",
+                             R"({"type":"hotkey","keys":[]})", R"({"type":"hotkey","keys":[1]})",
+                             R"({"type":"hotkey","keys":["KEY_A; rm -rf"]})",
+                             R"({"type":"hotkey","keys":["A","B","C","D","E","F","G","H","I"]})"}) {
+        auto r = parse_line(line);
+        EXPECT_FALSE(r.message.has_value()) << line;
+        EXPECT_EQ(r.error, why) << line;
     }
 }
 
