@@ -133,6 +133,10 @@ private:
     Effects on_guest(const GuestPostpone& ev, Now now);
     Effects on_guest(const GuestInhibit& ev, Now now);
     Effects on_guest(const GuestHotkey& ev, Now now);
+    // Bounds on a guest (issue #19): its helper's version changes told once a minute, connector
+    // names beyond the cap dropped.
+    Effects tell_helper(const std::string& vm, GuestVm& guest, std::int64_t now_ms);
+    Effects drop_guest_connector(const std::string& vm, GuestVm& guest, const std::string& name, std::int64_t now_ms);
     // Activity ends idleness: the idle clock restarts and a pending idle stop is cancelled.
     Effects guest_active(const std::string& vm, GuestVm& guest, std::int64_t at, const std::string& why);
     // Tells protocol 2 helpers about pending stops that came, moved or were cancelled.

@@ -57,11 +57,9 @@ void Engine::settle_guests(Now now, Effects& out) {
         } else if (!want_channel && g.channel) {
             g.channel = false;
             g.ask_again = false;
-            g.connectors.clear();
             out.push_back(CloseGuestChannel{name});
             if (!g.helper.empty()) out.push_back(PublishGuestHelper{name, ""});
-            g.helper.clear();
-            g.protocol = 0;
+            g.forget_connection();
             g.inhibitor.clear();
             m->note_inhibitor("");
         }
@@ -99,6 +97,7 @@ GuestVm* Engine::running_guest(const std::string& vm) {
 Effects Engine::idle_tick(Now now) {
     Effects out;
     for (auto& [name, g] : guests_->vms) {
+        if (auto at = g.helper_deadline(); at && now.mono_ms >= *at) append(out, tell_helper(name, g, now.mono_ms));
         if (!g.watching) continue;
         if (!g.sampling && g.next_sample && now.mono_ms >= *g.next_sample) {
             g.sampling = true;
@@ -166,7 +165,23 @@ Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
     return {OpenGuestChannel{ev.vm, ev.path}, debug(ev.vm + ": guest channel at " + ev.path)};
 }
 
-Effects Engine::on_guest(const GuestHello& ev, Now) {
+// The helper's version on the bus and in the log. Held changes are counted in the line.
+Effects Engine::tell_helper(const std::string& vm, GuestVm& g, std::int64_t now_ms) {
+    Effects out{PublishGuestHelper{vm, g.helper}};
+    std::string held = g.helper_changes_held == 0 ? ""
+                                                   : "; it changed " + std::to_string(g.helper_changes_held) +
+                                                         " times in the last minute, told once a minute";
+    out.push_back(info(vm + ": guest helper " + g.helper + " said hello (protocol " + std::to_string(g.protocol) +
+                       ")" + held));
+    if (g.protocol > guest_protocol_version)
+        out.push_back(info(vm + ": the guest helper speaks a newer protocol; what this version "
+                                "does not know is ignored"));
+    g.helper_told_at = now_ms;
+    g.helper_changes_held = 0;
+    return out;
+}
+
+Effects Engine::on_guest(const GuestHello& ev, Now now) {
     GuestVm* g = running_guest(ev.vm);
     if (!g || !g->channel) return {debug(ev.vm + ": guest hello while not running: ignored")};
     Effects out;
@@ -174,14 +189,18 @@ Effects Engine::on_guest(const GuestHello& ev, Now) {
     if (g->helper == ev.helper_version && g->protocol == ev.protocol) {
         out.push_back(debug(ev.vm + ": guest helper hello again"));
     } else {
+        // The first hello of a connection is news at once; a guest changing its version in a loop
+        // is told once a minute (issue #19): the state follows at once, the bus and the log later.
+        bool first = g->protocol == 0;
         g->helper = ev.helper_version;
         g->protocol = ev.protocol;
-        out.push_back(PublishGuestHelper{ev.vm, ev.helper_version});
-        out.push_back(info(ev.vm + ": guest helper " + ev.helper_version + " said hello (protocol " +
-                           std::to_string(ev.protocol) + ")"));
-        if (ev.protocol > guest_protocol_version)
-            out.push_back(info(ev.vm + ": the guest helper speaks a newer protocol; what this version "
-                                       "does not know is ignored"));
+        if (first || !g->helper_told_at || now.mono_ms - *g->helper_told_at >= kGuestTellEveryMs) {
+            append(out, tell_helper(ev.vm, *g, now.mono_ms));
+        } else {
+            ++g->helper_changes_held;
+            out.push_back(debug(ev.vm + ": guest helper changed again to " + ev.helper_version +
+                                "; told at the next minute"));
+        }
     }
     // Protocol 2 (negotiated: the lower of the two): every hello is answered, so a helper knows
     // the host hears postpone and inhibit, and a stop that is pending already is told again.
@@ -201,6 +220,8 @@ Effects Engine::on_guest(const GuestConnector& ev, Now now) {
     if (!g || !g->channel) return {debug(ev.vm + ": guest connector report while not running: ignored")};
     std::string key = ev.card + "-" + ev.connector;
     auto it = g->connectors.find(key);
+    if (it == g->connectors.end() && g->connectors.size() >= kMaxGuestConnectors)
+        return drop_guest_connector(ev.vm, *g, key, now.mono_ms);
     bool changed = it != g->connectors.end() && it->second != ev.connected;
     g->connectors[key] = ev.connected;
     // As on the host: only a change of a connector already known is a plug or an unplug.
@@ -211,6 +232,21 @@ Effects Engine::on_guest(const GuestConnector& ev, Now now) {
     o.connector = ev.connector;
     o.guest = ev.vm;  // fires only rules of this VM (rules.cpp source_allows)
     return fire_rules(o, now);
+}
+
+// A guest cannot make the host keep names without bound (issue #19): beyond the cap a new name is
+// dropped, and said so once per connection and then at most once a minute, with how many.
+Effects Engine::drop_guest_connector(const std::string& vm, GuestVm& g, const std::string& name,
+                                     std::int64_t now_ms) {
+    ++g.connectors_dropped;
+    if (g.connectors_told_at && now_ms - *g.connectors_told_at < kGuestTellEveryMs)
+        return {debug(vm + ": guest connector " + name + " dropped")};
+    Effects out{warning(vm + ": the guest reports more than " + std::to_string(kMaxGuestConnectors) +
+                        " connectors; " + std::to_string(g.connectors_dropped) + " new name(s) dropped (last: " +
+                        name + "); rules never see them")};
+    g.connectors_told_at = now_ms;
+    g.connectors_dropped = 0;
+    return out;
 }
 
 Effects Engine::on_guest(const GuestInput& ev, Now now) {
@@ -272,11 +308,12 @@ void Engine::tell_guests(const std::vector<VmStatus>& before, Effects& out) {
 Effects Engine::on_guest(const GuestChannelClosed& ev, Now now) {
     GuestVm* g = running_guest(ev.vm);
     if (!g) return {};
-    g->connectors.clear();  // a new helper reports them afresh
-    Effects out{info(ev.vm + ": guest channel closed (" + ev.why + ")")};
+    Effects out{info(ev.vm + ": guest channel closed (" + ev.why + ")" +
+                     (g->connectors_dropped ? "; " + std::to_string(g->connectors_dropped) +
+                                                  " more connector name(s) had been dropped"
+                                            : ""))};
     if (!g->helper.empty()) out.push_back(PublishGuestHelper{ev.vm, ""});
-    g->helper.clear();
-    g->protocol = 0;
+    g->forget_connection();  // a new helper says hello and reports its connectors afresh
     if (!g->inhibitor.empty()) {
         g->inhibitor.clear();
         if (VmMachine* m = machine(ev.vm)) m->note_inhibitor("");

@@ -4,10 +4,15 @@
 
 namespace hotseat {
 
+std::optional<std::int64_t> GuestVm::helper_deadline() const {
+    if (helper_changes_held == 0 || !helper_told_at) return std::nullopt;
+    return *helper_told_at + kGuestTellEveryMs;
+}
+
 std::optional<std::int64_t> GuestVm::deadline() const {
-    if (!watching) return std::nullopt;
-    std::optional<std::int64_t> next;
-    if (!sampling && next_sample) next = next_sample;
+    std::optional<std::int64_t> next = helper_deadline();
+    if (!watching) return next;
+    if (!sampling && next_sample && (!next || *next_sample < *next)) next = next_sample;
     if (quiet && !fired && inhibitor.empty()) {
         std::int64_t idle_at = active_at + timeout_ms;
         if (!next || idle_at < *next) next = idle_at;

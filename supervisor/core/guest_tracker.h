@@ -17,6 +17,11 @@ inline constexpr std::size_t kMaxGuestHotkeys = 32;
 // A guest's hotkeys are acted on at most once in this long (a helper is untrusted: a flood of
 // `hotkey` lines must not turn into a flood of starts and stops).
 inline constexpr std::int64_t kGuestHotkeyGapMs = 1000;
+// What a guest can make the host keep and say is bounded (docs/robustness.md, threat model):
+// connector names beyond this many per channel connection are dropped, and complaints about a
+// guest, like changes of its helper's version, are told at most once a minute per VM.
+inline constexpr std::size_t kMaxGuestConnectors = 16;
+inline constexpr std::int64_t kGuestTellEveryMs = 60'000;
 
 struct GuestVm {
     bool channel = false;                   // FindGuestChannel issued; the VM runs
@@ -27,6 +32,10 @@ struct GuestVm {
     std::string inhibitor;                  // what the guest says holds idle; empty: nothing
     std::optional<std::int64_t> hotkey_at;  // when the guest's last hotkey was acted on (rate limit)
     std::vector<std::vector<std::string>> hotkeys;  // the chords its helper was asked to watch
+    std::uint64_t connectors_dropped = 0;   // new names beyond the cap, not told yet
+    std::optional<std::int64_t> connectors_told_at;  // per connection: forgotten when it closes
+    std::optional<std::int64_t> helper_told_at;      // the last PublishGuestHelper of a change
+    std::uint64_t helper_changes_held = 0;  // changes since then, published at told_at + a minute
 
     // Idleness: only while the VM runs and a vm.idle rule names it.
     bool watching = false;
@@ -46,6 +55,17 @@ struct GuestVm {
         last_sample_at.reset();
     }
     std::optional<std::int64_t> deadline() const;
+    // When a held change of the helper's version is published (none: nothing held).
+    std::optional<std::int64_t> helper_deadline() const;
+    // The channel closed or the VM stopped: what was known of this connection is forgotten.
+    void forget_connection() {
+        connectors.clear();
+        connectors_dropped = 0;
+        connectors_told_at.reset();
+        helper.clear();
+        protocol = 0;
+        helper_changes_held = 0;
+    }
 };
 
 // Every configured VM's guest, by VM name (an entry exists once something was known about it).

@@ -31,12 +31,14 @@ Channel::Channel(sd_event* loop, std::string vm, std::string path, Sink sink, Ch
     : loop_(loop), vm_(std::move(vm)), path_(std::move(path)), sink_(std::move(sink)), limits_(limits),
       reader_(limits.max_line), tokens_(2.0 * limits.lines_per_second) {
     retry_us_ = limits_.retry_min_us;
+    pause_us_ = limits_.flood_pause_min_us;
     connect();
 }
 
 Channel::~Channel() {
     sd_event_source_disable_unref(io_);
     sd_event_source_disable_unref(retry_);
+    sd_event_source_disable_unref(resume_);
     if (fd_ >= 0) ::close(fd_);
 }
 
@@ -44,6 +46,7 @@ void Channel::shut() {
     shut_ = true;
     sd_event_source_set_enabled(io_, SD_EVENT_OFF);
     sd_event_source_set_enabled(retry_, SD_EVENT_OFF);
+    sd_event_source_set_enabled(resume_, SD_EVENT_OFF);
 }
 
 void Channel::connect() {
@@ -78,6 +81,9 @@ void Channel::drop(const std::string& why) {
     fd_ = -1;
     reader_.reset();
     unsent_.clear();
+    paused_ = false;  // a new connection starts with a fresh budget (the backoff stays)
+    window_at_us_ = 0;
+    sd_event_source_set_enabled(resume_, SD_EVENT_OFF);
     bool was_connected = connected_;
     connected_ = connecting_ = false;
     if (was_connected) {
@@ -176,11 +182,56 @@ void Channel::on_readable() {
             return drop(std::string("read: ") + std::strerror(errno));
         }
         total += static_cast<std::size_t>(n);
-        for (const auto& chunk : reader_.feed(std::string_view(buffer, static_cast<std::size_t>(n)))) {
+        auto chunks = reader_.feed(std::string_view(buffer, static_cast<std::size_t>(n)));
+        for (const auto& chunk : chunks) {
             on_line(chunk);
             if (fd_ < 0 || shut_) return;
         }
+        if (!within_budget(static_cast<std::size_t>(n), chunks.size())) return;
     }
+}
+
+// Issue #19: a flood cost most of a core in splitting and discarding lines. Past the budget the
+// socket is simply not read (the guest's writes block in its own kernel buffer), for a backoff
+// that doubles while the flood goes on and starts again at the minimum after a calm second.
+bool Channel::within_budget(std::size_t bytes, std::size_t lines) {
+    std::uint64_t now = now_us(loop_);
+    if (window_at_us_ == 0 || now - window_at_us_ >= 1'000'000) {
+        // A second that ended within the budget (a paused one never ends): the guest calmed down.
+        if (window_at_us_ != 0) pause_us_ = limits_.flood_pause_min_us;
+        window_at_us_ = now;
+        window_bytes_ = window_lines_ = 0;
+    }
+    window_bytes_ += bytes;
+    window_lines_ += lines;
+    if (window_bytes_ <= limits_.flood_bytes_per_second && window_lines_ <= limits_.flood_lines_per_second)
+        return true;
+    log::warning(vm_, ": guest channel: the guest sends more than ", limits_.flood_bytes_per_second,
+                 " bytes or ", limits_.flood_lines_per_second, " lines a second; not reading it for ",
+                 pause_us_ / 1000, " ms");
+    paused_ = true;
+    sd_event_source_set_enabled(io_, SD_EVENT_OFF);
+    std::uint64_t at = now + pause_us_;
+    pause_us_ = std::min(pause_us_ * 2, limits_.flood_pause_max_us);
+    window_at_us_ = 0;
+    if (!resume_) {
+        if (sd_event_add_time(loop_, &resume_, CLOCK_MONOTONIC, at, 0, on_resume, this) < 0) {
+            log::error(vm_, ": cannot arm the guest channel resume timer; closing the channel");
+            drop("flooded");
+        }
+        return false;
+    }
+    sd_event_source_set_time(resume_, at);
+    sd_event_source_set_enabled(resume_, SD_EVENT_ONESHOT);
+    return false;
+}
+
+int Channel::on_resume(sd_event_source*, uint64_t, void* self) {
+    auto* c = static_cast<Channel*>(self);
+    if (!c->paused_ || c->shut_ || !c->io_) return 0;
+    c->paused_ = false;
+    sd_event_source_set_enabled(c->io_, SD_EVENT_ON);
+    return 0;
 }
 
 bool Channel::take_token() {

@@ -30,6 +30,14 @@ struct ChannelLimits {
     std::uint64_t retry_min_us = 500'000;
     std::uint64_t retry_max_us = 30'000'000;
     std::size_t max_unsent = 16 * 1024;  // bytes waiting for the guest to read
+    // A guest sending more than this in a second floods: its socket is not read for a while
+    // (1 s, doubling up to 30 s) instead of splitting and discarding what it sends. A helper
+    // sends a few lines a minute and at most ~20 lines (~2 KiB: hello and its connectors) at once
+    // (docs/robustness.md, "A flooding guest").
+    std::size_t flood_bytes_per_second = 16 * 1024;
+    std::uint32_t flood_lines_per_second = 100;
+    std::uint64_t flood_pause_min_us = 1'000'000;
+    std::uint64_t flood_pause_max_us = 30'000'000;
 };
 
 class Channel {
@@ -59,9 +67,13 @@ private:
     void flush();  // writes what the socket takes now
     void want_writable(bool on);
     void complain(const std::string& what);
+    // Counts what was read in the current second; false (and the socket left unread for the
+    // backoff) once the guest floods.
+    bool within_budget(std::size_t bytes, std::size_t lines);
 
     static int on_io(sd_event_source*, int fd, uint32_t revents, void* self);
     static int on_retry(sd_event_source*, uint64_t usec, void* self);
+    static int on_resume(sd_event_source*, uint64_t usec, void* self);
 
     sd_event* loop_;
     std::string vm_, path_;
@@ -86,6 +98,12 @@ private:
     std::uint64_t invalid_lines_ = 0;
     std::string unsent_;                    // for the guest, not yet written
     bool overflow_told_ = false;
+    // Flood budget: what was read since window_at_us_, and the next pause.
+    std::uint64_t window_at_us_ = 0;
+    std::size_t window_bytes_ = 0, window_lines_ = 0;
+    std::uint64_t pause_us_ = 0;
+    bool paused_ = false;
+    sd_event_source* resume_ = nullptr;
 };
 
 }  // namespace hotseat::guest_channel

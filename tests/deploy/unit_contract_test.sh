@@ -22,6 +22,17 @@ for line in \
   'WantedBy=multi-user.target'; do
   expect_line "$line"
 done
+# Resource limits (docs/robustness.md, "Resource limits"): present, and far enough above what
+# hotseatd was measured to use (23 MiB RSS, 3 threads) that they never bite in normal use.
+value() { sed -n "s/^$1=//p" "$unit" | tail -1; }
+memory=$(value MemoryMax)
+[[ $memory =~ ^([0-9]+)M$ ]] || fail "MemoryMax= must be set in megabytes (got '$memory')"
+(( ${BASH_REMATCH[1]} >= 64 && ${BASH_REMATCH[1]} <= 1024 )) || fail "MemoryMax=$memory is not within 64M..1024M"
+tasks=$(value TasksMax)
+[[ $tasks =~ ^[0-9]+$ ]] && (( tasks >= 16 && tasks <= 256 )) || fail "TasksMax=$tasks is not within 16..256"
+quota=$(value CPUQuota)
+[[ $quota =~ ^([0-9]+)%$ ]] && (( ${BASH_REMATCH[1]} >= 20 && ${BASH_REMATCH[1]} <= 200 )) ||
+  fail "CPUQuota=$quota is not within 20%..200%"
 # Netlink uevent multicast is per network namespace: a private one would hear nothing.
 if grep -qE '^PrivateNetwork=(yes|true|1|on)' "$unit"; then fail "PrivateNetwork= would cut hotseatd off from udev"; fi
 # The reload must check the file before signalling, or `systemctl reload` succeeds on a bad config.

@@ -102,7 +102,9 @@ TEST_F(GuestChannelTest, UnknownTypesAreLoggedOnceEach) {
 }
 
 TEST_F(GuestChannelTest, OversizedLineIsRefusedAndTheStreamResynchronises) {
-    open_channel();
+    ChannelLimits limits = fast_retry();
+    limits.flood_bytes_per_second = 64 << 20;  // this is about resynchronising, not about floods
+    open_channel(limits);
     connect();
     // 1 MiB without a newline, its end, then a good line: only the good line counts.
     const std::string big = std::string(1 << 20, 'x') + "still the same line\n" + kInput;
@@ -129,6 +131,26 @@ TEST_F(GuestChannelTest, AFloodIsThrottled) {
     loop.run_for(200ms);
     EXPECT_LE(seen.events.size(), 25u);
     EXPECT_EQ(log.count("lines a second; dropping lines"), 1u) << log.text();
+}
+
+// Issue #19: past a second's budget the socket is not read for a while, and the pause doubles
+// while the flood goes on (the daemon's CPU under a flood: test_guest_daemon).
+TEST_F(GuestChannelTest, AFloodingGuestIsNotReadForAWhile) {
+    ChannelLimits limits = fast_retry();
+    limits.flood_pause_min_us = 100'000;
+    limits.flood_pause_max_us = 200'000;
+    open_channel(limits);
+    connect();
+    std::string flood;
+    while (flood.size() < 64 * 1024) flood += kInput;
+    std::size_t offset = 0;
+    auto keep_flooding = [&] {
+        offset = (offset + server->try_send(std::string_view(flood).substr(offset))) % flood.size();
+    };
+    ASSERT_TRUE(wait([&] { return keep_flooding(), log.count("not reading it for 100 ms") == 1; })) << log.text();
+    ASSERT_TRUE(wait([&] { return keep_flooding(), log.count("not reading it for 200 ms") >= 2; })) << log.text();
+    EXPECT_EQ(log.count("not reading it for 100 ms"), 1u) << log.text();  // doubled, up to the maximum
+    EXPECT_TRUE(channel->connected());
 }
 
 TEST_F(GuestChannelTest, ASilentGuestNeverBlocksTheLoop) {

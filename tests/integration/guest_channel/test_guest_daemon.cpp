@@ -4,6 +4,14 @@
 // those of another VM, even rules that name every connector.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
 #include "hotseatd_test.h"
 #include "socket_server.h"
 
@@ -74,6 +82,60 @@ TEST_F(GuestDaemon, AGuestsReportsNeverFireAnotherVmsRules) {
     EXPECT_EQ(vm_state(bus_.address(), "windows"), "off");
     EXPECT_FALSE(log_has("rule windows-"));
     EXPECT_TRUE(log_has("monitor.disconnected HDMI-A-1 (guest arch-desktop)"));
+}
+
+// utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15, after the comm field).
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+std::string status_field(pid_t pid, const std::string& key) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(key + ":", 0) == 0) return line.substr(key.size() + 1);
+    return "?";
+}
+
+// Issue #19: a guest writing as fast as it can cost hotseatd most of a core (it read, split and
+// discarded everything). Now the channel is not read for a while once a second's budget is
+// spent: 10 s of flood must cost the daemon well under a tenth of a core (measured: see
+// docs/robustness.md), and the daemon still answers.
+TEST_F(GuestDaemon, AFloodingGuestCostsTheDaemonLittleCpu) {
+    testbed_.add_intel_igpu();
+    SocketServer guest(dir_.file("arch.sock"));
+    write_file(dir_.file("node.xml"), node_xml(dir_.file("arch.sock")));
+    write_config(config_text(dir_.file("node.xml")));
+    ASSERT_NO_FATAL_FAILURE(start_daemon());
+    ASSERT_TRUE(wait_until([&] { return guest.accept(); })) << "hotseatd never connected";
+    pid_t pid = daemon_->process().pid();
+
+    std::string flood;
+    while (flood.size() < 256 * 1024) flood += R"({"type":"input","idle_ms":5})" "\n";
+    double cpu_before = cpu_seconds(pid);
+    auto start = std::chrono::steady_clock::now();
+    std::size_t sent = 0, offset = 0;
+    while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+        std::size_t n = guest.try_send(std::string_view(flood).substr(offset));
+        sent += n;
+        offset = (offset + n) % flood.size();
+        if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the writer's pace only
+    }
+    double cpu = cpu_seconds(pid) - cpu_before;
+    std::cout << "flood: " << sent << " bytes taken in 10 s; hotseatd CPU " << cpu << " s; VmRSS"
+              << status_field(pid, "VmRSS") << "; VmHWM" << status_field(pid, "VmHWM") << "; Threads"
+              << status_field(pid, "Threads") << "\n";
+    EXPECT_LT(cpu, 1.0) << "hotseatd spent " << cpu << " s of CPU on 10 s of flood";
+    EXPECT_TRUE(log_has("not reading it for 1000 ms"));
+    EXPECT_EQ(vm_state(bus_.address(), "arch_2ddesktop"), "running");  // still answering
 }
 
 }  // namespace

@@ -294,6 +294,8 @@ private:
     std::int64_t now_ = 0;
     // Gpus and release-record effects are compared only after `show gpus` (README.md).
     bool show_gpus_ = false;
+    // Info, warning and error log lines are compared only after `show logs` (README.md).
+    bool show_logs_ = false;
     // "vm op syspath" → the device of the last AttachUsb/DetachUsb, for `usb-result` lines.
     std::map<std::string, UsbHostDevice> usb_requests_;
     UsbOpResult parse_usb_result(const std::vector<std::string>& w) const;
@@ -385,7 +387,8 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
     for (const auto& e : effects) {
         remember_usb(e);
         auto line = effect_text(e, script_time);
-        bool aside = std::holds_alternative<Log>(e) ||
+        const Log* log = std::get_if<Log>(&e);
+        bool aside = (log && (!show_logs_ || log->level == Log::Level::Debug)) ||
                      (!show_gpus_ && (std::holds_alternative<PublishGpus>(e) ||
                                       std::holds_alternative<ReadReleaseRecord>(e)));
         (aside ? logs_ : actual_).push_back(line);
@@ -471,6 +474,10 @@ std::vector<std::string> Runner::run() {
             }
             if (w[0] == "show" && arg(w, 1, "what") == "gpus") {
                 show_gpus_ = true;
+                continue;
+            }
+            if (w[0] == "show" && w[1] == "logs") {
+                show_logs_ = true;
                 continue;
             }
             if (w[0] == "?") assertion(line_no, w);
