@@ -1,4 +1,4 @@
-// The input adapter (DESIGN §2): the keyboards hotkey rules need, read through libevdev on the
+// The input adapter (docs/design.md, "Architecture"): the keyboards hotkey rules need, read through libevdev on the
 // daemon's sd-event loop and translated into KeyboardAdded / KeyEvent / KeyboardRemoved.
 //
 // What it reads is the engine's decision (WatchKeyboards, core/keyboard_watch.h): a keyboard is
