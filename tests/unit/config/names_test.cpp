@@ -32,6 +32,7 @@ TEST(Names, ActionsRoundTrip) {
         {Action::Stop, "stop"},
         {Action::Toggle, "toggle"},
         {Action::ForceStop, "force-stop"},
+        {Action::Hibernate, "hibernate"},
     };
     for (const auto& [action, name] : all) {
         EXPECT_EQ(to_string(action), name);
@@ -66,12 +67,13 @@ void expect_walk(std::vector<std::string_view> names) {
 TEST(Names, EveryEnumWalksToItsLastEnumerator) {
     expect_walk<Trigger>({"monitor.connected", "monitor.disconnected", "device.added", "device.removed",
                           "hotkey", "vm.idle", "vm.stopped"});
-    expect_walk<Action>({"start", "stop", "toggle", "force-stop"});
+    expect_walk<Action>({"start", "stop", "toggle", "force-stop", "hibernate"});
     expect_walk<RuleSource>({"any", "host", "guest"});
     expect_walk<GovernorTop>({"none", "suspend", "stop"});
-    expect_walk<VmState>({"off", "starting", "running", "stopping", "failed"});
-    expect_walk<DomainRunState>({"off", "running", "paused", "crashed"});
-    expect_walk<DomainOp>({"start", "shutdown", "destroy"});
+    expect_walk<VmState>({"off", "starting", "running", "stopping", "failed", "suspended"});
+    expect_walk<DomainRunState>({"off", "running", "paused", "crashed", "suspended"});
+    expect_walk<DomainOp>({"start", "shutdown", "destroy", "hibernate", "wakeup"});
+    expect_walk<StopMode>({"shutdown", "hibernate"});
     expect_walk<UsbOp>({"attach", "detach"});
     expect_walk<TuneOp>({"cpu-weight", "vcpu-quota", "balloon", "suspend", "resume"});
 }
