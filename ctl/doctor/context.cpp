@@ -79,8 +79,15 @@ DomainCapabilities parse_domain_capabilities(const std::string& xml) {
         if (doc) xmlFreeDoc(doc);
         return caps;
     }
-    caps.known = true;
     const xmlNode* os = child(root, "os");
+    if (!os) {
+        // An answer without <os> says nothing about firmware (libvirt 11's TEST driver answers
+        // so; QEMU's always has it, <os supported='no'/> included): unknown, not "none".
+        caps.error = "its answer describes no firmware (no <os> element)";
+        xmlFreeDoc(doc);
+        return caps;
+    }
+    caps.known = true;
     auto values = [](const xmlNode* parent, std::vector<std::string>& out) {
         for (const xmlNode* n = parent ? parent->children : nullptr; n; n = n->next) {
             if (n->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(n->name), "value") != 0)

@@ -41,7 +41,12 @@ PlainBus::PlainBus(std::string socket_path, uid_t uid) : socket_path_(std::move(
         std::string id = std::to_string(uid);
         argv.insert(argv.begin(), {"setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups"});
     }
-    daemon_ = std::make_unique<Process>(Process::Options{argv, {}, dir_.file("dbus-daemon.log")});
+    // The bus is no emulated hardware: it runs without the test's umockdev preload. Under
+    // another user the preload cannot reach the testbed's root-only ioctl sockets and exits the
+    // process as soon as it opens any /dev node (Debian 13's dbus-daemon opens /dev/null:
+    // "libumockdev-preload: Failed to connect to ioctl socket ... for /dev/null: Permission denied").
+    daemon_ = std::make_unique<Process>(
+        Process::Options{argv, {{"LD_PRELOAD", ""}, {"UMOCKDEV_DIR", ""}}, dir_.file("dbus-daemon.log")});
     bool up = wait_until([&] { return daemon_->output().find("unix:") != std::string::npos || !daemon_->running(); });
     if (!up || daemon_->output().find("unix:") == std::string::npos)
         throw std::runtime_error("dbus-daemon on " + socket_path_ + " did not start:\n" + daemon_->output());

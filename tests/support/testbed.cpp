@@ -260,10 +260,19 @@ void Testbed::unplug_monitor(const std::string& connector) {
     send_hotplug();
 }
 
+void Testbed::remove_device(const std::string& syspath, bool announce) {
+#if HOTSEAT_UMOCKDEV_REMOVE_SENDS_UEVENT
+    // umockdev sends the `remove` itself, from the uevent file as it is now (tests/support/CMakeLists.txt).
+    (void)announce;
+#else
+    if (announce) uevent(syspath, "remove");
+#endif
+    umockdev_testbed_remove_device(testbed_, syspath.c_str());
+}
+
 void Testbed::remove_connector(const std::string& connector) {
     std::string syspath = connector_syspath(connector);
-    uevent(syspath, "remove");
-    umockdev_testbed_remove_device(testbed_, syspath.c_str());
+    remove_device(syspath, true);
     connectors_.erase(connector);
 }
 
@@ -313,9 +322,8 @@ void Testbed::remove_usb_device(const std::string& vendor, const std::string& pr
             if (line.rfind("ID_", 0) != 0) kept += line + "\n";
         }
         umockdev_testbed_set_attribute(testbed_, syspath.c_str(), "uevent", kept.c_str());
-        uevent(syspath, "remove");
     }
-    umockdev_testbed_remove_device(testbed_, syspath.c_str());
+    remove_device(syspath, announce);
     usb_devices_.erase({lower_hex4(vendor, "vendor"), lower_hex4(product, "product"), serial});
 }
 
@@ -565,10 +573,8 @@ void Testbed::press_key(int node_number, std::uint16_t code, std::int32_t value)
 
 void Testbed::remove_keyboard(int node_number) {
     InputDeviceEntry entry = input_device(node_number);
-    uevent(entry.syspath, "remove");
-    umockdev_testbed_remove_device(testbed_, entry.syspath.c_str());
-    uevent(entry.parent_syspath, "remove");
-    umockdev_testbed_remove_device(testbed_, entry.parent_syspath.c_str());
+    remove_device(entry.syspath, true);
+    remove_device(entry.parent_syspath, true);
     input_devices_.erase(node_number);
 }
 

@@ -326,7 +326,15 @@ TEST(CtlDoctorGpu, FirmwareEfiNeedsAUefiLoader) {
                                 "<value>/usr/share/OVMF/OVMF_CODE.fd</value></loader></os></domainCapabilities>");
     EXPECT_EQ(one(run_with(bed, igd_domain(bed)), "firmware").line, "ok firmware arch-desktop");
 
-    // libvirt's test driver cannot answer: unknown, not an error.
+    // An answer describing no firmware at all (no <os>) is unknown, not "none".
+    bed.set_domain_capabilities("<domainCapabilities><machine>q35</machine><devices/></domainCapabilities>");
+    auto silent = one(run_with(bed, igd_domain(bed)), "firmware");
+    EXPECT_EQ(silent.line, "warning firmware arch-desktop");
+    EXPECT_EQ(silent.message, "cannot ask libvirt which firmware it has for machine q35: its answer describes no "
+                              "firmware (no <os> element)");
+
+    // libvirt's test driver cannot answer (libvirt 9 refuses the call, libvirt 11 answers
+    // without <os>): unknown, not an error.
     bed.ask_libvirt_for_capabilities();
     auto unknown = one(run_with(bed, igd_domain(bed)), "firmware");
     EXPECT_EQ(unknown.line, "warning firmware arch-desktop");
