@@ -74,7 +74,7 @@ std::string config(const std::string& node_file, int vms, int extra) {
     text += rule("plug", "on = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\naction = \"start\"\n", vm_name(0));
     text += rule("unplug", "on = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\naction = \"stop\"\n", vm_name(0));
     for (int k = 0; k < extra; ++k) {
-        char model[8];
+        char model[16];  // room for any int in hex: gcc -O0 (the asan preset) checks it
         std::snprintf(model, sizeof model, "%04x", 0x8000 + k);
         const std::string match = "match = { ID_VENDOR_ID = \"1d6b\", ID_MODEL_ID = \"" + std::string(model) + "\" }\n";
         const std::string name = "r" + std::to_string(k);
