@@ -101,6 +101,9 @@ private:
     Effects fall_back_to_shutdown(const std::string& why, Now now);
     Effects on_woken(Now now);
     Effects on_pm_suspended(const DomainLifecycle& ev, Now now);
+    // A start that ends with the guest asleep (still holding its memory and devices): `suspended`,
+    // and a stop queued during the start is carried out now.
+    void settle_asleep(const std::string& reason, Now now, Effects& out);
     Effects on_sleep_result(const DomainOpResult& ev, Now now);
     Effects sleep_tick(Now now);
     Effects snapshot_suspended(Now now);

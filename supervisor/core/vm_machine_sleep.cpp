@@ -84,13 +84,7 @@ Effects VmMachine::on_sleep_result(const DomainOpResult& ev, Now now) {
         if (state == VmState::Starting && waking_) {
             // Still asleep, memory and devices still held: back to suspended, not failed.
             waking_ = false;
-            status_.step.clear();
-            transition(VmState::Suspended, status_.reason, now, out);
-            if (stop_after_start_) {
-                QueuedStop queued = *stop_after_start_;
-                stop_after_start_.reset();
-                append(out, stop(queued.reason, queued.mode, now).effects);
-            }
+            settle_asleep(status_.reason, now, out);
         } else if (state == VmState::Stopping && wake_then_ && !forcing_) {
             append(out, force_off("the guest cannot be woken: forcing off (destroy)",
                                   "forced off: the guest could not be woken"));
@@ -107,6 +101,16 @@ Effects VmMachine::on_sleep_result(const DomainOpResult& ev, Now now) {
     }
     status_.last_error = "hibernate failed: " + ev.error;
     return fall_back_to_shutdown("hibernate failed", now);
+}
+
+void VmMachine::settle_asleep(const std::string& reason, Now now, Effects& out) {
+    status_.step.clear();
+    transition(VmState::Suspended, reason, now, out);
+    if (stop_after_start_) {
+        QueuedStop queued = *stop_after_start_;
+        stop_after_start_.reset();
+        append(out, stop(queued.reason, queued.mode, now).effects);
+    }
 }
 
 Effects VmMachine::on_pm_suspended(const DomainLifecycle& ev, Now now) {
@@ -133,13 +137,7 @@ Effects VmMachine::on_pm_suspended(const DomainLifecycle& ev, Now now) {
         case VmState::Starting:
             if (waking_) return {debug(config_.name + ": suspended again while being woken")};
             // Booted and asleep before the start completed: a queued stop wakes it again.
-            status_.step.clear();
-            transition(VmState::Suspended, status_.reason, now, out);
-            if (stop_after_start_) {
-                QueuedStop queued = *stop_after_start_;
-                stop_after_start_.reset();
-                append(out, stop(queued.reason, queued.mode, now).effects);
-            }
+            settle_asleep(status_.reason, now, out);
             return out;
         case VmState::Stopping:
             if (wake_then_) return out;
