@@ -10,25 +10,25 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static void *run_event_loop(void *unused) {
+static void* run_event_loop(void* unused) {
     (void)unused;
     for (;;) virEventRunDefaultImpl();
     return NULL;
 }
 
-static int on_lifecycle(virConnectPtr conn, virDomainPtr domain, int event, int detail, void *opaque) {
+static int on_lifecycle(virConnectPtr conn, virDomainPtr domain, int event, int detail, void* opaque) {
     (void)conn, (void)opaque;
     printf("%s: event %d detail %d\n", virDomainGetName(domain), event, detail);
     return 0;
 }
 
-static void on_close(virConnectPtr conn, int reason, void *opaque) {
+static void on_close(virConnectPtr conn, int reason, void* opaque) {
     (void)conn, (void)opaque;
     fprintf(stderr, "connection closed (reason %d)\n", reason);
     exit(EXIT_FAILURE);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s URI\n", argv[0]);
         return 2;

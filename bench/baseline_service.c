@@ -35,14 +35,14 @@ struct vm {
 };
 
 struct service {
-    sd_bus *bus;
-    struct udev_monitor *monitor;
-    const char *subsystem;
+    sd_bus* bus;
+    struct udev_monitor* monitor;
+    const char* subsystem;
     struct vm vm;
 };
 
-static int devices(sd_bus *bus, const char *path, const char *interface, const char *property,
-                   sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int devices(sd_bus* bus, const char* path, const char* interface, const char* property, sd_bus_message* reply,
+                   void* userdata, sd_bus_error* error) {
     (void)bus, (void)path, (void)interface, (void)property, (void)userdata, (void)error;
     return sd_bus_message_append_strv(reply, NULL); /* no USB device attached */
 }
@@ -61,24 +61,24 @@ static const sd_bus_vtable vm_vtable[] = {
     SD_BUS_PROPERTY("GuestHelper", "s", NULL, offsetof(struct vm, guest_helper), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_VTABLE_END};
 
-static void set_state(struct service *s, const char *state) {
+static void set_state(struct service* s, const char* state) {
     if (strcmp(s->vm.state, state) == 0) return;
     s->vm.state = state;
     int r = sd_bus_emit_properties_changed(s->bus, VM_PATH, VM_INTERFACE, "State", NULL);
     if (r < 0) fprintf(stderr, "baseline: PropertiesChanged: %s\n", strerror(-r));
 }
 
-static int any_connector_connected(struct udev *udev, struct udev_device *card) {
-    struct udev_enumerate *e = udev_enumerate_new(udev);
+static int any_connector_connected(struct udev* udev, struct udev_device* card) {
+    struct udev_enumerate* e = udev_enumerate_new(udev);
     udev_enumerate_add_match_parent(e, card);
     udev_enumerate_add_match_subsystem(e, "drm");
     udev_enumerate_scan_devices(e);
     int connected = 0;
-    struct udev_list_entry *entry;
+    struct udev_list_entry* entry;
     udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
-        struct udev_device *d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(entry));
+        struct udev_device* d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(entry));
         if (!d) continue;
-        const char *status = udev_device_get_sysattr_value(d, "status");
+        const char* status = udev_device_get_sysattr_value(d, "status");
         connected |= status && strcmp(status, "connected") == 0;
         udev_device_unref(d);
     }
@@ -86,31 +86,33 @@ static int any_connector_connected(struct udev *udev, struct udev_device *card) 
     return connected;
 }
 
-static int on_uevent(sd_event_source *source, int fd, uint32_t revents, void *userdata) {
+static int on_uevent(sd_event_source* source, int fd, uint32_t revents, void* userdata) {
     (void)source, (void)fd, (void)revents;
-    struct service *s = userdata;
-    struct udev_device *d;
+    struct service* s = userdata;
+    struct udev_device* d;
     while ((d = udev_monitor_receive_device(s->monitor))) {
-        const char *action = udev_device_get_action(d);
+        const char* action = udev_device_get_action(d);
         if (strcmp(s->subsystem, "drm") == 0) {
             if (udev_device_get_devtype(d) && strcmp(udev_device_get_devtype(d), "drm_minor") == 0)
                 set_state(s, any_connector_connected(udev_device_get_udev(d), d) ? "running" : "off");
         } else {
-            const char *vendor = udev_device_get_property_value(d, "ID_VENDOR_ID");
+            const char* vendor = udev_device_get_property_value(d, "ID_VENDOR_ID");
             if (vendor && strcmp(vendor, "feed") == 0 && action)
-                set_state(s, strcmp(action, "add") == 0 ? "running" : strcmp(action, "remove") == 0 ? "off" : s->vm.state);
+                set_state(s, strcmp(action, "add") == 0      ? "running"
+                             : strcmp(action, "remove") == 0 ? "off"
+                                                             : s->vm.state);
         }
         udev_device_unref(d);
     }
     return 0;
 }
 
-static int fail(const char *what, int r) {
+static int fail(const char* what, int r) {
     fprintf(stderr, "baseline: %s: %s\n", what, strerror(r < 0 ? -r : r));
     return EXIT_FAILURE;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     struct service s = {.vm = {"arch-desktop", "off", "", "", "", "", 0}};
     if (argc == 3 && strcmp(argv[1], "--udev") == 0)
         s.subsystem = argv[2];
@@ -118,7 +120,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s [--udev drm|usb]\n", argv[0]);
         return 2;
     }
-    sd_event *loop = NULL;
+    sd_event* loop = NULL;
     int r = sd_event_default(&loop);
     if (r < 0) return fail("sd_event_default", r);
     if ((r = sd_bus_open_system(&s.bus)) < 0) return fail("system bus", r);
@@ -126,7 +128,7 @@ int main(int argc, char **argv) {
         return fail("vtable", r);
     if ((r = sd_bus_request_name(s.bus, "org.hotseat.Supervisor1", 0)) < 0) return fail("request name", r);
     if ((r = sd_bus_attach_event(s.bus, loop, SD_EVENT_PRIORITY_NORMAL)) < 0) return fail("attach bus", r);
-    struct udev *udev = NULL;
+    struct udev* udev = NULL;
     if (s.subsystem) {
         udev = udev_new();
         s.monitor = udev_monitor_new_from_netlink(udev, "udev");

@@ -26,8 +26,8 @@ using namespace hotseat::bench;
 class Client {
 public:
     explicit Client(const std::string& address) {
-        if (sd_bus_new(&bus_) < 0 || sd_bus_set_address(bus_, address.c_str()) < 0 || sd_bus_set_bus_client(bus_, 1) < 0 ||
-            sd_bus_start(bus_) < 0)
+        if (sd_bus_new(&bus_) < 0 || sd_bus_set_address(bus_, address.c_str()) < 0 ||
+            sd_bus_set_bus_client(bus_, 1) < 0 || sd_bus_start(bus_) < 0)
             throw std::runtime_error("cannot connect to " + address);
     }
     ~Client() { sd_bus_flush_close_unref(bus_); }
@@ -40,8 +40,8 @@ public:
         sd_bus_error error = SD_BUS_ERROR_NULL;
         sd_bus_message* reply = nullptr;
         auto t0 = Clock::now();
-        int r = sd_bus_call_method(bus_, "org.hotseat.Supervisor1", kVmPath, "org.freedesktop.DBus.Properties", "GetAll",
-                                   &error, &reply, "s", "org.hotseat.Supervisor1.VM");
+        int r = sd_bus_call_method(bus_, "org.hotseat.Supervisor1", kVmPath, "org.freedesktop.DBus.Properties",
+                                   "GetAll", &error, &reply, "s", "org.hotseat.Supervisor1.VM");
         *count = 0;
         if (r >= 0 && sd_bus_message_enter_container(reply, 'a', "{sv}") >= 0)
             while (sd_bus_message_skip(reply, "{sv}") > 0) ++*count;
@@ -67,10 +67,12 @@ int main(int argc, char** argv) {
         tb.add_intel_igpu();
         hotseat::test::TempDir dir;
         hotseat::test::PrivateBus ours_bus, baseline_bus;
-        hotseat::test::write_file(dir.file("hotseat.toml"),
-                                  "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
-                                  "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\n"
-                                  "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n");
+        hotseat::test::write_file(
+            dir.file("hotseat.toml"),
+            "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR
+            "/tests/data/libvirt/node.xml\"\n"
+            "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\n"
+            "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n");
         auto hotseatd = start_hotseatd(dir.file("hotseat.toml"), ours_bus.address(), dir.path(),
                                        hotseat::test::umockdev_environment(tb.root()));
         auto baseline = start_baseline_service(baseline_bus.address(), dir.path());

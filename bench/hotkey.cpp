@@ -65,8 +65,7 @@ Stats measure_thd(Testbed& tb, int n) {
         if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
         auto t = Clock::now();
         char buf[64];
-        while (::read(fd, buf, sizeof buf) > 0) {
-        }
+        while (::read(fd, buf, sizeof buf) > 0) {}
         return t;
     };
     // thd says nothing when it is ready: chord until the first one fires.
@@ -94,7 +93,8 @@ public:
     explicit RuleFiredWatcher(const std::string& bus_address) {
         setenv("DBUS_SYSTEM_BUS_ADDRESS", bus_address.c_str(), 1);
         conn_ = sdbus::createSystemBusConnection();
-        proxy_ = hotseat::dbus::sdbus_compat::create_proxy(*conn_, "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1");
+        proxy_ = hotseat::dbus::sdbus_compat::create_proxy(*conn_, "org.hotseat.Supervisor1",
+                                                           "/org/hotseat/Supervisor1");
         proxy_->uponSignal("RuleFired")
             .onInterface("org.hotseat.Supervisor1.Manager")
             .call([this](const std::string&, const std::string&, const std::string&, const std::string&) {
@@ -131,11 +131,13 @@ Stats measure_hotseat(Testbed& tb, int n) {
     TempDir dir;
     PrivateBus bus;
     const std::string config = dir.file("hotseat.toml");
-    write_file(config, "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
-                       "debounce_ms = 0\n"
-                       "[[vm]]\nname = \"arch-desktop\"\n"
-                       "[[rule]]\nname = \"desk-hotkey\"\non = \"hotkey\"\n"
-                       "keys = [\"KEY_LEFTCTRL\", \"KEY_LEFTALT\", \"KEY_F12\"]\naction = \"toggle\"\nvm = \"arch-desktop\"\n");
+    write_file(config,
+               "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR
+               "/tests/data/libvirt/node.xml\"\n"
+               "debounce_ms = 0\n"
+               "[[vm]]\nname = \"arch-desktop\"\n"
+               "[[rule]]\nname = \"desk-hotkey\"\non = \"hotkey\"\n"
+               "keys = [\"KEY_LEFTCTRL\", \"KEY_LEFTALT\", \"KEY_F12\"]\naction = \"toggle\"\nvm = \"arch-desktop\"\n");
     DaemonProcess daemon({config, tb.root(), bus.address(), dir.path(), {}});
     if (!daemon.wait_ready()) throw std::runtime_error("hotseatd not ready:\n" + daemon.log());
     RuleFiredWatcher watcher(bus.address());
@@ -159,17 +161,18 @@ Stats measure_hotseat(Testbed& tb, int n) {
 
 // Usage: bench_hotkey [--json FILE] [--quick] [N]
 int main(int argc, char** argv) {
-    return hotseat::bench::run(argc, argv, "hotkey", 200, 10, [](const hotseat::bench::Args& args) -> hotseat::bench::Report {
-        const int n = args.quick ? 30 : args.n;
-        Testbed tb;
-        tb.add_keyboard(kKeyboard, "Bench Keyboard");
-        auto thd = measure_thd(tb, n);
-        auto hotseat = measure_hotseat(tb, n);
-        auto median = hotseat::bench::ratio_figure("hotkey p50: hotseatd / thd", hotseat.median(), thd.median(),
-                                                   Better::Lower, 1.0, "us");
-        median.note = "F12 write -> RuleFired received (hotseatd) vs -> trigger command ran (thd)";
-        auto tail = hotseat::bench::ratio_figure("hotkey p99: hotseatd / thd", hotseat.at(0.99), thd.at(0.99),
-                                                 Better::Lower, 1.0, "us");
-        return {{thd, hotseat}, {median, tail}};
-    });
+    return hotseat::bench::run(
+        argc, argv, "hotkey", 200, 10, [](const hotseat::bench::Args& args) -> hotseat::bench::Report {
+            const int n = args.quick ? 30 : args.n;
+            Testbed tb;
+            tb.add_keyboard(kKeyboard, "Bench Keyboard");
+            auto thd = measure_thd(tb, n);
+            auto hotseat = measure_hotseat(tb, n);
+            auto median = hotseat::bench::ratio_figure("hotkey p50: hotseatd / thd", hotseat.median(), thd.median(),
+                                                       Better::Lower, 1.0, "us");
+            median.note = "F12 write -> RuleFired received (hotseatd) vs -> trigger command ran (thd)";
+            auto tail = hotseat::bench::ratio_figure("hotkey p99: hotseatd / thd", hotseat.at(0.99), thd.at(0.99),
+                                                     Better::Lower, 1.0, "us");
+            return {{thd, hotseat}, {median, tail}};
+        });
 }

@@ -86,7 +86,8 @@ long long shipped_watchdog_usec(std::string* text) {
 }
 
 std::string config_text(const std::string& uri) {
-    return "[supervisor]\nlibvirt_uri = \"" + uri + "\"\n"
+    return "[supervisor]\nlibvirt_uri = \"" + uri +
+           "\"\n"
            "[[vm]]\nname = \"arch-desktop\"\n"
            "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n"
            "[[rule]]\nname = \"key\"\non = \"hotkey\"\nkeys = [\"KEY_LEFTCTRL\", \"KEY_F12\"]\n"
@@ -136,7 +137,8 @@ int main(int argc, char** argv) {
         TempDir dir;
         write_file(dir.file("triggers.conf"), "KEY_F12+KEY_LEFTCTRL 1 true\n");
         Process thd({{"thd", "--triggers", dir.file("triggers.conf"), Testbed::input_node(7)},
-                     umockdev_environment(tb.root()), dir.file("thd.log")});
+                     umockdev_environment(tb.root()),
+                     dir.file("thd.log")});
 
         Report report;
         // One hotseatd on `uri` (with the minimal libvirt client beside it when `client`), watched
@@ -152,10 +154,11 @@ int main(int argc, char** argv) {
             auto hotseatd = start_hotseatd(work.file("hotseat.toml"), bus.address(), work.path(), env);
             std::unique_ptr<Process> libvirt_client;
             if (client) {
-                libvirt_client = std::make_unique<Process>(
-                    Process::Options{{HOTSEAT_BENCH_BASELINE_LIBVIRT, uri}, {{"LD_PRELOAD", ""}}, work.file("client.log")});
+                libvirt_client = std::make_unique<Process>(Process::Options{
+                    {HOTSEAT_BENCH_BASELINE_LIBVIRT, uri}, {{"LD_PRELOAD", ""}}, work.file("client.log")});
                 if (!wait_until([&] { return libvirt_client->output().find("ready") != std::string::npos; }))
-                    throw std::runtime_error("the minimal libvirt client did not connect:\n" + libvirt_client->output());
+                    throw std::runtime_error("the minimal libvirt client did not connect:\n" +
+                                             libvirt_client->output());
             }
             std::vector<std::pair<std::string, pid_t>> watched{{"hotseatd wakeups/min, " + label, hotseatd->pid()},
                                                                {"thd wakeups/min (beside it)", thd.pid()}};
@@ -183,14 +186,17 @@ int main(int argc, char** argv) {
             return std::vector<double>{mean(wakeups[0]), mean(wakeups[1]), client ? mean(wakeups[2]) : 0.0,
                                        uss.median(), thd_uss.median()};
         };
-        auto note = [&](int over) { return "mean over " + std::to_string(over) + " s; " + watchdog_line + " as shipped"; };
+        auto note = [&](int over) {
+            return "mean over " + std::to_string(over) + " s; " + watchdog_line + " as shipped";
+        };
         {
             auto r = idle_run("libvirt test driver", "test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml", false,
                               seconds);
             auto wake = absolute_figure("idle wakeups/min, libvirt test driver", r[0], r[1], Better::Lower, 3, "/min");
             wake.note = note(seconds) + "; baseline: thd";
             auto mem = absolute_figure("USS KiB, libvirt test driver", r[3], r[4], Better::Lower, 4096, "KiB");
-            mem.note = "median of " + std::to_string(windows) + " readings; libvirt's in-process test driver counts too";
+            mem.note = "median of " + std::to_string(windows) +
+                       " readings; libvirt's in-process test driver counts too";
             report.figures.insert(report.figures.end(), {wake, mem});
         }
         {

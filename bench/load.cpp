@@ -39,7 +39,7 @@ using hotseat::test::Testbed;
 using namespace std::chrono_literals;
 
 constexpr int kVms = 16;
-constexpr int kStormRate = 1000;  // uevents per second
+constexpr int kStormRate = 1000;     // uevents per second
 constexpr auto kPollPeriod = 100ms;  // every VM's GetAll, ten times a second
 
 std::string vm_name(int i) {
@@ -55,7 +55,8 @@ std::string libvirt_node() {
         char uuid[40];
         std::snprintf(uuid, sizeof uuid, "6695eb01-f6a4-8304-79aa-97f2502e%04d", i);
         xml += "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>" + vm_name(i) +
-               "</name><uuid>" + uuid + "</uuid><memory unit='MiB'>512</memory><vcpu>1</vcpu>"
+               "</name><uuid>" + uuid +
+               "</uuid><memory unit='MiB'>512</memory><vcpu>1</vcpu>"
                "<os><type arch='x86_64'>hvm</type></os><test:runstate>5</test:runstate></domain>\n";
     }
     return xml + "</node>\n";
@@ -83,11 +84,16 @@ std::string config(const std::string& node_file, int vms, int extra) {
             case 0: text += rule(name, "on = \"device.added\"\n" + match + "action = \"start\"\n", vm); break;
             case 1: text += rule(name, "on = \"device.removed\"\n" + match + "action = \"stop\"\n", vm); break;
             case 2:
-                text += rule(name, "on = \"monitor.connected\"\nconnector = \"DP-" + std::to_string(k) + "\"\naction = \"start\"\n", vm);
+                text += rule(
+                    name,
+                    "on = \"monitor.connected\"\nconnector = \"DP-" + std::to_string(k) + "\"\naction = \"start\"\n",
+                    vm);
                 break;
             default:
-                text += rule(name, "on = \"hotkey\"\nkeys = [\"KEY_LEFTCTRL\", \"KEY_LEFTALT\", \"KEY_F" +
-                                       std::to_string(1 + k % 12) + "\"]\naction = \"toggle\"\n", vm);
+                text += rule(name,
+                             "on = \"hotkey\"\nkeys = [\"KEY_LEFTCTRL\", \"KEY_LEFTALT\", \"KEY_F" +
+                                 std::to_string(1 + k % 12) + "\"]\naction = \"toggle\"\n",
+                             vm);
         }
     }
     return text;
@@ -156,8 +162,8 @@ private:
 class Poller {
 public:
     Poller(const std::string& address, int vms, Stats& latencies) : latencies_(latencies) {
-        if (sd_bus_new(&bus_) < 0 || sd_bus_set_address(bus_, address.c_str()) < 0 || sd_bus_set_bus_client(bus_, 1) < 0 ||
-            sd_bus_start(bus_) < 0)
+        if (sd_bus_new(&bus_) < 0 || sd_bus_set_address(bus_, address.c_str()) < 0 ||
+            sd_bus_set_bus_client(bus_, 1) < 0 || sd_bus_start(bus_) < 0)
             throw std::runtime_error("poller cannot connect to " + address);
         for (int i = 0; i < vms; ++i) {
             char* path = nullptr;
@@ -209,7 +215,8 @@ void measure_block(Machine& tb, const std::string& config_text, int vms, Clock::
     const auto t0 = Clock::now();
     UmockdevSender sender(tb.root());
     std::atomic<long> dropped{0};
-    Paced storm(std::chrono::microseconds(1000000 / kStormRate), [&](long i) { dropped += !sender.send(tb.storm_uevent(i)); });
+    Paced storm(std::chrono::microseconds(1000000 / kStormRate),
+                [&](long i) { dropped += !sender.send(tb.storm_uevent(i)); });
     Paced polling(kPollPeriod, [&](long) { poller.poll_all(); });
     auto plug = [&] { return tb.plug(true); };
     auto unplug = [&] { tb.plug(false); };
@@ -259,12 +266,14 @@ int main(int argc, char** argv) {
             measure_block(tb, small, 1, block, s);
             measure_block(tb, large, kVms, block, l);
         }
-        const double storm_rate = static_cast<double>(s.storm_events + l.storm_events) / (s.storm_seconds + l.storm_seconds);
+        const double storm_rate = static_cast<double>(s.storm_events + l.storm_events) /
+                                  (s.storm_seconds + l.storm_seconds);
         auto p99 = ratio_figure("trigger p99 under load: 16 VMs, 256 rules / 1 VM, 4 rules", l.trigger.at(0.99),
                                 s.trigger.at(0.99), Better::Lower, 2.0, "us");
         p99.note = std::to_string(static_cast<int>(storm_rate)) + " unrelated uevents/s sent (" +
                    std::to_string(s.storm_dropped + l.storm_dropped) + " dropped), GetAll of every VM 10x/s; " +
-                   std::to_string(l.trigger.samples.size()) + " and " + std::to_string(s.trigger.samples.size()) + " plugs";
+                   std::to_string(l.trigger.samples.size()) + " and " + std::to_string(s.trigger.samples.size()) +
+                   " plugs";
         auto p50 = info_figure("trigger p50 under load: 16 VMs, 256 rules / 1 VM, 4 rules", l.trigger.median(),
                                s.trigger.median(), "us");
         auto cpu = info_figure("hotseatd CPU under load: 16 VMs, 256 rules / 1 VM, 4 rules", l.cpu.median(),

@@ -84,15 +84,13 @@ std::string Stats::json() const {
     return o.str();
 }
 
-Figure ratio_figure(std::string name, double value, double baseline, Better better, double limit,
-                    std::string unit) {
+Figure ratio_figure(std::string name, double value, double baseline, Better better, double limit, std::string unit) {
     double ratio = baseline != 0 ? value / baseline : NAN;
     bool met = std::isfinite(ratio) && (better == Better::Lower ? ratio <= limit : ratio >= limit);
     return make(std::move(name), value, baseline, ratio, limit_text(better, limit, "x"), met, std::move(unit));
 }
 
-Figure absolute_figure(std::string name, double value, double baseline, Better better, double limit,
-                       std::string unit) {
+Figure absolute_figure(std::string name, double value, double baseline, Better better, double limit, std::string unit) {
     double ratio = limit != 0 ? value / limit : 0;
     bool met = better == Better::Lower ? value <= limit : value >= limit;
     return make(std::move(name), value, baseline, ratio, limit_text(better, limit, (" " + unit).c_str()), met,
@@ -134,13 +132,12 @@ bool machine_loaded() {
 }
 
 void print_report(const std::vector<Stats>& measurements, const std::vector<Figure>& figures) {
-    std::printf("%-46s %5s %11s %11s %11s %11s %6s\n", "measurement", "n", "median", "min", "max", "spread",
-                "unit");
+    std::printf("%-46s %5s %11s %11s %11s %11s %6s\n", "measurement", "n", "median", "min", "max", "spread", "unit");
     for (const auto& s : measurements)
         std::printf("%-46s %5zu %11.1f %11.1f %11.1f %11.1f %6s\n", s.name.c_str(), s.samples.size(), s.median(),
                     s.at(0.0), s.at(1.0), s.spread(), s.unit.c_str());
-    std::printf("\n%-50s %11s %11s %9s %-14s %-17s %s\n", "figure", "value", "baseline", "ratio", "target",
-                "verdict", "load (1/5/15 min)");
+    std::printf("\n%-50s %11s %11s %9s %-14s %-17s %s\n", "figure", "value", "baseline", "ratio", "target", "verdict",
+                "load (1/5/15 min)");
     for (const auto& f : figures)
         std::printf("%-50s %11.1f %11.1f %9.3f %-14s %-17s %s\n", f.name.c_str(), f.value, f.baseline, f.ratio,
                     f.target.c_str(), verdict(f).c_str(), f.load.c_str());
@@ -172,9 +169,12 @@ Args parse_args(int argc, char** argv, int default_n, int min_n) {
     args.n = default_n;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--json" && i + 1 < argc) args.json_path = argv[++i];
-        else if (a == "--quick") args.quick = true;
-        else args.n = std::max(min_n, std::atoi(argv[i]));
+        if (a == "--json" && i + 1 < argc)
+            args.json_path = argv[++i];
+        else if (a == "--quick")
+            args.quick = true;
+        else
+            args.n = std::max(min_n, std::atoi(argv[i]));
     }
     return args;
 }

@@ -34,22 +34,20 @@ struct Figure {
     std::string name;
     double value = 0;
     double baseline = 0;
-    double ratio = 0;   // value / baseline
-    std::string target; // "<= 2.0x", ">= 100000 /s", ...
+    double ratio = 0;    // value / baseline
+    std::string target;  // "<= 2.0x", ">= 100000 /s", ...
     bool met = false;
     std::string unit;
-    std::string load;   // /proc/loadavg's three averages when the figure was taken
+    std::string load;     // /proc/loadavg's three averages when the figure was taken
     bool loaded = false;  // the 1-minute load was above the core count: numbers are suspect
     std::string note;     // what the figure measures when the name alone does not say it
 };
 
 // value/baseline against `limit` (a ratio): Lower means the ratio must be <= limit.
-Figure ratio_figure(std::string name, double value, double baseline, Better better, double limit,
-                    std::string unit);
+Figure ratio_figure(std::string name, double value, double baseline, Better better, double limit, std::string unit);
 // An absolute target (no baseline worth dividing by, e.g. wakeups per minute: target 0).
 // The ratio is then value/limit (or 0 when the limit is 0).
-Figure absolute_figure(std::string name, double value, double baseline, Better better, double limit,
-                       std::string unit);
+Figure absolute_figure(std::string name, double value, double baseline, Better better, double limit, std::string unit);
 // What the value adds to its baseline must stay within `limit` (e.g. the wakeups hotseatd has
 // beyond those libvirt imposes on every client): met when value - baseline <= limit.
 Figure excess_figure(std::string name, double value, double baseline, double limit, std::string unit);

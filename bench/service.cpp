@@ -14,7 +14,8 @@ Service::Service(std::vector<std::string> argv, Environment env, const std::stri
                  const std::string& log_name) {
     notify_ = std::make_unique<test::NotifySocket>(work_dir + "/" + log_name + ".notify");
     env["NOTIFY_SOCKET"] = notify_->path();
-    process_ = std::make_unique<test::Process>(test::Process::Options{std::move(argv), std::move(env), work_dir + "/" + log_name});
+    process_ = std::make_unique<test::Process>(
+        test::Process::Options{std::move(argv), std::move(env), work_dir + "/" + log_name});
     if (!notify_->wait_for("READY=1", std::chrono::seconds(15)))
         throw std::runtime_error(log_name + " not ready:\n" + process_->output());
 }
@@ -44,12 +45,13 @@ double cpu_time_ms(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string stat((std::istreambuf_iterator<char>(in)), {});
     auto end_of_name = stat.rfind(')');
-    if (end_of_name == std::string::npos) throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
+    if (end_of_name == std::string::npos)
+        throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
     std::istringstream fields(stat.substr(end_of_name + 2));
     std::string skip;
     for (int i = 3; i < 14; ++i) fields >> skip;  // state .. cmajflt: fields 3-13
     double utime = 0, stime = 0;
-    fields >> utime >> stime;                   // fields 14 and 15, in clock ticks
+    fields >> utime >> stime;  // fields 14 and 15, in clock ticks
     return (utime + stime) * 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 

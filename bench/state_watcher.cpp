@@ -60,8 +60,7 @@ StateWatcher::~StateWatcher() {
 void StateWatcher::run() {
     for (;;) {
         int r;
-        while ((r = sd_bus_process(bus_, nullptr)) > 0) {
-        }
+        while ((r = sd_bus_process(bus_, nullptr)) > 0) {}
         if (r < 0) return;  // the bus went away: waiters time out and say so
         pollfd fds[2] = {{sd_bus_get_fd(bus_), static_cast<short>(sd_bus_get_events(bus_)), 0}, {stop_fd_, POLLIN, 0}};
         ::poll(fds, 2, -1);

@@ -17,7 +17,6 @@
 
 #include "report.h"
 
-
 namespace hotseat::bench {
 
 inline constexpr const char* kVmPath = "/org/hotseat/Supervisor1/vm/arch_2ddesktop";

@@ -20,8 +20,8 @@ void measure_block(const TriggerBench& bench, bool hotseat, int n, Stats& into) 
     try {
         measure_state_latency(into, watcher, bench.plug, bench.unplug, n);
     } catch (const std::exception& e) {
-        throw std::runtime_error(std::string(e.what()) + "\n" + (hotseat ? "hotseatd" : "the baseline") +
-                                 " said:\n" + service->output());
+        throw std::runtime_error(std::string(e.what()) + "\n" + (hotseat ? "hotseatd" : "the baseline") + " said:\n" +
+                                 service->output());
     }
 }
 
@@ -35,8 +35,9 @@ Report run_trigger_bench(const TriggerBench& bench, int n) {
     Stats hotseat{"hotseatd: uevent -> State seen on D-Bus" + in, "us", {}};
     bench.measure_bare(n, false, bare);
     bench.measure_bare(std::max(10, n / 10), true, virsh);
-    in_alternating_blocks(n, 4, {[&](int k) { measure_block(bench, false, k, baseline); },
-                                 [&](int k) { measure_block(bench, true, k, hotseat); }});
+    in_alternating_blocks(n, 4,
+                          {[&](int k) { measure_block(bench, false, k, baseline); },
+                           [&](int k) { measure_block(bench, true, k, hotseat); }});
     auto p50 = ratio_figure("trigger p50 vs baseline service p50" + in, hotseat.median(), baseline.median(),
                             Better::Lower, 1.5, "us");
     p50.note = "both: uevent -> PropertiesChanged(State) received by the same client";

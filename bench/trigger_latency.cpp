@@ -42,19 +42,25 @@ int main(int argc, char** argv) {
                 auto t0 = plug(tb, i % 2 == 0);
                 mon.receive_one();
                 int status = 0;
-                if (virsh) hotseat::test::run_capture({"virsh", "-q", "-c", kUri, "start", "arch-desktop"}, &status, {{"LD_PRELOAD", ""}});
+                if (virsh)
+                    hotseat::test::run_capture({"virsh", "-q", "-c", kUri, "start", "arch-desktop"}, &status,
+                                               {{"LD_PRELOAD", ""}});
                 if (status != 0) throw std::runtime_error("virsh start failed");
                 into.samples.push_back(micros(Clock::now() - t0));
             }
             plug(tb, false);
         };
         bench.start = [&](bool hotseat, const std::string& bus, const std::string& dir) {
-            if (!hotseat) return start_baseline_service(bus, dir, "drm", hotseat::test::umockdev_environment(tb.root()));
-            hotseat::test::write_file(dir + "/hotseat.toml",
-                                      "[supervisor]\nlibvirt_uri = \"" + kUri + "\"\ndebounce_ms = 0\n"
-                                      "[[vm]]\nname = \"arch-desktop\"\n"
-                                      "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n"
-                                      "[[rule]]\nname = \"unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\nvm = \"arch-desktop\"\n");
+            if (!hotseat)
+                return start_baseline_service(bus, dir, "drm", hotseat::test::umockdev_environment(tb.root()));
+            hotseat::test::write_file(
+                dir + "/hotseat.toml",
+                "[supervisor]\nlibvirt_uri = \"" + kUri +
+                    "\"\ndebounce_ms = 0\n"
+                    "[[vm]]\nname = \"arch-desktop\"\n"
+                    "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n"
+                    "[[rule]]\nname = \"unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\nvm = "
+                    "\"arch-desktop\"\n");
             return start_hotseatd(dir + "/hotseat.toml", bus, dir, hotseat::test::umockdev_environment(tb.root()));
         };
         bench.plug = [&] { return plug(tb, true); };

@@ -24,10 +24,10 @@ const std::string kUri = "test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.
 class UsbPlug {
 public:
     Clock::time_point send(const char* action) {
-        auto message = udev_message("usb", "usb_device",
-                                    {std::string("ACTION=") + action, "DEVPATH=/devices/pci0000:00/0000:00:14.0/usb1/1-7",
-                                     "SUBSYSTEM=usb", "DEVTYPE=usb_device", "ID_VENDOR_ID=feed", "ID_MODEL_ID=beef",
-                                     "SEQNUM=" + std::to_string(++seqnum_)});
+        auto message = udev_message(
+            "usb", "usb_device",
+            {std::string("ACTION=") + action, "DEVPATH=/devices/pci0000:00/0000:00:14.0/usb1/1-7", "SUBSYSTEM=usb",
+             "DEVTYPE=usb_device", "ID_VENDOR_ID=feed", "ID_MODEL_ID=beef", "SEQNUM=" + std::to_string(++seqnum_)});
         auto t0 = Clock::now();
         sender_.send(message);
         return t0;
@@ -62,12 +62,14 @@ int main(int argc, char** argv) {
         };
         bench.start = [&](bool hotseat, const std::string& bus, const std::string& dir) {
             if (!hotseat) return start_baseline_service(bus, dir, "usb");
-            hotseat::test::write_file(dir + "/hotseat.toml",
-                                      "[supervisor]\nlibvirt_uri = \"" + kUri + "\"\ndebounce_ms = 0\n[[vm]]\nname = \"arch-desktop\"\n"
-                                      "[[rule]]\nname = \"in\"\non = \"device.added\"\nmatch = { ID_VENDOR_ID = \"feed\" }\n"
-                                      "action = \"start\"\nvm = \"arch-desktop\"\n"
-                                      "[[rule]]\nname = \"out\"\non = \"device.removed\"\nmatch = { ID_VENDOR_ID = \"feed\" }\n"
-                                      "action = \"stop\"\nvm = \"arch-desktop\"\n");
+            hotseat::test::write_file(
+                dir + "/hotseat.toml",
+                "[supervisor]\nlibvirt_uri = \"" + kUri +
+                    "\"\ndebounce_ms = 0\n[[vm]]\nname = \"arch-desktop\"\n"
+                    "[[rule]]\nname = \"in\"\non = \"device.added\"\nmatch = { ID_VENDOR_ID = \"feed\" }\n"
+                    "action = \"start\"\nvm = \"arch-desktop\"\n"
+                    "[[rule]]\nname = \"out\"\non = \"device.removed\"\nmatch = { ID_VENDOR_ID = \"feed\" }\n"
+                    "action = \"stop\"\nvm = \"arch-desktop\"\n");
             return start_hotseatd(dir + "/hotseat.toml", bus, dir);
         };
         bench.plug = [&] { return usb.send("add"); };

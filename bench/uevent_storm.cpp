@@ -51,8 +51,8 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 using namespace hotseat::test;
 using hotseat::bench::Better;
-using hotseat::bench::Stats;
 using hotseat::bench::Sender;
+using hotseat::bench::Stats;
 using hotseat::bench::udev_message;
 using hotseat::bench::udev_socket_of;
 
@@ -64,7 +64,8 @@ pid_t start_bare_monitor() {
     if (child > 0) return child;
     udev* u = udev_new();
     udev_monitor* mon = udev_monitor_new_from_netlink(u, "udev");
-    for (const char* subsystem : {"drm", "usb", "input"}) udev_monitor_filter_add_match_subsystem_devtype(mon, subsystem, nullptr);
+    for (const char* subsystem : {"drm", "usb", "input"})
+        udev_monitor_filter_add_match_subsystem_devtype(mon, subsystem, nullptr);
     udev_monitor_enable_receiving(mon);
     udev_monitor_set_receive_buffer_size(mon, 128 * 1024 * 1024);
     ::write(STDOUT_FILENO, "", 0);
@@ -89,9 +90,7 @@ double drain_rate(Sender& sender, const std::vector<std::string>& burst, pid_t p
     return (static_cast<double>(burst.size()) - static_cast<double>(*dropped)) / seconds;
 }
 
-std::string monitors(const std::string& bus) {
-    return manager_property(bus, "Monitors");
-}
+std::string monitors(const std::string& bus) { return manager_property(bus, "Monitors"); }
 
 }  // namespace
 
@@ -114,10 +113,10 @@ int main(int argc, char** argv) {
                                              {"ACTION=change", "DEVPATH=" + card, "SUBSYSTEM=drm", "DEVTYPE=drm_minor",
                                               "HOTPLUG=1", "DEVNAME=/dev/dri/card0", seq}));
             else
-                burst.push_back(udev_message("usb", "usb_interface",
-                                             {"ACTION=add", "DEVPATH=/devices/pci0000:00/0000:00:14.0/usb1/1-9/1-9:1." +
-                                                                std::to_string(i % 8),
-                                              "SUBSYSTEM=usb", "DEVTYPE=usb_interface", seq}));
+                burst.push_back(udev_message(
+                    "usb", "usb_interface",
+                    {"ACTION=add", "DEVPATH=/devices/pci0000:00/0000:00:14.0/usb1/1-9/1-9:1." + std::to_string(i % 8),
+                     "SUBSYSTEM=usb", "DEVTYPE=usb_interface", seq}));
         }
 
         // The floor first, alone on the machine's share of CPU.
@@ -125,10 +124,21 @@ int main(int argc, char** argv) {
         long bare_drops = 0;
         {
             pid_t bare = start_bare_monitor();
-            if (!wait_until([&] { return udev_socket_of(bare).rmem == 0 && ::access(("/proc/" + std::to_string(bare) + "/net/netlink").c_str(), R_OK) == 0; }, 5s))
+            if (!wait_until(
+                    [&] {
+                        return udev_socket_of(bare).rmem == 0 &&
+                               ::access(("/proc/" + std::to_string(bare) + "/net/netlink").c_str(), R_OK) == 0;
+                    },
+                    5s))
                 throw std::runtime_error("bare monitor did not start");
             // The child has subscribed once its socket shows up with the udev group.
-            if (!wait_until([&] { std::ifstream in("/proc/" + std::to_string(bare) + "/net/netlink"); std::string all((std::istreambuf_iterator<char>(in)), {}); return all.find("00000002") != std::string::npos; }, 5s))
+            if (!wait_until(
+                    [&] {
+                        std::ifstream in("/proc/" + std::to_string(bare) + "/net/netlink");
+                        std::string all((std::istreambuf_iterator<char>(in)), {});
+                        return all.find("00000002") != std::string::npos;
+                    },
+                    5s))
                 throw std::runtime_error("bare monitor did not subscribe");
             bare_rate = drain_rate(sender, burst, bare, &bare_send, &bare_drops);
             ::kill(bare, SIGKILL);
@@ -136,10 +146,12 @@ int main(int argc, char** argv) {
         }
         TempDir dir;
         PrivateBus bus;
-        write_file(dir.file("hotseat.toml"),
-                   "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
-                   "[[vm]]\nname = \"arch-desktop\"\n"
-                   "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n");
+        write_file(
+            dir.file("hotseat.toml"),
+            "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR
+            "/tests/data/libvirt/node.xml\"\n"
+            "[[vm]]\nname = \"arch-desktop\"\n"
+            "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n");
         // As deployed: without --verbose (a debug line per ignored uevent would measure the log file).
         auto hotseatd = hotseat::bench::start_hotseatd(dir.file("hotseat.toml"), bus.address(), dir.path());
         const pid_t pid = hotseatd->pid();
@@ -176,9 +188,9 @@ int main(int argc, char** argv) {
         const bool correct = !after.empty() && after == before;
         std::cerr << "storm: " << n << " uevents, " << drops << " dropped while hotseatd read, " << bare_drops
                   << " while the bare monitor read; "
-                  << "overflow burst: " << overflow_drops << " dropped, drained in " << overflow_s
-                  << " s, hotseatd " << (alive ? "alive" : "DEAD") << ", re-read " << (resynced ? "yes" : "NO")
-                  << ", Monitors before " << before << " after " << after << "\n";
+                  << "overflow burst: " << overflow_drops << " dropped, drained in " << overflow_s << " s, hotseatd "
+                  << (alive ? "alive" : "DEAD") << ", re-read " << (resynced ? "yes" : "NO") << ", Monitors before "
+                  << before << " after " << after << "\n";
 
         auto drain = hotseat::bench::info_figure("uevent drain rate", ours, bare_rate, "/s");
         drain.note = std::to_string(n) + " uevents on real netlink; baseline: a bare libudev monitor; " +
@@ -188,8 +200,8 @@ int main(int argc, char** argv) {
         auto overflow = hotseat::bench::absolute_figure("overflow: ENOBUFS seen, re-read, state correct",
                                                         alive && resynced && correct && overflow_drops > 0 ? 1 : 0, 1,
                                                         Better::Higher, 1, "ok");
-        overflow.note = std::to_string(overflow_drops) + " of " + std::to_string(overflow_n) + " padded uevents dropped; " +
-                        "Monitors after: " + after;
+        overflow.note = std::to_string(overflow_drops) + " of " + std::to_string(overflow_n) +
+                        " padded uevents dropped; " + "Monitors after: " + after;
         return {{rate, floor, send_rate}, {drain, relative, overflow}};
     });
 }

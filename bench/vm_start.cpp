@@ -40,11 +40,15 @@ public:
         libvirt_.define(guest_domain_xml(GuestImage::find(), guest));
         testbed_.add_intel_igpu();
         const std::string config = dir_.file("hotseat.toml");
-        write_file(config, "[supervisor]\nlibvirt_uri = \"" + libvirt_.uri() + "\"\ndebounce_ms = 0\n"
-                           "[[vm]]\nname = \"e2e-guest\"\nshutdown_timeout_s = 10\nidle_timeout_min = 0\n"
-                           "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"e2e-guest\"\n"
-                           "[[rule]]\nname = \"unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\nvm = \"e2e-guest\"\n");
-        daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{config, testbed_.root(), bus_.address(), dir_.path(), {}});
+        write_file(
+            config,
+            "[supervisor]\nlibvirt_uri = \"" + libvirt_.uri() +
+                "\"\ndebounce_ms = 0\n"
+                "[[vm]]\nname = \"e2e-guest\"\nshutdown_timeout_s = 10\nidle_timeout_min = 0\n"
+                "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"e2e-guest\"\n"
+                "[[rule]]\nname = \"unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\nvm = \"e2e-guest\"\n");
+        daemon_ = std::make_unique<DaemonProcess>(
+            DaemonOptions{config, testbed_.root(), bus_.address(), dir_.path(), {}});
         if (!daemon_->wait_ready(15s)) throw std::runtime_error("hotseatd not ready:\n" + daemon_->log());
     }
 
@@ -115,29 +119,30 @@ Figure within_five_percent(const std::string& figure, const Stats& hotseat, cons
 
 // Usage: bench_vm_start [--json FILE] [RUNS]   RUNS: starts of each kind (default 5)
 int main(int argc, char** argv) {
-    return hotseat::bench::run(argc, argv, "vm_start", 5, 2, [](const hotseat::bench::Args& args) -> hotseat::bench::Report {
-        const int runs = args.quick ? 2 : args.n;
-        Bench bench;
-        Stats virsh_up{"virsh start -> QEMU up", "ms", {}}, hotseat_up{"hotseatd: plug -> QEMU up", "ms", {}};
-        Stats virsh_ready{"virsh start -> guest ready marker", "ms", {}},
-            hotseat_ready{"hotseatd: plug -> guest ready marker", "ms", {}};
-        auto record = [](Stats& up, Stats& ready, Bench::Sample s) {
-            up.samples.push_back(s.qemu_up_ms);
-            ready.samples.push_back(s.ready_ms);
-        };
-        for (int i = 0; i < runs; ++i) {
-            // Alternate which goes first, so neither always follows the other's shutdown.
-            if (i % 2 == 0) record(virsh_up, virsh_ready, bench.virsh_start());
-            record(hotseat_up, hotseat_ready, bench.hotseat_start());
-            if (i % 2 == 1) record(virsh_up, virsh_ready, bench.virsh_start());
-            std::cerr << "run " << i + 1 << "/" << runs << ": virsh " << virsh_ready.samples.back()
-                      << " ms, hotseat " << hotseat_ready.samples.back() << " ms to the ready marker\n";
-        }
-        bench.check_clean();
-        std::vector<Figure> figures{
-            within_five_percent("start to guest ready: hotseat / virsh", hotseat_ready, virsh_ready),
-            within_five_percent("start to QEMU up: hotseat / virsh", hotseat_up, virsh_up),
-        };
-        return {{virsh_up, hotseat_up, virsh_ready, hotseat_ready}, figures};
-    });
+    return hotseat::bench::run(
+        argc, argv, "vm_start", 5, 2, [](const hotseat::bench::Args& args) -> hotseat::bench::Report {
+            const int runs = args.quick ? 2 : args.n;
+            Bench bench;
+            Stats virsh_up{"virsh start -> QEMU up", "ms", {}}, hotseat_up{"hotseatd: plug -> QEMU up", "ms", {}};
+            Stats virsh_ready{"virsh start -> guest ready marker", "ms", {}},
+                hotseat_ready{"hotseatd: plug -> guest ready marker", "ms", {}};
+            auto record = [](Stats& up, Stats& ready, Bench::Sample s) {
+                up.samples.push_back(s.qemu_up_ms);
+                ready.samples.push_back(s.ready_ms);
+            };
+            for (int i = 0; i < runs; ++i) {
+                // Alternate which goes first, so neither always follows the other's shutdown.
+                if (i % 2 == 0) record(virsh_up, virsh_ready, bench.virsh_start());
+                record(hotseat_up, hotseat_ready, bench.hotseat_start());
+                if (i % 2 == 1) record(virsh_up, virsh_ready, bench.virsh_start());
+                std::cerr << "run " << i + 1 << "/" << runs << ": virsh " << virsh_ready.samples.back()
+                          << " ms, hotseat " << hotseat_ready.samples.back() << " ms to the ready marker\n";
+            }
+            bench.check_clean();
+            std::vector<Figure> figures{
+                within_five_percent("start to guest ready: hotseat / virsh", hotseat_ready, virsh_ready),
+                within_five_percent("start to QEMU up: hotseat / virsh", hotseat_up, virsh_up),
+            };
+            return {{virsh_up, hotseat_up, virsh_ready, hotseat_ready}, figures};
+        });
 }

@@ -23,7 +23,8 @@ std::string system_bus_description() {
 }  // namespace
 
 ManagerProxy::ManagerProxy(sdbus::IConnection& connection, RuleFiredHandler on_rule_fired)
-    : ProxyInterfaces(connection, dbus::sdbus_compat::ServiceName{dbus::kBusName}, sdbus::ObjectPath{dbus::kManagerPath}),
+    : ProxyInterfaces(connection, dbus::sdbus_compat::ServiceName{dbus::kBusName},
+                      sdbus::ObjectPath{dbus::kManagerPath}),
       on_rule_fired_(std::move(on_rule_fired)) {
     registerProxy();
 }
@@ -54,8 +55,8 @@ Bus::Bus() {
     try {
         connection_ = sdbus::createSystemBusConnection();
     } catch (const sdbus::Error& e) {
-        throw Failure(kUnreachable, "cannot connect to the system bus at " + system_bus_description() + ": " +
-                                        e.getMessage());
+        throw Failure(kUnreachable,
+                      "cannot connect to the system bus at " + system_bus_description() + ": " + e.getMessage());
     }
 }
 
@@ -63,7 +64,9 @@ bool Bus::daemon_on_bus() {
     auto proxy = dbus::sdbus_compat::create_proxy(*connection_, kBusDaemon, kBusDaemonPath);
     bool owned = false;
     on_bus("asking the bus about hotseatd", [&] {
-        proxy->callMethod("NameHasOwner").onInterface(kBusDaemon).withArguments(std::string(dbus::kBusName))
+        proxy->callMethod("NameHasOwner")
+            .onInterface(kBusDaemon)
+            .withArguments(std::string(dbus::kBusName))
             .storeResultsTo(owned);
     });
     return owned;
@@ -71,8 +74,10 @@ bool Bus::daemon_on_bus() {
 
 void Bus::require_daemon() {
     if (!daemon_on_bus())
-        throw Failure(kUnreachable, "hotseatd is not running (nobody owns org.hotseat.Supervisor1 on the system "
-                                    "bus at " + system_bus_description() + "; try: systemctl status hotseatd)");
+        throw Failure(kUnreachable,
+                      "hotseatd is not running (nobody owns org.hotseat.Supervisor1 on the system "
+                      "bus at " +
+                          system_bus_description() + "; try: systemctl status hotseatd)");
 }
 
 std::string Bus::vm_path(const std::string& name, const std::string& context) {
@@ -90,7 +95,9 @@ PropertyMap Bus::get_all(const std::string& path, const std::string& interface) 
     auto proxy = dbus::sdbus_compat::create_proxy(*connection_, dbus::kBusName, path);
     PropertyMap properties;
     on_bus("reading " + path, [&] {
-        proxy->callMethod("GetAll").onInterface("org.freedesktop.DBus.Properties").withArguments(interface)
+        proxy->callMethod("GetAll")
+            .onInterface("org.freedesktop.DBus.Properties")
+            .withArguments(interface)
             .storeResultsTo(properties);
     });
     return properties;
@@ -100,11 +107,12 @@ DaemonPresenceWatch::DaemonPresenceWatch(sdbus::IConnection& connection, std::fu
     std::string rule = std::string("type='signal',sender='") + kBusDaemon + "',interface='" + kBusDaemon +
                        "',member='NameOwnerChanged',arg0='" + dbus::kBusName + "'";
     slot_ = on_bus("watching hotseatd's bus name", [&] {
-        return dbus::sdbus_compat::add_match(connection, rule, [on_change = std::move(on_change)](sdbus::Message& message) {
-            std::string name, old_owner, new_owner;
-            message >> name >> old_owner >> new_owner;
-            on_change(!new_owner.empty());
-        });
+        return dbus::sdbus_compat::add_match(connection, rule,
+                                             [on_change = std::move(on_change)](sdbus::Message& message) {
+                                                 std::string name, old_owner, new_owner;
+                                                 message >> name >> old_owner >> new_owner;
+                                                 on_change(!new_owner.empty());
+                                             });
     });
 }
 

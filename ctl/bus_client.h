@@ -31,8 +31,7 @@ private:
 };
 
 // One VM object. PropertiesChanged of the VM interface goes to the handler given.
-class VmProxy final
-    : public sdbus::ProxyInterfaces<org::hotseat::Supervisor1::VM_proxy, sdbus::Properties_proxy> {
+class VmProxy final : public sdbus::ProxyInterfaces<org::hotseat::Supervisor1::VM_proxy, sdbus::Properties_proxy> {
 public:
     using ChangeHandler = std::function<void(const PropertyMap& changed)>;
     VmProxy(sdbus::IConnection& connection, const std::string& path, ChangeHandler on_change = {});

@@ -43,8 +43,7 @@ public:
     // Takes the pending signal, so that it is not delivered once the mask is restored.
     void consume() {
         signalfd_siginfo info{};
-        while (read(fd_.get(), &info, sizeof info) == sizeof info) {
-        }
+        while (read(fd_.get(), &info, sizeof info) == sizeof info) {}
     }
 
 private:
@@ -86,9 +85,8 @@ LoopEnd run_bus_loop(sdbus::IConnection& connection, const std::function<bool()>
         if (options.deadline && Clock::now() >= *options.deadline) return LoopEnd::DeadlinePassed;
         // poll(2) skips negative fds: no interrupt fd without stop_on_interrupt, no event fd on 1.x.
         auto bus = dbus::sdbus_compat::poll_data(connection);
-        pollfd fds[3] = {{bus.fd, bus.events, 0},
-                         {interrupts ? interrupts->fd() : -1, POLLIN, 0},
-                         {bus.event_fd, POLLIN, 0}};
+        pollfd fds[3] = {
+            {bus.fd, bus.events, 0}, {interrupts ? interrupts->fd() : -1, POLLIN, 0}, {bus.event_fd, POLLIN, 0}};
         int r = poll(fds, 3, poll_timeout_ms(bus.timeout_us, options.deadline));
         if (r < 0 && errno != EINTR) throw Failure(kFailed, std::string("poll: ") + std::strerror(errno));
         if (r > 0 && (fds[1].revents & POLLIN)) {

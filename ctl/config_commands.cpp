@@ -19,11 +19,8 @@ constexpr const char* kDefaultConfig = "/etc/hotseat/hotseat.toml";
 Json problems_json(const std::vector<ConfigError>& problems) {
     Json out = Json::array();
     for (const auto& p : problems)
-        out.push_back(Json{{"file", p.file},
-                           {"line", p.line},
-                           {"column", p.column},
-                           {"message", p.message},
-                           {"text", p.to_string()}});
+        out.push_back(Json{
+            {"file", p.file}, {"line", p.line}, {"column", p.column}, {"message", p.message}, {"text", p.to_string()}});
     return out;
 }
 
@@ -58,15 +55,17 @@ void add_config_commands(CLI::App& app, int& exit_code) {
         bool json = false;
     };
     auto options = std::make_shared<CheckOptions>();
-    auto* check = app.add_subcommand("check-config", "Validate a configuration file here, without the daemon: "
-                                                     "every problem as file:line:column; exit 0 when valid");
+    auto* check = app.add_subcommand("check-config",
+                                     "Validate a configuration file here, without the daemon: "
+                                     "every problem as file:line:column; exit 0 when valid");
     check->add_option("PATH", options->path, "Configuration file")->capture_default_str();
     check->add_flag("--json", options->json, "Print the result as one JSON object");
     check->callback([options, &exit_code] { exit_code = check_config(options->path, options->json); });
 
     auto* reload_command = app.add_subcommand(
-        "reload", "Make hotseatd re-read its configuration; a bad one is refused (its errors are printed) and the "
-                  "one in force stays");
+        "reload",
+        "Make hotseatd re-read its configuration; a bad one is refused (its errors are printed) and the "
+        "one in force stays");
     reload_command->callback([&exit_code] { exit_code = reload(); });
 }
 

@@ -17,7 +17,10 @@ namespace {
 doctor::Findings config_findings(const ConfigLoad& load) {
     doctor::Findings out;
     for (const auto& e : load.errors)
-        out.push_back({.check = "config", .vm = "", .severity = doctor::Severity::Error, .message = e.to_string(),
+        out.push_back({.check = "config",
+                       .vm = "",
+                       .severity = doctor::Severity::Error,
+                       .message = e.to_string(),
                        .fix = "correct the configuration (hotseatctl check-config shows every problem)"});
     return out;
 }
@@ -41,9 +44,10 @@ int run_doctor(const doctor::DoctorOptions& options) {
 void add_doctor_command(CLI::App& app, int& exit_code) {
     auto options = std::make_shared<doctor::DoctorOptions>();
     auto* doctor = app.add_subcommand(
-        "doctor", "Check that this machine can do what the configuration asks (IOMMU, vfio-pci, the GPU at rest, "
-                  "the domains' XML, IGD passthrough, memory, the libvirt hook), without the daemon; exit 1 when "
-                  "something is in error");
+        "doctor",
+        "Check that this machine can do what the configuration asks (IOMMU, vfio-pci, the GPU at rest, "
+        "the domains' XML, IGD passthrough, memory, the libvirt hook), without the daemon; exit 1 when "
+        "something is in error");
     doctor->add_option("--config", options->config_path, "Configuration file")->capture_default_str();
     doctor->add_option("--hook", options->hook_path,
                        "Where libvirtd runs hotseat-hook from (default: /var/lib/libvirt/hooks/qemu.d/hotseat on "
@@ -51,9 +55,10 @@ void add_doctor_command(CLI::App& app, int& exit_code) {
     doctor->add_option("--modules-dep", options->modules_dep,
                        "The kernel's modules.dep (default: /run/booted-system/kernel-modules/lib/modules/$(uname -r)/"
                        "modules.dep on NixOS, /lib/modules/$(uname -r)/modules.dep elsewhere)");
-    doctor->add_option("--root", options->root,
-                       "Read the host's /proc, /etc and /run under this directory (/sys and /dev are always the "
-                       "running system's)")
+    doctor
+        ->add_option("--root", options->root,
+                     "Read the host's /proc, /etc and /run under this directory (/sys and /dev are always the "
+                     "running system's)")
         ->capture_default_str();
     doctor->add_option("--qemu-version", options->qemu_version,
                        "Judge as if libvirt ran this QEMU version (e.g. 10.1.0) instead of asking it");

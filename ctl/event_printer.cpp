@@ -23,8 +23,8 @@ void EventPrinter::rule_fired(const std::string& rule, const std::string& event,
          Json{{"type", "rule-fired"}, {"rule", rule}, {"event", event}, {"vm", vm}, {"action", action}});
 }
 
-void EventPrinter::properties_changed(const std::string& path, const std::string& interface,
-                                      const PropertyMap& changed, const std::vector<std::string>& invalidated) {
+void EventPrinter::properties_changed(const std::string& path, const std::string& interface, const PropertyMap& changed,
+                                      const std::vector<std::string>& invalidated) {
     std::string vm = vm_name_from_path(path);
     std::string subject = !vm.empty() ? "vm " + vm : path == dbus::kManagerPath ? "manager" : path;
     std::string text = subject + ":";

@@ -8,8 +8,7 @@ std::string dump_json(const Json& value, bool pretty) {
     return value.dump(pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, const char* first,
-                const char* second) {
+Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, const char* first, const char* second) {
     Json out = Json::array();
     for (const auto& [a, b] : pairs) out.push_back(Json{{first, a}, {second, b}});
     return out;
@@ -19,7 +18,8 @@ Json time_json(std::uint64_t us) { return us == 0 ? Json(nullptr) : Json(iso_utc
 
 Json pending_stop_json(std::uint64_t deadline_us, const std::string& action, const std::string& reason) {
     if (deadline_us == 0) return Json(nullptr);
-    return Json{{"deadline", time_json(deadline_us)}, {"deadline_us", deadline_us}, {"action", action}, {"reason", reason}};
+    return Json{
+        {"deadline", time_json(deadline_us)}, {"deadline_us", deadline_us}, {"action", action}, {"reason", reason}};
 }
 
 Json vm_json(const VmSnapshot& vm) {

@@ -18,8 +18,7 @@ using Json = nlohmann::ordered_json;
 std::string dump_json(const Json& value, bool pretty);
 
 // (first, second) pairs as objects: [{"connector": "HDMI-A-1", "status": "connected"}].
-Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, const char* first,
-                const char* second);
+Json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs, const char* first, const char* second);
 
 // µs since the epoch as an ISO 8601 UTC string; null for 0 ("never").
 Json time_json(std::uint64_t us);

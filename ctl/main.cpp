@@ -9,8 +9,9 @@
 
 int main(int argc, char** argv) {
     using namespace hotseat::ctl;
-    CLI::App app{"hotseatctl: shows and controls hotseatd, which boots a desktop VM when a monitor, keyboard "
-                 "or hotkey asks for it"};
+    CLI::App app{
+        "hotseatctl: shows and controls hotseatd, which boots a desktop VM when a monitor, keyboard "
+        "or hotkey asks for it"};
     app.footer(kExitCodesHelp);
     app.require_subcommand(0, 1);  // none is reported below, naming the commands
     app.set_version_flag("--version", HOTSEAT_VERSION);

@@ -45,9 +45,10 @@ int run(const Options& options) {
 
 void add_postpone_command(CLI::App& app, int& exit_code) {
     auto options = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("postpone", "Move VM's pending stop (from an idle rule or the governor, "
-                                               "see PendingStop) SECONDS from now; without SECONDS, or with 0, "
-                                               "cancel it");
+    auto* sub = app.add_subcommand("postpone",
+                                   "Move VM's pending stop (from an idle rule or the governor, "
+                                   "see PendingStop) SECONDS from now; without SECONDS, or with 0, "
+                                   "cancel it");
     sub->add_option("VM", options->vm, "Name of the VM (the libvirt domain)")->required();
     sub->add_option("SECONDS", options->seconds, "Seconds from now until the stop goes ahead, 0 to 604800")
         ->check(CLI::Range(0u, kMaxSeconds));

@@ -128,7 +128,8 @@ Json property_json(const std::string& name, const sdbus::Variant& value) {
     }
     if (holds<StringTriples>(value)) {
         std::vector<GpuSnapshot> gpus;
-        for (const auto& t : value.get<StringTriples>()) gpus.push_back(GpuSnapshot{t.get<0>(), t.get<1>(), t.get<2>()});
+        for (const auto& t : value.get<StringTriples>())
+            gpus.push_back(GpuSnapshot{t.get<0>(), t.get<1>(), t.get<2>()});
         return gpus_json(gpus);  // a(sss) is Gpus alone so far
     }
     return Json{{"unsupported_type", std::string(value.peekValueType())}};

@@ -24,7 +24,7 @@ struct VmSnapshot {
     std::string pending_action;
     std::string pending_reason;
     std::string idle_inhibitor;  // IdleInhibitor
-    std::string guest_helper;  // the guest helper's version; empty: none said hello
+    std::string guest_helper;    // the guest helper's version; empty: none said hello
 };
 
 struct GpuSnapshot {

@@ -32,8 +32,8 @@ std::string vms_text(const std::vector<VmSnapshot>& vms, std::uint64_t now) {
     if (vms.empty()) return "No VMs configured.\n";
     TextTable table({"VM", "STATE", "SINCE", "STEP", "WHY", "LAST ERROR"});
     for (const auto& vm : vms)
-        table.add_row({vm.name, vm.state, since_text(vm.state_changed_at_us, now), or_dash(vm.step),
-                       or_dash(vm.reason), or_dash(vm.last_error)});
+        table.add_row({vm.name, vm.state, since_text(vm.state_changed_at_us, now), or_dash(vm.step), or_dash(vm.reason),
+                       or_dash(vm.last_error)});
     std::string out = table.render();
     // What a VM has and what is about to happen to it, under the table (too long for columns, and
     // empty for most VMs): passed-through devices, the guest helper, a pending stop, an inhibitor.
@@ -101,9 +101,10 @@ std::string status_json(const StatusSnapshot& status) {
 
 void add_status_command(CLI::App& app, int& exit_code) {
     auto json = std::make_shared<bool>(false);
-    auto* status = app.add_subcommand("status", "Show the VMs (state, since when, step, why, last error, "
-                                                "devices, guest helper), monitors, keyboards, gpu devices, "
-                                                "libvirt and the configuration");
+    auto* status = app.add_subcommand("status",
+                                      "Show the VMs (state, since when, step, why, last error, "
+                                      "devices, guest helper), monitors, keyboards, gpu devices, "
+                                      "libvirt and the configuration");
     status->add_flag("--json", *json, "Print one JSON object instead of tables");
     status->callback([json, &exit_code] {
         Bus bus;

@@ -21,8 +21,9 @@ struct Verb {
 
 constexpr Verb kVerbs[] = {
     {"start", "Start", "Start VM; does nothing while it is starting or running"},
-    {"stop", "Stop", "Shut VM down gracefully (ACPI), forced off after its shutdown_timeout_s; with --hibernate, "
-                     "hibernate it (its session is back at the next start)"},
+    {"stop", "Stop",
+     "Shut VM down gracefully (ACPI), forced off after its shutdown_timeout_s; with --hibernate, "
+     "hibernate it (its session is back at the next start)"},
     {"toggle", "Toggle", "Stop VM when it is starting or running, start it otherwise"},
     {"force-stop", "ForceStop", "Turn VM off at once (libvirt destroy), without asking the guest"},
 };
@@ -37,11 +38,16 @@ struct Options {
 };
 
 void call(VmProxy& vm, const std::string& method) {
-    if (method == "Start") vm.Start();
-    else if (method == "Stop") vm.Stop();
-    else if (method == "Toggle") vm.Toggle();
-    else if (method == "Hibernate") vm.Hibernate();
-    else vm.ForceStop();
+    if (method == "Start")
+        vm.Start();
+    else if (method == "Stop")
+        vm.Stop();
+    else if (method == "Toggle")
+        vm.Toggle();
+    else if (method == "Hibernate")
+        vm.Hibernate();
+    else
+        vm.ForceStop();
 }
 
 int finish(const VmFollower& follower, LoopEnd end, bool daemon_left, const std::string& context,
@@ -65,16 +71,17 @@ int call_and_wait(Bus& bus, const std::string& path, const Verb& verb, const Opt
     });
     bool daemon_left = false;
     DaemonPresenceWatch presence(bus.connection(), [&](bool on_bus) { daemon_left = daemon_left || !on_bus; });
-    auto before = vm_snapshot(path, on_bus(context, [&] {
-        return proxy_compat::to_property_map(vm.GetAll(org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME));
-    }));
+    auto before = vm_snapshot(
+        path, on_bus(context, [&] {
+            return proxy_compat::to_property_map(vm.GetAll(org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME));
+        }));
     follower = std::make_unique<VmFollower>(before, wanted_state(verb.method, before.state), std::cout);
     on_bus(context, [&] { call(vm, verb.method); });
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_s);
-    auto end = run_bus_loop(bus.connection(),
-                            [&] { return daemon_left || follower->verdict() != Verdict::Waiting; },
-                            LoopOptions{deadline, false});
+    auto end = run_bus_loop(
+        bus.connection(), [&] { return daemon_left || follower->verdict() != Verdict::Waiting; },
+        LoopOptions{deadline, false});
     follower->print_current();
     return finish(*follower, end, daemon_left, context, options);
 }

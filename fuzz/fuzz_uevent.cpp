@@ -88,8 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Now now{1000, 0};
     // The connector known and in the opposite state first, so that the uevent is a change.
     engine.handle(ConnectorStatus{decision.card, decision.connector.empty() ? "HDMI-A-1" : decision.connector,
-                                    properties.count("FUZZ_CONNECTED") == 0, true},
-                    now);
+                                  properties.count("FUZZ_CONNECTED") == 0, true},
+                  now);
     now.mono_ms += 1000;
     bool connected = properties.count("FUZZ_CONNECTED") != 0;
     switch (decision.step) {
@@ -100,8 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case udev::UeventStep::RereadConnector:
             if (decision.card.empty()) std::abort();
             engine.handle(ConnectorStatus{decision.card, decision.connector.empty() ? "HDMI-A-1" : decision.connector,
-                                            connected, false},
-                            now);
+                                          connected, false},
+                          now);
             break;
         case udev::UeventStep::DropConnector:
             engine.handle(ConnectorRemoved{decision.card, decision.connector}, now);
@@ -109,7 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case udev::UeventStep::UsbAdded:
         case udev::UeventStep::UsbRemoved: {
             DeviceEvent ev;
-            ev.kind = decision.step == udev::UeventStep::UsbAdded ? DeviceEvent::Kind::Added : DeviceEvent::Kind::Removed;
+            ev.kind = decision.step == udev::UeventStep::UsbAdded ? DeviceEvent::Kind::Added
+                                                                  : DeviceEvent::Kind::Removed;
             ev.syspath = "/sys" + properties["DEVPATH"];
             ev.properties = properties;
             engine.handle(ev, now);
@@ -117,8 +118,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         case udev::UeventStep::UsbBound:
         case udev::UeventStep::UsbUnbound:
-            engine.handle(UsbDeviceBinding{decision.step == udev::UeventStep::UsbBound,
-                                           "/sys" + properties["DEVPATH"], properties},
+            engine.handle(UsbDeviceBinding{decision.step == udev::UeventStep::UsbBound, "/sys" + properties["DEVPATH"],
+                                           properties},
                           now);
             break;
     }

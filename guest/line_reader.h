@@ -19,7 +19,10 @@ class LineReader {
 public:
     explicit LineReader(std::size_t limit) : limit_(limit) {}
     std::vector<LineChunk> feed(std::string_view bytes);
-    void reset() { buffer_.clear(); skipping_ = false; }
+    void reset() {
+        buffer_.clear();
+        skipping_ = false;
+    }
 
 private:
     std::size_t limit_;

@@ -15,8 +15,8 @@ constexpr std::uint32_t kMaxIdleMs = 7 * 24 * 3600 * 1000u;  // a week; more mea
 // Card and connector names as the kernel writes them ("card0", "HDMI-A-1", "DP-2").
 bool is_name(const std::string& s) {
     return !s.empty() && s.size() <= kMaxName && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-               c == '_' || c == '.';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+               c == '.';
     });
 }
 
@@ -173,15 +173,17 @@ HostParseResult stop_pending(const json& j) {
     const json* in_ms = field(j, "in_ms");
     const json* action = field(j, "action");
     const json* reason = field(j, "reason");
-    if (!deadline || !deadline->is_number_unsigned()) return host_error("stop-pending: \"deadline_us\" must be a non-negative integer");
-    if (!in_ms || !in_ms->is_number_unsigned()) return host_error("stop-pending: \"in_ms\" must be a non-negative integer");
+    if (!deadline || !deadline->is_number_unsigned())
+        return host_error("stop-pending: \"deadline_us\" must be a non-negative integer");
+    if (!in_ms || !in_ms->is_number_unsigned())
+        return host_error("stop-pending: \"in_ms\" must be a non-negative integer");
     if (!action || !action->is_string() ||
         (action->get<std::string>() != "stop" && action->get<std::string>() != "force-stop" &&
          action->get<std::string>() != "hibernate"))
         return host_error("stop-pending: \"action\" must be stop, force-stop or hibernate");
     if (!reason || !reason->is_string() || !is_reason(reason->get<std::string>(), 2 * kMaxReasonBytes))
-        return host_error("stop-pending: \"reason\" must be a string of 1 to " +
-                          std::to_string(2 * kMaxReasonBytes) + " bytes without control characters");
+        return host_error("stop-pending: \"reason\" must be a string of 1 to " + std::to_string(2 * kMaxReasonBytes) +
+                          " bytes without control characters");
     return HostParseResult{StopPending{deadline->get<std::uint64_t>(), in_ms->get<std::uint64_t>(),
                                        action->get<std::string>(), reason->get<std::string>()},
                            {}};
@@ -224,8 +226,7 @@ std::string encode_host(const HostMessage& message) {
                 json h = {{"type", "hello"}, {"protocol", m.protocol}, {"host", m.host_version}};
                 if (!m.hotkeys.empty()) h["hotkeys"] = m.hotkeys;
                 return h;
-            }
-            else if constexpr (std::is_same_v<T, StopPending>)
+            } else if constexpr (std::is_same_v<T, StopPending>)
                 return {{"type", "stop-pending"},
                         {"deadline_us", m.deadline_us},
                         {"in_ms", m.in_ms},

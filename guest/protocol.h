@@ -60,8 +60,8 @@ struct Unknown {
 
 inline constexpr std::uint32_t kMaxPostponeSeconds = 24 * 3600;
 inline constexpr std::size_t kMaxReasonBytes = 128;
-inline constexpr std::size_t kMaxChordKeys = 8;   // keys in one hotkey chord
-inline constexpr std::size_t kMaxHotkeys = 32;    // chords in one host hello
+inline constexpr std::size_t kMaxChordKeys = 8;  // keys in one hotkey chord
+inline constexpr std::size_t kMaxHotkeys = 32;   // chords in one host hello
 
 // Guest → host.
 using Message = std::variant<Hello, Connector, Input, Postpone, Inhibit, Hotkey, Unknown>;

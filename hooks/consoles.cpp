@@ -122,11 +122,13 @@ Status undo_framebuffer(Step& step, Journal& journal, const Log& log) {
     Status written = sysfs::write(kPlatformDrivers + "/" + step.driver + "/bind", step.name);
     if (written) log.info("rebound ", step.name, " to ", step.driver);
     // A step cut short may never have unbound the device: then the kernel refuses the bind.
-    else if (maybe_unbound) log.info("rebinding ", step.name, " (its unbind may never have happened): ", written.error());
+    else if (maybe_unbound)
+        log.info("rebinding ", step.name, " (its unbind may never have happened): ", written.error());
     // Best effort (consoles.h): the device may be gone for good; the GPU's driver gives the
     // host its console back.
-    else log.info("could not rebind ", step.name, " to ", step.driver, " (", written.error(),
-                  "); the host's console comes back with the GPU's own driver");
+    else
+        log.info("could not rebind ", step.name, " to ", step.driver, " (", written.error(),
+                 "); the host's console comes back with the GPU's own driver");
     return journal.undone(step);
 }
 

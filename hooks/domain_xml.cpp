@@ -129,8 +129,10 @@ void read_pci_hostdevs(const xmlNode* domain, DomainNeeds& needs) {
         if (attribute(hostdev, "type").value_or("") != "pci") continue;
         const xmlNode* address = child(child(hostdev, "source"), "address");
         auto pci = address ? pci_address(address) : std::nullopt;
-        if (pci) needs.pci_devices.push_back(*pci);
-        else needs.ignored.push_back("a PCI <hostdev> without a readable source address");
+        if (pci)
+            needs.pci_devices.push_back(*pci);
+        else
+            needs.ignored.push_back("a PCI <hostdev> without a readable source address");
     }
 }
 
@@ -150,13 +152,15 @@ bool declares_doctype(std::string_view xml) {
 Document parse_document(std::string_view xml, std::string* error) {
     // No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network.
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
-    Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr, options),
-                 &xmlFreeDoc);
-    if (!doc) *error = "the domain XML is not well-formed (" + libxml_error() + ")";
-    else if (doc->intSubset || doc->extSubset) *error = "the domain XML carries a DTD: refused";
+    Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr, options), &xmlFreeDoc);
+    if (!doc)
+        *error = "the domain XML is not well-formed (" + libxml_error() + ")";
+    else if (doc->intSubset || doc->extSubset)
+        *error = "the domain XML carries a DTD: refused";
     else if (!xmlDocGetRootElement(doc.get()) || !named(xmlDocGetRootElement(doc.get()), "domain"))
         *error = "the XML on stdin is not a <domain>";
-    else return doc;
+    else
+        return doc;
     return Document(nullptr, &xmlFreeDoc);
 }
 

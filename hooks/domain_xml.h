@@ -19,10 +19,10 @@ struct HugepageRequest {
 };
 
 struct DomainNeeds {
-    std::string name;                         // <name>, for a consistency check
-    std::optional<HugepageRequest> hugepages; // set when <memoryBacking><hugepages> asks for them
-    std::vector<std::string> pci_devices;     // <hostdev type='pci'> sources, "0000:00:02.0"
-    std::vector<std::string> ignored;         // parts left alone, one sentence each, for the log
+    std::string name;                          // <name>, for a consistency check
+    std::optional<HugepageRequest> hugepages;  // set when <memoryBacking><hugepages> asks for them
+    std::vector<std::string> pci_devices;      // <hostdev type='pci'> sources, "0000:00:02.0"
+    std::vector<std::string> ignored;          // parts left alone, one sentence each, for the log
 };
 
 // Parses the XML of one domain. Refuses (nullopt, *error says why) anything larger than

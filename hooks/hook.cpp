@@ -135,8 +135,7 @@ int run_hook(const Invocation& invocation) {
     Log log(invocation.domain);
     if (invocation.op == "prepare" && invocation.subop == "begin") return prepare_domain(invocation, log);
     if (invocation.op == "release" && invocation.subop == "end") return release_domain(invocation, log);
-    if (invocation.op == "reconnect" && invocation.subop == "begin")
-        return from_undo_log(invocation, log, &reconnect);
+    if (invocation.op == "reconnect" && invocation.subop == "begin") return from_undo_log(invocation, log, &reconnect);
     return 0;
 }
 

@@ -13,9 +13,18 @@ class Log {
 public:
     explicit Log(std::string domain) : domain_(std::move(domain)) {}
 
-    template <typename... Args> void info(const Args&... a) const { line("", log::concat(a...)); }
-    template <typename... Args> void warning(const Args&... a) const { line("warning: ", log::concat(a...)); }
-    template <typename... Args> void error(const Args&... a) const { line("error: ", log::concat(a...)); }
+    template <typename... Args>
+    void info(const Args&... a) const {
+        line("", log::concat(a...));
+    }
+    template <typename... Args>
+    void warning(const Args&... a) const {
+        line("warning: ", log::concat(a...));
+    }
+    template <typename... Args>
+    void error(const Args&... a) const {
+        line("error: ", log::concat(a...));
+    }
 
 private:
     void line(const char* level, const std::string& message) const;

@@ -29,8 +29,10 @@ void compact_memory(const Log& log) {
         if (!written) log.warning("memory compaction: ", written.error());
         ++nodes;
     }
-    if (nodes == 0) log.warning("no NUMA node offers memory compaction (", kNodeDir, "/node*/compact)");
-    else log.info("compacted memory on ", nodes, " NUMA node(s)");
+    if (nodes == 0)
+        log.warning("no NUMA node offers memory compaction (", kNodeDir, "/node*/compact)");
+    else
+        log.info("compacted memory on ", nodes, " NUMA node(s)");
 }
 
 // "2M" or "1G" for the kernel parameter hugepagesz=.
@@ -58,8 +60,9 @@ std::string shortfall(const HugepageRequest& request, const Step& step) {
            std::to_string(step.target_pages - step.old_pages) + " more hugepages of " +
            std::to_string(request.page_kib) + " kB the guest needs could be allocated: " + std::to_string(missing) +
            " missing (host memory is too fragmented or too small). Reserve them at boot with the kernel "
-           "parameters 'hugepagesz=" + kernel_size(request.page_kib) + " hugepages=" +
-           std::to_string(request.pages) + "', or give the guest less memory";
+           "parameters 'hugepagesz=" +
+           kernel_size(request.page_kib) + " hugepages=" + std::to_string(request.pages) +
+           "', or give the guest less memory";
 }
 
 // Raises nr_hugepages to step.target_pages under the journal and reads back what the kernel got.

@@ -23,9 +23,12 @@ std::uint64_t multiplier(std::string_view unit_text) {
     if (power == std::string::npos) return 0;
     std::string_view rest = std::string_view(unit).substr(1);
     std::uint64_t base;
-    if (rest.empty() || rest == "ib") base = 1024;
-    else if (rest == "b") base = 1000;
-    else return 0;
+    if (rest.empty() || rest == "ib")
+        base = 1024;
+    else if (rest == "b")
+        base = 1000;
+    else
+        return 0;
     std::uint64_t value = 1;
     for (std::size_t i = 0; i <= power; ++i) value *= base;
     return value;

@@ -100,8 +100,10 @@ int prepare(const PrepareRequest& request, const RuntimeDir& dir, const Log& log
     }
     Status status = make_changes(request, boot, journal, log);
     if (!status) return fail(journal, status, log);
-    if (journal.contents().steps.empty()) log.info("prepared; nothing needed changing");
-    else log.info("prepared; the undo log is ", journal.path());
+    if (journal.contents().steps.empty())
+        log.info("prepared; nothing needed changing");
+    else
+        log.info("prepared; the undo log is ", journal.path());
     return 0;
 }
 

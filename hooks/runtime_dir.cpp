@@ -59,10 +59,14 @@ std::optional<RuntimeDir> RuntimeDir::open(const std::string& path, IfMissing mi
         if (errno == ENOENT && missing == IfMissing::Skip) return std::nullopt;
         struct stat link {};
         // A symlink fails with ELOOP, or with ENOTDIR when O_DIRECTORY is looked at first.
-        bool is_link = (errno == ELOOP || errno == ENOTDIR) && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
-        if (is_link) *error = "the runtime directory " + path + " is a symlink: refused";
-        else if (errno == ENOTDIR) *error = "the runtime directory " + path + " is not a directory: refused";
-        else *error = "cannot open the runtime directory " + path + ": " + errno_text();
+        bool is_link = (errno == ELOOP || errno == ENOTDIR) && ::lstat(path.c_str(), &link) == 0 &&
+                       S_ISLNK(link.st_mode);
+        if (is_link)
+            *error = "the runtime directory " + path + " is a symlink: refused";
+        else if (errno == ENOTDIR)
+            *error = "the runtime directory " + path + " is not a directory: refused";
+        else
+            *error = "cannot open the runtime directory " + path + ": " + errno_text();
         return std::nullopt;
     }
     struct stat st {};
@@ -101,9 +105,12 @@ int RuntimeDir::open_file(std::string_view name, int flags, std::string* error) 
     }
     struct stat st {};
     std::string why;
-    if (::fstat(fd, &st) != 0) why = "cannot inspect " + file + ": " + errno_text();
-    else if (!S_ISREG(st.st_mode)) why = file + " is not a regular file: refused";
-    else if (st.st_nlink != 1) why = file + " has " + std::to_string(st.st_nlink) + " names (a hard link): refused";
+    if (::fstat(fd, &st) != 0)
+        why = "cannot inspect " + file + ": " + errno_text();
+    else if (!S_ISREG(st.st_mode))
+        why = file + " is not a regular file: refused";
+    else if (st.st_nlink != 1)
+        why = file + " has " + std::to_string(st.st_nlink) + " names (a hard link): refused";
     if (!why.empty()) {
         ::close(fd);
         *error = why;

@@ -39,7 +39,7 @@ public:
     // stays ENOENT for a file that does not exist.
     int open_file(std::string_view name, int flags, std::string* error) const;
     bool contains(std::string_view name) const;  // an entry of that name exists (any type)
-    Status remove(std::string_view name) const;   // no such file is fine
+    Status remove(std::string_view name) const;  // no such file is fine
     // Replaces `name` with `text` as one step (a new file renamed over the old), readable by all.
     Status replace(std::string_view name, std::string_view text) const;
     void sync() const;  // makes new and removed names durable

@@ -79,8 +79,10 @@ Status write(const std::string& path, std::string_view value) {
     do n = ::write(fd, value.data(), value.size());
     while (n < 0 && errno == EINTR);
     std::string failure;
-    if (n < 0) failure = "writing '" + std::string(value) + "' to " + path + " failed: " + errno_text();
-    else if (static_cast<std::size_t>(n) != value.size()) failure = "short write to " + path;
+    if (n < 0)
+        failure = "writing '" + std::string(value) + "' to " + path + " failed: " + errno_text();
+    else if (static_cast<std::size_t>(n) != value.size())
+        failure = "short write to " + path;
     ::close(fd);
     return failure.empty() ? Status::ok() : Status::failure(failure);
 }

@@ -132,9 +132,8 @@ std::string kind_word(StepKind kind) {
 }  // namespace
 
 bool UndoLog::undo_started() const {
-    return std::any_of(steps.begin(), steps.end(), [](const Step& s) {
-        return s.state == StepState::Undoing || s.state == StepState::Undone;
-    });
+    return std::any_of(steps.begin(), steps.end(),
+                       [](const Step& s) { return s.state == StepState::Undoing || s.state == StepState::Undone; });
 }
 
 bool is_record_token(std::string_view text) {
@@ -148,7 +147,8 @@ bool is_framebuffer_driver(std::string_view driver) {
 
 bool is_vtconsole_name(std::string_view name) {
     constexpr std::string_view kPrefix = "vtcon";
-    return name.size() > kPrefix.size() && name.size() <= kPrefix.size() + 4 && name.substr(0, kPrefix.size()) == kPrefix &&
+    return name.size() > kPrefix.size() && name.size() <= kPrefix.size() + 4 &&
+           name.substr(0, kPrefix.size()) == kPrefix &&
            std::all_of(name.begin() + kPrefix.size(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -178,8 +178,10 @@ std::optional<UndoLog> parse_undo_log(std::string_view text, std::string* error)
         body.remove_prefix(end + 1);
         ++line_number;
         std::string problem;
-        if (line_number == 1) problem = line == kUndoLogHeader ? "" : "not a hotseat undo log";
-        else problem = reader.apply(split(line));
+        if (line_number == 1)
+            problem = line == kUndoLogHeader ? "" : "not a hotseat undo log";
+        else
+            problem = reader.apply(split(line));
         if (!problem.empty()) {
             *error = "line " + std::to_string(line_number) + ": " + problem;
             return std::nullopt;

@@ -12,8 +12,7 @@ namespace hotseat::log {
 class LogBudget {
 public:
     // `burst` lines at once, then one more every `refill_us`.
-    LogBudget(std::uint32_t burst, std::uint64_t refill_us)
-        : burst_(burst), refill_us_(refill_us), tokens_(burst) {}
+    LogBudget(std::uint32_t burst, std::uint64_t refill_us) : burst_(burst), refill_us_(refill_us), tokens_(burst) {}
 
     // True when a line may be written now. Either way the line is counted; after a true,
     // `held_back` is how many lines were swallowed since the last one written (say so in it).

@@ -23,8 +23,9 @@ int check_config(const std::string& path, hotseat::OwnerCheck owner) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"hotseatd: boots a desktop VM when a monitor, keyboard or hotkey asks for it, "
-                 "and gives the hardware back to the host afterwards"};
+    CLI::App app{
+        "hotseatd: boots a desktop VM when a monitor, keyboard or hotkey asks for it, "
+        "and gives the hardware back to the host afterwards"};
     std::string config_path = kDefaultConfig;
     std::string check_path;
     bool verbose = false;

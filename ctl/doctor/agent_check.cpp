@@ -46,11 +46,11 @@ Finding agent_finding(DoctorContext& context, const VmConfig& vm, const DomainIn
     const DomainFacts& facts = *domain.facts;
     const ChannelFacts* channel = facts.channel(kAgentChannel);
     if (!channel)
-        return finding(vm.name, Severity::Error,
-                       "the VM hibernates, but its domain has no guest agent channel " + std::string(kAgentChannel) +
-                           ": every hibernation would shut it down instead",
-                       "add " + std::string(kChannelXml) + " to <devices> with virsh edit " + vm.name + ", and " +
-                           kInstallAgent);
+        return finding(
+            vm.name, Severity::Error,
+            "the VM hibernates, but its domain has no guest agent channel " + std::string(kAgentChannel) +
+                ": every hibernation would shut it down instead",
+            "add " + std::string(kChannelXml) + " to <devices> with virsh edit " + vm.name + ", and " + kInstallAgent);
     if (facts.suspend_to_disk == "no")
         return finding(vm.name, Severity::Error,
                        "the VM hibernates, but its domain says <pm><suspend-to-disk enabled='no'/>: libvirt refuses "

@@ -37,8 +37,8 @@ bool monitor_rule(const Rule& rule) {
 }
 
 Finding finding(const Rule& rule, Severity severity, std::string message, std::string fix = "") {
-    return Finding{.check = "", .vm = rule.vm, .severity = severity, .message = std::move(message),
-                   .fix = std::move(fix)};
+    return Finding{
+        .check = "", .vm = rule.vm, .severity = severity, .message = std::move(message), .fix = std::move(fix)};
 }
 
 }  // namespace
@@ -56,12 +56,12 @@ void check_connectors(DoctorContext& context, Findings& out) {
         const std::string pattern = rule.connector.empty() ? "*" : rule.connector;
         const std::string what = "rule " + rule.name + ": connector \"" + pattern + "\"";
         if (connectors.empty()) {
-            out.push_back(finding(rule, Severity::Warning,
-                                  what + " cannot be checked: the host has no DRM connectors now" +
-                                      (holders.empty() ? " (see gpu-at-rest)"
-                                                       : " (" + joined(holders) + " holds the GPU)"),
-                                  holders.empty() ? "bind the GPU to its driver (gpu-at-rest)"
-                                                  : "run hotseatctl doctor again while no VM runs"));
+            out.push_back(
+                finding(rule, Severity::Warning,
+                        what + " cannot be checked: the host has no DRM connectors now" +
+                            (holders.empty() ? " (see gpu-at-rest)" : " (" + joined(holders) + " holds the GPU)"),
+                        holders.empty() ? "bind the GPU to its driver (gpu-at-rest)"
+                                        : "run hotseatctl doctor again while no VM runs"));
             continue;
         }
         std::vector<std::string> matched;
@@ -73,10 +73,10 @@ void check_connectors(DoctorContext& context, Findings& out) {
             if (rule_matches(rule, o)) matched.push_back(c.card + "-" + c.connector + " (" + c.status + ")");
         }
         if (matched.empty())
-            out.push_back(finding(rule, Severity::Error,
-                                  what + " matches none of this host's connectors (" + joined(names) +
-                                      "): the rule can never fire",
-                                  "set connector to one of " + joined(names) + " (ls /sys/class/drm)"));
+            out.push_back(finding(
+                rule, Severity::Error,
+                what + " matches none of this host's connectors (" + joined(names) + "): the rule can never fire",
+                "set connector to one of " + joined(names) + " (ls /sys/class/drm)"));
         else
             out.push_back(finding(rule, Severity::Ok, what + " matches " + joined(matched)));
     }

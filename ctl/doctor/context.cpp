@@ -59,8 +59,8 @@ std::optional<unsigned long> parse_version(const std::string& text) {
         while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
         if (end == at || end - at > 3) return std::nullopt;
         part[i] = std::stoul(text.substr(at, end - at));
-        if (end == text.size()) return i >= 1 ? std::optional<unsigned long>(part[0] * 1000000 + part[1] * 1000 + part[2])
-                                              : std::nullopt;
+        if (end == text.size())
+            return i >= 1 ? std::optional<unsigned long>(part[0] * 1000000 + part[1] * 1000 + part[2]) : std::nullopt;
         if (text[end] != '.') return std::nullopt;
         at = end + 1;
     }
@@ -220,13 +220,14 @@ const DomainCapabilities& DoctorContext::domain_capabilities(const DomainFacts& 
 DomainCapabilities DoctorContext::read_domain_capabilities(const DomainFacts& facts) {
     if (!options_.domain_capabilities.empty()) {
         auto text = read_host_file(options_.domain_capabilities);
-        if (!text) return DomainCapabilities{.known = false, .error = "cannot read " + options_.domain_capabilities,
-                                             .firmware = {}, .loaders = {}};
+        if (!text)
+            return DomainCapabilities{
+                .known = false, .error = "cannot read " + options_.domain_capabilities, .firmware = {}, .loaders = {}};
         return parse_domain_capabilities(*text);
     }
     if (!connection_error().empty())
-        return DomainCapabilities{.known = false, .error = "cannot connect to libvirt: " + connection_error_,
-                                  .firmware = {}, .loaders = {}};
+        return DomainCapabilities{
+            .known = false, .error = "cannot connect to libvirt: " + connection_error_, .firmware = {}, .loaders = {}};
     auto ask = [&](virConnectPtr connection) {
         return virConnectGetDomainCapabilities(connection, facts.emulator.empty() ? nullptr : facts.emulator.c_str(),
                                                facts.arch.empty() ? nullptr : facts.arch.c_str(),
@@ -246,8 +247,8 @@ DomainCapabilities DoctorContext::read_domain_capabilities(const DomainFacts& fa
         }
     }
     if (!xml)
-        return DomainCapabilities{.known = false, .error = error.empty() ? "libvirt does not say" : error,
-                                  .firmware = {}, .loaders = {}};
+        return DomainCapabilities{
+            .known = false, .error = error.empty() ? "libvirt does not say" : error, .firmware = {}, .loaders = {}};
     std::string text = xml;
     std::free(xml);
     return parse_domain_capabilities(text);

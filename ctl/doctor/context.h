@@ -19,9 +19,9 @@ namespace hotseat::ctl::doctor {
 
 struct DoctorOptions {
     std::string config_path = "/etc/hotseat/hotseat.toml";
-    std::string hook_path;    // empty: where libvirtd reads hooks on this host (host_files.h)
-    std::string modules_dep;  // empty: the running kernel's, where this host keeps it (host_files.h)
-    std::string root = "/";   // the host's files outside /sys and /dev (/proc, /etc, /run) live here
+    std::string hook_path;            // empty: where libvirtd reads hooks on this host (host_files.h)
+    std::string modules_dep;          // empty: the running kernel's, where this host keeps it (host_files.h)
+    std::string root = "/";           // the host's files outside /sys and /dev (/proc, /etc, /run) live here
     std::string qemu_version;         // "10.1.0": judge as if libvirt ran this QEMU; empty: ask libvirt
     std::string domain_capabilities;  // a `virsh domcapabilities` output to judge by; empty: ask libvirt
     bool json = false;
@@ -30,12 +30,12 @@ struct DoctorOptions {
 // A domain as read from libvirt.
 struct DomainInfo {
     bool exists = false;
-    std::string error;                 // why it could not be read (no connection, no such domain ...)
+    std::string error;                       // why it could not be read (no connection, no such domain ...)
     std::optional<hook::DomainNeeds> needs;  // hostdevs and hugepages, as the hook reads them
-    std::string balloon_model;         // <memballoon model=...>; "none" when absent or disabled
-    std::string xml;                   // the whole XML, for checks that look for more (channels ...)
-    std::optional<DomainFacts> facts;  // machine, firmware, hostdevs' guest addresses and ROMs ...
-    bool active = false;               // running (or paused) now
+    std::string balloon_model;               // <memballoon model=...>; "none" when absent or disabled
+    std::string xml;                         // the whole XML, for checks that look for more (channels ...)
+    std::optional<DomainFacts> facts;        // machine, firmware, hostdevs' guest addresses and ROMs ...
+    bool active = false;                     // running (or paused) now
 };
 
 // The QEMU libvirt runs, as virConnectGetVersion reports it (or --qemu-version).

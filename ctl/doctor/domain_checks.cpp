@@ -67,8 +67,9 @@ void check_hostdevs(DoctorContext& context, Findings& out) {
         for (const auto& pci : domain.needs->pci_devices)
             if (!listed(vm.gpu, pci))
                 out.push_back(finding(vm.name, Severity::Warning,
-                                      "the domain takes PCI device " + pci + ", which gpu does not list: hotseat "
-                                      "cannot keep another VM from claiming it at the same time",
+                                      "the domain takes PCI device " + pci +
+                                          ", which gpu does not list: hotseat "
+                                          "cannot keep another VM from claiming it at the same time",
                                       "add \"" + pci + "\" to gpu of this VM"));
     }
 }
@@ -82,22 +83,27 @@ void check_balloon(DoctorContext& context, Findings& out) {
         bool balloon = domain.balloon_model != "none";
         const std::string fix = "set <memballoon model='none'/> and size <memory> for what the guest needs";
         if (balloon && passthrough)
-            out.push_back(finding(vm.name, Severity::Warning,
-                                  "the domain has a balloon (" + domain.balloon_model + ") but passes PCI devices "
-                                  "through: QEMU disables ballooning while a vfio-pci device is assigned (guest RAM "
-                                  "is pinned), so its memory stays fixed while it runs",
-                                  fix));
+            out.push_back(
+                finding(vm.name, Severity::Warning,
+                        "the domain has a balloon (" + domain.balloon_model +
+                            ") but passes PCI devices "
+                            "through: QEMU disables ballooning while a vfio-pci device is assigned (guest RAM "
+                            "is pinned), so its memory stays fixed while it runs",
+                        fix));
         else if (balloon && hugepages)
             out.push_back(finding(vm.name, Severity::Warning,
-                                  "the domain has a balloon (" + domain.balloon_model + ") but its memory is backed "
-                                  "by hugepages, which cannot be ballooned: its memory stays fixed while it runs",
+                                  "the domain has a balloon (" + domain.balloon_model +
+                                      ") but its memory is backed "
+                                      "by hugepages, which cannot be ballooned: its memory stays fixed while it runs",
                                   fix));
         else if (balloon)
-            out.push_back(finding(vm.name, Severity::Ok, "the domain has a balloon (" + domain.balloon_model +
-                                                             "): the host can take memory back while it runs"));
+            out.push_back(finding(vm.name, Severity::Ok,
+                                  "the domain has a balloon (" + domain.balloon_model +
+                                      "): the host can take memory back while it runs"));
         else
-            out.push_back(finding(vm.name, Severity::Ok, std::string("no balloon: its memory stays fixed while it runs") +
-                                                             (passthrough ? " (as PCI passthrough requires)" : "")));
+            out.push_back(finding(vm.name, Severity::Ok,
+                                  std::string("no balloon: its memory stays fixed while it runs") +
+                                      (passthrough ? " (as PCI passthrough requires)" : "")));
     }
 }
 

@@ -201,8 +201,8 @@ std::optional<DomainFacts> parse_domain_facts(std::string_view xml, std::string*
         for (const xmlNode* device : children(override_node, "device", kQemuNamespace))
             for (const xmlNode* frontend : children(device, "frontend", kQemuNamespace))
                 for (const xmlNode* property : children(frontend, "property", kQemuNamespace))
-                    facts.overrides[attribute(device, "alias")][attribute(property, "name")] =
-                        attribute(property, "value");
+                    facts.overrides[attribute(device, "alias")][attribute(property, "name")] = attribute(property,
+                                                                                                         "value");
     for (const xmlNode* commandline : children(domain, "commandline", kQemuNamespace))
         for (const xmlNode* arg : children(commandline, "arg", kQemuNamespace))
             facts.commandline.push_back(attribute(arg, "value"));

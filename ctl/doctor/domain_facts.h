@@ -35,12 +35,12 @@ struct ChannelFacts {
 enum class Switch { On, Off };
 
 struct DomainFacts {
-    std::string type;      // <domain type=...>: kvm, qemu, test ...
-    std::string arch;      // <os><type arch=...>
-    std::string machine;   // <os><type machine=...>: q35, pc, pc-q35-8.2 ...
-    std::string emulator;  // <devices><emulator>; empty when libvirt picks it
-    std::string firmware;  // <os firmware=...>: efi, bios or empty
-    std::uint64_t memory_kib = 0;  // <memory>
+    std::string type;                    // <domain type=...>: kvm, qemu, test ...
+    std::string arch;                    // <os><type arch=...>
+    std::string machine;                 // <os><type machine=...>: q35, pc, pc-q35-8.2 ...
+    std::string emulator;                // <devices><emulator>; empty when libvirt picks it
+    std::string firmware;                // <os firmware=...>: efi, bios or empty
+    std::uint64_t memory_kib = 0;        // <memory>
     std::vector<HostdevFacts> hostdevs;  // PCI hostdevs, in document order
     // <qemu:override><qemu:device alias=A><qemu:frontend><qemu:property name=N value=V>: A → N → V.
     std::map<std::string, std::map<std::string, std::string>> overrides;
@@ -54,7 +54,7 @@ struct DomainFacts {
     const ChannelFacts* channel(const std::string& name) const;  // by target name
 
     const HostdevFacts* hostdev(const std::string& source) const;  // by host address, any case
-    bool i440fx() const;  // machine pc / pc-i440fx-*
+    bool i440fx() const;                                           // machine pc / pc-i440fx-*
     // The value of a vfio-pci property of `hostdev` (e.g. "x-igd-opregion"), from the overrides
     // on its alias or from a command-line argument naming it.
     std::optional<Switch> device_property(const HostdevFacts& hostdev, const std::string& property) const;

@@ -89,19 +89,19 @@ Finding finding(Severity severity, std::string message, std::string fix = "") {
 
 Finding dri_users(const DoctorOptions& options, const GpuUse& gpu, const PciDevice& d) {
     if (!gpu.holder.empty())
-        return finding(Severity::Ok, d.address + " is with the running VM " + gpu.holder + ": no host process holds it");
+        return finding(Severity::Ok,
+                       d.address + " is with the running VM " + gpu.holder + ": no host process holds it");
     std::vector<Node> nodes;
     for (const auto& name : d.drm) {
         Node node{name, {}};
         if (::stat(("/dev/dri/" + name).c_str(), &node.st) == 0) nodes.push_back(node);
     }
-    if (nodes.empty())
-        return finding(Severity::Ok, d.address + " has no DRM device nodes now: no process can hold it");
+    if (nodes.empty()) return finding(Severity::Ok, d.address + " has no DRM device nodes now: no process can hold it");
     Scan found = scan(options, nodes);
-    const std::string partial =
-        found.unreadable == 0 ? ""
-                              : "; " + std::to_string(found.unreadable) + " of " + std::to_string(found.processes) +
-                                    " processes could not be looked at (not root)";
+    const std::string partial = found.unreadable == 0 ? ""
+                                                      : "; " + std::to_string(found.unreadable) + " of " +
+                                                            std::to_string(found.processes) +
+                                                            " processes could not be looked at (not root)";
     if (found.users.empty())
         return finding(Severity::Ok, "no process holds /dev/dri nodes of " + d.address + " (looked at " +
                                          std::to_string(found.processes) + " processes" + partial + ")");

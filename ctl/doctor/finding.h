@@ -18,8 +18,8 @@ enum class Severity { Ok, Warning, Error };
 std::string_view to_string(Severity severity);  // "ok", "warning", "error"
 
 struct Finding {
-    std::string check;    // the check's registry name ("iommu", "hostdev" ...)
-    std::string vm;       // the VM it is about; empty for the machine as a whole
+    std::string check;  // the check's registry name ("iommu", "hostdev" ...)
+    std::string vm;     // the VM it is about; empty for the machine as a whole
     Severity severity = Severity::Ok;
     std::string message;  // what was found, one sentence
     std::string fix;      // what to do about it; empty for ok

@@ -19,11 +19,11 @@ void check_firmware(DoctorContext& context, Findings& out) {
         const DomainFacts& facts = *domain.facts;
         const std::string machine = facts.machine.empty() ? "the default machine" : "machine " + facts.machine;
         if (facts.firmware != "efi") {
-            out.push_back(finding(vm.name, Severity::Ok,
-                                  "the domain does not ask for UEFI by firmware='efi' (" +
-                                      (facts.firmware.empty() ? std::string("a legacy BIOS or its own <loader>")
-                                                              : facts.firmware) +
-                                      ")"));
+            out.push_back(finding(
+                vm.name, Severity::Ok,
+                "the domain does not ask for UEFI by firmware='efi' (" +
+                    (facts.firmware.empty() ? std::string("a legacy BIOS or its own <loader>") : facts.firmware) +
+                    ")"));
             continue;
         }
         const DomainCapabilities& caps = context.domain_capabilities(facts);
@@ -37,11 +37,11 @@ void check_firmware(DoctorContext& context, Findings& out) {
                                   "firmware='efi': libvirt has UEFI firmware for " + machine +
                                       (caps.loaders.empty() ? "" : " (" + caps.loaders.front() + ")")));
         else
-            out.push_back(finding(vm.name, Severity::Error,
-                                  "firmware='efi', but libvirt lists no UEFI firmware for " + machine +
-                                      ": the domain cannot start",
-                                  "install OVMF (Debian: apt install ovmf; NixOS: it comes with "
-                                  "virtualisation.libvirtd), then restart libvirtd"));
+            out.push_back(finding(
+                vm.name, Severity::Error,
+                "firmware='efi', but libvirt lists no UEFI firmware for " + machine + ": the domain cannot start",
+                "install OVMF (Debian: apt install ovmf; NixOS: it comes with "
+                "virtualisation.libvirtd), then restart libvirtd"));
     }
 }
 

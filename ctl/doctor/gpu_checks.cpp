@@ -51,8 +51,7 @@ std::vector<std::string> module_disabled(const DoctorOptions& options, const std
                 std::string verb, name, command;
                 words >> verb >> name >> command;
                 if (name != module) continue;
-                if (verb == "blacklist" ||
-                    (verb == "install" && (command == "/bin/false" || command == "/bin/true")))
+                if (verb == "blacklist" || (verb == "install" && (command == "/bin/false" || command == "/bin/true")))
                     where.push_back(std::string(dir) + "/" + it->path().filename().string() + " (" + verb + " " +
                                     module + ")");
             }
@@ -94,8 +93,7 @@ Finding at_rest(const DoctorOptions& options, const GpuUse& gpu, const PciDevice
                        module + " is disabled by " + joined(disabled) + ", so " + who + " stays without it" + lost,
                        "remove that (NixOS: boot.blacklistedKernelModules, boot.kernelParams) and reboot: libvirt "
                        "moves the GPU to vfio-pci only while a VM runs (managed='yes')");
-    if (d.driver == "vfio-pci" || d.driver == "pci-stub" ||
-        (!d.driver_override.empty() && d.driver_override != module))
+    if (d.driver == "vfio-pci" || d.driver == "pci-stub" || (!d.driver_override.empty() && d.driver_override != module))
         return finding(Severity::Error,
                        who + " is bound to " + (d.driver.empty() ? "no driver" : d.driver) +
                            (d.driver_override.empty() ? "" : " (driver_override " + d.driver_override + ")") +
@@ -118,16 +116,20 @@ Finding hotplug_polling(const PciDevice& d) {
     const std::string control = "/sys/bus/pci/devices/" + d.address + "/power/control";
     if (d.power_control == "auto")
         return finding(Severity::Warning,
-                       "runtime PM of " + d.address + " is auto: while it is runtime-suspended its driver polls "
-                       "the connectors every 10 s instead of taking hotplug interrupts, so a monitor plugged in "
-                       "can take that long to be seen",
-                       "keep it awake: echo on > " + control + " now, and at boot a udev rule: ACTION==\"add\", "
-                       "SUBSYSTEM==\"pci\", KERNEL==\"" + d.address + "\", ATTR{power/control}=\"on\" "
-                       "(NixOS: services.hotseat.keepGpusAwake, on by default, writes it)");
+                       "runtime PM of " + d.address +
+                           " is auto: while it is runtime-suspended its driver polls "
+                           "the connectors every 10 s instead of taking hotplug interrupts, so a monitor plugged in "
+                           "can take that long to be seen",
+                       "keep it awake: echo on > " + control +
+                           " now, and at boot a udev rule: ACTION==\"add\", "
+                           "SUBSYSTEM==\"pci\", KERNEL==\"" +
+                           d.address +
+                           "\", ATTR{power/control}=\"on\" "
+                           "(NixOS: services.hotseat.keepGpusAwake, on by default, writes it)");
     if (d.power_control.empty())
         return finding(Severity::Ok, d.address + " has no runtime PM control (" + control + " is missing)");
-    return finding(Severity::Ok, "runtime PM of " + d.address + " is " + d.power_control +
-                                     ": hotplug interrupts stay armed");
+    return finding(Severity::Ok,
+                   "runtime PM of " + d.address + " is " + d.power_control + ": hotplug interrupts stay armed");
 }
 
 }  // namespace

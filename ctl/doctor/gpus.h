@@ -11,9 +11,9 @@
 namespace hotseat::ctl::doctor {
 
 struct GpuUse {
-    std::string address;            // "0000:00:02.0", lower case
-    std::vector<std::string> vms;   // the VMs that list it, in config order
-    std::string holder;             // the one of them running now (libvirt says); empty when none
+    std::string address;           // "0000:00:02.0", lower case
+    std::vector<std::string> vms;  // the VMs that list it, in config order
+    std::string holder;            // the one of them running now (libvirt says); empty when none
 };
 
 std::vector<GpuUse> configured_gpus(DoctorContext& context);

@@ -48,26 +48,27 @@ Finding channel_finding(const VmConfig& vm, const libvirt::GuestChannelXml& chan
 
 // What hotseatd says about the VM now: its State and GuestHelper (the hello's version).
 Finding helper_finding(const VmConfig& vm) {
-    const std::string install = "install hotseat-guest in the guest and enable hotseat-guest.service "
-                                "(docs/guest-channel.md)";
+    const std::string install =
+        "install hotseat-guest in the guest and enable hotseat-guest.service "
+        "(docs/guest-channel.md)";
     std::unique_ptr<Bus> bus;
     try {
         bus = std::make_unique<Bus>();
     } catch (const Failure& failure) {  // no system bus at all: no hotseatd either
-        return finding(vm.name, Severity::Ok, std::string("hotseatd is not running (") + failure.what() +
-                                                  "): whether the guest helper says hello shows once it runs the VM");
+        return finding(vm.name, Severity::Ok,
+                       std::string("hotseatd is not running (") + failure.what() +
+                           "): whether the guest helper says hello shows once it runs the VM");
     }
     try {
         if (!bus->daemon_on_bus())
-            return finding(vm.name, Severity::Ok, "hotseatd is not running: whether the guest helper says hello "
-                                                  "shows once it runs the VM");
-        PropertyMap properties =
-            bus->get_all(bus->vm_path(vm.name, "doctor"), org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME);
+            return finding(vm.name, Severity::Ok,
+                           "hotseatd is not running: whether the guest helper says hello "
+                           "shows once it runs the VM");
+        PropertyMap properties = bus->get_all(bus->vm_path(vm.name, "doctor"),
+                                              org::hotseat::Supervisor1::VM_proxy::INTERFACE_NAME);
         const std::string state = properties.count("State") ? properties["State"].get<std::string>() : "";
-        const std::string helper =
-            properties.count("GuestHelper") ? properties["GuestHelper"].get<std::string>() : "";
-        if (!helper.empty())
-            return finding(vm.name, Severity::Ok, "the guest helper (" + helper + ") said hello");
+        const std::string helper = properties.count("GuestHelper") ? properties["GuestHelper"].get<std::string>() : "";
+        if (!helper.empty()) return finding(vm.name, Severity::Ok, "the guest helper (" + helper + ") said hello");
         if (state != "running")
             return finding(vm.name, Severity::Ok,
                            "the VM is " + state + ": the guest helper says hello once the VM runs");

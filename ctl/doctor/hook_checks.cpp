@@ -20,7 +20,8 @@ void check_hook(DoctorContext& context, Findings& out) {
              : "install hotseat (cmake --install links " + path + " to hotseat-hook)") +
         ", then restart libvirtd if the qemu.d directory is new: libvirtd looks for it only when it starts";
     Finding f{.check = "", .vm = "", .severity = Severity::Ok, .message = "", .fix = ""};
-    struct stat link {}, target {};
+    struct stat link {
+    }, target{};
     if (::lstat(path.c_str(), &link) != 0) {
         f.severity = Severity::Error;
         f.message = "the libvirt hook " + path + " is missing" + (given ? "" : " (" + detected.why + ")") +

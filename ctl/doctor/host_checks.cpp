@@ -104,13 +104,15 @@ Finding group_finding(const VmConfig& vm, const std::string& address) {
         // SoCs (the PCH's audio, LPC, SMBus) is what the host itself runs on.
         f.severity = Severity::Error;
         f.message += "; an integrated GPU has no other slot to move to";
-        f.fix = "only the BIOS can help (a firmware update or setting that separates the devices); "
-                "pcie_acs_override takes away the isolation the IOMMU exists for, and giving " + joined(others) +
-                " to the VM takes them from the host";
+        f.fix =
+            "only the BIOS can help (a firmware update or setting that separates the devices); "
+            "pcie_acs_override takes away the isolation the IOMMU exists for, and giving " +
+            joined(others) + " to the VM takes them from the host";
         return f;
     }
     f.severity = Severity::Warning;
-    f.fix = "add " + joined(others) + " to gpu (and a <hostdev> each in the domain), or bind them to vfio-pci; "
+    f.fix = "add " + joined(others) +
+            " to gpu (and a <hostdev> each in the domain), or bind them to vfio-pci; "
             "if they must stay with the host, put the GPU in another slot";
     return f;
 }
@@ -123,7 +125,9 @@ void check_iommu(DoctorContext& context, Findings& out) {
     std::vector<std::string> units;
     for (const auto& entry : sysfs::list("/sys/class/iommu")) units.push_back(entry.name);
     if (groups.empty()) {
-        out.push_back({.check = "", .vm = "", .severity = Severity::Error,
+        out.push_back({.check = "",
+                       .vm = "",
+                       .severity = Severity::Error,
                        .message = "the IOMMU is off (" + kIommuGroups + " is empty): no PCI passthrough",
                        .fix = kEnableIommu});
         return;

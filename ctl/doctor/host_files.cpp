@@ -53,8 +53,7 @@ bool is_nixos(const DoctorOptions& options) {
 
 DetectedPath default_hook_path(const DoctorOptions& options) {
     if (is_nixos(options))
-        return {host_file(options, "/var/lib/libvirt/hooks/qemu.d/hotseat"),
-                "NixOS: libvirt's sysconfdir is /var/lib"};
+        return {host_file(options, "/var/lib/libvirt/hooks/qemu.d/hotseat"), "NixOS: libvirt's sysconfdir is /var/lib"};
     return {host_file(options, "/etc/libvirt/hooks/qemu.d/hotseat"), "libvirt's sysconfdir is /etc"};
 }
 

@@ -17,8 +17,8 @@ Finding pool_finding(const std::string& vm, const hook::HugepageRequest& request
     Finding f{.check = "", .vm = vm, .severity = Severity::Ok, .message = "", .fix = ""};
     const std::string size = std::to_string(request.page_kib) + " kB";
     const std::string dir = hook::hugepage_pool_dir(request.page_kib);
-    const std::string asked = "the domain asks for " + std::to_string(request.pages) + " hugepages of " + size +
-                              " (" + mib(request.pages * request.page_kib) + ")";
+    const std::string asked = "the domain asks for " + std::to_string(request.pages) + " hugepages of " + size + " (" +
+                              mib(request.pages * request.page_kib) + ")";
     std::string error;
     auto total = sysfs::read_number(dir + "/nr_hugepages", &error);
     auto free = total ? sysfs::read_number(dir + "/free_hugepages", &error) : std::nullopt;
@@ -48,8 +48,11 @@ void check_hugepages(DoctorContext& context, Findings& out) {
         if (domain.needs->hugepages)
             out.push_back(pool_finding(vm.name, *domain.needs->hugepages));
         else
-            out.push_back({.check = "", .vm = vm.name, .severity = Severity::Ok,
-                           .message = "the domain does not ask for hugepages", .fix = ""});
+            out.push_back({.check = "",
+                           .vm = vm.name,
+                           .severity = Severity::Ok,
+                           .message = "the domain does not ask for hugepages",
+                           .fix = ""});
     }
 }
 

@@ -57,16 +57,22 @@ Finding finding(Severity severity, std::string message, std::string fix = "") {
 
 Finding address(const Igd& igd) {
     const std::string who = "the iGPU " + igd.device.address;
-    const std::string fix = "give its <hostdev> <address type='pci' domain='0x0000' bus='0x00' slot='0x02' "
-                            "function='0x0'/> with virsh edit " + igd.vm.name +
-                            " (move whatever libvirt put at 00:02.0, such as a pcie-root-port, elsewhere)" + kExample;
+    const std::string fix =
+        "give its <hostdev> <address type='pci' domain='0x0000' bus='0x00' slot='0x02' "
+        "function='0x0'/> with virsh edit " +
+        igd.vm.name + " (move whatever libvirt put at 00:02.0, such as a pcie-root-port, elsewhere)" + kExample;
     if (igd.hostdev.guest_address == kGuestAddress)
-        return finding(Severity::Ok, who + " sits at guest address 00:02.0, where QEMU's IGD quirks and the "
-                                           "guest's drivers expect it");
+        return finding(Severity::Ok, who +
+                                         " sits at guest address 00:02.0, where QEMU's IGD quirks and the "
+                                         "guest's drivers expect it");
     const std::string why = ": QEMU's IGD quirks and the guest's drivers only recognise it at 00:02.0";
     if (igd.hostdev.guest_address.empty())
-        return finding(Severity::Error, who + " has no guest address in its <hostdev>: libvirt places it itself"
-                                              " (behind a PCIe root port on q35)" + why, fix);
+        return finding(Severity::Error,
+                       who +
+                           " has no guest address in its <hostdev>: libvirt places it itself"
+                           " (behind a PCIe root port on q35)" +
+                           why,
+                       fix);
     return finding(Severity::Error, who + " sits at guest address " + igd.hostdev.guest_address + why, fix);
 }
 
@@ -79,8 +85,9 @@ Finding rom(const Igd& igd) {
                             kExample;
     if (!igd.hostdev.has_rom || igd.hostdev.rom_file.empty())
         return finding(Severity::Error,
-                       "the iGPU " + igd.device.address + " has no option ROM (<rom file=.../>): upstream OVMF does "
-                       "not set up the OpRegion and stolen memory it needs, so the guest gets no picture",
+                       "the iGPU " + igd.device.address +
+                           " has no option ROM (<rom file=.../>): upstream OVMF does "
+                           "not set up the OpRegion and stolen memory it needs, so the guest gets no picture",
                        build + add);
     const std::string& path = igd.hostdev.rom_file;
     if (igd.hostdev.rom_bar == "off")
@@ -91,8 +98,11 @@ Finding rom(const Igd& igd) {
         return finding(Severity::Error, "the option ROM " + path + " cannot be found: " + std::strerror(errno),
                        build + add);
     if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > kMaxOptionRomBytes)
-        return finding(Severity::Error, "the option ROM " + path + " is not a ROM file (not a regular file of at "
-                                        "most 16 MiB)", build + add);
+        return finding(Severity::Error,
+                       "the option ROM " + path +
+                           " is not a ROM file (not a regular file of at "
+                           "most 16 MiB)",
+                       build + add);
     auto bytes = read_host_file(path, kMaxOptionRomBytes);
     if (!bytes)
         return finding(Severity::Error, "the option ROM " + path + " cannot be read: " + std::strerror(errno),
@@ -117,10 +127,10 @@ Finding rom(const Igd& igd) {
                            ": the guest firmware skips it",
                        "use a ROM built for " + id + ": " + build);
     if (!efi && igd.facts.firmware == "efi")
-        return finding(Severity::Warning,
-                       "the option ROM " + path + " has no EFI image for " + id + " (" + images +
-                           "): OVMF runs only EFI images",
-                       build + " with IgdAssignmentDxe");
+        return finding(
+            Severity::Warning,
+            "the option ROM " + path + " has no EFI image for " + id + " (" + images + "): OVMF runs only EFI images",
+            build + " with IgdAssignmentDxe");
     return finding(Severity::Ok, "the option ROM " + path + " is built for " + id + " (" + images + ")");
 }
 
@@ -131,7 +141,8 @@ Finding opregion(DoctorContext& context, const Igd& igd) {
                             (igd.hostdev.alias.empty() ? std::string("ua-igd") : igd.hostdev.alias) +
                             "'><qemu:frontend><qemu:property name='x-igd-opregion' type='bool' value='true'/>"
                             "</qemu:frontend></qemu:device></qemu:override>" +
-                            (igd.hostdev.alias.empty() ? " and <alias name='ua-igd'/> in the <hostdev>" : "") + kExample;
+                            (igd.hostdev.alias.empty() ? " and <alias name='ua-igd'/> in the <hostdev>" : "") +
+                            kExample;
     if (property == Switch::Off)
         return finding(Severity::Error,
                        "x-igd-opregion is off for the iGPU " + igd.device.address +
@@ -147,15 +158,17 @@ Finding opregion(DoctorContext& context, const Igd& igd) {
     const std::string qemu = "QEMU " + version.text();
     if (*version.number < kQemu100)
         return finding(on ? Severity::Warning : Severity::Error,
-                       qemu + " is older than 10.0, the first with IGD quirks for Alder Lake (and the other Gen 11/12 "
-                              "GPUs: their stolen memory is not set up)" +
+                       qemu +
+                           " is older than 10.0, the first with IGD quirks for Alder Lake (and the other Gen 11/12 "
+                           "GPUs: their stolen memory is not set up)" +
                            (on ? std::string("; x-igd-opregion is on")
                                : "; and it hands the OpRegion over only with x-igd-opregion=on"),
                        "upgrade QEMU to 10.1 or later" + (on ? std::string() : ", or to 10.0 and " + set));
     if (*version.number < kQemu101 && !on)
         return finding(Severity::Error,
-                       qemu + " hands the OpRegion to the guest only with x-igd-opregion=on (the default from 10.1): "
-                              "without it the guest's driver has no VBT and lights no output",
+                       qemu +
+                           " hands the OpRegion to the guest only with x-igd-opregion=on (the default from 10.1): "
+                           "without it the guest's driver has no VBT and lights no output",
                        set + ", or upgrade QEMU to 10.1");
     if (*version.number < kQemu101)
         return finding(Severity::Ok, qemu + ", x-igd-opregion is on: the guest gets the host's OpRegion");

@@ -61,7 +61,8 @@ std::optional<RulesFile> find_rules(const DoctorOptions& options) {
     for (const char* dir : {"/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d"}) {
         std::error_code ec;
         for (const auto& entry : std::filesystem::directory_iterator(host_file(options, dir), ec))
-            if (entry.path().extension() == ".rules") files.push_back(std::string(dir) + "/" + entry.path().filename().string());
+            if (entry.path().extension() == ".rules")
+                files.push_back(std::string(dir) + "/" + entry.path().filename().string());
     }
     // polkitd orders all files by name, whichever directory they are in.
     std::sort(files.begin(), files.end(), [](const std::string& a, const std::string& b) {
@@ -94,36 +95,46 @@ void check_libvirt_access(DoctorContext& context, Findings& out) {
     const std::string how = "docs/robustness.md, \"libvirt access\"";
     if (conf_with_polkit.empty()) {
         out.push_back(Finding{
-            .check = "", .vm = "", .severity = Severity::Warning,
+            .check = "",
+            .vm = "",
+            .severity = Severity::Warning,
             .message = "libvirt checks nothing but the socket's group (no access_drivers = [ \"polkit\" ] in " + dir +
                        "/libvirtd.conf or virtqemud.conf): the user hotseat, in that group, is as good as root",
             .fix = "where polkit is available: access_drivers = [ \"polkit\" ] in " + dir + "/libvirtd.conf, " +
-                   std::string(kExample) + " in /etc/polkit-1/rules.d with the [[vm]] names, restart libvirtd (" +
-                   how + ")"});
+                   std::string(kExample) + " in /etc/polkit-1/rules.d with the [[vm]] names, restart libvirtd (" + how +
+                   ")"});
         return;
     }
     auto rules = find_rules(options);
     if (!rules) {
         out.push_back(Finding{
-            .check = "", .vm = "", .severity = Severity::Error,
+            .check = "",
+            .vm = "",
+            .severity = Severity::Error,
             .message = "libvirt asks polkit about every call (" + conf_with_polkit +
                        "), but no polkit rule lets the user hotseat do anything: every call of hotseatd is refused",
-            .fix = "copy " + std::string(kExample) + " to /etc/polkit-1/rules.d/50-hotseat-libvirt.rules and list the "
-                   "[[vm]] names in it (" + how + ")"});
+            .fix = "copy " + std::string(kExample) +
+                   " to /etc/polkit-1/rules.d/50-hotseat-libvirt.rules and list the "
+                   "[[vm]] names in it (" +
+                   how + ")"});
         return;
     }
     bool all = true;
     for (const auto& vm : context.config().vms) {
         if (std::find(rules->domains.begin(), rules->domains.end(), vm.name) != rules->domains.end()) continue;
         all = false;
-        out.push_back(Finding{
-            .check = "", .vm = vm.name, .severity = Severity::Error,
-            .message = "libvirt asks polkit about every call, and " + rules->path + " does not list " + vm.name +
-                       " in hotseatDomains: libvirt refuses hotseatd everything about it",
-            .fix = "add \"" + vm.name + "\" to hotseatDomains in " + rules->path});
+        out.push_back(Finding{.check = "",
+                              .vm = vm.name,
+                              .severity = Severity::Error,
+                              .message = "libvirt asks polkit about every call, and " + rules->path +
+                                         " does not list " + vm.name +
+                                         " in hotseatDomains: libvirt refuses hotseatd everything about it",
+                              .fix = "add \"" + vm.name + "\" to hotseatDomains in " + rules->path});
     }
     if (all)
-        out.push_back(Finding{.check = "", .vm = "", .severity = Severity::Ok,
+        out.push_back(Finding{.check = "",
+                              .vm = "",
+                              .severity = Severity::Ok,
                               .message = "libvirt asks polkit about every call (" + conf_with_polkit + "); " +
                                          rules->path + " lets the user hotseat act on the configured domains alone",
                               .fix = ""});

@@ -76,11 +76,13 @@ Finding pinned(const std::string& vm, std::uint64_t guest_kib, std::optional<std
                        "check free -m before starting it");
     if (guest_kib > *available)
         return finding(vm, Severity::Error,
-                       what + ", but only " + mib(*available) + " are available (MemAvailable): the host would "
-                       "swap or kill processes to make room",
+                       what + ", but only " + mib(*available) +
+                           " are available (MemAvailable): the host would "
+                           "swap or kill processes to make room",
                        "lower <memory> of the domain, or free memory on the host before it starts");
-    return finding(vm, Severity::Ok, what + "; " + mib(*available) + " are available (MemAvailable), " +
-                                         mib(*available - guest_kib) + " would be left");
+    return finding(vm, Severity::Ok,
+                   what + "; " + mib(*available) + " are available (MemAvailable), " + mib(*available - guest_kib) +
+                       " would be left");
 }
 
 Finding hugepages(const DoctorOptions& options, const std::string& vm, const hook::HugepageRequest& request,
@@ -88,35 +90,40 @@ Finding hugepages(const DoctorOptions& options, const std::string& vm, const hoo
     std::string error;
     const std::string dir = hook::hugepage_pool_dir(request.page_kib);
     auto free = sysfs::read_number(dir + "/free_hugepages", &error);
-    if (!free) return finding(vm, Severity::Ok, "no pool of " + std::to_string(request.page_kib) +
-                                                    " kB pages to judge (see hugepages)");
+    if (!free)
+        return finding(vm, Severity::Ok,
+                       "no pool of " + std::to_string(request.page_kib) + " kB pages to judge (see hugepages)");
     if (*free >= request.pages)
-        return finding(vm, Severity::Ok, "the " + std::to_string(request.pages) + " hugepages it needs are free in "
-                                         "the pool already");
+        return finding(vm, Severity::Ok,
+                       "the " + std::to_string(request.pages) +
+                           " hugepages it needs are free in "
+                           "the pool already");
     const std::uint64_t missing = request.pages - *free;
     const std::uint64_t missing_kib = missing * request.page_kib;
     const std::string what = "the hook must allocate " + std::to_string(missing) + " more hugepages of " +
                              std::to_string(request.page_kib) + " kB (" + mib(missing_kib) + ") at start";
     const std::string reserve = "reserve them at boot (hugepages=" + std::to_string(request.pages) +
                                 " on the kernel command line) so they are there when it starts";
-    if (!available)
-        return finding(vm, Severity::Warning, what + ", and MemAvailable cannot be read", reserve);
+    if (!available) return finding(vm, Severity::Warning, what + ", and MemAvailable cannot be read", reserve);
     if (missing_kib > *available)
-        return finding(vm, Severity::Error,
-                       what + ", but only " + mib(*available) + " are available (MemAvailable)",
+        return finding(vm, Severity::Error, what + ", but only " + mib(*available) + " are available (MemAvailable)",
                        "free memory, lower <memory> of the domain, or " + reserve);
     const unsigned order = page_order(request.page_kib);
     auto blocks = free_blocks(options, order);
     const std::string avail = mib(*available) + " available";
     if (!blocks)
-        return finding(vm, Severity::Warning, what + " (" + avail + "), and /proc/buddyinfo cannot be read to tell "
-                                              "whether memory is contiguous enough", reserve);
+        return finding(vm, Severity::Warning,
+                       what + " (" + avail +
+                           "), and /proc/buddyinfo cannot be read to tell "
+                           "whether memory is contiguous enough",
+                       reserve);
     const std::string contiguous = std::to_string(*blocks) + " free blocks of order " + std::to_string(order) +
                                    " or above (/proc/buddyinfo)";
     if (*blocks < missing)
         return finding(vm, Severity::Warning,
-                       what + ": " + avail + ", but only " + contiguous + ": the hook compacts memory first and may "
-                       "still fall short, and then the start fails",
+                       what + ": " + avail + ", but only " + contiguous +
+                           ": the hook compacts memory first and may "
+                           "still fall short, and then the start fails",
                        reserve);
     return finding(vm, Severity::Ok, what + ": " + avail + ", " + contiguous);
 }
@@ -137,8 +144,9 @@ void check_memory(DoctorContext& context, Findings& out) {
         else if (!domain.needs->pci_devices.empty())
             out.push_back(pinned(vm.name, domain.facts->memory_kib, available));
         else
-            out.push_back(finding(vm.name, Severity::Ok, "its " + mib(domain.facts->memory_kib) +
-                                                             " are not pinned: the host can reclaim what it does not use"));
+            out.push_back(finding(
+                vm.name, Severity::Ok,
+                "its " + mib(domain.facts->memory_kib) + " are not pinned: the host can reclaim what it does not use"));
     }
 }
 

@@ -9,8 +9,8 @@ namespace hotseat::ctl::doctor {
 namespace {
 
 std::size_t count(const Findings& findings, Severity severity) {
-    return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(),
-                                                   [&](const Finding& f) { return f.severity == severity; }));
+    return static_cast<std::size_t>(
+        std::count_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.severity == severity; }));
 }
 
 std::string plural(std::size_t n, const std::string& word) {
@@ -28,9 +28,8 @@ std::string format_table(const Findings& findings) {
         if (!f.fix.empty()) table.add_row({"", "", "", "fix: " + f.fix});
     }
     std::size_t errors = count(findings, Severity::Error), warnings = count(findings, Severity::Warning);
-    std::string summary = errors + warnings == 0
-                              ? "all " + std::to_string(findings.size()) + " findings ok\n"
-                              : plural(errors, "error") + ", " + plural(warnings, "warning") + "\n";
+    std::string summary = errors + warnings == 0 ? "all " + std::to_string(findings.size()) + " findings ok\n"
+                                                 : plural(errors, "error") + ", " + plural(warnings, "warning") + "\n";
     return table.render() + summary;
 }
 

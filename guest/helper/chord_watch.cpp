@@ -16,8 +16,10 @@ std::vector<std::string> ChordWatch::set_chords(const std::vector<std::vector<st
         for (const auto& name : names) {
             // A pure table lookup in libevdev (no device involved), as the host does.
             int code = libevdev_event_code_from_name(EV_KEY, name.c_str());
-            if (code < 0) unknown.push_back(name);
-            else chord.codes.push_back(static_cast<std::uint16_t>(code));
+            if (code < 0)
+                unknown.push_back(name);
+            else
+                chord.codes.push_back(static_cast<std::uint16_t>(code));
         }
         if (chord.codes.size() != names.size() || chord.codes.empty()) continue;
         watched_.insert(chord.codes.begin(), chord.codes.end());

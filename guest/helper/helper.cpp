@@ -21,13 +21,11 @@ namespace {
 
 constexpr std::size_t kMaxInputs = 64;
 constexpr std::size_t kMaxReadPerWakeup = 64 * 1024;  // from the host, then the loop goes round
-constexpr std::size_t kInhibitReasonBytes = 120;     // below the protocol's 128: room to spare
+constexpr std::size_t kInhibitReasonBytes = 120;      // below the protocol's 128: room to spare
 
 void say(const std::string& message) { std::fprintf(stderr, "hotseat-guest: %s\n", message.c_str()); }
 
-bool starts_with(const char* s, const char* prefix) {
-    return s && std::strncmp(s, prefix, std::strlen(prefix)) == 0;
-}
+bool starts_with(const char* s, const char* prefix) { return s && std::strncmp(s, prefix, std::strlen(prefix)) == 0; }
 
 // Keyboards, pointing devices and gamepads count as someone at the desk; everything else (power
 // button, lid switch, accelerometers) does not.
@@ -99,7 +97,8 @@ void Helper::scan_connectors(bool initial) {
             auto known = connectors_.find(name);
             bool fresh = known == connectors_.end();
             if (initial || fresh || known->second != connected)
-                port_.queue(encode(Connector{name.substr(0, dash), name.substr(dash + 1), connected, initial || fresh}));
+                port_.queue(
+                    encode(Connector{name.substr(0, dash), name.substr(dash + 1), connected, initial || fresh}));
             connectors_[name] = connected;
         }
         udev_device_unref(dev);
@@ -306,7 +305,8 @@ int Helper::run() {
         notifier_.on_time(now, system_bus_);
         std::vector<pollfd> fds;
         fds.push_back({udev_monitor_get_fd(monitor_), POLLIN, 0});
-        fds.push_back({host_connected_ ? port_.fd() : -1, static_cast<short>(POLLIN | (port_.pending() ? POLLOUT : 0)), 0});
+        fds.push_back(
+            {host_connected_ ? port_.fd() : -1, static_cast<short>(POLLIN | (port_.pending() ? POLLOUT : 0)), 0});
         fds.push_back({notifier_.fd(), notifier_.poll_events(), 0});
         for (const auto& [path, fd] : inputs_) fds.push_back({fd, POLLIN, 0});
         if (::poll(fds.data(), fds.size(), static_cast<int>(poll_timeout(now))) < 0 && errno != EINTR) {

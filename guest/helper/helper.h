@@ -29,7 +29,7 @@ namespace hotseat::guest {
 struct HelperOptions {
     std::string port = "/dev/virtio-ports/org.hotseat.guest.0";
     std::int64_t input_interval_ms = 10'000;
-    std::int64_t hello_interval_ms = 60'000;  // hello again now and then: the host may have restarted
+    std::int64_t hello_interval_ms = 60'000;    // hello again now and then: the host may have restarted
     std::int64_t inhibit_interval_ms = 15'000;  // how often audio and logind's inhibitors are read
     std::string asound_root = "/proc/asound";
     NotifierOptions notifier;
@@ -68,10 +68,10 @@ private:
     Port port_;
     struct udev* udev_ = nullptr;
     struct udev_monitor* monitor_ = nullptr;
-    std::map<std::string, bool> connectors_;  // "card0-HDMI-A-1" -> connected
-    std::map<std::string, int> inputs_;       // syspath -> fd
-    std::map<int, std::string> partial_events_;  // fd -> the start of an input_event not read whole yet
-    ChordWatch chords_;                          // protocol 2: the host's hotkeys
+    std::map<std::string, bool> connectors_;         // "card0-HDMI-A-1" -> connected
+    std::map<std::string, int> inputs_;              // syspath -> fd
+    std::map<int, std::string> partial_events_;      // fd -> the start of an input_event not read whole yet
+    ChordWatch chords_;                              // protocol 2: the host's hotkeys
     std::vector<std::vector<std::string>> hotkeys_;  // as the host named them last
     bool host_connected_ = true;
     std::int64_t last_input_ms_ = -1;
@@ -80,9 +80,9 @@ private:
     std::int64_t hello_at_ms_ = 0;
     // Protocol 2: what the host says, and what this helper tells it.
     LineReader host_reader_{kMaxLineBytes};
-    bool host_v2_ = false;          // the host answered hello with protocol 2
-    std::string inhibit_sent_;      // the reason last sent; empty: not held
-    bool inhibit_told_ = false;     // the host has heard the current state
+    bool host_v2_ = false;       // the host answered hello with protocol 2
+    std::string inhibit_sent_;   // the reason last sent; empty: not held
+    bool inhibit_told_ = false;  // the host has heard the current state
     std::int64_t inhibit_at_ms_ = 0;
     sd_bus* system_bus_ = nullptr;  // logind: inhibitors and sessions; opened when first needed
     bool system_bus_complained_ = false;

@@ -46,7 +46,8 @@ struct Session {
 std::string session_string(sd_bus* bus, const char* path, const char* property) {
     BusError e;
     char* value = nullptr;
-    if (sd_bus_get_property_string(bus, kLogind, path, "org.freedesktop.login1.Session", property, &e.error, &value) < 0)
+    if (sd_bus_get_property_string(bus, kLogind, path, "org.freedesktop.login1.Session", property, &e.error, &value) <
+        0)
         return {};
     std::string out = value;
     std::free(value);
@@ -70,8 +71,8 @@ std::optional<Session> active_session(sd_bus* bus, std::string* why) {
     while (sd_bus_message_read(reply.m, "(susso)", &id, &uid, &user, &seat, &path) > 0) {
         BusError pe;
         int active = 0;
-        if (sd_bus_get_property_trivial(bus, kLogind, path, "org.freedesktop.login1.Session", "Active", &pe.error,
-                                        'b', &active) < 0 ||
+        if (sd_bus_get_property_trivial(bus, kLogind, path, "org.freedesktop.login1.Session", "Active", &pe.error, 'b',
+                                        &active) < 0 ||
             !active)
             continue;
         if (session_string(bus, path, "Class") != "user") continue;
@@ -164,9 +165,10 @@ void Notifier::stop_pending(const StopPending& pending, sd_bus* system_bus, std:
     // Told long before: again a minute before it happens.
     reminder_at_ms_.reset();
     if (deadline_ms_ - now_ms > 2 * kRemindBeforeMs) reminder_at_ms_ = deadline_ms_ - kRemindBeforeMs;
-    say("the host will " + std::string(pending.action == "force-stop"  ? "turn this desk off "
-                                       : pending.action == "hibernate" ? "hibernate this desk "
-                                                                       : "shut this desk down ") +
+    say("the host will " +
+        std::string(pending.action == "force-stop"  ? "turn this desk off "
+                    : pending.action == "hibernate" ? "hibernate this desk "
+                                                    : "shut this desk down ") +
         in_words(deadline_ms_ - now_ms) + " (" + pending.reason + ")");
     show(now_ms, system_bus);
 }
@@ -214,8 +216,8 @@ void Notifier::stop_cancelled() {
     if (was) say("the host cancelled the stop");
     if (!bus_ || id_ == 0) return;
     BusError e;
-    sd_bus_call_method(bus_, kNotifications, kNotificationsPath, kNotifications, "CloseNotification", &e.error,
-                       nullptr, "u", id_);
+    sd_bus_call_method(bus_, kNotifications, kNotificationsPath, kNotifications, "CloseNotification", &e.error, nullptr,
+                       "u", id_);
     id_ = 0;
 }
 
@@ -246,15 +248,15 @@ std::optional<std::int64_t> Notifier::bus_timeout_ms(std::int64_t now_ms) const 
     if (!bus_ || sd_bus_get_timeout(bus_, &usec) <= 0 || usec == UINT64_MAX) return std::nullopt;
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    std::uint64_t now_us = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+    std::uint64_t now_us = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 +
+                           static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
     return now_ms + static_cast<std::int64_t>(usec > now_us ? (usec - now_us) / 1000 : 0);
 }
 
 void Notifier::process() {
     if (!bus_) return;
     int r;
-    while ((r = sd_bus_process(bus_, nullptr)) > 0) {
-    }
+    while ((r = sd_bus_process(bus_, nullptr)) > 0) {}
     if (r < 0 || !sd_bus_is_open(bus_)) {
         say("the session bus of uid " + std::to_string(uid_) + " went away");
         disconnect();

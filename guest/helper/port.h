@@ -19,7 +19,7 @@ public:
     bool open(std::string* error);  // a unix socket is connected to, anything else opened
     int fd() const { return fd_; }
     bool is_socket() const { return socket_; }
-    void queue(std::string line);   // dropped (oldest first) beyond kMaxQueued lines
+    void queue(std::string line);  // dropped (oldest first) beyond kMaxQueued lines
     bool pending() const { return !queue_.empty(); }
     // Writes what it can; false when the other end is gone for good (socket/pty closed).
     bool flush(std::string* error);

@@ -55,13 +55,13 @@ struct VmConfig {
 enum class GovernorTop { None, Suspend, Stop };
 struct GovernorConfig {
     bool enable = false;
-    std::string cpu_pressure;     // PSI file; empty: system.slice's, else /proc/pressure/cpu
-    std::string memory_pressure;  // same for memory
-    std::uint32_t cpu_stall_ms = 200;     // "some" stall within window_ms that counts; 0: not watched
+    std::string cpu_pressure;          // PSI file; empty: system.slice's, else /proc/pressure/cpu
+    std::string memory_pressure;       // same for memory
+    std::uint32_t cpu_stall_ms = 200;  // "some" stall within window_ms that counts; 0: not watched
     std::uint32_t memory_stall_ms = 100;
     std::uint32_t window_ms = 2000;
-    std::uint32_t step_s = 10;    // at least this long on one rung before climbing the next
-    std::uint32_t calm_s = 60;    // this long without a stall before stepping one rung down
+    std::uint32_t step_s = 10;  // at least this long on one rung before climbing the next
+    std::uint32_t calm_s = 60;  // this long without a stall before stepping one rung down
     std::uint32_t reduced_cpu_weight = 10;
     std::uint32_t vcpu_quota_percent = 50;  // of one host CPU, per vCPU
     std::uint32_t balloon_percent = 50;     // of the domain's maximum memory
@@ -93,7 +93,7 @@ struct Rule {
     std::string connector;                     // glob; empty matches every connector
     std::vector<std::string> keys;             // hotkey chord, evdev key names
     std::map<std::string, std::string> match;  // udev property -> glob
-    std::string device;  // hotkey: glob on the keyboard's /dev/input/by-id name; empty: any
+    std::string device;                        // hotkey: glob on the keyboard's /dev/input/by-id name; empty: any
     Action action = Action::Start;
     std::string vm;
     bool takeover = false;
@@ -125,9 +125,9 @@ struct ConfigError {
 };
 
 struct ConfigLoad {
-    std::optional<Config> config;      // set only when errors is empty
-    std::vector<ConfigError> errors;   // every problem found, in file order
-    std::vector<ConfigError> warnings; // accepted, but worth saying (e.g. a rule that can never fire)
+    std::optional<Config> config;       // set only when errors is empty
+    std::vector<ConfigError> errors;    // every problem found, in file order
+    std::vector<ConfigError> warnings;  // accepted, but worth saying (e.g. a rule that can never fire)
 };
 
 // Whose file load_config_file accepts. Skip exists for one caller only: `hotseatd --check-config

@@ -43,7 +43,7 @@ struct VmStatus {
 struct MonitorStatus {
     std::string connector;  // "HDMI-A-1"
     bool connected = false;
-    bool unknown = false;   // the kernel has not probed it yet (hotseatd(8)); connected is false
+    bool unknown = false;  // the kernel has not probed it yet (hotseatd(8)); connected is false
     bool operator==(const MonitorStatus&) const = default;
 
     // "connected", "disconnected" or "unknown": the status as the Monitors property shows it.
@@ -66,35 +66,61 @@ struct GpuStatus {
 };
 
 // libvirt calls, executed on the worker thread; each reports back a DomainOpResult.
-struct StartDomain { std::string vm; };
+struct StartDomain {
+    std::string vm;
+};
 struct ShutdownDomain {
     std::string vm;
     // The ACPI power button only, never the guest agent: the fallback of a hibernation, whose
     // agent may still be busy with it (libvirt would wait for the agent first).
     bool acpi_only = false;
 };
-struct DestroyDomain { std::string vm; };
+struct DestroyDomain {
+    std::string vm;
+};
 // The guest agent's suspend to disk (virDomainPMSuspendForDuration); it may block until the guest
 // is down, so the adapter runs it apart from the other calls.
-struct HibernateDomain { std::string vm; };
+struct HibernateDomain {
+    std::string vm;
+};
 // Wakes a guest that suspended itself to RAM (virDomainPMWakeup).
-struct WakeDomain { std::string vm; };
+struct WakeDomain {
+    std::string vm;
+};
 
 // Live USB passthrough (virDomainAttachDeviceFlags / DetachDeviceFlags, VIR_DOMAIN_AFFECT_LIVE)
 // on the worker thread; each reports back a UsbOpResult. `syspath` only travels back with it.
-struct AttachUsb { std::string vm; std::string syspath; UsbHostDevice device; };
-struct DetachUsb { std::string vm; std::string syspath; UsbHostDevice device; };
+struct AttachUsb {
+    std::string vm;
+    std::string syspath;
+    UsbHostDevice device;
+};
+struct DetachUsb {
+    std::string vm;
+    std::string syspath;
+    UsbHostDevice device;
+};
 // Governor calls, executed on the worker thread (live, on the running domain); each reports
 // back a TuneResult.
-struct SetCpuWeight { std::string vm; std::uint32_t weight = 100; };  // libvirt "cpu_shares"
+struct SetCpuWeight {
+    std::string vm;
+    std::uint32_t weight = 100;
+};  // libvirt "cpu_shares"
 struct SetVcpuQuota {
     std::string vm;
-    std::int64_t quota_us = -1;      // per vCPU and period; negative: unlimited
+    std::int64_t quota_us = -1;  // per vCPU and period; negative: unlimited
     std::uint64_t period_us = 100000;
 };
-struct SetBalloon { std::string vm; std::uint32_t percent = 100; };  // of the domain's maximum memory
-struct SuspendDomain { std::string vm; };
-struct ResumeDomain { std::string vm; };
+struct SetBalloon {
+    std::string vm;
+    std::uint32_t percent = 100;
+};  // of the domain's maximum memory
+struct SuspendDomain {
+    std::string vm;
+};
+struct ResumeDomain {
+    std::string vm;
+};
 
 // Which keyboards the input adapter may open, and which keys it may read on each (docs/robustness.md,
 // "Keyboards"): one entry per hotkey rule that listens to the host's keyboards. A keyboard is
@@ -114,17 +140,29 @@ struct WatchKeyboards {
 };
 
 // Arm (on) or close (off) the PSI triggers: on while some VM runs under an enabled governor.
-struct WatchPressure { bool on = false; };
+struct WatchPressure {
+    bool on = false;
+};
 
 // Publish on the bus (the adaptor diffs and emits PropertiesChanged for what changed).
-struct PublishVm { VmStatus status; };
-struct PublishMonitors { std::vector<MonitorStatus> monitors; };
-struct PublishLibvirtConnected { bool connected = false; };
-struct PublishKeyboards { std::vector<KeyboardStatus> keyboards; };
-struct PublishGpus { std::vector<GpuStatus> gpus; };
+struct PublishVm {
+    VmStatus status;
+};
+struct PublishMonitors {
+    std::vector<MonitorStatus> monitors;
+};
+struct PublishLibvirtConnected {
+    bool connected = false;
+};
+struct PublishKeyboards {
+    std::vector<KeyboardStatus> keyboards;
+};
+struct PublishGpus {
+    std::vector<GpuStatus> gpus;
+};
 struct RuleFired {
     std::string rule;
-    std::string event;   // "monitor.connected HDMI-A-1"
+    std::string event;  // "monitor.connected HDMI-A-1"
     std::string vm;
     std::string action;  // "start"
 };
@@ -132,10 +170,19 @@ struct RuleFired {
 // The guest channel and idleness (docs/guest-channel.md). FindGuestChannel reads the socket path from the
 // live domain XML (answered by GuestChannelPath); SampleCpu reads the VM's CPU time (answered by
 // CpuSample); both run on the libvirt worker. The channel's reader reports Guest* events.
-struct FindGuestChannel { std::string vm; };
-struct OpenGuestChannel { std::string vm; std::string path; };
-struct CloseGuestChannel { std::string vm; };
-struct SampleCpu { std::string vm; };
+struct FindGuestChannel {
+    std::string vm;
+};
+struct OpenGuestChannel {
+    std::string vm;
+    std::string path;
+};
+struct CloseGuestChannel {
+    std::string vm;
+};
+struct SampleCpu {
+    std::string vm;
+};
 struct PublishGuestHelper {
     std::string vm;
     std::string version;  // the helper's version after its hello; empty: none connected
@@ -162,7 +209,9 @@ struct SendGuest {
 };
 // A VM that held gpu devices stopped: read the release record hotseat-hook left for it
 // (include/hotseat/release_record.h); answered by a GpuRelease event when there is one.
-struct ReadReleaseRecord { std::string vm; };
+struct ReadReleaseRecord {
+    std::string vm;
+};
 
 // A line for the journal. The core decides what is worth saying; the shell writes it.
 struct Log {
@@ -171,12 +220,11 @@ struct Log {
     std::string message;
 };
 
-using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, HibernateDomain, WakeDomain, PublishVm, PublishMonitors,
-                            PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb, DetachUsb,
-                            SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, WatchPressure,
-                            FindGuestChannel, OpenGuestChannel, CloseGuestChannel, SampleCpu,
-                            PublishGuestHelper, SendGuest, PublishGpus, ReadReleaseRecord,
-                            WatchKeyboards>;
+using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, HibernateDomain, WakeDomain, PublishVm,
+                            PublishMonitors, PublishLibvirtConnected, PublishKeyboards, RuleFired, Log, AttachUsb,
+                            DetachUsb, SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain,
+                            WatchPressure, FindGuestChannel, OpenGuestChannel, CloseGuestChannel, SampleCpu,
+                            PublishGuestHelper, SendGuest, PublishGpus, ReadReleaseRecord, WatchKeyboards>;
 using Effects = std::vector<Effect>;
 
 }  // namespace hotseat

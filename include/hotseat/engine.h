@@ -110,8 +110,7 @@ private:
     // `stop_as`: what a Stop means here (a bus request shuts down, a rule follows stop_mode).
     CommandReply request(VmMachine& vm, Action action, const std::string& reason, bool takeover, StopMode stop_as,
                          Now now);
-    CommandReply take_over(VmMachine& vm, const std::vector<VmMachine*>& holders,
-                           const std::string& reason, Now now);
+    CommandReply take_over(VmMachine& vm, const std::vector<VmMachine*>& holders, const std::string& reason, Now now);
     Effects resume_takeovers(Now now);
     std::vector<VmMachine*> holders_of_devices(const VmMachine& wanted);
     static std::string busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders);
@@ -161,12 +160,12 @@ private:
     Config config_;
     std::vector<std::unique_ptr<VmMachine>> machines_;
     std::unique_ptr<ConnectorTracker> connectors_;    // core/connectors.h: the host's connectors
-    std::map<std::string, KeyboardAdded> keyboards_;   // key: device node
+    std::map<std::string, KeyboardAdded> keyboards_;  // key: device node
     std::unique_ptr<ChordTracker> chords_;
     std::unique_ptr<Governor> governor_;  // core/governor.h: the resource governor's ladders
     std::unique_ptr<GuestTracker> guests_;
     std::unique_ptr<Holds> holds_;
-    std::map<std::string, std::int64_t> last_fired_;   // rule name -> mono ms, for debounce
+    std::map<std::string, std::int64_t> last_fired_;        // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;
     std::unique_ptr<UsbState> usb_;

@@ -17,8 +17,8 @@ namespace hotseat {
 // Engine time: a monotonic clock for decisions (debounce, timeouts) plus the wall clock for what
 // is published (StateChangedAt). Scenario tests set both by hand.
 struct Now {
-    std::int64_t mono_ms = 0;     // CLOCK_MONOTONIC, milliseconds
-    std::uint64_t wall_us = 0;    // CLOCK_REALTIME, microseconds since the epoch
+    std::int64_t mono_ms = 0;   // CLOCK_MONOTONIC, milliseconds
+    std::uint64_t wall_us = 0;  // CLOCK_REALTIME, microseconds since the epoch
 };
 
 // A DRM connector's status as read from sysfs (`status` attribute). `initial` is set during the
@@ -112,7 +112,7 @@ struct DomainLifecycle {
     enum class Kind { Started, Stopped, Crashed, Suspended };
     std::string vm;
     Kind kind = Kind::Started;
-    std::string detail;  // libvirt's detail in words: "booted", "shutdown", "destroyed", "crashed" ...
+    std::string detail;     // libvirt's detail in words: "booted", "shutdown", "destroyed", "crashed" ...
     bool by_guest = false;  // the guest powered itself off (SHUTDOWN/GUEST or STOPPED/SHUTDOWN unasked)
 };
 
@@ -205,7 +205,7 @@ struct GuestConnector {
     std::string card;       // the guest's "card0"
     std::string connector;  // "HDMI-A-1"
     bool connected = false;
-    bool initial = false;   // found at helper start: recorded, never fires
+    bool initial = false;  // found at helper start: recorded, never fires
 };
 struct GuestInput {
     std::string vm;
@@ -261,10 +261,10 @@ struct GpuRelease {
     bool operator==(const GpuRelease&) const = default;
 };
 
-using Event = std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, KeyboardAdded, KeyboardRemoved,
-                           KeyEvent, DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection,
-                           Command, Tick, UsbDeviceBinding, UsbOpResult, PressureStall, TuneResult,
-                           GuestChannelPath, GuestHello, GuestConnector, GuestInput, GuestChannelClosed,
-                           CpuSample, GuestPostpone, GuestInhibit, GuestHotkey, GpuDriver, GpuRelease>;
+using Event =
+    std::variant<ConnectorStatus, ConnectorRemoved, DeviceEvent, KeyboardAdded, KeyboardRemoved, KeyEvent,
+                 DomainSnapshot, DomainLifecycle, DomainOpResult, LibvirtConnection, Command, Tick, UsbDeviceBinding,
+                 UsbOpResult, PressureStall, TuneResult, GuestChannelPath, GuestHello, GuestConnector, GuestInput,
+                 GuestChannelClosed, CpuSample, GuestPostpone, GuestInhibit, GuestHotkey, GpuDriver, GpuRelease>;
 
 }  // namespace hotseat

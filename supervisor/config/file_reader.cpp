@@ -53,9 +53,8 @@ std::string refusal(const struct stat& st, bool require_root_owner) {
         return "is owned by uid " + std::to_string(st.st_uid) +
                ", not root: refusing a config that anyone but root can change";
     if (st.st_mode & (S_IWGRP | S_IWOTH))
-        return "is writable by " + std::string(st.st_mode & S_IWOTH ? "everyone" : "its group") +
-               " (mode " + mode_octal(st.st_mode) +
-               "): refusing a config that anyone but root can change (chmod go-w)";
+        return "is writable by " + std::string(st.st_mode & S_IWOTH ? "everyone" : "its group") + " (mode " +
+               mode_octal(st.st_mode) + "): refusing a config that anyone but root can change (chmod go-w)";
     return {};
 }
 
@@ -84,8 +83,7 @@ FileRead read_config_file(const std::string& path, bool require_root_owner) {
         if (n == 0) return FileRead{std::move(text), {}};
         text.append(buffer, static_cast<std::size_t>(n));
     }
-    return failure(std::string("is larger than ") + kMaxFileBytesText +
-                   ", the limit for a config file");
+    return failure(std::string("is larger than ") + kMaxFileBytesText + ", the limit for a config file");
 }
 
 }  // namespace hotseat::config

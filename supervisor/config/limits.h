@@ -21,9 +21,9 @@ inline constexpr std::int64_t kMaxHoldSeconds = 3600;  // [[rule]] hold_s
 // them recursively: a 64 KB dotted key overflowed the stack). Checked by a pre-scan of the text
 // before it is parsed (config/depth_scan.h). A real config uses 2 of each ([rule.match],
 // usb = [{ ... }]).
-inline constexpr std::size_t kMaxKeyParts = 16;      // parts of one dotted key: a.b.c is 3
-inline constexpr std::size_t kMaxValueNesting = 16;  // arrays and inline tables inside each other
-inline constexpr std::int64_t kMaxWarnSeconds = 600;   // [[vm]] warn_s
+inline constexpr std::size_t kMaxKeyParts = 16;             // parts of one dotted key: a.b.c is 3
+inline constexpr std::size_t kMaxValueNesting = 16;         // arrays and inline tables inside each other
+inline constexpr std::int64_t kMaxWarnSeconds = 600;        // [[vm]] warn_s
 inline constexpr std::int64_t kMaxPostponeSeconds = 86400;  // [[vm]] max_postpone_s
 
 }  // namespace hotseat::config

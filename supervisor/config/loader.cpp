@@ -28,13 +28,10 @@ void reject_unknown_sections(const toml::table& root, Diagnostics& diagnostics) 
 
 void read_document(const toml::table& root, Diagnostics& diagnostics, Config& out) {
     reject_unknown_sections(root, diagnostics);
-    if (const toml::node* node = root.get("supervisor"))
-        out.supervisor = config::read_supervisor(*node, diagnostics);
-    if (const toml::node* node = root.get("governor"))
-        out.governor = config::read_governor(*node, diagnostics);
+    if (const toml::node* node = root.get("supervisor")) out.supervisor = config::read_supervisor(*node, diagnostics);
+    if (const toml::node* node = root.get("governor")) out.governor = config::read_governor(*node, diagnostics);
     if (const toml::node* node = root.get("vm")) out.vms = config::read_vms(*node, diagnostics);
-    if (const toml::node* node = root.get("rule"))
-        out.rules = config::read_rules(*node, out.vms, diagnostics);
+    if (const toml::node* node = root.get("rule")) out.rules = config::read_rules(*node, out.vms, diagnostics);
 }
 
 // toml++ says "Error while parsing array: encountered end-of-file"; we say
@@ -46,8 +43,7 @@ std::string syntax_message(std::string_view description) {
     return "syntax error: " + std::string(description);
 }
 
-void parse_and_read(const std::string& text, const std::string& origin, Diagnostics& diagnostics,
-                    Config& out) {
+void parse_and_read(const std::string& text, const std::string& origin, Diagnostics& diagnostics, Config& out) {
     // toml++ follows dotted keys and nested values by recursion: bound them before it sees them.
     if (auto problem = config::scan_depth(text)) {
         toml::source_position at{problem->line, problem->column};
@@ -80,8 +76,7 @@ ConfigLoad load_config_string(const std::string& text, const std::string& origin
     config.path = origin;
     if (text.size() > config::kMaxFileBytes)
         diagnostics.error_without_position("is " + std::to_string(text.size()) +
-                                           " bytes; a config file is limited to " +
-                                           config::kMaxFileBytesText);
+                                           " bytes; a config file is limited to " + config::kMaxFileBytesText);
     else
         parse_and_read(text, origin, diagnostics, config);
     return finish(diagnostics, std::move(config));

@@ -18,8 +18,7 @@ std::string_view to_string(StopMode mode) {
 std::optional<StopMode> stop_mode_from_string(std::string_view s) { return from_name<StopMode>(s); }
 
 const VmConfig* Config::find_vm(const std::string& name) const {
-    auto it =
-        std::find_if(vms.begin(), vms.end(), [&](const VmConfig& vm) { return vm.name == name; });
+    auto it = std::find_if(vms.begin(), vms.end(), [&](const VmConfig& vm) { return vm.name == name; });
     return it == vms.end() ? nullptr : &*it;
 }
 

@@ -62,8 +62,7 @@ void read_pressure_path(TableReader& reader, std::string_view key, std::string_v
     out = *path;
 }
 
-void read_uint(TableReader& reader, std::string_view key, std::int64_t min, std::int64_t max,
-               std::uint32_t& out) {
+void read_uint(TableReader& reader, std::string_view key, std::int64_t min, std::int64_t max, std::uint32_t& out) {
     if (auto value = reader.integer(key, min, max)) out = static_cast<std::uint32_t>(*value);
 }
 
@@ -80,14 +79,15 @@ void read_top_action(TableReader& reader, GovernorConfig& out) {
 }
 
 // The kernel refuses a trigger whose stall exceeds its window; say so here, not at run time.
-void check_stall_within_window(TableReader& reader, std::string_view key, std::uint32_t stall,
-                               std::uint32_t window) {
+void check_stall_within_window(TableReader& reader, std::string_view key, std::uint32_t stall, std::uint32_t window) {
     if (stall <= window) return;
     const toml::node* node = reader.find(key);
-    std::string message = std::string(key) + " (" + std::to_string(stall) +
-                          ") must not exceed window_ms (" + std::to_string(window) + ")";
-    if (node) reader.error(*node, message);
-    else reader.error_at_table(message);
+    std::string message = std::string(key) + " (" + std::to_string(stall) + ") must not exceed window_ms (" +
+                          std::to_string(window) + ")";
+    if (node)
+        reader.error(*node, message);
+    else
+        reader.error_at_table(message);
 }
 
 }  // namespace
@@ -96,15 +96,14 @@ GovernorConfig read_governor(const toml::node& node, Diagnostics& diagnostics) {
     GovernorConfig out;
     const toml::table* table = node.as_table();
     if (!table) {
-        diagnostics.error(node.source(), "governor must be a table ([governor]), got " +
-                                             std::string(type_name(node.type())));
+        diagnostics.error(node.source(),
+                          "governor must be a table ([governor]), got " + std::string(type_name(node.type())));
         return out;
     }
     TableReader reader(*table, "[governor]", diagnostics);
-    reader.reject_unknown_keys({"enable", "cpu_pressure", "memory_pressure", "cpu_stall_ms",
-                                "memory_stall_ms", "window_ms", "step_s", "calm_s",
-                                "reduced_cpu_weight", "vcpu_quota_percent", "balloon_percent",
-                                "top_action"});
+    reader.reject_unknown_keys({"enable", "cpu_pressure", "memory_pressure", "cpu_stall_ms", "memory_stall_ms",
+                                "window_ms", "step_s", "calm_s", "reduced_cpu_weight", "vcpu_quota_percent",
+                                "balloon_percent", "top_action"});
     if (auto enable = reader.boolean("enable")) out.enable = *enable;
     read_pressure_path(reader, "cpu_pressure", "cpu", out.cpu_pressure);
     read_pressure_path(reader, "memory_pressure", "memory", out.memory_pressure);

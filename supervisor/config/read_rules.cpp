@@ -36,9 +36,8 @@ std::optional<Value> read_choice(TableReader& reader, std::string_view key, std:
     auto value = from_name<Value>(*text);
     if (!value) {
         auto names = all_names<Value>();
-        reader.error(*reader.find(key), std::string(key) + " " + quoted(*text) + " is not " +
-                                            std::string(what) + " (one of " + joined(names) + ")" +
-                                            did_you_mean(*text, names));
+        reader.error(*reader.find(key), std::string(key) + " " + quoted(*text) + " is not " + std::string(what) +
+                                            " (one of " + joined(names) + ")" + did_you_mean(*text, names));
     }
     return value;
 }
@@ -46,9 +45,8 @@ std::optional<Value> read_choice(TableReader& reader, std::string_view key, std:
 std::optional<std::string> read_rule_name(TableReader& reader) {
     auto name = required_string(reader, "name");
     if (name && !is_rule_name(*name)) {
-        reader.error(
-            *reader.find("name"),
-            "name " + quoted(*name) + " is not a valid rule name (letters, digits and _ . - only)");
+        reader.error(*reader.find("name"),
+                     "name " + quoted(*name) + " is not a valid rule name (letters, digits and _ . - only)");
         return std::nullopt;
     }
     return name;
@@ -58,8 +56,7 @@ std::string defined_vms(const std::vector<VmConfig>& vms) {
     if (vms.empty()) return "no [[vm]] is defined";
     constexpr std::size_t kListed = 10;
     std::string out = "defined: ";
-    for (std::size_t i = 0; i < vms.size() && i < kListed; ++i)
-        out += (i ? ", " : "") + vms[i].name;
+    for (std::size_t i = 0; i < vms.size() && i < kListed; ++i) out += (i ? ", " : "") + vms[i].name;
     if (vms.size() > kListed) out += ", ... (" + std::to_string(vms.size()) + " in all)";
     return out;
 }
@@ -69,8 +66,7 @@ void read_rule_vm(TableReader& reader, const std::vector<VmConfig>& vms, Rule& r
     if (!vm) return;
     auto named = [&](const VmConfig& candidate) { return candidate.name == *vm; };
     if (std::none_of(vms.begin(), vms.end(), named)) {
-        reader.error(*reader.find("vm"),
-                     "vm " + quoted(*vm) + " is not defined (" + defined_vms(vms) + ")");
+        reader.error(*reader.find("vm"), "vm " + quoted(*vm) + " is not defined (" + defined_vms(vms) + ")");
         return;
     }
     rule.vm = *vm;
@@ -82,23 +78,21 @@ void warn_if_never_idle(TableReader& reader, const std::optional<Trigger>& on, c
     if (on != Trigger::VmIdle) return;
     auto vm = std::find_if(vms.begin(), vms.end(), [&](const VmConfig& v) { return v.name == rule.vm; });
     if (vm == vms.end() || vm->idle_timeout_min != 0 || vm->idle_timeout_s != 0) return;
-    reader.warning(*reader.find("on"), "trigger vm.idle never fires: vm " + quoted(rule.vm) +
-                                           " has idle_timeout_min = 0 (never idle)");
+    reader.warning(*reader.find("on"),
+                   "trigger vm.idle never fires: vm " + quoted(rule.vm) + " has idle_timeout_min = 0 (never idle)");
 }
 
-std::optional<Rule> read_rule(const toml::table& table, std::size_t index,
-                              const std::vector<VmConfig>& vms, Diagnostics& diagnostics) {
+std::optional<Rule> read_rule(const toml::table& table, std::size_t index, const std::vector<VmConfig>& vms,
+                              Diagnostics& diagnostics) {
     TableReader reader(table, "[[rule]]", diagnostics);
     reader.set_subject("rule #" + std::to_string(index + 1) + ": ");
     Rule rule;
     auto name = read_rule_name(reader);
     if (name) reader.set_subject("rule " + quoted(*name) + ": ");
     reader.reject_unknown_keys(
-        {"name", "on", "action", "vm", "connector", "keys", "match", "takeover", "device", "hold_s",
-         "source"});
+        {"name", "on", "action", "vm", "connector", "keys", "match", "takeover", "device", "hold_s", "source"});
     auto on = read_choice<Trigger>(reader, "on", "a trigger");
-    auto action =
-        read_choice<Action>(reader, "action", "an action");
+    auto action = read_choice<Action>(reader, "action", "an action");
     read_rule_vm(reader, vms, rule);
     read_rule_conditions(reader, on, rule);
     read_rule_hold(reader, on, rule);
@@ -113,25 +107,24 @@ std::optional<Rule> read_rule(const toml::table& table, std::size_t index,
 
 }  // namespace
 
-std::vector<Rule> read_rules(const toml::node& node, const std::vector<VmConfig>& vms,
-                             Diagnostics& diagnostics) {
+std::vector<Rule> read_rules(const toml::node& node, const std::vector<VmConfig>& vms, Diagnostics& diagnostics) {
     std::vector<Rule> rules;
     const toml::array* list = node.as_array();
     if (!list) {
-        diagnostics.error(node.source(), "rule must be an array of tables ([[rule]]), got " +
-                                             std::string(type_name(node.type())));
+        diagnostics.error(node.source(),
+                          "rule must be an array of tables ([[rule]]), got " + std::string(type_name(node.type())));
         return rules;
     }
     for (std::size_t i = 0; i < list->size(); ++i) {
         const toml::node& element = *list->get(i);
         if (i == kMaxRules) {
-            diagnostics.error(element.source(), "too many [[rule]] entries: at most " +
-                                                    std::to_string(kMaxRules) + " are allowed");
+            diagnostics.error(element.source(),
+                              "too many [[rule]] entries: at most " + std::to_string(kMaxRules) + " are allowed");
             break;
         }
         if (!element.is_table()) {
-            diagnostics.error(element.source(), "rule entries must be tables ([[rule]]), got " +
-                                                    std::string(type_name(element.type())));
+            diagnostics.error(element.source(),
+                              "rule entries must be tables ([[rule]]), got " + std::string(type_name(element.type())));
             continue;
         }
         auto rule = read_rule(*element.as_table(), i, vms, diagnostics);

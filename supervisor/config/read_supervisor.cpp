@@ -14,9 +14,8 @@ void read_libvirt_uri(TableReader& reader, SupervisorConfig& out) {
         return;
     }
     if (!has_uri_scheme(*uri)) {
-        reader.error(
-            *reader.find("libvirt_uri"),
-            "libvirt_uri " + quoted(*uri) + " is not a libvirt URI like \"qemu:///system\"");
+        reader.error(*reader.find("libvirt_uri"),
+                     "libvirt_uri " + quoted(*uri) + " is not a libvirt URI like \"qemu:///system\"");
         return;
     }
     out.libvirt_uri = *uri;
@@ -26,8 +25,7 @@ void read_control_group(TableReader& reader, SupervisorConfig& out) {
     auto group = reader.string("control_group");
     if (!group) return;
     if (!is_group_name(*group)) {
-        reader.error(*reader.find("control_group"),
-                     "control_group " + quoted(*group) + " is not a valid group name");
+        reader.error(*reader.find("control_group"), "control_group " + quoted(*group) + " is not a valid group name");
         return;
     }
     out.control_group = *group;
@@ -39,8 +37,8 @@ SupervisorConfig read_supervisor(const toml::node& node, Diagnostics& diagnostic
     SupervisorConfig out;
     const toml::table* table = node.as_table();
     if (!table) {
-        diagnostics.error(node.source(), "supervisor must be a table ([supervisor]), got " +
-                                             std::string(type_name(node.type())));
+        diagnostics.error(node.source(),
+                          "supervisor must be a table ([supervisor]), got " + std::string(type_name(node.type())));
         return out;
     }
     TableReader reader(*table, "[supervisor]", diagnostics);

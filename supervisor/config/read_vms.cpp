@@ -17,8 +17,7 @@ std::optional<std::string> read_vm_name(TableReader& reader) {
     }
     auto name = reader.string_value(*node, "name");
     if (name && !is_vm_name(*name)) {
-        reader.error(*node, "name " + quoted(*name) +
-                                " is not a valid VM name (letters, digits and _ . + - only)");
+        reader.error(*node, "name " + quoted(*name) + " is not a valid VM name (letters, digits and _ . + - only)");
         return std::nullopt;
     }
     return name;
@@ -57,20 +56,16 @@ std::optional<std::string> read_usb_id(TableReader& entry, std::string_view key)
     auto text = entry.string_value(*node, key);
     if (!text) return std::nullopt;
     auto id = normalise_usb_id(*text);
-    if (!id)
-        entry.error(*node,
-                    std::string(key) + " " + quoted(*text) + " must be 4 hex digits like \"046d\"");
+    if (!id) entry.error(*node, std::string(key) + " " + quoted(*text) + " must be 4 hex digits like \"046d\"");
     return id;
 }
 
-std::optional<UsbDeviceMatch> read_usb_entry(const toml::node& element, const std::string& what,
-                                             TableReader& reader, Diagnostics& diagnostics) {
+std::optional<UsbDeviceMatch> read_usb_entry(const toml::node& element, const std::string& what, TableReader& reader,
+                                             Diagnostics& diagnostics) {
     const toml::table* table = element.as_table();
     if (!table) {
         std::string got(type_name(element.type()));
-        reader.error(
-            element,
-            what + " must be a table like { vendor = \"046d\", product = \"c52b\" }, got " + got);
+        reader.error(element, what + " must be a table like { vendor = \"046d\", product = \"c52b\" }, got " + got);
         return std::nullopt;
     }
     TableReader entry(*table, "usb entry", diagnostics);
@@ -101,10 +96,9 @@ void read_usb(TableReader& reader, Diagnostics& diagnostics, VmConfig& vm) {
         if (!usb) continue;
         auto same = [&](const UsbDeviceMatch& other) { return same_usb(*usb, other); };
         if (std::any_of(vm.usb.begin(), vm.usb.end(), same)) {
-            reader.error(element,
-                         "usb device " + usb->vendor + ":" + usb->product +
-                             (usb->serial.empty() ? "" : " serial " + quoted(usb->serial)) +
-                             " is listed twice");
+            reader.error(element, "usb device " + usb->vendor + ":" + usb->product +
+                                      (usb->serial.empty() ? "" : " serial " + quoted(usb->serial)) +
+                                      " is listed twice");
             continue;
         }
         vm.usb.push_back(*usb);
@@ -118,8 +112,7 @@ void read_timeouts(TableReader& reader, VmConfig& vm) {
         vm.idle_timeout_min = static_cast<std::uint32_t>(*value);
     if (auto value = reader.integer("idle_cpu_percent", 0, 100))
         vm.idle_cpu_percent = static_cast<std::uint32_t>(*value);
-    if (auto value = reader.integer("cpu_weight", 1, 10000))
-        vm.cpu_weight = static_cast<std::uint32_t>(*value);
+    if (auto value = reader.integer("cpu_weight", 1, 10000)) vm.cpu_weight = static_cast<std::uint32_t>(*value);
     // Seconds instead of minutes, for short timeouts (tests, kiosks); one of the two, not both.
     if (auto value = reader.integer("idle_timeout_s", 10, 86400)) {
         if (reader.find("idle_timeout_min"))
@@ -152,17 +145,15 @@ void read_stop_mode(TableReader& reader, VmConfig& vm) {
 }
 
 // One [[vm]] entry; nullopt when it has no usable name.
-std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index,
-                                Diagnostics& diagnostics) {
+std::optional<VmConfig> read_vm(const toml::table& table, std::size_t index, Diagnostics& diagnostics) {
     TableReader reader(table, "[[vm]]", diagnostics);
     reader.set_subject("vm #" + std::to_string(index + 1) + ": ");
     VmConfig vm;
     auto name = read_vm_name(reader);
     if (name) reader.set_subject("vm " + quoted(*name) + ": ");
-    reader.reject_unknown_keys(
-        {"name", "gpu", "usb", "shutdown_timeout_s", "idle_timeout_min", "idle_cpu_percent",
-         "cpu_weight", "idle_timeout_s", "guest_channel", "warn_s", "max_postpone_s", "stop_mode",
-         "hibernate_timeout_s"});
+    reader.reject_unknown_keys({"name", "gpu", "usb", "shutdown_timeout_s", "idle_timeout_min", "idle_cpu_percent",
+                                "cpu_weight", "idle_timeout_s", "guest_channel", "warn_s", "max_postpone_s",
+                                "stop_mode", "hibernate_timeout_s"});
     read_gpus(reader, vm);
     if (auto value = reader.boolean("guest_channel")) vm.guest_channel = *value;
     read_usb(reader, diagnostics, vm);
@@ -180,20 +171,20 @@ std::vector<VmConfig> read_vms(const toml::node& node, Diagnostics& diagnostics)
     std::vector<VmConfig> vms;
     const toml::array* list = node.as_array();
     if (!list) {
-        diagnostics.error(node.source(), "vm must be an array of tables ([[vm]]), got " +
-                                             std::string(type_name(node.type())));
+        diagnostics.error(node.source(),
+                          "vm must be an array of tables ([[vm]]), got " + std::string(type_name(node.type())));
         return vms;
     }
     for (std::size_t i = 0; i < list->size(); ++i) {
         const toml::node& element = *list->get(i);
         if (i == kMaxVms) {
-            diagnostics.error(element.source(), "too many [[vm]] entries: at most " +
-                                                    std::to_string(kMaxVms) + " are allowed");
+            diagnostics.error(element.source(),
+                              "too many [[vm]] entries: at most " + std::to_string(kMaxVms) + " are allowed");
             break;
         }
         if (!element.is_table()) {
-            diagnostics.error(element.source(), "vm entries must be tables ([[vm]]), got " +
-                                                    std::string(type_name(element.type())));
+            diagnostics.error(element.source(),
+                              "vm entries must be tables ([[vm]]), got " + std::string(type_name(element.type())));
             continue;
         }
         auto vm = read_vm(*element.as_table(), i, diagnostics);

@@ -30,8 +30,7 @@ std::string origin_of(const ConfigLoad& load) {
 std::string summary(const ConfigLoad& load) {
     std::string text = origin_of(load) + ": ";
     if (load.config) {
-        text += "OK (" + counted(load.config->vms.size(), "VM") + ", " +
-                counted(load.config->rules.size(), "rule");
+        text += "OK (" + counted(load.config->vms.size(), "VM") + ", " + counted(load.config->rules.size(), "rule");
         if (!load.warnings.empty()) text += ", " + counted(load.warnings.size(), "warning");
         return text + ")\n";
     }

@@ -11,9 +11,7 @@
 namespace hotseat::config {
 namespace {
 
-bool is_monitor(Trigger t) {
-    return t == Trigger::MonitorConnected || t == Trigger::MonitorDisconnected;
-}
+bool is_monitor(Trigger t) { return t == Trigger::MonitorConnected || t == Trigger::MonitorDisconnected; }
 bool is_device(Trigger t) { return t == Trigger::DeviceAdded || t == Trigger::DeviceRemoved; }
 // match is required for device.*, optional for hotkey (the keyboard's udev properties) and for
 // vm.stopped (VM, CAUSE, REASON).
@@ -23,8 +21,8 @@ bool takes_source(Trigger t) { return is_monitor(t) || t == Trigger::Hotkey; }
 constexpr std::string_view kStoppedKeys[] = {"VM", "CAUSE", "REASON"};
 
 // A key present with a trigger it does not belong to.
-bool misplaced(TableReader& reader, std::string_view key, std::optional<Trigger> on,
-               bool (*fits)(Trigger), std::string_view allowed_with) {
+bool misplaced(TableReader& reader, std::string_view key, std::optional<Trigger> on, bool (*fits)(Trigger),
+               std::string_view allowed_with) {
     const toml::node* node = reader.find(key);
     if (!node || !on || fits(*on)) return false;
     reader.error(*node, std::string(key) + " is only allowed with " + std::string(allowed_with) +
@@ -33,20 +31,17 @@ bool misplaced(TableReader& reader, std::string_view key, std::optional<Trigger>
 }
 
 void read_connector(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
-    if (misplaced(reader, "connector", on, is_monitor,
-                  "on = \"monitor.connected\" or \"monitor.disconnected\""))
+    if (misplaced(reader, "connector", on, is_monitor, "on = \"monitor.connected\" or \"monitor.disconnected\""))
         return;
     if (auto connector = reader.string("connector")) rule.connector = *connector;
 }
 
-std::optional<std::string> read_key_name(TableReader& reader, const toml::node& node,
-                                         std::size_t index) {
+std::optional<std::string> read_key_name(TableReader& reader, const toml::node& node, std::size_t index) {
     std::string what = "keys[" + std::to_string(index) + "]";
     auto name = reader.string_value(node, what);
     if (!name) return std::nullopt;
     if (!is_evdev_key_name(*name)) {
-        reader.error(node, what + " " + quoted(*name) +
-                               " is not an evdev key name like \"KEY_F12\"" +
+        reader.error(node, what + " " + quoted(*name) + " is not an evdev key name like \"KEY_F12\"" +
                                did_you_mean(*name, evdev_key_names()));
         return std::nullopt;
     }
@@ -57,15 +52,14 @@ void read_keys(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
     auto is_hotkey = [](Trigger t) { return t == Trigger::Hotkey; };
     if (misplaced(reader, "keys", on, is_hotkey, "on = \"hotkey\"")) return;
     if (on == Trigger::Hotkey && !reader.find("keys")) {
-        reader.error_at_table(
-            "on = \"hotkey\" needs keys = [...], e.g. [\"KEY_LEFTCTRL\", \"KEY_F12\"]");
+        reader.error_at_table("on = \"hotkey\" needs keys = [...], e.g. [\"KEY_LEFTCTRL\", \"KEY_F12\"]");
         return;
     }
     const toml::array* list = reader.array("keys");
     if (!list) return;
     if (list->empty() || list->size() > kMaxHotkeyKeys) {
-        reader.error(*list, "keys must list 1 to " + std::to_string(kMaxHotkeyKeys) +
-                                " keys, got " + std::to_string(list->size()));
+        reader.error(*list, "keys must list 1 to " + std::to_string(kMaxHotkeyKeys) + " keys, got " +
+                                std::to_string(list->size()));
         return;
     }
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -88,16 +82,16 @@ void read_device(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
     constexpr std::string_view kById = "/dev/input/by-id/";
     std::string name = glob->rfind(kById, 0) == 0 ? glob->substr(kById.size()) : *glob;
     if (name.empty() || name.find('/') != std::string::npos) {
-        reader.error(*reader.find("device"),
-                     "device " + quoted(*glob) + " is not a name in /dev/input/by-id (a glob like " +
-                         "\"usb-Logitech_USB_Receiver-*-kbd\", without other slashes)");
+        reader.error(*reader.find("device"), "device " + quoted(*glob) +
+                                                 " is not a name in /dev/input/by-id (a glob like " +
+                                                 "\"usb-Logitech_USB_Receiver-*-kbd\", without other slashes)");
         return;
     }
     rule.device = name;
 }
 
-void read_match_entry(TableReader& reader, const toml::key& key, const toml::node& value,
-                      std::optional<Trigger> on, Rule& rule) {
+void read_match_entry(TableReader& reader, const toml::key& key, const toml::node& value, std::optional<Trigger> on,
+                      Rule& rule) {
     std::string_view property = key.str();
     if (on == Trigger::VmStopped &&
         std::find(std::begin(kStoppedKeys), std::end(kStoppedKeys), property) == std::end(kStoppedKeys)) {
@@ -106,10 +100,9 @@ void read_match_entry(TableReader& reader, const toml::key& key, const toml::nod
         return;
     }
     if (property.size() > kMaxStringBytes || !is_udev_property_name(property)) {
-        reader.error(key.source(),
-                     "match key " + quoted(property) +
-                         " is not a udev property name (A-Z, 0-9 and _ only, at most " +
-                         std::to_string(kMaxStringBytes) + " bytes)");
+        reader.error(key.source(), "match key " + quoted(property) +
+                                       " is not a udev property name (A-Z, 0-9 and _ only, at most " +
+                                       std::to_string(kMaxStringBytes) + " bytes)");
         return;
     }
     if (auto glob = reader.string_value(value, "match." + std::string(property)))
@@ -128,8 +121,8 @@ void read_match(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
     const toml::table* table = reader.table("match");
     if (!table) return;
     if (table->empty() || table->size() > kMaxMatchProperties) {
-        reader.error(*table, "match must name 1 to " + std::to_string(kMaxMatchProperties) +
-                                 " udev properties, got " + std::to_string(table->size()));
+        reader.error(*table, "match must name 1 to " + std::to_string(kMaxMatchProperties) + " udev properties, got " +
+                                 std::to_string(table->size()));
         return;
     }
     for (auto&& [key, value] : *table) read_match_entry(reader, key, value, on, rule);
@@ -150,16 +143,17 @@ void read_source(TableReader& reader, std::optional<Trigger> on, Rule& rule) {
         auto names = all_names<RuleSource>();
         std::string list;
         for (auto name : names) list += (list.empty() ? "" : ", ") + std::string(name);
-        reader.error(at, "source " + quoted(*text) + " is not a source (one of " + list + ")" +
-                             did_you_mean(*text, names));
+        reader.error(at,
+                     "source " + quoted(*text) + " is not a source (one of " + list + ")" + did_you_mean(*text, names));
         return;
     }
     rule.source = *source;
     // `device` and `match` name the host's keyboards (udev properties): the guest's keyboards have
     // none, so such a rule is never offered to the guest helper (docs/guest-channel.md).
     if (on == Trigger::Hotkey && *source == RuleSource::Guest && (!rule.device.empty() || !rule.match.empty()))
-        reader.warning(at, "source = \"guest\" on a hotkey rule with device or match never fires: those name "
-                           "the host's keyboards, and the guest's have no host udev properties");
+        reader.warning(at,
+                       "source = \"guest\" on a hotkey rule with device or match never fires: those name "
+                       "the host's keyboards, and the guest's have no host udev properties");
 }
 
 }  // namespace

@@ -22,7 +22,6 @@ GovernorConfig read_governor(const toml::node& node, Diagnostics& diagnostics);
 std::vector<VmConfig> read_vms(const toml::node& node, Diagnostics& diagnostics);
 
 // [[rule]], checked against the VMs read before.
-std::vector<Rule> read_rules(const toml::node& node, const std::vector<VmConfig>& vms,
-                             Diagnostics& diagnostics);
+std::vector<Rule> read_rules(const toml::node& node, const std::vector<VmConfig>& vms, Diagnostics& diagnostics);
 
 }  // namespace hotseat::config

@@ -15,8 +15,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     auto length_gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
     if (length_gap > kMaxEdits) return kMaxEdits + 1;
     auto same = [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
     };
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -36,8 +35,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // A candidate that is the word plus an "_suffix" ("idle_timeout" -> "idle_timeout_min"): a unit
 // left out is a common slip that edit distance alone misses.
-std::string_view extension_of(std::string_view word,
-                              const std::vector<std::string_view>& candidates) {
+std::string_view extension_of(std::string_view word, const std::vector<std::string_view>& candidates) {
     for (auto candidate : candidates)
         if (candidate.size() > word.size() + 1 && candidate.substr(0, word.size()) == word &&
             candidate[word.size()] == '_')

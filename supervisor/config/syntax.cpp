@@ -12,9 +12,8 @@ bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0;
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
 bool all_of_chars(std::string_view text, std::string_view extra) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
-        return is_alnum(c) || extra.find(c) != std::string_view::npos;
-    });
+    return !text.empty() && std::all_of(text.begin(), text.end(),
+                                        [&](char c) { return is_alnum(c) || extra.find(c) != std::string_view::npos; });
 }
 
 bool all_hex(std::string_view text) { return std::all_of(text.begin(), text.end(), is_hex); }
@@ -25,9 +24,7 @@ std::string lowercase(std::string_view text) {
     return out;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 }  // namespace
 
@@ -38,8 +35,7 @@ bool is_rule_name(std::string_view name) { return all_of_chars(name, "_.-"); }
 bool is_group_name(std::string_view name) {
     if (name.empty() || name.size() > 32) return false;
     if (name.back() == '$') name.remove_suffix(1);
-    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
-        return false;
+    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
     return all_of_chars(name, "_.-");
 }
 
@@ -52,12 +48,10 @@ bool has_uri_scheme(std::string_view uri) {
 
 std::optional<std::string> normalise_pci_address(std::string_view address) {
     // DDDD:BB:DD.F -> separators at fixed offsets, hex everywhere else
-    if (address.size() != 12 || address[4] != ':' || address[7] != ':' || address[10] != '.')
-        return std::nullopt;
+    if (address.size() != 12 || address[4] != ':' || address[7] != ':' || address[10] != '.') return std::nullopt;
     auto domain = address.substr(0, 4), bus = address.substr(5, 2);
     auto device = address.substr(8, 2), function = address.substr(11, 1);
-    if (!all_hex(domain) || !all_hex(bus) || !all_hex(device) || !all_hex(function))
-        return std::nullopt;
+    if (!all_hex(domain) || !all_hex(bus) || !all_hex(device) || !all_hex(function)) return std::nullopt;
     if (std::stoi(std::string(device), nullptr, 16) > 0x1f) return std::nullopt;
     if (std::stoi(std::string(function), nullptr, 16) > 7) return std::nullopt;
     return lowercase(address);

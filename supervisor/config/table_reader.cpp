@@ -31,8 +31,8 @@ TableReader::TableReader(const toml::table& table, std::string label, Diagnostic
 void TableReader::reject_unknown_keys(const std::vector<std::string_view>& known) {
     for (auto&& [key, value] : table_) {
         if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-        diagnostics_.error(key.source(), subject_ + "unknown key " + quoted(key.str()) + " in " +
-                                             label_ + did_you_mean(key.str(), known));
+        diagnostics_.error(key.source(), subject_ + "unknown key " + quoted(key.str()) + " in " + label_ +
+                                             did_you_mean(key.str(), known));
     }
 }
 
@@ -41,21 +41,17 @@ const toml::node* TableReader::find(std::string_view key) const { return table_.
 bool TableReader::expect_type(const toml::node& node, toml::node_type type, std::string_view what) {
     if (node.type() == type) return true;
     std::string expected(type_name(type));
-    std::string article =
-        std::string_view("aeiou").find(expected[0]) != std::string_view::npos ? "an " : "a ";
-    error(node, std::string(what) + " must be " + article + expected + ", got " +
-                    std::string(type_name(node.type())));
+    std::string article = std::string_view("aeiou").find(expected[0]) != std::string_view::npos ? "an " : "a ";
+    error(node, std::string(what) + " must be " + article + expected + ", got " + std::string(type_name(node.type())));
     return false;
 }
 
-std::optional<std::string> TableReader::string_value(const toml::node& node,
-                                                     std::string_view what) {
+std::optional<std::string> TableReader::string_value(const toml::node& node, std::string_view what) {
     if (!expect_type(node, toml::node_type::string, what)) return std::nullopt;
     const std::string& text = node.as_string()->get();
     if (text.size() > kMaxStringBytes) {
-        error(node, std::string(what) + " is " + std::to_string(text.size()) +
-                        " bytes long; strings are limited to " + std::to_string(kMaxStringBytes) +
-                        " bytes");
+        error(node, std::string(what) + " is " + std::to_string(text.size()) + " bytes long; strings are limited to " +
+                        std::to_string(kMaxStringBytes) + " bytes");
         return std::nullopt;
     }
     if (has_control_characters(text)) {
@@ -70,14 +66,13 @@ std::optional<std::string> TableReader::string(std::string_view key) {
     return node ? string_value(*node, key) : std::nullopt;
 }
 
-std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int64_t min,
-                                                 std::int64_t max) {
+std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int64_t min, std::int64_t max) {
     const toml::node* node = find(key);
     if (!node || !expect_type(*node, toml::node_type::integer, key)) return std::nullopt;
     std::int64_t value = node->as_integer()->get();
     if (value < min || value > max) {
-        error(*node, std::string(key) + " must be between " + std::to_string(min) + " and " +
-                         std::to_string(max) + ", got " + std::to_string(value));
+        error(*node, std::string(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                         ", got " + std::to_string(value));
         return std::nullopt;
     }
     return value;

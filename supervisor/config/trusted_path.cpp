@@ -91,9 +91,8 @@ std::string directory_refusal(const std::string& where, const struct stat& st, P
     if (owners == PathOwners::Root && st.st_uid != 0) return untrusted_owner("the directory " + where, st);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
         return "the directory " + where + " is writable by " +
-               std::string(st.st_mode & S_IWOTH ? "everyone" : "its group") + " (mode " +
-               mode_octal(st.st_mode) + "): refusing a config that anyone but root can change (chmod go-w " +
-               where + ")";
+               std::string(st.st_mode & S_IWOTH ? "everyone" : "its group") + " (mode " + mode_octal(st.st_mode) +
+               "): refusing a config that anyone but root can change (chmod go-w " + where + ")";
     return {};
 }
 
@@ -141,7 +140,8 @@ TrustedOpen open_trusted(const std::string& path, PathOwners owners) {
         if (::fstat(fd.get(), &st) != 0) return failure("cannot stat " + here + ": " + errno_text(errno));
 
         if (S_ISLNK(st.st_mode)) {
-            if (owners == PathOwners::Root && st.st_uid != 0) return failure(untrusted_owner("the symlink " + here, st));
+            if (owners == PathOwners::Root && st.st_uid != 0)
+                return failure(untrusted_owner("the symlink " + here, st));
             if (++symlinks > kMaxSymlinks) return failure("cannot open: " + errno_text(ELOOP));
             char target[PATH_MAX];
             ssize_t n = ::readlinkat(fd.get(), "", target, sizeof target - 1);

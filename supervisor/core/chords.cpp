@@ -27,7 +27,7 @@ std::vector<std::string> ChordTracker::on_key(const std::string& node, std::uint
         held.erase(code);
         return {};
     }
-    if (value != 1) return {};  // autorepeat
+    if (value != 1) return {};                 // autorepeat
     if (!held.insert(code).second) return {};  // a press we already saw (no release in between)
     std::vector<std::string> completed;
     for (const auto& [rule, codes] : chords_) {

@@ -9,8 +9,8 @@ ConnectorVerdict ConnectorTracker::on_status(const ConnectorStatus& ev, std::int
     if (ev.unknown) {
         if (e.baseline) return {ConnectorEdge::None, "reads unknown: not known yet, not an edge"};
         if (!e.settle_until) e.settle_until = now_ms + kConnectorSettleMs;  // bounded: never extended
-        return {ConnectorEdge::None, "reads unknown: waiting for its first probe (until " +
-                                         std::to_string(*e.settle_until) + " ms)"};
+        return {ConnectorEdge::None,
+                "reads unknown: waiting for its first probe (until " + std::to_string(*e.settle_until) + " ms)"};
     }
     const bool connected = ev.connected;
     const std::optional<bool> before = e.baseline;

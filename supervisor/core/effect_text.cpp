@@ -38,8 +38,7 @@ std::string vm_text(const VmStatus& s, WallTimeText wall_time) {
 
 std::string monitors_text(const std::vector<MonitorStatus>& monitors) {
     std::string out;
-    for (const auto& m : monitors)
-        out += (out.empty() ? "" : ",") + m.connector + "=" + m.status_text();
+    for (const auto& m : monitors) out += (out.empty() ? "" : ",") + m.connector + "=" + m.status_text();
     return "monitors " + (out.empty() ? std::string("(none)") : out);
 }
 
@@ -57,11 +56,13 @@ std::string guest_notice_text(const GuestNotice& notice, WallTimeText wall_time)
                 std::string chords;
                 for (const auto& keys : n.hotkeys) chords += (chords.empty() ? " hotkeys=" : ",") + chord_text(keys);
                 return "hello " + std::to_string(n.protocol) + chords;
-            }
-            else if constexpr (std::is_same_v<N, GuestStopPending>)
-                return "stop-pending " + n.action + " at " + wall_text(n.deadline_us, wall_time) + " " + quoted(n.reason);
-            else if constexpr (std::is_same_v<N, GuestStopCancelled>) return "stop-cancelled";
-            else static_assert(sizeof(N) == 0, "a guest notice without words: add it here");
+            } else if constexpr (std::is_same_v<N, GuestStopPending>)
+                return "stop-pending " + n.action + " at " + wall_text(n.deadline_us, wall_time) + " " +
+                       quoted(n.reason);
+            else if constexpr (std::is_same_v<N, GuestStopCancelled>)
+                return "stop-cancelled";
+            else
+                static_assert(sizeof(N) == 0, "a guest notice without words: add it here");
         },
         notice);
 }
@@ -86,19 +87,28 @@ std::string effect_text(const Effect& effect, WallTimeText wall_time) {
     return std::visit(
         [wall_time](const auto& e) -> std::string {
             using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, StartDomain>) return "libvirt start " + e.vm;
+            if constexpr (std::is_same_v<T, StartDomain>)
+                return "libvirt start " + e.vm;
             else if constexpr (std::is_same_v<T, ShutdownDomain>)
                 return "libvirt shutdown " + e.vm + (e.acpi_only ? " acpi" : "");
-            else if constexpr (std::is_same_v<T, HibernateDomain>) return "libvirt hibernate " + e.vm;
-            else if constexpr (std::is_same_v<T, WakeDomain>) return "libvirt wakeup " + e.vm;
-            else if constexpr (std::is_same_v<T, DestroyDomain>) return "libvirt destroy " + e.vm;
-            else if constexpr (std::is_same_v<T, PublishVm>) return vm_text(e.status, wall_time);
-            else if constexpr (std::is_same_v<T, PublishMonitors>) return monitors_text(e.monitors);
-            else if constexpr (std::is_same_v<T, PublishKeyboards>) return keyboards_text(e.keyboards);
+            else if constexpr (std::is_same_v<T, HibernateDomain>)
+                return "libvirt hibernate " + e.vm;
+            else if constexpr (std::is_same_v<T, WakeDomain>)
+                return "libvirt wakeup " + e.vm;
+            else if constexpr (std::is_same_v<T, DestroyDomain>)
+                return "libvirt destroy " + e.vm;
+            else if constexpr (std::is_same_v<T, PublishVm>)
+                return vm_text(e.status, wall_time);
+            else if constexpr (std::is_same_v<T, PublishMonitors>)
+                return monitors_text(e.monitors);
+            else if constexpr (std::is_same_v<T, PublishKeyboards>)
+                return keyboards_text(e.keyboards);
             else if constexpr (std::is_same_v<T, PublishLibvirtConnected>)
                 return std::string("libvirt-connected ") + (e.connected ? "yes" : "no");
-            else if constexpr (std::is_same_v<T, AttachUsb>) return usb_effect("attach", e.vm, e.syspath, e.device);
-            else if constexpr (std::is_same_v<T, DetachUsb>) return usb_effect("detach", e.vm, e.syspath, e.device);
+            else if constexpr (std::is_same_v<T, AttachUsb>)
+                return usb_effect("attach", e.vm, e.syspath, e.device);
+            else if constexpr (std::is_same_v<T, DetachUsb>)
+                return usb_effect("detach", e.vm, e.syspath, e.device);
             else if constexpr (std::is_same_v<T, SetCpuWeight>)
                 return "libvirt cpu-weight " + e.vm + " " + std::to_string(e.weight);
             else if constexpr (std::is_same_v<T, SetVcpuQuota>)
@@ -106,25 +116,37 @@ std::string effect_text(const Effect& effect, WallTimeText wall_time) {
                        std::to_string(e.period_us);
             else if constexpr (std::is_same_v<T, SetBalloon>)
                 return "libvirt balloon " + e.vm + " " + std::to_string(e.percent) + "%";
-            else if constexpr (std::is_same_v<T, SuspendDomain>) return "libvirt suspend " + e.vm;
-            else if constexpr (std::is_same_v<T, ResumeDomain>) return "libvirt resume " + e.vm;
+            else if constexpr (std::is_same_v<T, SuspendDomain>)
+                return "libvirt suspend " + e.vm;
+            else if constexpr (std::is_same_v<T, ResumeDomain>)
+                return "libvirt resume " + e.vm;
             else if constexpr (std::is_same_v<T, WatchPressure>)
                 return std::string("watch-pressure ") + (e.on ? "on" : "off");
             else if constexpr (std::is_same_v<T, RuleFired>)
                 return "fired " + e.rule + " on " + quoted(e.event) + ": " + e.action + " " + e.vm;
-            else if constexpr (std::is_same_v<T, FindGuestChannel>) return "guest find-channel " + e.vm;
-            else if constexpr (std::is_same_v<T, OpenGuestChannel>) return "guest open " + e.vm + " " + e.path;
-            else if constexpr (std::is_same_v<T, CloseGuestChannel>) return "guest close " + e.vm;
-            else if constexpr (std::is_same_v<T, SampleCpu>) return "libvirt sample-cpu " + e.vm;
+            else if constexpr (std::is_same_v<T, FindGuestChannel>)
+                return "guest find-channel " + e.vm;
+            else if constexpr (std::is_same_v<T, OpenGuestChannel>)
+                return "guest open " + e.vm + " " + e.path;
+            else if constexpr (std::is_same_v<T, CloseGuestChannel>)
+                return "guest close " + e.vm;
+            else if constexpr (std::is_same_v<T, SampleCpu>)
+                return "libvirt sample-cpu " + e.vm;
             else if constexpr (std::is_same_v<T, PublishGuestHelper>)
                 return "guest-helper " + e.vm + " " + quoted(e.version);
             else if constexpr (std::is_same_v<T, SendGuest>)
                 return "guest send " + e.vm + " " + guest_notice_text(e.notice, wall_time);
-            else if constexpr (std::is_same_v<T, PublishGpus>) return "gpus " + gpus_text(e.gpus);
-            else if constexpr (std::is_same_v<T, ReadReleaseRecord>) return "hook read-release " + e.vm;
-            else if constexpr (std::is_same_v<T, WatchKeyboards>) return "watch-keyboards " + describe(e);
-            else if constexpr (std::is_same_v<T, Log>) return "log: " + e.message;
-            else static_assert(sizeof(T) == 0, "an effect without words: add it here and to tests/unit/engine/README.md");
+            else if constexpr (std::is_same_v<T, PublishGpus>)
+                return "gpus " + gpus_text(e.gpus);
+            else if constexpr (std::is_same_v<T, ReadReleaseRecord>)
+                return "hook read-release " + e.vm;
+            else if constexpr (std::is_same_v<T, WatchKeyboards>)
+                return "watch-keyboards " + describe(e);
+            else if constexpr (std::is_same_v<T, Log>)
+                return "log: " + e.message;
+            else
+                static_assert(sizeof(T) == 0,
+                              "an effect without words: add it here and to tests/unit/engine/README.md");
         },
         effect);
 }

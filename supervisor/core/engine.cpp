@@ -68,13 +68,13 @@ Effects Engine::reload(Config config) {
         }
     }
     for (const auto& m : machines_)
-        if (m) out.push_back(info(m->config().name + ": no longer configured; left " +
-                                  std::string(to_string(m->status().state)) + " and no longer managed"));
+        if (m)
+            out.push_back(info(m->config().name + ": no longer configured; left " +
+                               std::string(to_string(m->status().state)) + " and no longer managed"));
     machines_ = std::move(kept);
     config_ = std::move(config);
     for (auto it = last_fired_.begin(); it != last_fired_.end();)
-        it = std::any_of(config_.rules.begin(), config_.rules.end(),
-                         [&](const Rule& r) { return r.name == it->first; })
+        it = std::any_of(config_.rules.begin(), config_.rules.end(), [&](const Rule& r) { return r.name == it->first; })
                  ? std::next(it)
                  : last_fired_.erase(it);
     pending_takeovers_.clear();
@@ -88,9 +88,8 @@ Effects Engine::reload(Config config) {
     append(out, tell_guests_hotkeys());
     append(out, governor_->reload(config_.governor, machines_));
     if (auto now_gpus = gpus(); now_gpus != gpus_before) out.push_back(PublishGpus{std::move(now_gpus)});
-    out.push_back(info("configuration reloaded from " + config_.path + ": " +
-                       std::to_string(config_.vms.size()) + " VMs, " +
-                       std::to_string(config_.rules.size()) + " rules"));
+    out.push_back(info("configuration reloaded from " + config_.path + ": " + std::to_string(config_.vms.size()) +
+                       " VMs, " + std::to_string(config_.rules.size()) + " rules"));
     return out;
 }
 
@@ -168,21 +167,36 @@ Effects Engine::dispatch(const Event& event, Now now) {
     return std::visit(
         [&](const auto& ev) -> Effects {
             using T = std::decay_t<decltype(ev)>;
-            if constexpr (std::is_same_v<T, ConnectorStatus>) return on_connector(ev, now);
-            else if constexpr (std::is_same_v<T, ConnectorRemoved>) return on_connector_removed(ev);
-            else if constexpr (std::is_same_v<T, DeviceEvent>) return on_device(ev, now);
-            else if constexpr (std::is_same_v<T, KeyboardAdded>) return on_keyboard_added(ev);
-            else if constexpr (std::is_same_v<T, KeyboardRemoved>) return on_keyboard_removed(ev);
-            else if constexpr (std::is_same_v<T, KeyEvent>) return on_key(ev, now);
-            else if constexpr (std::is_same_v<T, LibvirtConnection>) return on_libvirt(ev, now);
-            else if constexpr (std::is_same_v<T, Tick>) return on_tick(now);
-            else if constexpr (std::is_same_v<T, Command>) return apply_command(ev, now).effects;
-            else if constexpr (std::is_same_v<T, UsbDeviceBinding>) return on_usb_binding(ev);
-            else if constexpr (std::is_same_v<T, UsbOpResult>) return on_usb_result(ev);
-            else if constexpr (std::is_same_v<T, PressureStall>) return governor_->on_stall(ev, machines_, now);
-            else if constexpr (std::is_same_v<T, TuneResult>) return governor_->on_result(ev, machine(ev.vm));
-            else if constexpr (std::is_same_v<T, GpuDriver>) return on_gpu_driver(ev);
-            else if constexpr (std::is_same_v<T, GpuRelease>) return on_gpu_release(ev);
+            if constexpr (std::is_same_v<T, ConnectorStatus>)
+                return on_connector(ev, now);
+            else if constexpr (std::is_same_v<T, ConnectorRemoved>)
+                return on_connector_removed(ev);
+            else if constexpr (std::is_same_v<T, DeviceEvent>)
+                return on_device(ev, now);
+            else if constexpr (std::is_same_v<T, KeyboardAdded>)
+                return on_keyboard_added(ev);
+            else if constexpr (std::is_same_v<T, KeyboardRemoved>)
+                return on_keyboard_removed(ev);
+            else if constexpr (std::is_same_v<T, KeyEvent>)
+                return on_key(ev, now);
+            else if constexpr (std::is_same_v<T, LibvirtConnection>)
+                return on_libvirt(ev, now);
+            else if constexpr (std::is_same_v<T, Tick>)
+                return on_tick(now);
+            else if constexpr (std::is_same_v<T, Command>)
+                return apply_command(ev, now).effects;
+            else if constexpr (std::is_same_v<T, UsbDeviceBinding>)
+                return on_usb_binding(ev);
+            else if constexpr (std::is_same_v<T, UsbOpResult>)
+                return on_usb_result(ev);
+            else if constexpr (std::is_same_v<T, PressureStall>)
+                return governor_->on_stall(ev, machines_, now);
+            else if constexpr (std::is_same_v<T, TuneResult>)
+                return governor_->on_result(ev, machine(ev.vm));
+            else if constexpr (std::is_same_v<T, GpuDriver>)
+                return on_gpu_driver(ev);
+            else if constexpr (std::is_same_v<T, GpuRelease>)
+                return on_gpu_release(ev);
             else if constexpr (std::is_same_v<T, GuestChannelPath> || std::is_same_v<T, GuestHello> ||
                                std::is_same_v<T, GuestConnector> || std::is_same_v<T, GuestInput> ||
                                std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample> ||
@@ -192,9 +206,12 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);
                 if (!m) return {debug("libvirt reported on unconfigured domain " + ev.vm + ": ignored")};
-                if constexpr (std::is_same_v<T, DomainSnapshot>) return m->on_snapshot(ev, now);
-                else if constexpr (std::is_same_v<T, DomainLifecycle>) return m->on_lifecycle(ev, now);
-                else return m->on_result(ev, now);
+                if constexpr (std::is_same_v<T, DomainSnapshot>)
+                    return m->on_snapshot(ev, now);
+                else if constexpr (std::is_same_v<T, DomainLifecycle>)
+                    return m->on_lifecycle(ev, now);
+                else
+                    return m->on_result(ev, now);
             }
         },
         event);

@@ -34,12 +34,11 @@ CommandReply Engine::apply_command(const Command& cmd, Now now) {
     return request(*m, cmd.action, cmd.origin, false, StopMode::Shutdown, now);
 }
 
-CommandReply Engine::request(VmMachine& m, Action action, const std::string& reason, bool takeover,
-                             StopMode stop_as, Now now) {
+CommandReply Engine::request(VmMachine& m, Action action, const std::string& reason, bool takeover, StopMode stop_as,
+                             Now now) {
     // Without libvirt every request would end in a libvirt error later: refuse it now, clearly.
     if (!libvirt_connected_)
-        return {CommandReply::Outcome::Failed,
-                "not connected to libvirt (" + config_.supervisor.libvirt_uri + ")", {}};
+        return {CommandReply::Outcome::Failed, "not connected to libvirt (" + config_.supervisor.libvirt_uri + ")", {}};
     if (would_start(action, m.status().state) && !m.holds_hardware()) {
         auto holders = holders_of_devices(m);
         if (!holders.empty()) {
@@ -76,8 +75,8 @@ std::string Engine::busy_message(const VmMachine& wanted, const std::vector<VmMa
     return msg;
 }
 
-CommandReply Engine::take_over(VmMachine& m, const std::vector<VmMachine*>& holders,
-                               const std::string& reason, Now now) {
+CommandReply Engine::take_over(VmMachine& m, const std::vector<VmMachine*>& holders, const std::string& reason,
+                               Now now) {
     CommandReply reply;
     for (auto* h : holders) {
         // The holder stops its own way: a desk that hibernates keeps its session for later.
@@ -86,8 +85,8 @@ CommandReply Engine::take_over(VmMachine& m, const std::vector<VmMachine*>& hold
         append(reply.effects, std::move(stopped.effects));
     }
     pending_takeovers_[m.config().name] = reason;
-    reply.effects.push_back(info(m.config().name + ": waiting for " + busy_message(m, holders) +
-                                 " to stop (takeover)"));
+    reply.effects.push_back(
+        info(m.config().name + ": waiting for " + busy_message(m, holders) + " to stop (takeover)"));
     return reply;
 }
 
@@ -100,9 +99,8 @@ Effects Engine::resume_takeovers(Now now) {
             continue;
         }
         auto holders = holders_of_devices(*m);
-        bool holders_settled = std::all_of(holders.begin(), holders.end(), [](VmMachine* h) {
-            return h->status().state == VmState::Failed;
-        });
+        bool holders_settled = std::all_of(holders.begin(), holders.end(),
+                                           [](VmMachine* h) { return h->status().state == VmState::Failed; });
         if (!holders.empty() && !holders_settled) {
             ++it;
             continue;

@@ -67,7 +67,8 @@ Effects Engine::on_gpu_release(const GpuRelease& ev) {
     VmMachine* m = machine(ev.vm);
     if (!m) return {debug("release record of " + ev.vm + ", which is not configured: ignored")};
     std::string found;
-    for (const auto& gpu : ev.gpus) found += (found.empty() ? "" : ", ") + gpu.address + " on " + driver_words(gpu.driver);
+    for (const auto& gpu : ev.gpus)
+        found += (found.empty() ? "" : ", ") + gpu.address + " on " + driver_words(gpu.driver);
     Effects out{info(ev.vm + ": after its release " + (found.empty() ? "no gpu recorded" : found) +
                      ", frame-buffer console " + (ev.console_bound ? "bound" : "not bound"))};
     if (m->holds_hardware()) {
@@ -109,7 +110,8 @@ void Engine::follow_configured_gpus() {
     for (const auto& vm : config_.vms) configured.insert(vm.gpu.begin(), vm.gpu.end());
     gpu_addresses_.assign(configured.begin(), configured.end());
     for (auto* map : {&gpu_drivers_, &host_drivers_})
-        for (auto it = map->begin(); it != map->end();) it = configured.count(it->first) ? std::next(it) : map->erase(it);
+        for (auto it = map->begin(); it != map->end();)
+            it = configured.count(it->first) ? std::next(it) : map->erase(it);
 }
 
 }  // namespace hotseat

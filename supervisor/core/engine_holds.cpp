@@ -27,7 +27,8 @@ std::string seconds_text(std::int64_t ms) {
 
 // What a hold watches: one connector as the host or one guest sees it, or one device.
 std::string subject_key(const Observation& o) {
-    if (is_monitor(o.trigger)) return (o.guest.empty() ? "host" : "guest " + o.guest) + "|" + o.card + "-" + o.connector;
+    if (is_monitor(o.trigger))
+        return (o.guest.empty() ? "host" : "guest " + o.guest) + "|" + o.card + "-" + o.connector;
     return o.syspath;
 }
 
@@ -91,8 +92,7 @@ Effects Engine::cancel_holds(const Observation& o, Now now) {
             continue;
         }
         out.push_back(debug("rule " + hold.rule + ": " + hold.what + " cancelled after " +
-                            seconds_text(now.mono_ms - hold.armed_ms) + " by " + o.describe() +
-                            ": not fired"));
+                            seconds_text(now.mono_ms - hold.armed_ms) + " by " + o.describe() + ": not fired"));
         it = holds_->pending.erase(it);
     }
     return out;
@@ -134,7 +134,8 @@ Effects Engine::hold_tick(Now now) {
                                 std::to_string(rule->hold_s) + " s: not fired"));
             continue;
         }
-        out.push_back(info("rule " + hold.rule + ": " + hold.what + " held for " + std::to_string(rule->hold_s) + " s"));
+        out.push_back(
+            info("rule " + hold.rule + ": " + hold.what + " held for " + std::to_string(rule->hold_s) + " s"));
         append(out, fire_rule(*rule, hold.what, hold.trigger, now));
     }
     return out;

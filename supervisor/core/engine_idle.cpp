@@ -159,9 +159,10 @@ Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
                      "); asking again once libvirt is back")};
     }
     if (ev.path.empty())
-        return {warning(ev.vm + ": guest_channel is on but the running domain has no unix channel named "
-                        "org.hotseat.guest.0" + (ev.error.empty() ? "" : " (" + ev.error + ")") +
-                        "; idleness falls back to CPU alone")};
+        return {warning(ev.vm +
+                        ": guest_channel is on but the running domain has no unix channel named "
+                        "org.hotseat.guest.0" +
+                        (ev.error.empty() ? "" : " (" + ev.error + ")") + "; idleness falls back to CPU alone")};
     return {OpenGuestChannel{ev.vm, ev.path}, debug(ev.vm + ": guest channel at " + ev.path)};
 }
 
@@ -169,10 +170,10 @@ Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
 Effects Engine::tell_helper(const std::string& vm, GuestVm& g, std::int64_t now_ms) {
     Effects out{PublishGuestHelper{vm, g.helper}};
     std::string held = g.helper_changes_held == 0 ? ""
-                                                   : "; it changed " + std::to_string(g.helper_changes_held) +
-                                                         " times in the last minute, told once a minute";
-    out.push_back(info(vm + ": guest helper " + g.helper + " said hello (protocol " + std::to_string(g.protocol) +
-                       ")" + held));
+                                                  : "; it changed " + std::to_string(g.helper_changes_held) +
+                                                        " times in the last minute, told once a minute";
+    out.push_back(
+        info(vm + ": guest helper " + g.helper + " said hello (protocol " + std::to_string(g.protocol) + ")" + held));
     if (g.protocol > guest_protocol_version)
         out.push_back(info(vm + ": the guest helper speaks a newer protocol; what this version "
                                 "does not know is ignored"));
@@ -198,8 +199,8 @@ Effects Engine::on_guest(const GuestHello& ev, Now now) {
             append(out, tell_helper(ev.vm, *g, now.mono_ms));
         } else {
             ++g->helper_changes_held;
-            out.push_back(debug(ev.vm + ": guest helper changed again to " + ev.helper_version +
-                                "; told at the next minute"));
+            out.push_back(
+                debug(ev.vm + ": guest helper changed again to " + ev.helper_version + "; told at the next minute"));
         }
     }
     // Protocol 2 (negotiated: the lower of the two): every hello is answered, so a helper knows
@@ -236,14 +237,13 @@ Effects Engine::on_guest(const GuestConnector& ev, Now now) {
 
 // A guest cannot make the host keep names without bound (issue #19): beyond the cap a new name is
 // dropped, and said so once per connection and then at most once a minute, with how many.
-Effects Engine::drop_guest_connector(const std::string& vm, GuestVm& g, const std::string& name,
-                                     std::int64_t now_ms) {
+Effects Engine::drop_guest_connector(const std::string& vm, GuestVm& g, const std::string& name, std::int64_t now_ms) {
     ++g.connectors_dropped;
     if (g.connectors_told_at && now_ms - *g.connectors_told_at < kGuestTellEveryMs)
         return {debug(vm + ": guest connector " + name + " dropped")};
-    Effects out{warning(vm + ": the guest reports more than " + std::to_string(kMaxGuestConnectors) +
-                        " connectors; " + std::to_string(g.connectors_dropped) + " new name(s) dropped (last: " +
-                        name + "); rules never see them")};
+    Effects out{warning(vm + ": the guest reports more than " + std::to_string(kMaxGuestConnectors) + " connectors; " +
+                        std::to_string(g.connectors_dropped) + " new name(s) dropped (last: " + name +
+                        "); rules never see them")};
     g.connectors_told_at = now_ms;
     g.connectors_dropped = 0;
     return out;
@@ -280,9 +280,9 @@ Effects Engine::on_guest(const GuestInhibit& ev, Now now) {
     if (!g || !g->speaks_v2() || !m) return {debug(ev.vm + ": guest inhibit before a protocol 2 hello: ignored")};
     std::string reason = ev.active ? ev.reason : "";
     if (reason == g->inhibitor) return {};
-    Effects out{info(ev.vm + ": " + (reason.empty() ? "nothing holds the guest from going idle any more (was: " +
-                                                          g->inhibitor + ")"
-                                                    : "the guest holds idle: " + reason))};
+    Effects out{info(ev.vm + ": " +
+                     (reason.empty() ? "nothing holds the guest from going idle any more (was: " + g->inhibitor + ")"
+                                     : "the guest holds idle: " + reason))};
     g->inhibitor = reason;
     m->note_inhibitor(reason);
     // Held or released, idleness counts from now: a film that just ended is not an hour of idling.
@@ -309,9 +309,9 @@ Effects Engine::on_guest(const GuestChannelClosed& ev, Now now) {
     GuestVm* g = running_guest(ev.vm);
     if (!g) return {};
     Effects out{info(ev.vm + ": guest channel closed (" + ev.why + ")" +
-                     (g->connectors_dropped ? "; " + std::to_string(g->connectors_dropped) +
-                                                  " more connector name(s) had been dropped"
-                                            : ""))};
+                     (g->connectors_dropped
+                          ? "; " + std::to_string(g->connectors_dropped) + " more connector name(s) had been dropped"
+                          : ""))};
     if (!g->helper.empty()) out.push_back(PublishGuestHelper{ev.vm, ""});
     g->forget_connection();  // a new helper says hello and reports its connectors afresh
     if (!g->inhibitor.empty()) {

@@ -128,8 +128,8 @@ Effects Engine::fire_rule(const Rule& rule, const std::string& what, Trigger tri
     VmMachine* m = machine(rule.vm);
     if (!m) return out;  // the config loader guarantees the VM exists
     out.push_back(RuleFired{rule.name, what, rule.vm, std::string(to_string(rule.action))});
-    out.push_back(info("rule " + rule.name + " fired on " + what + ": " +
-                       std::string(to_string(rule.action)) + " " + rule.vm));
+    out.push_back(
+        info("rule " + rule.name + " fired on " + what + ": " + std::string(to_string(rule.action)) + " " + rule.vm));
     // Nobody expects an idle desk to go at once: a vm.idle stop is warned first (warn_s).
     auto warned = trigger == Trigger::VmIdle && libvirt_connected_ && m->status().state == VmState::Running
                       ? idle_stop(rule.action)

@@ -87,8 +87,8 @@ Effects Engine::on_usb_result(const UsbOpResult& ev) {
     if (ev.op == UsbOp::Detach) {
         vm_it->second.erase(it);
         if (ev.ok) return {info(ev.vm + ": " + what + " detached")};
-        return {info(ev.vm + ": " + what + " is gone; libvirt could not detach it (" + ev.error +
-                     "), noted as detached")};
+        return {
+            info(ev.vm + ": " + what + " is gone; libvirt could not detach it (" + ev.error + "), noted as detached")};
     }
     if (!ev.ok && !libvirt_connected_) {
         // Lost with the connection, not refused: tried again once libvirt is back.
@@ -99,8 +99,10 @@ Effects Engine::on_usb_result(const UsbOpResult& ev) {
     if (!ev.ok) {
         m->note_error(what + ": attach failed: " + ev.error);
         Effects out{warning(ev.vm + ": " + m->status().last_error + " (the VM keeps running)")};
-        if (a.gone) vm_it->second.erase(it);
-        else a.phase = UsbAttachment::Phase::Failed;
+        if (a.gone)
+            vm_it->second.erase(it);
+        else
+            a.phase = UsbAttachment::Phase::Failed;
         return out;
     }
     if (a.gone) {

@@ -166,9 +166,9 @@ Effects Governor::descend(VmMachine& vm, Ladder& ladder, Now now) {
     ladder.level -= 1;
     ladder.changed_ms = now.mono_ms;
     describe(vm, ladder, true);
-    out.push_back(info(vm.config().name + ": " +
-                       (ladder.level == 0 ? std::string("governor: pressure gone, all limits lifted")
-                                          : vm.status().step)));
+    out.push_back(
+        info(vm.config().name + ": " +
+             (ladder.level == 0 ? std::string("governor: pressure gone, all limits lifted") : vm.status().step)));
     if (ladder.level == 0) ladders_.erase(vm.config().name);
     return out;
 }

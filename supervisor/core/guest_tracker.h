@@ -24,29 +24,29 @@ inline constexpr std::size_t kMaxGuestConnectors = 16;
 inline constexpr std::int64_t kGuestTellEveryMs = 60'000;
 
 struct GuestVm {
-    bool channel = false;                   // FindGuestChannel issued; the VM runs
-    bool ask_again = false;                 // libvirt could not answer it: ask once it is back
-    std::string helper;                     // version after hello; empty: none
-    std::map<std::string, bool> connectors; // "card0-HDMI-A-1" -> connected, as the guest said
-    int protocol = 0;                       // the helper's, from its hello; 2: it hears stop notices
-    std::string inhibitor;                  // what the guest says holds idle; empty: nothing
-    std::optional<std::int64_t> hotkey_at;  // when the guest's last hotkey was acted on (rate limit)
-    std::vector<std::vector<std::string>> hotkeys;  // the chords its helper was asked to watch
-    std::uint64_t connectors_dropped = 0;   // new names beyond the cap, not told yet
+    bool channel = false;                            // FindGuestChannel issued; the VM runs
+    bool ask_again = false;                          // libvirt could not answer it: ask once it is back
+    std::string helper;                              // version after hello; empty: none
+    std::map<std::string, bool> connectors;          // "card0-HDMI-A-1" -> connected, as the guest said
+    int protocol = 0;                                // the helper's, from its hello; 2: it hears stop notices
+    std::string inhibitor;                           // what the guest says holds idle; empty: nothing
+    std::optional<std::int64_t> hotkey_at;           // when the guest's last hotkey was acted on (rate limit)
+    std::vector<std::vector<std::string>> hotkeys;   // the chords its helper was asked to watch
+    std::uint64_t connectors_dropped = 0;            // new names beyond the cap, not told yet
     std::optional<std::int64_t> connectors_told_at;  // per connection: forgotten when it closes
     std::optional<std::int64_t> helper_told_at;      // the last PublishGuestHelper of a change
-    std::uint64_t helper_changes_held = 0;  // changes since then, published at told_at + a minute
+    std::uint64_t helper_changes_held = 0;           // changes since then, published at told_at + a minute
 
     // Idleness: only while the VM runs and a vm.idle rule names it.
     bool watching = false;
     std::int64_t timeout_ms = 0;
-    std::int64_t active_at = 0;             // last input, busy CPU sample, or start of watching
+    std::int64_t active_at = 0;  // last input, busy CPU sample, or start of watching
     std::optional<std::int64_t> next_sample;
-    bool sampling = false;                  // a SampleCpu is in flight
+    bool sampling = false;  // a SampleCpu is in flight
     std::optional<std::int64_t> last_sample_at;
     std::uint64_t last_cpu_ns = 0;
-    bool quiet = false;                     // the last measured interval was below the threshold
-    bool fired = false;                     // vm.idle fired; re-armed by activity
+    bool quiet = false;  // the last measured interval was below the threshold
+    bool fired = false;  // vm.idle fired; re-armed by activity
     bool speaks_v2() const { return channel && !helper.empty() && protocol >= 2; }
 
     void stop_watching() {

@@ -26,8 +26,8 @@ std::string release_record_name(std::string_view domain) { return std::string(do
 
 bool is_driver_name(std::string_view name) {
     return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-               c == '-' || c == '.';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.';
     });
 }
 
@@ -63,10 +63,14 @@ std::optional<GpuRelease> parse_release_record(std::string_view text, const std:
             if (line != kHeader) problem = "not a hotseat release record";
         } else if (w.size() == 3 && w[0] == "gpu") {
             auto address = config::normalise_pci_address(w[1]);
-            if (!address || *address != w[1]) problem = "bad PCI address";
-            else if (w[2] != "-" && !is_driver_name(w[2])) problem = "bad driver name";
-            else if (record.gpus.size() >= kMaxReleaseRecordGpus) problem = "too many gpu lines";
-            else record.gpus.push_back(GpuDriver{*address, w[2] == "-" ? "" : std::string(w[2])});
+            if (!address || *address != w[1])
+                problem = "bad PCI address";
+            else if (w[2] != "-" && !is_driver_name(w[2]))
+                problem = "bad driver name";
+            else if (record.gpus.size() >= kMaxReleaseRecordGpus)
+                problem = "too many gpu lines";
+            else
+                record.gpus.push_back(GpuDriver{*address, w[2] == "-" ? "" : std::string(w[2])});
         } else if (w.size() == 2 && w[0] == "console" && (w[1] == "bound" || w[1] == "unbound") && !console_seen) {
             console_seen = true;
             record.console_bound = w[1] == "bound";

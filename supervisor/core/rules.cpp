@@ -18,8 +18,7 @@ bool connector_matches(const Rule& rule, const Observation& o) {
     if (rule.connector.empty()) return true;
     // Rules name the connector as the kernel does after the card prefix ("HDMI-A-1"); the full
     // sysfs name ("card0-HDMI-A-1") is accepted too, for machines with several cards.
-    return glob_match(rule.connector, o.connector) ||
-           glob_match(rule.connector, o.card + "-" + o.connector);
+    return glob_match(rule.connector, o.connector) || glob_match(rule.connector, o.card + "-" + o.connector);
 }
 
 bool rule_properties_match(const Rule& rule, const Observation& o) {
@@ -132,8 +131,7 @@ bool rule_matches(const Rule& rule, const Observation& o) {
         case Trigger::DeviceRemoved: return rule_properties_match(rule, o);
         case Trigger::Hotkey:
             // `match` on a hotkey rule limits it to keyboards with those udev properties.
-            if (!o.chords || std::find(o.chords->begin(), o.chords->end(), rule.name) == o.chords->end())
-                return false;
+            if (!o.chords || std::find(o.chords->begin(), o.chords->end(), rule.name) == o.chords->end()) return false;
             return (rule.match.empty() || rule_properties_match(rule, o)) && device_matches(rule, o);
         case Trigger::VmStopped: return rule.match.empty() || rule_properties_match(rule, o);
         case Trigger::VmIdle: return rule.vm == o.subject;  // a vm.idle rule watches its own VM

@@ -17,7 +17,6 @@ CommandReply accepted(Effects effects = {}) {
     return CommandReply{CommandReply::Outcome::Accepted, {}, std::move(effects)};
 }
 
-
 }  // namespace
 
 VmMachine::VmMachine(VmConfig config) : config_(std::move(config)) { status_.name = config_.name; }
@@ -56,11 +55,11 @@ void VmMachine::set_pending_deadline(std::int64_t deadline_ms, Now now) {
     status_.pending_stop.deadline_us = now.wall_us + static_cast<std::uint64_t>(ahead_ms) * 1000;
 }
 
-CommandReply VmMachine::warn_stop(Action action, const std::string& reason, const std::string& why,
-                                  StopOrigin origin, Now now) {
-    if (status_.state != VmState::Running || config_.warn_s == 0) return request(action, reason, config_.stop_mode, now);
-    if (pending_)
-        return accepted({debug(config_.name + ": a stop is pending already; " + why + " changes nothing")});
+CommandReply VmMachine::warn_stop(Action action, const std::string& reason, const std::string& why, StopOrigin origin,
+                                  Now now) {
+    if (status_.state != VmState::Running || config_.warn_s == 0)
+        return request(action, reason, config_.stop_mode, now);
+    if (pending_) return accepted({debug(config_.name + ": a stop is pending already; " + why + " changes nothing")});
     std::int64_t deadline = now.mono_ms + std::int64_t{config_.warn_s} * 1000;
     pending_ = Pending{origin, action, reason, deadline, deadline + std::int64_t{config_.max_postpone_s} * 1000};
     status_.pending_stop.action = std::string(to_string(action));
@@ -79,10 +78,10 @@ Effects VmMachine::cancel_pending_stop(const std::string& why) {
 
 CommandReply VmMachine::postpone(std::uint32_t seconds, const std::string& origin, Now now) {
     if (!pending_)
-        return CommandReply{CommandReply::Outcome::Failed,
-                            "no stop is pending for " + config_.name + " (it is " +
-                                std::string(to_string(status_.state)) + ")",
-                            {}};
+        return CommandReply{
+            CommandReply::Outcome::Failed,
+            "no stop is pending for " + config_.name + " (it is " + std::string(to_string(status_.state)) + ")",
+            {}};
     if (seconds > kMaxPostponeRequestS)
         return CommandReply{CommandReply::Outcome::Failed,
                             "a stop can be postponed by at most " + std::to_string(kMaxPostponeRequestS) +
@@ -134,19 +133,17 @@ CommandReply VmMachine::start(const std::string& reason, Now now) {
         case VmState::Running:
             stop_after_start_.reset();  // the latest intent wins
             if (pending_) return accepted(cancel_pending_stop("start (" + reason + ")"));
-            return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
-                                   ", start (" + reason + ") changes nothing")});
+            return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) + ", start (" +
+                                   reason + ") changes nothing")});
         case VmState::Stopping:
             start_after_stop_ = reason;
-            return accepted({info(config_.name + ": start (" + reason +
-                                  ") queued until the current stop completes")});
+            return accepted({info(config_.name + ": start (" + reason + ") queued until the current stop completes")});
         case VmState::Suspended: return wake(reason, now);
         case VmState::Off:
         case VmState::Failed: break;
     }
     if (domain_missing_)
-        return CommandReply{CommandReply::Outcome::Failed,
-                            "libvirt has no domain named \"" + config_.name + "\"", {}};
+        return CommandReply{CommandReply::Outcome::Failed, "libvirt has no domain named \"" + config_.name + "\"", {}};
     Effects out;
     transition(VmState::Starting, reason, now, out);
     status_.step = "starting the domain";
@@ -160,12 +157,12 @@ CommandReply VmMachine::stop(const std::string& reason, StopMode mode, Now now) 
     switch (status_.state) {
         case VmState::Off:
         case VmState::Failed:
-            return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
-                                   ", " + what + " (" + reason + ") changes nothing")});
+            return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) + ", " + what +
+                                   " (" + reason + ") changes nothing")});
         case VmState::Starting:
             stop_after_start_ = QueuedStop{reason, mode};
-            return accepted({info(config_.name + ": " + what + " (" + reason +
-                                  ") will follow once the start completes")});
+            return accepted(
+                {info(config_.name + ": " + what + " (" + reason + ") will follow once the start completes")});
         case VmState::Stopping:
             if (start_after_stop_) {
                 start_after_stop_.reset();
@@ -185,8 +182,8 @@ CommandReply VmMachine::stop(const std::string& reason, StopMode mode, Now now) 
 
 CommandReply VmMachine::force_stop(const std::string& reason, Now now) {
     if (!holds_hardware())
-        return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) +
-                               ", force-stop (" + reason + ") changes nothing")});
+        return accepted({debug(config_.name + ": already " + std::string(to_string(status_.state)) + ", force-stop (" +
+                               reason + ") changes nothing")});
     Effects out;
     transition(VmState::Stopping, reason, now, out);
     start_after_stop_.reset();
@@ -314,7 +311,8 @@ Effects VmMachine::on_lifecycle(const DomainLifecycle& ev, Now now) {
             out.push_back(info(config_.name + ": stopped outside hotseat (" + ev.detail + ")"));
             return out;
         case VmState::Starting:
-            status_.last_error = std::string(waking_ ? "the domain stopped while waking up" : "the domain stopped while starting") +
+            status_.last_error = std::string(waking_ ? "the domain stopped while waking up"
+                                                     : "the domain stopped while starting") +
                                  " (" + ev.detail + ")";
             return settle_off(VmState::Failed, status_.reason, kCauseFailed, now);
         case VmState::Off: return out;

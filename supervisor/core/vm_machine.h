@@ -21,7 +21,7 @@ inline constexpr const char* kCauseForced = "forced";        // ACPI timed out: 
 inline constexpr const char* kCauseGuest = "guest";          // powered off from inside
 inline constexpr const char* kCauseLibvirt = "libvirt";      // stopped outside hotseat
 inline constexpr const char* kCauseCrashed = "crashed";
-inline constexpr const char* kCauseFailed = "failed";        // a start or destroy failed
+inline constexpr const char* kCauseFailed = "failed";          // a start or destroy failed
 inline constexpr const char* kCauseHibernated = "hibernated";  // the guest hibernated when asked
 
 // Reasons of transitions nobody on the host asked for (VM property Reason).
@@ -115,28 +115,28 @@ private:
 
     VmConfig config_;
     VmStatus status_;
-    bool domain_missing_ = false;          // libvirt has no such domain
-    std::optional<std::int64_t> deadline_ms_;  // graceful stop gives up then
+    bool domain_missing_ = false;                  // libvirt has no such domain
+    std::optional<std::int64_t> deadline_ms_;      // graceful stop gives up then
     std::optional<std::string> start_after_stop_;  // reason of a start asked for while stopping
     struct QueuedStop {
         std::string reason;
         StopMode mode = StopMode::Shutdown;
     };
     std::optional<QueuedStop> stop_after_start_;  // a stop asked for while starting
-    bool waking_ = false;                  // starting: a suspended guest is being woken, not created
-    std::optional<StopMode> wake_then_;    // stopping: the guest is woken first, then stopped so
-    bool hibernating_ = false;             // stopping: the guest agent's suspend to disk is under way
-    bool forcing_ = false;                 // a destroy is in flight
-    bool escalated_ = false;               // the graceful stop timed out
-    bool awaiting_snapshot_ = false;       // libvirt went away; its next snapshot is the truth
-    bool hardware_in_doubt_ = false;       // a destroy failed: QEMU may still hold the devices
+    bool waking_ = false;                         // starting: a suspended guest is being woken, not created
+    std::optional<StopMode> wake_then_;           // stopping: the guest is woken first, then stopped so
+    bool hibernating_ = false;                    // stopping: the guest agent's suspend to disk is under way
+    bool forcing_ = false;                        // a destroy is in flight
+    bool escalated_ = false;                      // the graceful stop timed out
+    bool awaiting_snapshot_ = false;              // libvirt went away; its next snapshot is the truth
+    bool hardware_in_doubt_ = false;              // a destroy failed: QEMU may still hold the devices
     std::string stop_cause_;
     struct Pending {
         StopOrigin origin = StopOrigin::Idle;
         Action action = Action::Stop;
-        std::string reason;           // Reason once it goes ahead
+        std::string reason;  // Reason once it goes ahead
         std::int64_t deadline_ms = 0;
-        std::int64_t cap_ms = 0;      // the guest may not push it past this
+        std::int64_t cap_ms = 0;  // the guest may not push it past this
     };
     std::optional<Pending> pending_;  // only while running
 };

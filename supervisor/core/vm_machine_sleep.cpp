@@ -33,7 +33,8 @@ CommandReply VmMachine::wake(const std::string& reason, Now now) {
 Effects VmMachine::wake_to_stop(StopMode mode, Now now) {
     wake_then_ = mode;
     deadline_ms_ = now.mono_ms + std::int64_t{config_.shutdown_timeout_s} * 1000;
-    status_.step = std::string("waking the guest to ") + (mode == StopMode::Hibernate ? "hibernate it" : "shut it down") +
+    status_.step = std::string("waking the guest to ") +
+                   (mode == StopMode::Hibernate ? "hibernate it" : "shut it down") +
                    "; forcing off if it is not awake within " + seconds(config_.shutdown_timeout_s);
     return {WakeDomain{config_.name}};
 }
@@ -49,8 +50,10 @@ Effects VmMachine::on_woken(Now now) {
 Effects VmMachine::begin_hibernate(Now now) {
     hibernating_ = true;
     deadline_ms_ = now.mono_ms + std::int64_t{config_.hibernate_timeout_s} * 1000;
-    status_.step = "hibernating (the guest agent saves the session to disk); shutting down instead if the guest "
-                   "is not off within " + seconds(config_.hibernate_timeout_s);
+    status_.step =
+        "hibernating (the guest agent saves the session to disk); shutting down instead if the guest "
+        "is not off within " +
+        seconds(config_.hibernate_timeout_s);
     return {HibernateDomain{config_.name}};
 }
 
@@ -66,9 +69,9 @@ Effects VmMachine::fall_back_to_shutdown(const std::string& why, Now now) {
 
 Effects VmMachine::sleep_tick(Now now) {
     if (wake_then_)
-        return force_off("the guest did not wake up within " + seconds(config_.shutdown_timeout_s) +
-                             ": forcing off (destroy)",
-                         "forced off: the guest did not wake up");
+        return force_off(
+            "the guest did not wake up within " + seconds(config_.shutdown_timeout_s) + ": forcing off (destroy)",
+            "forced off: the guest did not wake up");
     return fall_back_to_shutdown("hibernate timed out after " + seconds(config_.hibernate_timeout_s), now);
 }
 
@@ -95,8 +98,10 @@ Effects VmMachine::on_sleep_result(const DomainOpResult& ev, Now now) {
     if (state != VmState::Stopping || !hibernating_ || forcing_)
         return {debug(config_.name + ": hibernate result after the stop moved on: ignored")};
     if (ev.ok || ev.guest_went_down) {
-        status_.step = "hibernating: the guest agent took the request; waiting for the guest to power off "
-                       "(shutting down instead after " + seconds(config_.hibernate_timeout_s) + ")";
+        status_.step =
+            "hibernating: the guest agent took the request; waiting for the guest to power off "
+            "(shutting down instead after " +
+            seconds(config_.hibernate_timeout_s) + ")";
         return {};
     }
     status_.last_error = "hibernate failed: " + ev.error;
@@ -144,7 +149,8 @@ Effects VmMachine::on_pm_suspended(const DomainLifecycle& ev, Now now) {
             // A guest whose power button means "suspend" (a desktop's default): the stop's
             // timeout still forces it off.
             return {warning(config_.name + ": the guest suspended itself to RAM instead of " +
-                            (hibernating_ ? "hibernating" : "shutting down") + "; it is forced off when the timeout ends")};
+                            (hibernating_ ? "hibernating" : "shutting down") +
+                            "; it is forced off when the timeout ends")};
         case VmState::Suspended: return out;
     }
     return out;
@@ -163,8 +169,8 @@ Effects VmMachine::snapshot_suspended(Now now) {
             status_.step.clear();
             transition(VmState::Suspended, kGuestReason, now, out);
             return out;
-        case VmState::Starting:   // a create or wake-up in flight reports for itself
-        case VmState::Stopping:   // so do the stop's calls, and its deadline holds
+        case VmState::Starting:  // a create or wake-up in flight reports for itself
+        case VmState::Stopping:  // so do the stop's calls, and its deadline holds
         case VmState::Suspended: return out;
     }
     return out;

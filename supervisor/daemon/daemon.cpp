@@ -48,11 +48,13 @@ std::vector<dbus::KeyboardInfo> to_bus(const std::vector<KeyboardStatus>& keyboa
 
 // The effects the libvirt worker thread carries out (Hypervisor::execute).
 template <typename T>
-constexpr bool kLibvirtJob =
-    std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> || std::is_same_v<T, DestroyDomain> ||
-    std::is_same_v<T, HibernateDomain> || std::is_same_v<T, WakeDomain> || std::is_same_v<T, AttachUsb> || std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
-    std::is_same_v<T, SetVcpuQuota> || std::is_same_v<T, SetBalloon> || std::is_same_v<T, SuspendDomain> ||
-    std::is_same_v<T, ResumeDomain> || std::is_same_v<T, FindGuestChannel> || std::is_same_v<T, SampleCpu>;
+constexpr bool kLibvirtJob = std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> ||
+                             std::is_same_v<T, DestroyDomain> || std::is_same_v<T, HibernateDomain> ||
+                             std::is_same_v<T, WakeDomain> || std::is_same_v<T, AttachUsb> ||
+                             std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
+                             std::is_same_v<T, SetVcpuQuota> || std::is_same_v<T, SetBalloon> ||
+                             std::is_same_v<T, SuspendDomain> || std::is_same_v<T, ResumeDomain> ||
+                             std::is_same_v<T, FindGuestChannel> || std::is_same_v<T, SampleCpu>;
 
 std::vector<std::string> vm_names(const Config& config) {
     std::vector<std::string> names;
@@ -125,10 +127,12 @@ int Daemon::run() {
     // udev first: the monitor is listening before the enumeration, so nothing falls in between.
     udev_ = std::make_unique<udev::DeviceMonitor>([this](Event event) { feed(event); });
     udev_->start();
-    check(sd_event_add_io(loop_.get(), util::out_ptr(udev_source_), udev_->fd(), EPOLLIN, on_udev, this), "udev source");
+    check(sd_event_add_io(loop_.get(), util::out_ptr(udev_source_), udev_->fd(), EPOLLIN, on_udev, this),
+          "udev source");
     gpu_watcher_ = std::make_unique<udev::GpuWatcher>([this](Event event) { feed(event); });
     gpu_watcher_->start(gpu_addresses(config));
-    check(sd_event_add_io(loop_.get(), util::out_ptr(gpu_source_), gpu_watcher_->fd(), EPOLLIN, on_gpu_uevent, this), "gpu source");
+    check(sd_event_add_io(loop_.get(), util::out_ptr(gpu_source_), gpu_watcher_->fd(), EPOLLIN, on_gpu_uevent, this),
+          "gpu source");
     keyboards_->start();
     guests_ = std::make_unique<guest_channel::Channels>(loop_.get(), [this](Event event) { feed(event); });
 
@@ -139,8 +143,8 @@ int Daemon::run() {
     check(sd_event_add_time_relative(loop_.get(), util::out_ptr(ready_timeout_), CLOCK_MONOTONIC, kReadyTimeoutUs, 0,
                                      on_ready_timeout, this),
           "ready timer");
-    log::info("hotseatd ", HOTSEAT_VERSION, " running: ", config.vms.size(), " VMs, ",
-              config.rules.size(), " rules, config ", config.path, ", libvirt ", config.supervisor.libvirt_uri);
+    log::info("hotseatd ", HOTSEAT_VERSION, " running: ", config.vms.size(), " VMs, ", config.rules.size(),
+              " rules, config ", config.path, ", libvirt ", config.supervisor.libvirt_uri);
     maybe_ready();
 
     int r = sd_event_loop(loop_.get());
@@ -170,7 +174,8 @@ void Daemon::start_libvirt() {
 std::unique_ptr<libvirt::Hypervisor> Daemon::new_hypervisor(const Config& config, util::EventSource& source) {
     auto hypervisor = std::make_unique<libvirt::Hypervisor>(config.supervisor.libvirt_uri, vm_names(config));
     hypervisor->start();
-    check(sd_event_add_io(loop_.get(), util::out_ptr(source), hypervisor->fd(), EPOLLIN, on_libvirt, this), "libvirt source");
+    check(sd_event_add_io(loop_.get(), util::out_ptr(source), hypervisor->fd(), EPOLLIN, on_libvirt, this),
+          "libvirt source");
     return hypervisor;
 }
 
@@ -188,8 +193,7 @@ void Daemon::switch_libvirt(std::unique_ptr<libvirt::Hypervisor> next, util::Eve
 
 void Daemon::feed(const Event& event) {
     if (!ready_sent_) {
-        if (std::holds_alternative<LibvirtConnection>(event) &&
-            !std::get<LibvirtConnection>(event).connected)
+        if (std::holds_alternative<LibvirtConnection>(event) && !std::get<LibvirtConnection>(event).connected)
             libvirt_answered_ = true;
         if (std::holds_alternative<DomainSnapshot>(event) && snapshots_pending_ > 0 && --snapshots_pending_ == 0)
             libvirt_answered_ = true;
@@ -268,7 +272,8 @@ void Daemon::rearm_timer() {
     }
     std::uint64_t usec = static_cast<std::uint64_t>(*deadline) * 1000;
     if (!timer_) {
-        check(sd_event_add_time(loop_.get(), util::out_ptr(timer_), CLOCK_MONOTONIC, usec, 0, on_timer, this), "engine timer");
+        check(sd_event_add_time(loop_.get(), util::out_ptr(timer_), CLOCK_MONOTONIC, usec, 0, on_timer, this),
+              "engine timer");
         return;
     }
     sd_event_source_set_time(timer_.get(), usec);

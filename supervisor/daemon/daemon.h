@@ -16,7 +16,7 @@
 namespace hotseat::udev {
 class DeviceMonitor;
 class GpuWatcher;
-}
+}  // namespace hotseat::udev
 namespace hotseat::input {
 class KeyboardWatcher;
 }

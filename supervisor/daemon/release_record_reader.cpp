@@ -23,8 +23,10 @@ std::optional<GpuRelease> read_release_record(const std::string& runtime_dir, co
     const std::string path = runtime_dir + "/" + release_record_name(vm);
     util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd) {
-        if (errno == ENOENT) log::debug(vm, ": no release record at ", path, " (is hotseat-hook installed?)");
-        else log::warning(vm, ": cannot open the release record ", path, ": ", std::strerror(errno));
+        if (errno == ENOENT)
+            log::debug(vm, ": no release record at ", path, " (is hotseat-hook installed?)");
+        else
+            log::warning(vm, ": cannot open the release record ", path, ": ", std::strerror(errno));
         return std::nullopt;
     }
     struct stat st {};

@@ -35,8 +35,7 @@ void BusService::request_name() {
         sdbus_compat::request_name(*connection_, kBusName);
     } catch (const sdbus::Error& e) {
         throw std::runtime_error(std::string("cannot own ") + kBusName + " on the system bus: " + e.getMessage() +
-                                 " (is another hotseatd running? is the bus policy " + kBusName +
-                                 ".conf installed?)");
+                                 " (is another hotseatd running? is the bus policy " + kBusName + ".conf installed?)");
     }
 }
 
@@ -51,8 +50,7 @@ void BusService::flush(std::chrono::milliseconds timeout) {
         if (left.count() <= 0) return;
         pollfd fd{poll_data.fd, POLLOUT, 0};
         ::poll(&fd, 1, static_cast<int>(left.count()));
-        while (sdbus_compat::process_pending(*connection_)) {
-        }
+        while (sdbus_compat::process_pending(*connection_)) {}
     }
 }
 

@@ -31,8 +31,8 @@ class BusService {
 public:
     // What the daemon does when a caller (already authorised) asks for something.
     struct Handlers {
-        std::function<CommandReply(const Command&)> command;  // VM Start/Stop/Toggle/ForceStop/Hibernate
-        std::function<std::string()> reload;                  // returns the error text; empty = ok
+        std::function<CommandReply(const Command&)> command;           // VM Start/Stop/Toggle/ForceStop/Hibernate
+        std::function<std::string()> reload;                           // returns the error text; empty = ok
         std::function<CommandReply(const PostponeRequest&)> postpone;  // VM Postpone
     };
 

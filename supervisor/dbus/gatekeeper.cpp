@@ -93,9 +93,9 @@ uid_t Gatekeeper::admit(const sdbus::IObject& object, const std::string& method)
         log::notice("refused ", method, " from uid ", uid, " (", caller->sender, "): neither root nor in group '",
                     control_group_, "'",
                     held_back ? " (" + std::to_string(held_back) + " more refusals not logged before this one)" : "");
-    throw sdbus_compat::error(error::kAccessDenied,
-                       method + ": uid " + std::to_string(uid) + " is neither root nor a member of group '" +
-                           control_group_ + "'");
+    throw sdbus_compat::error(
+        error::kAccessDenied,
+        method + ": uid " + std::to_string(uid) + " is neither root nor a member of group '" + control_group_ + "'");
 }
 
 }  // namespace hotseat::dbus

@@ -13,8 +13,8 @@ constexpr const char* kInterface = ::org::hotseat::Supervisor1::Manager_adaptor:
 
 }  // namespace
 
-ManagerObject::ManagerObject(sdbus::IConnection& connection, std::string version,
-                             const Gatekeeper& gatekeeper, ManagerRequests requests)
+ManagerObject::ManagerObject(sdbus::IConnection& connection, std::string version, const Gatekeeper& gatekeeper,
+                             ManagerRequests requests)
     : AdaptorInterfaces(connection, sdbus::ObjectPath{kManagerPath}),
       version_(std::move(version)),
       gatekeeper_(gatekeeper),
@@ -61,13 +61,14 @@ std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, std::string>> ManagerO
     return at_bus_boundary([&] {
         std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, std::string>> out;
         if (!requests_.list_vms) return out;
-        for (const auto& vm : requests_.list_vms())
-            out.emplace_back(vm.name, sdbus::ObjectPath(vm.path), vm.state);
+        for (const auto& vm : requests_.list_vms()) out.emplace_back(vm.name, sdbus::ObjectPath(vm.path), vm.state);
         return out;
     });
 }
 
-std::string ManagerObject::Version() { return at_bus_boundary([&] { return version_; }); }
+std::string ManagerObject::Version() {
+    return at_bus_boundary([&] { return version_; });
+}
 
 std::string ManagerObject::ConfigPath() {
     return at_bus_boundary([&] { return properties_.config_path; });
@@ -80,16 +81,14 @@ std::string ManagerObject::ConfigError() {
 bool ManagerObject::LibvirtConnected() { return properties_.libvirt_connected; }
 
 std::vector<sdbus::ObjectPath> ManagerObject::VMs() {
-    return at_bus_boundary([&] {
-        return std::vector<sdbus::ObjectPath>(properties_.vm_paths.begin(), properties_.vm_paths.end());
-    });
+    return at_bus_boundary(
+        [&] { return std::vector<sdbus::ObjectPath>(properties_.vm_paths.begin(), properties_.vm_paths.end()); });
 }
 
 std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::Monitors() {
     return at_bus_boundary([&] {
         std::vector<sdbus::Struct<std::string, std::string>> out;
-        for (const auto& m : properties_.monitors)
-            out.emplace_back(m.connector, m.status_text());
+        for (const auto& m : properties_.monitors) out.emplace_back(m.connector, m.status_text());
         return out;
     });
 }

@@ -40,13 +40,12 @@ struct VmListEntry {
 };
 
 struct ManagerRequests {
-    std::function<void()> reload;                     // throws sdbus::Error when refused
+    std::function<void()> reload;  // throws sdbus::Error when refused
     std::function<std::vector<VmListEntry>()> list_vms;
 };
 
-class ManagerObject final
-    : public sdbus::AdaptorInterfaces<::org::hotseat::Supervisor1::Manager_adaptor,
-                                      sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
+class ManagerObject final : public sdbus::AdaptorInterfaces<::org::hotseat::Supervisor1::Manager_adaptor,
+                                                            sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
 public:
     ManagerObject(sdbus::IConnection& connection, std::string version, const Gatekeeper& gatekeeper,
                   ManagerRequests requests);

@@ -55,16 +55,13 @@ int SdEventBusSource::on_timer(sd_event_source* source, uint64_t, void* self) {
     return static_cast<SdEventBusSource*>(self)->dispatch(source);
 }
 
-int SdEventBusSource::on_prepare(sd_event_source*, void* self) {
-    return static_cast<SdEventBusSource*>(self)->rearm();
-}
+int SdEventBusSource::on_prepare(sd_event_source*, void* self) { return static_cast<SdEventBusSource*>(self)->rearm(); }
 
 // A failed connection cannot be repaired from here (sdbus-c++ does not reconnect): the daemon is
 // useless without its bus name, so the loop is asked to end and the service manager restarts us.
 int SdEventBusSource::dispatch(sd_event_source* source) {
     try {
-        while (sdbus_compat::process_pending(connection_)) {
-        }
+        while (sdbus_compat::process_pending(connection_)) {}
         return 0;
     } catch (const std::exception& e) {
         log::error("D-Bus connection failed: ", e.what());

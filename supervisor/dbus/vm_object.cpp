@@ -12,8 +12,8 @@ constexpr const char* kInterface = ::org::hotseat::Supervisor1::VM_adaptor::INTE
 
 }  // namespace
 
-VmObject::VmObject(sdbus::IConnection& connection, std::string path, std::string name,
-                   const Gatekeeper& gatekeeper, CommandRunner run, PostponeRunner postpone)
+VmObject::VmObject(sdbus::IConnection& connection, std::string path, std::string name, const Gatekeeper& gatekeeper,
+                   CommandRunner run, PostponeRunner postpone)
     : AdaptorInterfaces(connection, sdbus::ObjectPath{std::move(path)}),
       gatekeeper_(gatekeeper),
       run_(std::move(run)),
@@ -72,20 +72,34 @@ void VmObject::request(Action action, const std::string& method) {
     });
 }
 
-std::string VmObject::Name() { return at_bus_boundary([&] { return status_.name; }); }
+std::string VmObject::Name() {
+    return at_bus_boundary([&] { return status_.name; });
+}
 
-std::string VmObject::State() { return at_bus_boundary([&] { return std::string(to_string(status_.state)); }); }
+std::string VmObject::State() {
+    return at_bus_boundary([&] { return std::string(to_string(status_.state)); });
+}
 
-std::string VmObject::Step() { return at_bus_boundary([&] { return status_.step; }); }
+std::string VmObject::Step() {
+    return at_bus_boundary([&] { return status_.step; });
+}
 
-std::string VmObject::Reason() { return at_bus_boundary([&] { return status_.reason; }); }
+std::string VmObject::Reason() {
+    return at_bus_boundary([&] { return status_.reason; });
+}
 
-std::string VmObject::LastError() { return at_bus_boundary([&] { return status_.last_error; }); }
+std::string VmObject::LastError() {
+    return at_bus_boundary([&] { return status_.last_error; });
+}
 
 uint64_t VmObject::StateChangedAt() { return status_.state_changed_at_us; }
 
-std::vector<std::string> VmObject::Devices() { return at_bus_boundary([&] { return status_.devices; }); }
-std::string VmObject::GuestHelper() { return at_bus_boundary([&] { return guest_helper_; }); }
+std::vector<std::string> VmObject::Devices() {
+    return at_bus_boundary([&] { return status_.devices; });
+}
+std::string VmObject::GuestHelper() {
+    return at_bus_boundary([&] { return guest_helper_; });
+}
 
 sdbus::Struct<uint64_t, std::string, std::string> VmObject::PendingStop() {
     return at_bus_boundary([&] {
@@ -94,6 +108,8 @@ sdbus::Struct<uint64_t, std::string, std::string> VmObject::PendingStop() {
     });
 }
 
-std::string VmObject::IdleInhibitor() { return at_bus_boundary([&] { return status_.idle_inhibitor; }); }
+std::string VmObject::IdleInhibitor() {
+    return at_bus_boundary([&] { return status_.idle_inhibitor; });
+}
 
 }  // namespace hotseat::dbus

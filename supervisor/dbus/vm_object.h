@@ -20,9 +20,8 @@ using CommandRunner = std::function<void(const Command&)>;
 // Runs a VM.Postpone; throws sdbus::Error when it is refused.
 using PostponeRunner = std::function<void(const PostponeRequest&)>;
 
-class VmObject final
-    : public sdbus::AdaptorInterfaces<::org::hotseat::Supervisor1::VM_adaptor, sdbus::ManagedObject_adaptor,
-                                      sdbus::Properties_adaptor> {
+class VmObject final : public sdbus::AdaptorInterfaces<::org::hotseat::Supervisor1::VM_adaptor,
+                                                       sdbus::ManagedObject_adaptor, sdbus::Properties_adaptor> {
 public:
     VmObject(sdbus::IConnection& connection, std::string path, std::string name, const Gatekeeper& gatekeeper,
              CommandRunner run, PostponeRunner postpone = {});

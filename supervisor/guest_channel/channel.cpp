@@ -28,8 +28,13 @@ std::uint64_t now_us(sd_event* loop) {
 }  // namespace
 
 Channel::Channel(sd_event* loop, std::string vm, std::string path, Sink sink, ChannelLimits limits)
-    : loop_(loop), vm_(std::move(vm)), path_(std::move(path)), sink_(std::move(sink)), limits_(limits),
-      reader_(limits.max_line), tokens_(2.0 * limits.lines_per_second) {
+    : loop_(loop),
+      vm_(std::move(vm)),
+      path_(std::move(path)),
+      sink_(std::move(sink)),
+      limits_(limits),
+      reader_(limits.max_line),
+      tokens_(2.0 * limits.lines_per_second) {
     retry_us_ = limits_.retry_min_us;
     pause_us_ = limits_.flood_pause_min_us;
     connect();
@@ -61,8 +66,7 @@ void Channel::connect() {
     fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd_ < 0) return drop(std::string("socket: ") + std::strerror(errno));
     int r = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    if (r < 0 && errno != EINPROGRESS && errno != EAGAIN)
-        return drop("connect " + path_ + ": " + std::strerror(errno));
+    if (r < 0 && errno != EINPROGRESS && errno != EAGAIN) return drop("connect " + path_ + ": " + std::strerror(errno));
     connecting_ = r < 0;
     if (sd_event_add_io(loop_, &io_, fd_, connecting_ ? EPOLLOUT : EPOLLIN, on_io, this) < 0)
         return drop("cannot watch the socket");
@@ -204,11 +208,9 @@ bool Channel::within_budget(std::size_t bytes, std::size_t lines) {
     }
     window_bytes_ += bytes;
     window_lines_ += lines;
-    if (window_bytes_ <= limits_.flood_bytes_per_second && window_lines_ <= limits_.flood_lines_per_second)
-        return true;
-    log::warning(vm_, ": guest channel: the guest sends more than ", limits_.flood_bytes_per_second,
-                 " bytes or ", limits_.flood_lines_per_second, " lines a second; not reading it for ",
-                 pause_us_ / 1000, " ms");
+    if (window_bytes_ <= limits_.flood_bytes_per_second && window_lines_ <= limits_.flood_lines_per_second) return true;
+    log::warning(vm_, ": guest channel: the guest sends more than ", limits_.flood_bytes_per_second, " bytes or ",
+                 limits_.flood_lines_per_second, " lines a second; not reading it for ", pause_us_ / 1000, " ms");
     paused_ = true;
     sd_event_source_set_enabled(io_, SD_EVENT_OFF);
     std::uint64_t at = now + pause_us_;
@@ -251,9 +253,9 @@ void Channel::complain(const std::string& what) {
         ++complaints_suppressed_;
         return;
     }
-    std::string more = complaints_suppressed_ ? " (" + std::to_string(complaints_suppressed_) +
-                                                    " more problems since the last message)"
-                                              : "";
+    std::string more = complaints_suppressed_
+                           ? " (" + std::to_string(complaints_suppressed_) + " more problems since the last message)"
+                           : "";
     log::warning(vm_, ": guest channel: ", what, more);
     complained_at_us_ = now;
     complaints_suppressed_ = 0;
@@ -262,8 +264,9 @@ void Channel::complain(const std::string& what) {
 void Channel::on_line(const guest::LineChunk& chunk) {
     if (shut_) return;
     if (!take_token()) {
-        if (dropped_++ == 0) complain("the guest sends more than " + std::to_string(limits_.lines_per_second) +
-                                      " lines a second; dropping lines");
+        if (dropped_++ == 0)
+            complain("the guest sends more than " + std::to_string(limits_.lines_per_second) +
+                     " lines a second; dropping lines");
         return;
     }
     dropped_ = 0;

@@ -87,7 +87,7 @@ private:
     sd_event_source* io_ = nullptr;
     sd_event_source* retry_ = nullptr;
     std::uint64_t retry_us_ = 0;
-    std::string last_failure_;          // logged once until it changes
+    std::string last_failure_;  // logged once until it changes
     // Token bucket for lines, and how many were dropped since the last complaint.
     double tokens_ = 0;
     std::uint64_t tokens_at_us_ = 0;
@@ -96,7 +96,7 @@ private:
     std::uint64_t complaints_suppressed_ = 0;
     std::set<std::string> unknown_types_;  // logged once each (at most 16 remembered)
     std::uint64_t invalid_lines_ = 0;
-    std::string unsent_;                    // for the guest, not yet written
+    std::string unsent_;  // for the guest, not yet written
     bool overflow_told_ = false;
     // Flood budget: what was read since window_at_us_, and the next pause.
     std::uint64_t window_at_us_ = 0;

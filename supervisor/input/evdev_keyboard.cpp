@@ -18,9 +18,9 @@
 namespace hotseat::input {
 namespace {
 
-__attribute__((format(printf, 7, 0))) void log_from_libevdev(const libevdev* device, libevdev_log_priority,
-                                                             void*, const char*, int, const char*,
-                                                             const char* format, va_list args) {
+__attribute__((format(printf, 7, 0))) void log_from_libevdev(const libevdev* device, libevdev_log_priority, void*,
+                                                             const char*, int, const char*, const char* format,
+                                                             va_list args) {
     char message[512];
     std::vsnprintf(message, sizeof message, format, args);
     const char* name = device ? libevdev_get_name(device) : nullptr;

@@ -14,7 +14,7 @@ namespace hotseat::input {
 
 // An input device as udev describes it: from a uevent or from the start-up scan.
 struct InputDevice {
-    std::string action;   // "add", "change", "remove" ...; empty for a scanned device
+    std::string action;  // "add", "change", "remove" ...; empty for a scanned device
     std::string syspath;
     std::string devnode;  // empty when the device has none (the inputN parents)
     Properties properties;

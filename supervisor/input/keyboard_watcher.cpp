@@ -60,7 +60,8 @@ void KeyboardWatcher::start() {
     udev::UdevPtr udev(udev_new());
     if (!udev) throw std::system_error(errno ? errno : ENOMEM, std::generic_category(), "udev_new");
     udev::MonitorPtr monitor(udev_monitor_new_from_netlink(udev.get(), "udev"));
-    if (!monitor) throw std::system_error(errno ? errno : EINVAL, std::generic_category(), "udev_monitor_new_from_netlink");
+    if (!monitor)
+        throw std::system_error(errno ? errno : EINVAL, std::generic_category(), "udev_monitor_new_from_netlink");
     // Filtered by subsystem in the kernel; tags are not used (umockdev sets no tag bloom bits).
     check(udev_monitor_filter_add_match_subsystem_devtype(monitor.get(), "input", nullptr),
           "udev_monitor_filter_add_match_subsystem_devtype");
@@ -290,14 +291,11 @@ void KeyboardWatcher::read_keys(Entry& entry, uint32_t revents) {
     const bool hung_up = revents & (EPOLLHUP | EPOLLERR);
     bool give_up = false;
     switch (result.status) {
-        case EvdevKeyboard::ReadStatus::MoreWaiting:
-            break;
+        case EvdevKeyboard::ReadStatus::MoreWaiting: break;
         case EvdevKeyboard::ReadStatus::Drained:
             give_up = hung_up;  // EOF: nothing will ever come again
             break;
-        case EvdevKeyboard::ReadStatus::Gone:
-            give_up = true;
-            break;
+        case EvdevKeyboard::ReadStatus::Gone: give_up = true; break;
         case EvdevKeyboard::ReadStatus::Failed:
             if (!entry.warned_read)
                 log::warning("input: reading keyboard ", node, " failed: ", std::strerror(result.error));
@@ -328,8 +326,8 @@ void KeyboardWatcher::note_dropped_properties(const InputDevice& device) {
         return;
     }
     warned_properties_ = true;
-    log::warning("input: dropped ", device.dropped, " udev properties of ", device.devnode, " (limits: ",
-                 udev::kMaxProperties, " properties, ", udev::kMaxPropertyBytes,
+    log::warning("input: dropped ", device.dropped, " udev properties of ", device.devnode,
+                 " (limits: ", udev::kMaxProperties, " properties, ", udev::kMaxPropertyBytes,
                  " bytes each); further drops are logged at debug level");
 }
 

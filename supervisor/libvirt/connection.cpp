@@ -17,8 +17,7 @@ using SharedListener = std::shared_ptr<ConnectionListener>;
 
 int on_lifecycle(virConnectPtr, virDomainPtr domain, int event, int detail, void* opaque) {
     const char* name = virDomainGetName(domain);
-    if (name != nullptr)
-        (*static_cast<SharedListener*>(opaque))->on_lifecycle(name, event, detail);
+    if (name != nullptr) (*static_cast<SharedListener*>(opaque))->on_lifecycle(name, event, detail);
     return 0;
 }
 
@@ -27,11 +26,11 @@ void release_listener(void* opaque) { delete static_cast<SharedListener*>(opaque
 
 std::string close_reason(int reason) {
     switch (reason) {
-    case VIR_CONNECT_CLOSE_REASON_ERROR: return "libvirt connection closed: I/O error";
-    case VIR_CONNECT_CLOSE_REASON_EOF: return "libvirt connection closed: end of file";
-    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "libvirt connection closed: keepalive timeout";
-    case VIR_CONNECT_CLOSE_REASON_CLIENT: return "libvirt connection closed by the client";
-    default: return "libvirt connection closed";
+        case VIR_CONNECT_CLOSE_REASON_ERROR: return "libvirt connection closed: I/O error";
+        case VIR_CONNECT_CLOSE_REASON_EOF: return "libvirt connection closed: end of file";
+        case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "libvirt connection closed: keepalive timeout";
+        case VIR_CONNECT_CLOSE_REASON_CLIENT: return "libvirt connection closed by the client";
+        default: return "libvirt connection closed";
     }
 }
 
@@ -43,18 +42,15 @@ void on_close(virConnectPtr, int reason, void* opaque) {
 
 DomainRunState run_state(int state) {
     switch (state) {
-    case VIR_DOMAIN_PAUSED:
-        return DomainRunState::Paused;
-    case VIR_DOMAIN_RUNNING:
-    case VIR_DOMAIN_BLOCKED:
-    case VIR_DOMAIN_SHUTDOWN:  // still shutting down: QEMU is alive and holds the hardware
-        return DomainRunState::Running;
-    case VIR_DOMAIN_PMSUSPENDED:  // asleep in RAM: QEMU holds the memory and the hardware still
-        return DomainRunState::Suspended;
-    case VIR_DOMAIN_CRASHED:
-        return DomainRunState::Crashed;
-    default:
-        return DomainRunState::Off;
+        case VIR_DOMAIN_PAUSED: return DomainRunState::Paused;
+        case VIR_DOMAIN_RUNNING:
+        case VIR_DOMAIN_BLOCKED:
+        case VIR_DOMAIN_SHUTDOWN:  // still shutting down: QEMU is alive and holds the hardware
+            return DomainRunState::Running;
+        case VIR_DOMAIN_PMSUSPENDED:  // asleep in RAM: QEMU holds the memory and the hardware still
+            return DomainRunState::Suspended;
+        case VIR_DOMAIN_CRASHED: return DomainRunState::Crashed;
+        default: return DomainRunState::Off;
     }
 }
 
@@ -68,20 +64,18 @@ int acpi_shutdown(virDomainPtr domain) {
 
 int call(DomainOp op, virDomainPtr domain, bool acpi_only) {
     switch (op) {
-    case DomainOp::Start: return virDomainCreate(domain);
-    case DomainOp::Shutdown: return acpi_only ? acpi_shutdown(domain) : virDomainShutdown(domain);
-    case DomainOp::Destroy: return virDomainDestroy(domain);
-    case DomainOp::Wakeup: return virDomainPMWakeup(domain, 0);
-    case DomainOp::Hibernate:
-        return virDomainPMSuspendForDuration(domain, VIR_NODE_SUSPEND_TARGET_DISK, 0, 0);
+        case DomainOp::Start: return virDomainCreate(domain);
+        case DomainOp::Shutdown: return acpi_only ? acpi_shutdown(domain) : virDomainShutdown(domain);
+        case DomainOp::Destroy: return virDomainDestroy(domain);
+        case DomainOp::Wakeup: return virDomainPMWakeup(domain, 0);
+        case DomainOp::Hibernate: return virDomainPMSuspendForDuration(domain, VIR_NODE_SUSPEND_TARGET_DISK, 0, 0);
     }
     return -1;
 }
 
 }  // namespace
 
-std::unique_ptr<Connection> Connection::open(const std::string& uri,
-                                             std::shared_ptr<ConnectionListener> listener,
+std::unique_ptr<Connection> Connection::open(const std::string& uri, std::shared_ptr<ConnectionListener> listener,
                                              std::string* error) {
     virConnectPtr handle = virConnectOpen(uri.c_str());
     if (handle == nullptr) {
@@ -89,8 +83,7 @@ std::unique_ptr<Connection> Connection::open(const std::string& uri,
         return nullptr;
     }
     std::unique_ptr<Connection> connection(new Connection(handle, std::move(listener)));
-    if (!connection->register_callbacks(error))
-        return nullptr;
+    if (!connection->register_callbacks(error)) return nullptr;
     // Notices a hung daemon (EOF covers a dead one): after kKeepAliveIntervalS seconds without a
     // packet from libvirtd, a ping; no answer within as long again, and the connection is closed
     // (VIR_CONNECT_CLOSE_REASON_KEEPALIVE). Any packet resets the clock, and a stock libvirtd pings
@@ -107,9 +100,9 @@ Connection::Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener>
 
 bool Connection::register_callbacks(std::string* error) {
     auto* opaque = new SharedListener(listener_);
-    lifecycle_callback_ = virConnectDomainEventRegisterAny(
-        handle_, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
-        opaque, release_listener);
+    lifecycle_callback_ = virConnectDomainEventRegisterAny(handle_, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                           VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), opaque,
+                                                           release_listener);
     if (lifecycle_callback_ < 0) {
         *error = last_error_message();
         delete opaque;  // libvirt frees it only once registered
@@ -126,10 +119,8 @@ bool Connection::register_callbacks(std::string* error) {
 Connection::~Connection() {
     // Callbacks first, while the connection still exists; failures here (a dead daemon) leave
     // nothing behind: libvirt drops the client-side registration before it asks the server.
-    if (lifecycle_callback_ >= 0)
-        virConnectDomainEventDeregisterAny(handle_, lifecycle_callback_);
-    if (close_callback_registered_)
-        virConnectUnregisterCloseCallback(handle_, on_close);
+    if (lifecycle_callback_ >= 0) virConnectDomainEventDeregisterAny(handle_, lifecycle_callback_);
+    if (close_callback_registered_) virConnectUnregisterCloseCallback(handle_, on_close);
     virConnectClose(handle_);
 }
 
@@ -169,8 +160,7 @@ SnapshotOutcome Connection::snapshot(const std::string& name) {
 
 CallOutcome Connection::run(DomainOp op, const std::string& name, bool acpi_only) {
     virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr)
-        return failure();
+    if (domain == nullptr) return failure();
     CallOutcome outcome;
     if (call(op, domain, acpi_only) < 0)
         outcome = failure();
@@ -191,8 +181,7 @@ virDomainPtr Connection::lookup(const std::string& name, CallOutcome* call) {
 
 bool Connection::has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device) {
     char* xml = virDomainGetXMLDesc(domain, 0);
-    if (xml == nullptr)
-        return false;  // the attach itself will say what is wrong
+    if (xml == nullptr) return false;  // the attach itself will say what is wrong
     bool found = std::string_view(xml).find(usb_source_address(device)) != std::string_view::npos;
     free(xml);
     return found;
@@ -203,8 +192,7 @@ CallOutcome Connection::usb(UsbOp op, const std::string& name, const UsbHostDevi
     if (!xml)
         return CallOutcome{false, "invalid USB device (ids must be 4 hex digits, bus 1-255, device 1-127)", false};
     virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr)
-        return failure();
+    if (domain == nullptr) return failure();
     CallOutcome outcome;
     if (op == UsbOp::Attach && has_usb_hostdev(domain, device)) {
         outcome.ok = true;
@@ -237,8 +225,8 @@ GuestChannelPath Connection::guest_channel(const std::string& name, CallOutcome*
         GuestChannelXml channel = find_guest_channel(xml);
         result.path = channel.problem.empty() ? channel.path : std::string();
         result.error = !channel.problem.empty() ? channel.problem
-                       : channel.present    ? std::string()
-                                            : std::string("no such channel in the domain XML");
+                       : channel.present        ? std::string()
+                                                : std::string("no such channel in the domain XML");
         std::free(xml);
     }
     virDomainFree(domain);

@@ -28,8 +28,8 @@ public:
 
 struct CallOutcome {
     bool ok = false;
-    std::string error;     // libvirt's message when !ok
-    bool lost = false;     // the failure was the connection itself going away
+    std::string error;  // libvirt's message when !ok
+    bool lost = false;  // the failure was the connection itself going away
 };
 
 struct SnapshotOutcome {
@@ -46,8 +46,7 @@ struct TuneOutcome {
 class Connection {
 public:
     // nullptr with *error set when libvirt cannot be reached or refuses the callbacks.
-    static std::unique_ptr<Connection> open(const std::string& uri,
-                                            std::shared_ptr<ConnectionListener> listener,
+    static std::unique_ptr<Connection> open(const std::string& uri, std::shared_ptr<ConnectionListener> listener,
                                             std::string* error);
     ~Connection();
     Connection(const Connection&) = delete;

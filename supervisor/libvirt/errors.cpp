@@ -12,8 +12,7 @@ void silence_libvirt_errors() { virSetErrorFunc(nullptr, ignore_error); }
 
 std::string last_error_message() {
     const virError* error = virGetLastError();
-    if (error == nullptr || error->message == nullptr)
-        return "unknown libvirt error";
+    if (error == nullptr || error->message == nullptr) return "unknown libvirt error";
     return error->message;
 }
 

@@ -20,11 +20,9 @@ void initialise_libvirt_once() {
     static std::once_flag once;
     std::call_once(once, [] {
         // Threads use libvirt from here on: initialise before any of them does.
-        if (virInitialize() < 0)
-            throw std::runtime_error("libvirt failed to initialise");
+        if (virInitialize() < 0) throw std::runtime_error("libvirt failed to initialise");
         silence_libvirt_errors();
-        if (virEventRegisterDefaultImpl() < 0)
-            throw std::runtime_error("libvirt event loop: " + last_error_message());
+        if (virEventRegisterDefaultImpl() < 0) throw std::runtime_error("libvirt event loop: " + last_error_message());
     });
 }
 
@@ -34,8 +32,7 @@ void disarm(int timer, void*) { virEventUpdateTimeout(timer, -1); }
 
 std::shared_ptr<EventLoop> EventLoop::acquire() {
     std::lock_guard lock(lifetime_mutex);
-    if (auto loop = shared_loop.lock())
-        return loop;
+    if (auto loop = shared_loop.lock()) return loop;
     initialise_libvirt_once();
     std::shared_ptr<EventLoop> loop(new EventLoop, [](EventLoop* dying) {
         std::lock_guard lock(lifetime_mutex);
@@ -47,8 +44,7 @@ std::shared_ptr<EventLoop> EventLoop::acquire() {
 
 EventLoop::EventLoop() {
     wake_timer_ = virEventAddTimeout(-1, disarm, nullptr, nullptr);
-    if (wake_timer_ < 0)
-        throw std::runtime_error("libvirt event loop timer: " + last_error_message());
+    if (wake_timer_ < 0) throw std::runtime_error("libvirt event loop timer: " + last_error_message());
     thread_ = std::thread([this] { run(); });
 }
 
@@ -60,8 +56,7 @@ EventLoop::~EventLoop() {
 }
 
 void EventLoop::run() {
-    while (!stopping_)
-        virEventRunDefaultImpl();
+    while (!stopping_) virEventRunDefaultImpl();
 }
 
 }  // namespace hotseat::libvirt

@@ -12,8 +12,7 @@ Hypervisor::Hypervisor(std::string uri, std::vector<std::string> domains, Backof
 Hypervisor::~Hypervisor() { stop(); }
 
 void Hypervisor::start() {
-    if (worker_.joinable())
-        return;
+    if (worker_.joinable()) return;
     // libvirt's event loop must run before the first connection: it carries domain events and
     // keepalive for every connection opened afterwards.
     event_loop_ = EventLoop::acquire();
@@ -21,8 +20,7 @@ void Hypervisor::start() {
 }
 
 void Hypervisor::stop() {
-    if (!worker_.joinable())
-        return;
+    if (!worker_.joinable()) return;
     state_->request_stop();
     worker_.join();
     // The connection is closed: release the event loop (stopped if no other Hypervisor uses it).
@@ -33,25 +31,17 @@ int Hypervisor::fd() const { return state_->outbox().fd(); }
 
 std::vector<Event> Hypervisor::drain() { return state_->outbox().drain(); }
 
-void Hypervisor::execute(const StartDomain& effect) {
-    state_->submit(DomainJob{effect.vm, DomainOp::Start});
-}
+void Hypervisor::execute(const StartDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Start}); }
 
 void Hypervisor::execute(const ShutdownDomain& effect) {
     state_->submit(DomainJob{effect.vm, DomainOp::Shutdown, effect.acpi_only});
 }
 
-void Hypervisor::execute(const HibernateDomain& effect) {
-    state_->submit(DomainJob{effect.vm, DomainOp::Hibernate});
-}
+void Hypervisor::execute(const HibernateDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Hibernate}); }
 
-void Hypervisor::execute(const WakeDomain& effect) {
-    state_->submit(DomainJob{effect.vm, DomainOp::Wakeup});
-}
+void Hypervisor::execute(const WakeDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Wakeup}); }
 
-void Hypervisor::execute(const DestroyDomain& effect) {
-    state_->submit(DomainJob{effect.vm, DomainOp::Destroy});
-}
+void Hypervisor::execute(const DestroyDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Destroy}); }
 
 void Hypervisor::execute(const AttachUsb& effect) {
     state_->submit(UsbJob{effect.vm, UsbOp::Attach, effect.syspath, effect.device});
@@ -66,33 +56,24 @@ void Hypervisor::execute(const SetCpuWeight& effect) {
 }
 
 void Hypervisor::execute(const SetVcpuQuota& effect) {
-    state_->submit(TuneJob{effect.vm, TuneOp::VcpuQuota, effect.quota_us,
-                           static_cast<std::int64_t>(effect.period_us)});
+    state_->submit(TuneJob{effect.vm, TuneOp::VcpuQuota, effect.quota_us, static_cast<std::int64_t>(effect.period_us)});
 }
 
 void Hypervisor::execute(const SetBalloon& effect) {
     state_->submit(TuneJob{effect.vm, TuneOp::Balloon, effect.percent, 0});
 }
 
-void Hypervisor::execute(const SuspendDomain& effect) {
-    state_->submit(TuneJob{effect.vm, TuneOp::Suspend, 0, 0});
-}
+void Hypervisor::execute(const SuspendDomain& effect) { state_->submit(TuneJob{effect.vm, TuneOp::Suspend, 0, 0}); }
 
-void Hypervisor::execute(const ResumeDomain& effect) {
-    state_->submit(TuneJob{effect.vm, TuneOp::Resume, 0, 0});
-}
+void Hypervisor::execute(const ResumeDomain& effect) { state_->submit(TuneJob{effect.vm, TuneOp::Resume, 0, 0}); }
 
 void Hypervisor::execute(const FindGuestChannel& effect) {
     state_->submit(QueryJob{effect.vm, QueryJob::Kind::GuestChannel});
 }
 
-void Hypervisor::execute(const SampleCpu& effect) {
-    state_->submit(QueryJob{effect.vm, QueryJob::Kind::Cpu});
-}
+void Hypervisor::execute(const SampleCpu& effect) { state_->submit(QueryJob{effect.vm, QueryJob::Kind::Cpu}); }
 
-void Hypervisor::set_domains(const std::vector<std::string>& domains) {
-    state_->set_domains(domains);
-}
+void Hypervisor::set_domains(const std::vector<std::string>& domains) { state_->set_domains(domains); }
 
 const std::string& Hypervisor::uri() const { return state_->uri(); }
 

@@ -50,8 +50,8 @@ public:
     // interrupted; the worker finishes it first). Idempotent.
     void stop();
 
-    int fd() const;                    // eventfd, readable exactly while events are queued
-    std::vector<Event> drain();        // everything queued, oldest first
+    int fd() const;              // eventfd, readable exactly while events are queued
+    std::vector<Event> drain();  // everything queued, oldest first
 
     // Queue the call; the outcome arrives as a DomainOpResult. While libvirt is unreachable the
     // result ("not connected to libvirt (<uri>): <reason>") is queued at once.

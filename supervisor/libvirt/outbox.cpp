@@ -10,8 +10,7 @@
 namespace hotseat::libvirt {
 
 Outbox::Outbox() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-    if (!fd_)
-        throw std::system_error(errno, std::generic_category(), "eventfd for libvirt results");
+    if (!fd_) throw std::system_error(errno, std::generic_category(), "eventfd for libvirt results");
 }
 
 // The eventfd is written and read under the same lock as the queue, so it is readable exactly

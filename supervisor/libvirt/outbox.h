@@ -17,8 +17,8 @@ public:
     Outbox& operator=(const Outbox&) = delete;
 
     int fd() const { return fd_.get(); }  // readable exactly while events are queued
-    void post(Event event);         // any thread
-    std::vector<Event> drain();     // the consumer: everything queued, oldest first
+    void post(Event event);               // any thread
+    std::vector<Event> drain();           // the consumer: everything queued, oldest first
 
 private:
     util::UniqueFd fd_;

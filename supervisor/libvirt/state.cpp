@@ -15,8 +15,7 @@ Event query_failed(const QueryJob& job, const std::string& why) {
 
 void State::submit(Job job) {
     std::lock_guard lock(mutex_);
-    if (stopping_)
-        return;
+    if (stopping_) return;
     if (!unreachable_.empty()) {
         if (auto answer = not_connected(job)) outbox_.post(std::move(*answer));
         return;
@@ -29,14 +28,12 @@ void State::set_domains(const std::vector<std::string>& domains) {
     std::lock_guard lock(mutex_);
     RefreshJob added;
     for (const auto& name : domains)
-        if (domains_.insert(name).second)
-            added.vms.push_back(name);
+        if (domains_.insert(name).second) added.vms.push_back(name);
     std::erase_if(domains_, [&](const std::string& name) {
         return std::find(domains.begin(), domains.end(), name) == domains.end();
     });
     // While unreachable the next successful connect posts snapshots of every domain anyway.
-    if (added.vms.empty() || !unreachable_.empty() || stopping_)
-        return;
+    if (added.vms.empty() || !unreachable_.empty() || stopping_) return;
     jobs_.push_back(std::move(added));
     wake_.notify_one();
 }
@@ -110,10 +107,8 @@ void State::shutdown_request_failed(const std::string& vm) {
 
 void State::on_lifecycle(const std::string& domain, int event, int detail) {
     std::lock_guard lock(mutex_);
-    if (!domains_.contains(domain))
-        return;
-    if (auto lifecycle = lifecycle_.translate(domain, event, detail))
-        outbox_.post(std::move(*lifecycle));
+    if (!domains_.contains(domain)) return;
+    if (auto lifecycle = lifecycle_.translate(domain, event, detail)) outbox_.post(std::move(*lifecycle));
 }
 
 void State::on_closed(const std::string& reason) {
@@ -129,7 +124,8 @@ std::optional<Event> State::not_connected(const Job& job) const {
     return std::visit(
         [&](const auto& j) -> std::optional<Event> {
             using T = std::decay_t<decltype(j)>;
-            if constexpr (std::is_same_v<T, DomainJob>) return DomainOpResult{j.vm, j.op, false, why};
+            if constexpr (std::is_same_v<T, DomainJob>)
+                return DomainOpResult{j.vm, j.op, false, why};
             else if constexpr (std::is_same_v<T, UsbJob>)
                 return UsbOpResult{j.vm, j.op, j.syspath, j.device, false, why};
             else if constexpr (std::is_same_v<T, TuneJob>) {
@@ -138,8 +134,10 @@ std::optional<Event> State::not_connected(const Job& job) const {
                 result.op = j.op;
                 result.error = why;
                 return result;
-            } else if constexpr (std::is_same_v<T, QueryJob>) return query_failed(j, why);
-            else return std::nullopt;  // RefreshJob
+            } else if constexpr (std::is_same_v<T, QueryJob>)
+                return query_failed(j, why);
+            else
+                return std::nullopt;  // RefreshJob
         },
         job);
 }

@@ -76,7 +76,7 @@ public:
     std::vector<std::string> domains() const;
     void mark_connected();                           // posts LibvirtConnection{true}
     void mark_disconnected(const std::string& why);  // posts it, fails queued jobs
-    void forget_close_notice();  // the connection it was about has been torn down
+    void forget_close_notice();                      // the connection it was about has been torn down
     void shutdown_requested(const std::string& vm);
     void shutdown_request_failed(const std::string& vm);
 

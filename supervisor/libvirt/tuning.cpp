@@ -31,16 +31,14 @@ SchedulerValues read_scheduler(virDomainPtr domain) {
     if (!type) return out;
     if (count <= 0 || count > 64) return out;
     std::vector<virTypedParameter> params(static_cast<std::size_t>(count));
-    if (virDomainGetSchedulerParametersFlags(domain, params.data(), &count, VIR_DOMAIN_AFFECT_LIVE) < 0)
-        return out;
+    if (virDomainGetSchedulerParametersFlags(domain, params.data(), &count, VIR_DOMAIN_AFFECT_LIVE) < 0) return out;
     unsigned long long u = 0;
     long long s = 0;
     if (virTypedParamsGetULLong(params.data(), count, VIR_DOMAIN_SCHEDULER_CPU_SHARES, &u) == 1)
         out.shares = static_cast<std::int64_t>(u);
     if (virTypedParamsGetULLong(params.data(), count, VIR_DOMAIN_SCHEDULER_VCPU_PERIOD, &u) == 1)
         out.period = static_cast<std::int64_t>(u);
-    if (virTypedParamsGetLLong(params.data(), count, VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, &s) == 1)
-        out.quota = s;
+    if (virTypedParamsGetLLong(params.data(), count, VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, &s) == 1) out.quota = s;
     virTypedParamsClear(params.data(), count);
     return out;
 }

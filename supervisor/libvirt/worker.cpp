@@ -9,11 +9,9 @@ void Worker::run() {
     while (true) {
         if (connect()) {
             backoff_.reset();
-            if (serve() == Ended::Stop)
-                break;
+            if (serve() == Ended::Stop) break;
         }
-        if (!state_->sleep(backoff_.next()))
-            break;
+        if (!state_->sleep(backoff_.next())) break;
     }
     connection_.reset();
 }
@@ -34,8 +32,7 @@ bool Worker::connect() {
 Worker::Ended Worker::serve() {
     while (true) {
         State::Next next = state_->wait_next();
-        if (next.stop)
-            return Ended::Stop;
+        if (next.stop) return Ended::Stop;
         if (next.lost) {
             lose_connection(*next.lost);
             return Ended::Lost;
@@ -51,8 +48,7 @@ Worker::Ended Worker::serve() {
             alive = run_query(*query);
         else
             alive = run_job(std::get<DomainJob>(*next.job));
-        if (!alive)
-            return Ended::Lost;
+        if (!alive) return Ended::Lost;
     }
 }
 
@@ -64,22 +60,18 @@ bool Worker::post_snapshots(const std::vector<std::string>& vms) {
             return false;
         }
         // A domain libvirt cannot describe right now is reported as absent rather than guessed.
-        if (!outcome.call.ok)
-            log::warning("libvirt: cannot read the state of domain ", vm, ": ", outcome.call.error);
+        if (!outcome.call.ok) log::warning("libvirt: cannot read the state of domain ", vm, ": ", outcome.call.error);
         state_->outbox().post(std::move(outcome.snapshot));
     }
     return true;
 }
 
 bool Worker::run_job(const DomainJob& job) {
-    if (job.op == DomainOp::Hibernate)
-        return run_hibernate(job);
+    if (job.op == DomainOp::Hibernate) return run_hibernate(job);
     // Noted before the call: the STOPPED event may be dispatched before virDomainShutdown returns.
-    if (job.op == DomainOp::Shutdown)
-        state_->shutdown_requested(job.vm);
+    if (job.op == DomainOp::Shutdown) state_->shutdown_requested(job.vm);
     CallOutcome outcome = connection_->run(job.op, job.vm, job.acpi_only);
-    if (job.op == DomainOp::Shutdown && !outcome.ok)
-        state_->shutdown_request_failed(job.vm);
+    if (job.op == DomainOp::Shutdown && !outcome.ok) state_->shutdown_request_failed(job.vm);
     state_->outbox().post(DomainOpResult{job.vm, job.op, outcome.ok, outcome.error});
     if (outcome.lost) {
         lose_connection(outcome.error);

@@ -46,8 +46,8 @@ void PressureMonitor::arm_one(const std::string& resource, const std::string& co
         close(trigger.fd);
         return;
     }
-    log::info("governor: watching ", resource, " pressure in ", file.path, " (", file.why, "): some ",
-              stall_ms, " ms within ", config_.window_ms, " ms");
+    log::info("governor: watching ", resource, " pressure in ", file.path, " (", file.why, "): some ", stall_ms,
+              " ms within ", config_.window_ms, " ms");
     watches_.push_back(std::move(watch));
 }
 
@@ -70,8 +70,7 @@ int PressureMonitor::on_pressure(sd_event_source* source, int, uint32_t revents,
     auto* watch = static_cast<Watch*>(opaque);
     if (revents & EPOLLERR) {
         // The file went away (its cgroup was removed): stop listening to it, say so once.
-        log::warning("governor: ", watch->path, " reported an error; ", watch->resource,
-                     " pressure no longer watched");
+        log::warning("governor: ", watch->path, " reported an error; ", watch->resource, " pressure no longer watched");
         sd_event_source_set_enabled(source, SD_EVENT_OFF);
         return 0;
     }

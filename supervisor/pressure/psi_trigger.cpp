@@ -15,9 +15,7 @@ bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 std::string explain(int error, const std::string& path) {
     std::string text = std::strerror(error);
-    if (error == EACCES || error == EPERM)
-        text += " (writing a trigger needs write access to " + path +
-                ")";
+    if (error == EACCES || error == EPERM) text += " (writing a trigger needs write access to " + path + ")";
     if (error == EINVAL)
         text += " (without CAP_SYS_RESOURCE the window must be a multiple of 2 s; the stall at most the window)";
     if (error == EOPNOTSUPP) text += " (PSI is disabled: boot with psi=1)";

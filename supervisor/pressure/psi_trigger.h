@@ -20,8 +20,7 @@ struct PressureFile {
     std::string why;  // "configured", "the services' slice", "system-wide (no <slice file>)"
 };
 PressureFile choose_pressure_file(const std::string& configured, const std::string& resource,
-                                  const std::string& slice_dir = kSliceDir,
-                                  const std::string& proc_dir = kProcDir);
+                                  const std::string& slice_dir = kSliceDir, const std::string& proc_dir = kProcDir);
 
 // True when `fd` is a file of procfs or cgroup2, where PSI files live.
 bool is_pressure_filesystem(int fd);

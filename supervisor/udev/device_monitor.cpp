@@ -162,19 +162,14 @@ void DeviceMonitor::act(const UeventDecision& decision, udev_device* device) {
     // Events in order: a card's pending re-read goes out before anything else that acts.
     if (decision.step != UeventStep::RereadCard) reread_pending_cards();
     switch (decision.step) {
-        case UeventStep::Ignore:
-            return;
+        case UeventStep::Ignore: return;
         case UeventStep::RereadCard:
             if (pending_cards_.size() >= 64 && !pending_cards_.count(syspath)) reread_pending_cards();
             // Ref only when inserting: try_emplace on a card already pending would drop the ref.
             if (!pending_cards_.count(syspath)) pending_cards_.emplace(syspath, udev_device_ref(device));
             return;
-        case UeventStep::RereadConnector:
-            report_connector(syspath, decision);
-            return;
-        case UeventStep::DropConnector:
-            report_removed_connector(decision.card, decision.connector);
-            return;
+        case UeventStep::RereadConnector: report_connector(syspath, decision); return;
+        case UeventStep::DropConnector: report_removed_connector(decision.card, decision.connector); return;
         case UeventStep::UsbAdded:
             report_usb(DeviceEvent::Kind::Added, syspath, collect_properties(device), false);
             return;
@@ -182,9 +177,7 @@ void DeviceMonitor::act(const UeventDecision& decision, udev_device* device) {
             report_usb(DeviceEvent::Kind::Removed, syspath, with_remembered_ids(syspath, collect_properties(device)),
                        false);
             return;
-        case UeventStep::UsbBound:
-            report_binding(true, syspath, collect_properties(device));
-            return;
+        case UeventStep::UsbBound: report_binding(true, syspath, collect_properties(device)); return;
         case UeventStep::UsbUnbound:
             report_binding(false, syspath, with_remembered_ids(syspath, collect_properties(device)));
             return;

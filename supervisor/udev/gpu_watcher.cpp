@@ -26,7 +26,8 @@ void GpuWatcher::start(std::set<std::string> addresses) {
     UdevPtr udev(udev_new());
     if (!udev) throw std::system_error(errno ? errno : ENOMEM, std::generic_category(), "udev_new");
     MonitorPtr monitor(udev_monitor_new_from_netlink(udev.get(), "udev"));
-    if (!monitor) throw std::system_error(errno ? errno : EINVAL, std::generic_category(), "udev_monitor_new_from_netlink");
+    if (!monitor)
+        throw std::system_error(errno ? errno : EINVAL, std::generic_category(), "udev_monitor_new_from_netlink");
     check(udev_monitor_filter_add_match_subsystem_devtype(monitor.get(), "pci", nullptr),
           "udev_monitor_filter_add_match_subsystem_devtype");
     check(udev_monitor_enable_receiving(monitor.get()), "udev_monitor_enable_receiving");
@@ -50,8 +51,10 @@ void GpuWatcher::process() {
         errno = 0;
         DevicePtr device(udev_monitor_receive_device(monitor_.get()));
         if (!device) {
-            if (errno == ENOBUFS) overflowed = true;
-            else if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            if (errno == ENOBUFS)
+                overflowed = true;
+            else if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
             ++misses;  // a message libudev refused; the next one may be fine
             continue;
         }

@@ -11,8 +11,8 @@ bool is_digits(std::string_view s) {
 }
 
 bool is_known_action(std::string_view action) {
-    static constexpr std::array<std::string_view, 8> known = {
-        "add", "remove", "change", "move", "online", "offline", "bind", "unbind"};
+    static constexpr std::array<std::string_view, 8> known = {"add",    "remove",  "change", "move",
+                                                              "online", "offline", "bind",   "unbind"};
     return std::find(known.begin(), known.end(), action) != known.end();
 }
 

@@ -51,19 +51,17 @@ protected:
         ASSERT_TRUE(on_path("nix-instantiate"))
             << "nix-instantiate is not installed (Debian package nix-bin; scripts/setup installs it)";
         std::string block = settings_block();
-        ASSERT_FALSE(block.empty()) << "no ```nix block between " << kBegin << " and " << kEnd
-                                    << " in docs/setup.md";
+        ASSERT_FALSE(block.empty()) << "no ```nix block between " << kBegin << " and " << kEnd << " in docs/setup.md";
         write_file(dir.file("hotseat.nix"), block);
     }
 
     // What the module writes to /etc/hotseat/hotseat.toml for the documented settings.
     std::string rendered() {
         int status = -1;
-        std::string out = run_capture({"nix-instantiate", "--store", "dummy://", "--eval", "--strict",
-                                       "--json", "-A", "toml", "--arg", "hostConfigFile",
-                                       dir.file("hotseat.nix"),
-                                       kSource + "/tests/deploy/nix/eval-module.nix"},
-                                      &status, {{"HOME", dir.path()}});
+        std::string out = run_capture(
+            {"nix-instantiate", "--store", "dummy://", "--eval", "--strict", "--json", "-A", "toml", "--arg",
+             "hostConfigFile", dir.file("hotseat.nix"), kSource + "/tests/deploy/nix/eval-module.nix"},
+            &status, {{"HOME", dir.path()}});
         EXPECT_EQ(status, 0) << "nix-instantiate failed";
         auto json = nlohmann::json::parse(out, nullptr, false);
         if (!json.is_string()) {

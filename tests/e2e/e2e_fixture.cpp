@@ -15,18 +15,21 @@ using namespace std::chrono_literals;
 std::string config_text(const std::string& libvirt_uri, const ScenarioOptions& options) {
     const unsigned shutdown_timeout_s = options.shutdown_timeout_s;
     return "[supervisor]\n"
-           "libvirt_uri = \"" + libvirt_uri + "\"\n"
+           "libvirt_uri = \"" +
+           libvirt_uri +
+           "\"\n"
            "debounce_ms = 200\n"
            "\n"
-           "[[vm]]\nname = \"e2e-guest\"\nshutdown_timeout_s = " + std::to_string(shutdown_timeout_s) + "\n"
-           + options.vm_keys +
+           "[[vm]]\nname = \"e2e-guest\"\nshutdown_timeout_s = " +
+           std::to_string(shutdown_timeout_s) + "\n" + options.vm_keys +
            (options.usb.empty() ? std::string() : "usb = " + options.usb + "\n") +
            "\n"
            "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\nconnector = \"HDMI-A-1\"\n"
            "action = \"start\"\nvm = \"e2e-guest\"\n"
            "\n"
            "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
-           "action = \"stop\"\nvm = \"e2e-guest\"\n" + options.rules;
+           "action = \"stop\"\nvm = \"e2e-guest\"\n" +
+           options.rules;
 }
 
 }  // namespace
@@ -47,16 +50,15 @@ void Stopwatch::print() const {
         line += buf;
     }
     char total[48];
-    std::snprintf(total, sizeof total, " total %.2fs",
-                  std::chrono::duration<double>(last_ - start_).count());
+    std::snprintf(total, sizeof total, " total %.2fs", std::chrono::duration<double>(last_ - start_).count());
     std::cerr << line << total << "\n";
 }
 
 BusRecorder::BusRecorder(const std::string& bus_address, const std::string& output_file) {
-    process_ = std::make_unique<Process>(Process::Options{
-        {"busctl", "--system", "--json=short", "monitor", "org.hotseat.Supervisor1"},
-        {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}, {"LD_PRELOAD", ""}},
-        output_file});
+    process_ = std::make_unique<Process>(
+        Process::Options{{"busctl", "--system", "--json=short", "monitor", "org.hotseat.Supervisor1"},
+                         {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}, {"LD_PRELOAD", ""}},
+                         output_file});
 }
 
 std::vector<std::string> BusRecorder::libvirt_connected_changes() const {

@@ -48,7 +48,7 @@ private:
 struct ScenarioOptions {
     GuestOptions guest;
     unsigned shutdown_timeout_s = 10;
-    std::string usb;  // the [[vm]]'s usb = ... value (TOML), empty for none
+    std::string usb;                                 // the [[vm]]'s usb = ... value (TOML), empty for none
     std::string vm_keys = "idle_timeout_min = 0\n";  // more [[vm]] keys (TOML lines)
     std::string rules;                               // more [[rule]]s (TOML)
 };

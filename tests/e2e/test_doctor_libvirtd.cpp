@@ -52,7 +52,8 @@ class DoctorLibvirtd : public ::testing::Test {
 protected:
     void SetUp() override {
         try {
-            libvirt_ = std::make_unique<LibvirtSandbox>(LibvirtSandbox::Options{.cache_dir = guest_libvirt_cache_dir()});
+            libvirt_ = std::make_unique<LibvirtSandbox>(
+                LibvirtSandbox::Options{.cache_dir = guest_libvirt_cache_dir()});
         } catch (const std::exception& e) {
             FAIL() << e.what() << "\n(a component missing? run scripts/setup)";
         }

@@ -17,11 +17,13 @@ using namespace std::chrono_literals;
 // The next TuneResult of `op`, draining the Hypervisor's fd until the deadline.
 std::optional<TuneResult> result_of(libvirt::Hypervisor& hv, TuneOp op) {
     std::optional<TuneResult> found;
-    wait_until([&] {
-        for (auto& event : hv.drain())
-            if (auto* r = std::get_if<TuneResult>(&event); r && r->op == op && !found) found = *r;
-        return found.has_value();
-    }, 15s);
+    wait_until(
+        [&] {
+            for (auto& event : hv.drain())
+                if (auto* r = std::get_if<TuneResult>(&event); r && r->op == op && !found) found = *r;
+            return found.has_value();
+        },
+        15s);
     return found;
 }
 

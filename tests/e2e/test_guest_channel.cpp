@@ -102,7 +102,8 @@ TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
     auto running = std::chrono::steady_clock::now();
     watch.lap("plug->running");
     ASSERT_TRUE(wait_until([&] { return vm_property(bus_.address(), kVmPath, "GuestHelper") == "e2e-init"; }, 30s))
-        << "GuestHelper is " << vm_property(bus_.address(), kVmPath, "GuestHelper") << "\n" << daemon_->log();
+        << "GuestHelper is " << vm_property(bus_.address(), kVmPath, "GuestHelper") << "\n"
+        << daemon_->log();
     watch.lap("running->hello");
     // The socket real libvirtd made in the guest channel directory: the daemon's user may
     // connect (the default ACL), anyone else may not.
@@ -111,12 +112,13 @@ TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
     EXPECT_EQ(connect_errno_as(kSomeoneElse, socket), EACCES);
     // hotseatctl doctor asks hotseatd on the bus: the helper's hello is what it reports.
     int doctor_status = -1;
-    std::string doctor = run_capture({HOTSEATCTL_PATH, "doctor", "--config", dir_.file("hotseat.toml")},
-                                     &doctor_status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}});
+    std::string doctor = run_capture({HOTSEATCTL_PATH, "doctor", "--config", dir_.file("hotseat.toml")}, &doctor_status,
+                                     {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}});
     EXPECT_NE(doctor.find("the guest helper (e2e-init) said hello"), std::string::npos) << doctor;
     EXPECT_NE(doctor.find("the domain has the guest channel org.hotseat.guest.0"), std::string::npos) << doctor;
     ASSERT_TRUE(wait_until([&] { return vm_property(bus_.address(), kVmPath, "PendingStop").rfind("0 ", 0) != 0; }, 40s))
-        << "no stop announced: " << vm_property(bus_.address(), kVmPath, "PendingStop") << "\n" << daemon_->log();
+        << "no stop announced: " << vm_property(bus_.address(), kVmPath, "PendingStop") << "\n"
+        << daemon_->log();
     auto idle_after = std::chrono::steady_clock::now() - running;
     watch.lap("hello->idle");
     EXPECT_GE(idle_after, 10s) << "idle before idle_timeout_s";
@@ -137,23 +139,29 @@ TEST_F(E2e, IdleGuestIsStoppedAfterTheIdleTimeout) {
 TEST_F(E2e, GuestHearsStopPendingAndPostponesIt) {
     Stopwatch watch("guest-postpone");
     ScenarioOptions options = with_channel(dir_, "postpone");
-    options.vm_keys = "guest_channel = true\nidle_timeout_s = 10\nidle_cpu_percent = 20\nwarn_s = 120\n"
-                      "max_postpone_s = 900\n";
+    options.vm_keys =
+        "guest_channel = true\nidle_timeout_s = 10\nidle_cpu_percent = 20\nwarn_s = 120\n"
+        "max_postpone_s = 900\n";
     options.rules = "\n[[rule]]\nname = \"idle-stop\"\non = \"vm.idle\"\naction = \"stop\"\nvm = \"e2e-guest\"\n";
     ASSERT_NO_FATAL_FAILURE(start(options));
     watch.lap("setup");
     testbed_.plug_monitor("HDMI-A-1");
     ASSERT_TRUE(state_becomes("running")) << "State is " << state();
     watch.lap("plug->running");
-    ASSERT_TRUE(serial_->wait_for("HOTSEAT-GUEST-HOST-LINE {\"host\":\"" HOTSEAT_VERSION "\",\"protocol\":2,\"type\":\"hello\"}", 1, 40s))
-        << "the guest never heard the host's hello\n" << serial_->text() << "\n" << daemon_->log();
+    ASSERT_TRUE(serial_->wait_for(
+        "HOTSEAT-GUEST-HOST-LINE {\"host\":\"" HOTSEAT_VERSION "\",\"protocol\":2,\"type\":\"hello\"}", 1, 40s))
+        << "the guest never heard the host's hello\n"
+        << serial_->text() << "\n"
+        << daemon_->log();
     watch.lap("running->host-hello");
     // PendingStop's deadline ("(tss) DEADLINE ..." without the type), and the wall clock.
-    auto deadline = [&] { return std::strtoull(vm_property(bus_.address(), kVmPath, "PendingStop").c_str(), nullptr, 10); };
+    auto deadline = [&] {
+        return std::strtoull(vm_property(bus_.address(), kVmPath, "PendingStop").c_str(), nullptr, 10);
+    };
     auto wall_us = [] {
-        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
     };
     ASSERT_TRUE(wait_until([&] { return deadline() != 0; }, 40s)) << "no stop pending\n" << daemon_->log();
     watch.lap("hello->pending");
@@ -163,10 +171,12 @@ TEST_F(E2e, GuestHearsStopPendingAndPostponesIt) {
     // warn_s is 120 s; the guest's postpone 600 makes it about ten minutes from now (it answers at
     // once, so the first deadline may be gone before it can be read).
     ASSERT_TRUE(wait_until([&] { return deadline() > wall_us() + 300'000'000ull; }, 20s))
-        << "PendingStop " << vm_property(bus_.address(), kVmPath, "PendingStop") << "\n" << daemon_->log();
+        << "PendingStop " << vm_property(bus_.address(), kVmPath, "PendingStop") << "\n"
+        << daemon_->log();
     watch.lap("pending->postponed");
     EXPECT_LE(deadline(), wall_us() + 600'000'000ull);
-    EXPECT_NE(daemon_->log().find("e2e-guest: the guest postponed the pending stop"), std::string::npos) << daemon_->log();
+    EXPECT_NE(daemon_->log().find("e2e-guest: the guest postponed the pending stop"), std::string::npos)
+        << daemon_->log();
     EXPECT_EQ(state(), "running");
     // The host hears it again, moved (the guest prints every line it gets).
     ASSERT_TRUE(serial_->wait_for("\"type\":\"stop-pending\"", 2, 20s)) << serial_->text();

@@ -60,17 +60,27 @@ protected:
         options.hugetlbfs = true;
         // libvirtd gives hooks only LC_ALL, PATH and HOME: the wrapper points the real hook at
         // this test's config and runtime directory, and keeps a copy of what it says.
-        options.qemu_hook_script = "#!/bin/sh\n"
-                                   "export HOTSEAT_CONFIG='" + dir_.file("hotseat.toml") + "'\n"
-                                   "export HOTSEAT_RUNTIME_DIR='" + runtime_dir() + "'\n"
-                                   "echo \"hotseat-hook $*\" >> '" + hook_log() + "'\n"
-                                   "err=$(mktemp)\n"
-                                   "'" HOTSEAT_HOOK_PATH "' \"$@\" 2> \"$err\"\n"
-                                   "status=$?\n"
-                                   "cat \"$err\" >> '" + hook_log() + "'\n"
-                                   "cat \"$err\" >&2\n"
-                                   "rm -f \"$err\"\n"
-                                   "exit $status\n";
+        options.qemu_hook_script =
+            "#!/bin/sh\n"
+            "export HOTSEAT_CONFIG='" +
+            dir_.file("hotseat.toml") +
+            "'\n"
+            "export HOTSEAT_RUNTIME_DIR='" +
+            runtime_dir() +
+            "'\n"
+            "echo \"hotseat-hook $*\" >> '" +
+            hook_log() +
+            "'\n"
+            "err=$(mktemp)\n"
+            "'" HOTSEAT_HOOK_PATH
+            "' \"$@\" 2> \"$err\"\n"
+            "status=$?\n"
+            "cat \"$err\" >> '" +
+            hook_log() +
+            "'\n"
+            "cat \"$err\" >&2\n"
+            "rm -f \"$err\"\n"
+            "exit $status\n";
         return options;
     }
 
@@ -103,10 +113,10 @@ TEST_F(HugepagesE2e, HookRaisesThePoolForTheGuestAndRestoresItAfterwards) {
     // its hugepages fit. This machine has no IOMMU, but no VM here lists gpu devices.
     // (JSON: the table's layout is for people and changes with the checks that speak.)
     int doctor_status = -1;
-    std::string doctor = run_capture({"env", "-i", "PATH=/usr/bin:/bin", HOTSEATCTL_PATH, "doctor", "--json",
-                                      "--config", dir_.file("hotseat.toml"), "--hook",
-                                      libvirt_->root() + "/etc/hooks/qemu.d/hotseat"},
-                                     &doctor_status);
+    std::string doctor = run_capture(
+        {"env", "-i", "PATH=/usr/bin:/bin", HOTSEATCTL_PATH, "doctor", "--json", "--config", dir_.file("hotseat.toml"),
+         "--hook", libvirt_->root() + "/etc/hooks/qemu.d/hotseat"},
+        &doctor_status);
     EXPECT_EQ(doctor_status, 0) << doctor;
     std::vector<std::string> findings;
     auto json = nlohmann::json::parse(doctor, nullptr, false);
@@ -114,10 +124,11 @@ TEST_F(HugepagesE2e, HookRaisesThePoolForTheGuestAndRestoresItAfterwards) {
         findings.push_back(f["status"].get<std::string>() + " " + f["check"].get<std::string>() + " " +
                            f["message"].get<std::string>());
     auto has = [&](const std::string& prefix) {
-        return std::any_of(findings.begin(), findings.end(), [&](const std::string& f) { return f.rfind(prefix, 0) == 0; });
+        return std::any_of(findings.begin(), findings.end(),
+                           [&](const std::string& f) { return f.rfind(prefix, 0) == 0; });
     };
-    for (const std::string prefix : {"ok hook ", "ok domain ", "ok balloon ",
-                                     "ok hugepages the domain asks for 96 hugepages of 2048 kB"})
+    for (const std::string prefix :
+         {"ok hook ", "ok domain ", "ok balloon ", "ok hugepages the domain asks for 96 hugepages of 2048 kB"})
         EXPECT_TRUE(has(prefix)) << "no '" << prefix << "' in\n" << doctor;
     watch.lap("doctor");
 

@@ -111,7 +111,7 @@ TEST_F(LibvirtPolkit, HotseatMayDoNothingElse) {
              {"destroy", "other"},
              {"suspend", "other"},
              {"shutdown", "other"},
-             {"dominfo", "other"},  // not even seen
+             {"dominfo", "other"},                       // not even seen
              {"dumpxml", "--security-info", "managed"},  // VNC password, secrets
              {"define", file},
              {"undefine", "managed"},

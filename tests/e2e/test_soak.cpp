@@ -42,15 +42,14 @@ protected:
     SoakRun soak(unsigned cycles) {
         const std::string report = dir_.file("soak-report.txt");
         int status = -1;
-        std::string out = run_capture({HOTSEAT_SOAK_PATH, "--vm", kVm, "--cycles", std::to_string(cycles), "--dwell",
-                                       "0", "--settle", "2", "--timeout", "30", "--connector", "HDMI-A-1", "--report",
-                                       report},
-                                      &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}, {"HOTSEATCTL", HOTSEATCTL_PATH}});
+        std::string out = run_capture(
+            {HOTSEAT_SOAK_PATH, "--vm", kVm, "--cycles", std::to_string(cycles), "--dwell", "0", "--settle", "2",
+             "--timeout", "30", "--connector", "HDMI-A-1", "--report", report},
+            &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_.address()}, {"HOTSEATCTL", HOTSEATCTL_PATH}});
         SoakRun run{status, out, std::filesystem::exists(report) ? read_file(report) : ""};
         if (std::getenv("HOTSEAT_E2E_VERBOSE")) std::cerr << "---- soak report ----\n" << run.report;
         return run;
     }
-
 };
 
 TEST_F(SoakE2e, CyclesPassWhenTheGpuConsoleAndConnectorComeBack) {
@@ -92,10 +91,14 @@ protected:
     LibvirtSandbox::Options sandbox_options() const override {
         auto options = SoakE2e::sandbox_options();
         const std::string igpu = testbed_.root() + testbed_.pci_syspath();
-        options.qemu_hook_script = "#!/bin/sh\n"
-                                   "[ \"$2 $3\" = \"release end\" ] || exit 0\n"
-                                   "ln -sfn ../../../bus/pci/drivers/vfio-pci '" + igpu + "/driver'\n"
-                                   "echo 0 > '" + testbed_.root() + "/sys/devices/vtcon1/bind'\n";
+        options.qemu_hook_script =
+            "#!/bin/sh\n"
+            "[ \"$2 $3\" = \"release end\" ] || exit 0\n"
+            "ln -sfn ../../../bus/pci/drivers/vfio-pci '" +
+            igpu +
+            "/driver'\n"
+            "echo 0 > '" +
+            testbed_.root() + "/sys/devices/vtcon1/bind'\n";
         return options;
     }
 };

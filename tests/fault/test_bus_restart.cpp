@@ -22,9 +22,11 @@ TEST(BusRestart, HotseatdExitsWithFailureSoSystemdRestartsIt) {
     Testbed testbed;
     testbed.add_intel_igpu();
     const std::string config = dir.file("hotseat.toml");
-    write_file(config, "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/node.xml\"\n"
-                       "[[vm]]\nname = \"arch-desktop\"\n"
-                       "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n");
+    write_file(config,
+               "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR
+               "/tests/data/libvirt/node.xml\"\n"
+               "[[vm]]\nname = \"arch-desktop\"\n"
+               "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n");
     auto bus = std::make_unique<PrivateBus>();
     DaemonProcess daemon({config, testbed.root(), bus->address(), dir.path(), {}});
     ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
@@ -33,8 +35,9 @@ TEST(BusRestart, HotseatdExitsWithFailureSoSystemdRestartsIt) {
 
     bus->stop();
     int status = daemon.process().wait(5s);
-    EXPECT_EQ(status, 1) << "hotseatd must exit with a failure status (systemd's Restart=on-failure), not "
-                         << status << "\n" << daemon.log();
+    EXPECT_EQ(status, 1) << "hotseatd must exit with a failure status (systemd's Restart=on-failure), not " << status
+                         << "\n"
+                         << daemon.log();
     EXPECT_NE(daemon.log().find("D-Bus connection failed"), std::string::npos) << daemon.log();
     ASSERT_TRUE(daemon.executed(StartDomain{"arch-desktop"})) << "the log does not name the effects it executes";
     EXPECT_FALSE(daemon.executed(DestroyDomain{"arch-desktop"})) << "a VM was touched on the way out";

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-
 #include "hotseatd_test.h"
 
 namespace hotseat::test {
@@ -16,15 +15,21 @@ std::string config_text(const std::string& connector) {
     return supervisor_section() +
            "debounce_ms = 0\n"
            "[[vm]]\nname = \"arch-desktop\"\nshutdown_timeout_s = 5\n"
-           "[[rule]]\nname = \"plug-" + connector + "\"\non = \"monitor.connected\"\nconnector = \"" + connector + "\"\n"
+           "[[rule]]\nname = \"plug-" +
+           connector + "\"\non = \"monitor.connected\"\nconnector = \"" + connector +
+           "\"\n"
            "action = \"start\"\nvm = \"arch-desktop\"\n"
-           "[[rule]]\nname = \"unplug-" + connector + "\"\non = \"monitor.disconnected\"\nconnector = \"" + connector + "\"\n"
+           "[[rule]]\nname = \"unplug-" +
+           connector + "\"\non = \"monitor.disconnected\"\nconnector = \"" + connector +
+           "\"\n"
            "action = \"stop\"\nvm = \"arch-desktop\"\n";
 }
 
 // What a disk, an editor or a bad deploy may leave behind.
 const std::vector<std::pair<std::string, std::string>> kGarbage = {
-    {"binary", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe\x00\x80", 14)},
+    {"binary", std::string("\x7f"
+                           "ELF\x02\x01\x01\0\0\0\xff\xfe\x00\x80",
+                           14)},
     // Cut inside the first rule's string: a syntax error wherever the checkout lives (the
     // libvirt URI holds the source path, so a fixed byte count could cut between two keys).
     {"truncated", config_text("HDMI-A-1").substr(0, config_text("HDMI-A-1").find("connector = \"") + 16)},
@@ -32,7 +37,13 @@ const std::vector<std::pair<std::string, std::string>> kGarbage = {
     {"invalid UTF-8", "[supervisor]\ndebounce_ms = 0\n# \xc3\x28 \xf0\x28\x8c\x28\n[[vm]]\nname = \"\xff\"\n"},
     {"huge line", "[supervisor]\n# " + std::string(2 * 1024 * 1024, 'x') + "\n"},
     // Hostile (issue #19): nesting the TOML parser would follow until its stack overflows.
-    {"deep dotted key", "[k" + [] { std::string key; for (int i = 0; i < 32'000; ++i) key += ".k"; return key; }() + "]\n"},
+    {"deep dotted key", "[k" +
+                            [] {
+                                std::string key;
+                                for (int i = 0; i < 32'000; ++i) key += ".k";
+                                return key;
+                            }() +
+                            "]\n"},
     {"deep arrays", "x = " + std::string(100'000, '[') + std::string(100'000, ']') + "\n"},
 };
 
@@ -77,8 +88,10 @@ TEST_F(ConfigGarbage, OldRulesStayInForceUntilAGoodConfigReloads) {
         SCOPED_TRACE(kind);
         write_file(config_, text);
         // Both ways in, alternately: SIGHUP (systemctl reload) and Manager.Reload (hotseatctl).
-        if (by_signal) ::kill(daemon_->process().pid(), SIGHUP);
-        else EXPECT_NE(call_reload(bus_.address(), &message), 0) << "Reload accepted garbage";
+        if (by_signal)
+            ::kill(daemon_->process().pid(), SIGHUP);
+        else
+            EXPECT_NE(call_reload(bus_.address(), &message), 0) << "Reload accepted garbage";
         by_signal = !by_signal;
         ASSERT_TRUE(wait_until([&] { return !config_error(bus_.address()).empty(); })) << "no ConfigError";
         EXPECT_NE(config_error(bus_.address()).find("hotseat.toml"), std::string::npos) << config_error(bus_.address());

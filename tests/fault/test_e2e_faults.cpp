@@ -60,8 +60,7 @@ TEST_F(E2eFault, LibvirtdKilledMidStartEndsInTheTruth) {
     }
     const bool came_up = state() == "running";
     std::fprintf(stderr, "[fault] libvirtd killed mid-start: the start %s\n",
-                 !came_up ? "never happened"
-                 : "completed");
+                 !came_up ? "never happened" : "completed");
     if (daemon_->log().find("found paused mid-start") != std::string::npos)
         std::fprintf(stderr, "[fault] (the domain was left paused mid-start and was destroyed)\n");
     if (state() == "failed") {

@@ -40,14 +40,13 @@ class HookFailsAtStep : public HookTest, public ::testing::WithParamInterface<st
 // hugepage pool and fbcon's vtconsole (the framebuffer after them is best effort, see
 // hooks/consoles.h; the hugepage shortfall is in tests/integration/hook). The kernel refuses the
 // write (EROFS) while the attribute still reads as before.
-INSTANTIATE_TEST_SUITE_P(Faults, HookFailsAtStep, ::testing::Values(kNrHugepages, kVtcon1Bind),
-                         [](const auto& info) {
-                             std::string name = fs::path(fs::path(info.param).parent_path()).filename().string() +
-                                                "_" + fs::path(info.param).filename().string();
-                             for (auto& c : name)
-                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                             return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Faults, HookFailsAtStep, ::testing::Values(kNrHugepages, kVtcon1Bind), [](const auto& info) {
+    std::string name = fs::path(fs::path(info.param).parent_path()).filename().string() + "_" +
+                       fs::path(info.param).filename().string();
+    for (auto& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return name;
+});
 
 TEST_P(HookFailsAtStep, HostGetsEverythingBack) {
     const std::string broken = GetParam();
@@ -108,37 +107,37 @@ void PrintTo(const UntrustedDir& dir, std::ostream* out) { *out << dir.name; }
 
 class HookUntrustedRuntimeDir : public HookTest, public ::testing::WithParamInterface<UntrustedDir> {};
 
-INSTANTIATE_TEST_SUITE_P(
-    Attacks, HookUntrustedRuntimeDir,
-    ::testing::Values(
-        UntrustedDir{"OwnedBySomeoneElse",
-                     [](const HookBed& bed) {
-                         bed.make_runtime_dir();
-                         ASSERT_EQ(::chown(bed.runtime_dir().c_str(), kSomeoneElse, kSomeoneElse), 0);
-                     },
-                     "owned by uid 65534"},
-        UntrustedDir{"GroupWritable",
-                     [](const HookBed& bed) {
-                         bed.make_runtime_dir();
-                         fs::permissions(bed.runtime_dir(), fs::perms(0775));
-                     },
-                     "has mode 0775"},
-        UntrustedDir{"WorldWritableSticky",
-                     [](const HookBed& bed) {
-                         bed.make_runtime_dir();
-                         fs::permissions(bed.runtime_dir(), fs::perms(01777));
-                     },
-                     "has mode 1777"},
-        UntrustedDir{"Symlink",
-                     [](const HookBed& bed) {
-                         // A good directory elsewhere: the link itself is what is refused.
-                         std::string elsewhere = bed.runtime_dir() + ".real";
-                         fs::create_directory(elsewhere);
-                         fs::permissions(elsewhere, fs::perms(0755));
-                         fs::create_directory_symlink(elsewhere, bed.runtime_dir());
-                     },
-                     "is a symlink"}),
-    [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Attacks, HookUntrustedRuntimeDir,
+                         ::testing::Values(UntrustedDir{"OwnedBySomeoneElse",
+                                                        [](const HookBed& bed) {
+                                                            bed.make_runtime_dir();
+                                                            ASSERT_EQ(::chown(bed.runtime_dir().c_str(), kSomeoneElse,
+                                                                              kSomeoneElse),
+                                                                      0);
+                                                        },
+                                                        "owned by uid 65534"},
+                                           UntrustedDir{"GroupWritable",
+                                                        [](const HookBed& bed) {
+                                                            bed.make_runtime_dir();
+                                                            fs::permissions(bed.runtime_dir(), fs::perms(0775));
+                                                        },
+                                                        "has mode 0775"},
+                                           UntrustedDir{"WorldWritableSticky",
+                                                        [](const HookBed& bed) {
+                                                            bed.make_runtime_dir();
+                                                            fs::permissions(bed.runtime_dir(), fs::perms(01777));
+                                                        },
+                                                        "has mode 1777"},
+                                           UntrustedDir{"Symlink",
+                                                        [](const HookBed& bed) {
+                                                            // A good directory elsewhere: the link itself is what is refused.
+                                                            std::string elsewhere = bed.runtime_dir() + ".real";
+                                                            fs::create_directory(elsewhere);
+                                                            fs::permissions(elsewhere, fs::perms(0755));
+                                                            fs::create_directory_symlink(elsewhere, bed.runtime_dir());
+                                                        },
+                                                        "is a symlink"}),
+                         [](const auto& info) { return info.param.name; });
 
 TEST_P(HookUntrustedRuntimeDir, PrepareRefusesBeforeTouchingAnything) {
     GetParam().make(bed);
@@ -259,18 +258,17 @@ INSTANTIATE_TEST_SUITE_P(
         // /sys/bus/platform/drivers/<driver>/bind would be vtcon1's bind.
         ForgedLog{"FramebufferDriverDotDot",
                   "hotseat-undo 1\ndo 1 framebuffer ../../../devices/virtual/vtconsole/vtcon1 x\ndid 1\nready\n", "0"},
-        ForgedLog{"FramebufferUnknownDriver",
-                  "hotseat-undo 1\ndo 1 framebuffer i915 0000:00:02.0\ndid 1\nready\n", "0"},
-        ForgedLog{"FramebufferDeviceWithSlash",
-                  "hotseat-undo 1\ndo 1 framebuffer efi-framebuffer a/b\ndid 1\nready\n", "0"},
+        ForgedLog{"FramebufferUnknownDriver", "hotseat-undo 1\ndo 1 framebuffer i915 0000:00:02.0\ndid 1\nready\n",
+                  "0"},
+        ForgedLog{"FramebufferDeviceWithSlash", "hotseat-undo 1\ndo 1 framebuffer efi-framebuffer a/b\ndid 1\nready\n",
+                  "0"},
         // An interrupted undo that would raise the pool to any value.
         ForgedLog{"HugepagesUndoUpward",
                   "hotseat-undo 1\ndo 1 hugepages 2048 0 3072\ndid 1 3072\nready\nundo 1 0 999999\n", "0"},
         // One that would take 3000 pages when prepare added 100.
         ForgedLog{"HugepagesUndoBeyondTheStep",
                   "hotseat-undo 1\ndo 1 hugepages 2048 100 200\ndid 1 200\nready\nundo 1 3000 0\n", "3000"},
-        ForgedLog{"HugepagesUnknownPageSize",
-                  "hotseat-undo 1\ndo 1 hugepages 3000 0 10\ndid 1 10\nready\n", "0"}),
+        ForgedLog{"HugepagesUnknownPageSize", "hotseat-undo 1\ndo 1 hugepages 3000 0 10\ndid 1 10\nready\n", "0"}),
     [](const auto& info) { return info.param.name; });
 
 TEST_P(HookForgedUndoLog, IsRefusedAndNothingIsWritten) {

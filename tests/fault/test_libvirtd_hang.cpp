@@ -38,7 +38,8 @@ TEST_F(E2e, HungLibvirtdIsNoticedAndReconnected) {
     EXPECT_NE(daemon_->log().find("keepalive timeout"), std::string::npos) << daemon_->log();
 
     ASSERT_TRUE(wait_until([&] { return last_change() == "true"; }, 2min))
-        << "hotseatd did not connect again once libvirtd ran\n" << daemon_->log();
+        << "hotseatd did not connect again once libvirtd ran\n"
+        << daemon_->log();
     EXPECT_EQ(libvirt_connected(), "true");
     EXPECT_EQ(state(), "off");
 }

@@ -62,8 +62,7 @@ std::map<std::string, std::string> umockdev_environment(const std::string& umock
 #ifdef HOTSEAT_ASAN_RUNTIME
     preload = std::string(HOTSEAT_ASAN_RUNTIME) + ":" + preload;
 #endif
-    return {{"UMOCKDEV_DIR", umockdev_dir}, {"LD_PRELOAD", preload},
-            {"ASAN_OPTIONS", "verify_asan_link_order=0"}};
+    return {{"UMOCKDEV_DIR", umockdev_dir}, {"LD_PRELOAD", preload}, {"ASAN_OPTIONS", "verify_asan_link_order=0"}};
 }
 
 DaemonProcess::DaemonProcess(DaemonOptions options) {
@@ -79,20 +78,18 @@ DaemonProcess::DaemonProcess(DaemonOptions options) {
     process_ = std::make_unique<Process>(p);
 }
 
-bool DaemonProcess::wait_ready(std::chrono::milliseconds timeout) {
-    return notify_->wait_for("READY=1", timeout);
-}
+bool DaemonProcess::wait_ready(std::chrono::milliseconds timeout) { return notify_->wait_for("READY=1", timeout); }
 
 bool DaemonProcess::executed(const Effect& effect) const {
     return log().find("effect: " + effect_text(effect) + "\n") != std::string::npos;
 }
 
-std::string bus_get_property(const std::string& bus_address, const std::string& path,
-                             const std::string& interface, const std::string& property) {
+std::string bus_get_property(const std::string& bus_address, const std::string& path, const std::string& interface,
+                             const std::string& property) {
     int status = 0;
-    std::string out = run_capture({"busctl", "--system", "get-property", "org.hotseat.Supervisor1", path,
-                                   interface, property},
-                                  &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}});
+    std::string out = run_capture(
+        {"busctl", "--system", "get-property", "org.hotseat.Supervisor1", path, interface, property}, &status,
+        {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}});
     if (status != 0) return {};
     while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
     auto space = out.find(' ');  // drop the type signature
@@ -101,10 +98,9 @@ std::string bus_get_property(const std::string& bus_address, const std::string& 
     return value;
 }
 
-std::string vm_property(const std::string& bus_address, const std::string& encoded_vm,
-                        const std::string& property) {
-    return bus_get_property(bus_address, "/org/hotseat/Supervisor1/vm/" + encoded_vm,
-                            "org.hotseat.Supervisor1.VM", property);
+std::string vm_property(const std::string& bus_address, const std::string& encoded_vm, const std::string& property) {
+    return bus_get_property(bus_address, "/org/hotseat/Supervisor1/vm/" + encoded_vm, "org.hotseat.Supervisor1.VM",
+                            property);
 }
 
 std::string vm_state(const std::string& bus_address, const std::string& encoded_vm) {

@@ -67,11 +67,10 @@ std::map<std::string, std::string> umockdev_environment(const std::string& umock
 
 // busctl --system against `bus_address`. get_property returns busctl's value text without the
 // type ("off" for `s "off"`), or "" when the call failed.
-std::string bus_get_property(const std::string& bus_address, const std::string& path,
-                             const std::string& interface, const std::string& property);
+std::string bus_get_property(const std::string& bus_address, const std::string& path, const std::string& interface,
+                             const std::string& property);
 std::string vm_state(const std::string& bus_address, const std::string& encoded_vm);
-std::string vm_property(const std::string& bus_address, const std::string& encoded_vm,
-                        const std::string& property);
+std::string vm_property(const std::string& bus_address, const std::string& encoded_vm, const std::string& property);
 std::string manager_property(const std::string& bus_address, const std::string& property);
 // busctl call of a VM method (Start, Stop, ForceStop ...); returns busctl's exit status.
 int call_vm(const std::string& bus_address, const std::string& encoded_vm, const std::string& method);

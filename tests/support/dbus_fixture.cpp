@@ -89,8 +89,7 @@ Captured DbusServiceTest::busctl(std::vector<std::string> args, bool as_nobody) 
 }
 
 Captured DbusServiceTest::dbus_send(const std::string& path, const std::string& method, bool as_nobody) {
-    return run({"dbus-send", "--system", "--print-reply", "--dest=org.hotseat.Supervisor1", path, method},
-               as_nobody);
+    return run({"dbus-send", "--system", "--print-reply", "--dest=org.hotseat.Supervisor1", path, method}, as_nobody);
 }
 
 void DbusServiceTest::settle_signals() {

@@ -67,9 +67,9 @@ protected:
     std::unique_ptr<PrivateBus> bus_;
     sd_event* loop_ = nullptr;
     std::unique_ptr<dbus::BusService> service_;
-    std::vector<Command> commands_;                       // what reached the command handler
-    std::map<std::string, CommandReply> replies_;         // per VM; default Accepted
-    std::vector<PostponeRequest> postpones_;              // what reached the postpone handler
+    std::vector<Command> commands_;                // what reached the command handler
+    std::map<std::string, CommandReply> replies_;  // per VM; default Accepted
+    std::vector<PostponeRequest> postpones_;       // what reached the postpone handler
     int reloads_ = 0;
     std::string reload_error_;
     bool throw_from_handler_ = false;

@@ -46,15 +46,16 @@ int list_sessions(sd_bus_message* m, void* state, sd_bus_error*) {
     if (r >= 0) r = sd_bus_message_open_container(reply, 'a', "(susso)");
     for (const auto& s : static_cast<LogindStandIn::State*>(state)->sessions)
         if (r >= 0)
-            r = sd_bus_message_append(reply, "(susso)", s.id.c_str(), s.uid, "user", "seat0", session_path(s.id).c_str());
+            r = sd_bus_message_append(reply, "(susso)", s.id.c_str(), s.uid, "user", "seat0",
+                                      session_path(s.id).c_str());
     if (r >= 0) r = sd_bus_message_close_container(reply);
     if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
     sd_bus_message_unref(reply);
     return r;
 }
 
-int get_session_property(sd_bus*, const char*, const char*, const char* property, sd_bus_message* reply,
-                         void* session, sd_bus_error*) {
+int get_session_property(sd_bus*, const char*, const char*, const char* property, sd_bus_message* reply, void* session,
+                         sd_bus_error*) {
     const auto* s = static_cast<const LogindSession*>(session);
     if (std::strcmp(property, "Active") == 0) return sd_bus_message_append(reply, "b", s->active ? 1 : 0);
     if (std::strcmp(property, "Class") == 0) return sd_bus_message_append(reply, "s", s->session_class.c_str());

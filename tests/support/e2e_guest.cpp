@@ -57,7 +57,9 @@ GuestImage GuestImage::find() {
 std::string guest_channel_xml(const GuestOptions& options) {
     if (options.channel_socket.empty()) return "";
     return "    <channel type='unix'>\n"
-           "      <source mode='bind' path='" + xml_escape(options.channel_socket) + "'/>\n"
+           "      <source mode='bind' path='" +
+           xml_escape(options.channel_socket) +
+           "'/>\n"
            "      <target type='virtio' name='org.hotseat.guest.0'/>\n"
            "    </channel>\n";
 }
@@ -66,15 +68,24 @@ std::string guest_domain_xml(const GuestImage& image, const GuestOptions& option
     if (options.serial_log.empty() || options.serial_log[0] != '/')
         throw std::invalid_argument("guest_domain_xml: serial_log must be an absolute path");
     return "<domain type='qemu'>\n"
-           "  <name>" + xml_escape(options.name) + "</name>\n"
-           "  <memory unit='MiB'>" + std::to_string(options.memory_mib) + "</memory>\n"
-           + std::string(options.hugepages ? "  <memoryBacking><hugepages/></memoryBacking>\n" : "") +
+           "  <name>" +
+           xml_escape(options.name) +
+           "</name>\n"
+           "  <memory unit='MiB'>" +
+           std::to_string(options.memory_mib) + "</memory>\n" +
+           std::string(options.hugepages ? "  <memoryBacking><hugepages/></memoryBacking>\n" : "") +
            "  <vcpu>1</vcpu>\n"
            "  <os>\n"
            "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-           "    <kernel>" + xml_escape(image.kernel) + "</kernel>\n"
-           "    <initrd>" + xml_escape(image.initramfs) + "</initrd>\n"
-           "    <cmdline>" + xml_escape(kernel_command_line(options)) + "</cmdline>\n"
+           "    <kernel>" +
+           xml_escape(image.kernel) +
+           "</kernel>\n"
+           "    <initrd>" +
+           xml_escape(image.initramfs) +
+           "</initrd>\n"
+           "    <cmdline>" +
+           xml_escape(kernel_command_line(options)) +
+           "</cmdline>\n"
            "  </os>\n"
            "  <features><acpi/></features>\n"
            "  <on_poweroff>destroy</on_poweroff>\n"
@@ -83,11 +94,14 @@ std::string guest_domain_xml(const GuestImage& image, const GuestOptions& option
            "  <devices>\n"
            "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
            "    <serial type='file'>\n"
-           "      <source path='" + xml_escape(options.serial_log) + "' append='on'/>\n"
+           "      <source path='" +
+           xml_escape(options.serial_log) +
+           "' append='on'/>\n"
            "      <target port='0'/>\n"
-           "    </serial>\n"
-           + guest_channel_xml(options) +
-                      "    <controller type='usb' model='" + std::string(options.usb_controller ? "qemu-xhci" : "none") + "'/>\n"
+           "    </serial>\n" +
+           guest_channel_xml(options) + "    <controller type='usb' model='" +
+           std::string(options.usb_controller ? "qemu-xhci" : "none") +
+           "'/>\n"
            "    <memballoon model='none'/>\n"
            "  </devices>\n"
            "</domain>\n";

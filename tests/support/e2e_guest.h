@@ -34,9 +34,9 @@ struct GuestImage {
 
 struct GuestOptions {
     std::string name = "e2e-guest";
-    std::string serial_log;       // absolute path; every boot appends to it
-    bool ignore_acpi = false;     // no acpid: a shutdown request goes unanswered
-    int self_poweroff_s = -1;     // >= 0: the guest powers off this long after it is ready
+    std::string serial_log;    // absolute path; every boot appends to it
+    bool ignore_acpi = false;  // no acpid: a shutdown request goes unanswered
+    int self_poweroff_s = -1;  // >= 0: the guest powers off this long after it is ready
     int memory_mib = 192;
     bool hugepages = false;       // <memoryBacking><hugepages/>: backed by 2 MiB pages
     bool usb_controller = false;  // an xHCI controller, so that libvirt accepts USB hostdevs

@@ -9,8 +9,7 @@ int main() {
     try {
         hotseat::test::PrivateBus bus;
         std::cout << "DBUS_SYSTEM_BUS_ADDRESS=" << bus.address() << std::endl;
-        for (std::string line; std::getline(std::cin, line);) {
-        }
+        for (std::string line; std::getline(std::cin, line);) {}
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "hotseat-private-bus: " << e.what() << "\n";

@@ -20,8 +20,9 @@ namespace {
 // libvirtd as root, reachable by root only (with polkit: by anyone, and polkit decides what
 // each may do), quiet unless something goes wrong.
 std::string libvirtd_conf(bool polkit) {
-    return std::string("# hotseat test sandbox (tests/support/libvirt_sandbox.cpp)\n"
-                       "unix_sock_group = \"root\"\n") +
+    return std::string(
+               "# hotseat test sandbox (tests/support/libvirt_sandbox.cpp)\n"
+               "unix_sock_group = \"root\"\n") +
            (polkit ? "unix_sock_rw_perms = \"0777\"\naccess_drivers = [ \"polkit\" ]\n"
                    : "unix_sock_rw_perms = \"0700\"\n") +
            "auth_unix_ro = \"none\"\n"
@@ -35,7 +36,9 @@ std::string polkit_bus_conf(const std::string& root) {
            " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
            "<busconfig>\n"
            "  <type>system</type>\n"
-           "  <listen>unix:path=" + root + "/run/polkit-bus</listen>\n"
+           "  <listen>unix:path=" +
+           root +
+           "/run/polkit-bus</listen>\n"
            "  <auth>EXTERNAL</auth>\n"
            "  <policy context=\"default\">\n"
            "    <allow user=\"*\"/>\n"
@@ -104,10 +107,8 @@ LibvirtSandbox::LibvirtSandbox(Options options) : options_(std::move(options)) {
     if (options_.hugetlbfs) argv.insert(argv.begin() + 4, "HOTSEAT_SANDBOX_HUGETLBFS=" + hugetlbfs_dir());
     if (!options_.polkit_rules.empty()) argv.insert(argv.begin() + 4, "HOTSEAT_SANDBOX_POLKIT=1");
     if (!options_.cache_dir.empty()) argv.push_back(options_.cache_dir);
-    holder_ = std::make_unique<Process>(Process::Options{
-        .argv = argv,
-        .env = {},
-        .output_file = root() + "/sandbox.log"});
+    holder_ = std::make_unique<Process>(
+        Process::Options{.argv = argv, .env = {}, .output_file = root() + "/sandbox.log"});
     if (!wait_accepting(std::chrono::seconds(15)))
         throw std::runtime_error("the sandboxed libvirtd did not come up\n" + logs());
     namespace_id_ = mount_namespace_of(holder_->pid());
@@ -119,10 +120,10 @@ bool LibvirtSandbox::wait_polkit(std::chrono::milliseconds timeout) const {
     return wait_until(
         [&] {
             int status = -1;
-            std::string out = run_capture({"busctl", "--address=" + polkit_bus(), "call", "org.freedesktop.DBus",
-                                           "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner", "s",
-                                           "org.freedesktop.PolicyKit1"},
-                                          &status);
+            std::string out = run_capture(
+                {"busctl", "--address=" + polkit_bus(), "call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                 "org.freedesktop.DBus", "NameHasOwner", "s", "org.freedesktop.PolicyKit1"},
+                &status);
             return status == 0 && out.find("true") != std::string::npos;
         },
         timeout);
@@ -137,8 +138,8 @@ unsigned LibvirtSandbox::hotseat_uid() const { return sandbox::hotseat_uid(); }
 
 std::string LibvirtSandbox::virsh_as_hotseat(const std::vector<std::string>& args, int* status) const {
     const std::string id = std::to_string(hotseat_uid());
-    Process::Options options{{"setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "env", "-i",
-                              kCleanPath, "LC_ALL=C", "HOME=/", "virsh", "-q", "-c", uri()},
+    Process::Options options{{"setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "env", "-i", kCleanPath,
+                              "LC_ALL=C", "HOME=/", "virsh", "-q", "-c", uri()},
                              {},
                              root() + "/virsh-hotseat.out"};
     for (const auto& a : args) options.argv.push_back(a);
@@ -180,8 +181,9 @@ void LibvirtSandbox::write_polkit_configuration() const {
     for (const char* file : {"org.libvirt.api.policy", "org.libvirt.unix.policy"}) {
         const std::string from = polkit_actions_dir() + "/" + file;
         if (!std::filesystem::exists(from))
-            throw std::runtime_error(from + " is missing: scripts/setup unpacks libvirt's polkit actions there "
-                                            "(scripts/fetch-libvirt-polkit)");
+            throw std::runtime_error(from +
+                                     " is missing: scripts/setup unpacks libvirt's polkit actions there "
+                                     "(scripts/fetch-libvirt-polkit)");
         std::filesystem::copy_file(from, root() + "/polkit/actions/" + file,
                                    std::filesystem::copy_options::overwrite_existing);
     }
@@ -219,7 +221,7 @@ pid_t LibvirtSandbox::qemu_pid(const std::string& domain) const {
 }
 
 Process::Options LibvirtSandbox::virsh_command(const std::vector<std::string>& args,
-                                              const std::string& output_file) const {
+                                               const std::string& output_file) const {
     Process::Options options{{"env", "-i", kCleanPath, "LC_ALL=C", "virsh", "-q", "-c", uri()}, {}, output_file};
     for (const auto& a : args) options.argv.push_back(a);
     return options;

@@ -57,8 +57,8 @@ public:
     const std::string& root() const { return dir_.path(); }
     std::string uri() const;  // qemu:///system?socket=<root>/run/libvirt-sock
 
-    void kill_libvirtd();   // SIGKILL, as in a crash; returns once it is reaped
-    void start_libvirtd();  // returns once the new daemon accepts connections; throws otherwise
+    void kill_libvirtd();        // SIGKILL, as in a crash; returns once it is reaped
+    void start_libvirtd();       // returns once the new daemon accepts connections; throws otherwise
     pid_t libvirtd_pid() const;  // 0 while none runs
 
     // The running QEMU of `domain` (libvirt's /run/libvirt/qemu/<domain>.pid), 0 when none.

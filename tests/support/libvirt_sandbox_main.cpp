@@ -88,8 +88,10 @@ std::string polkit_bus(const std::string& root) { return "unix:path=" + root + "
 pid_t Holder::spawn(const char* what, std::vector<std::string> argv, std::vector<std::string> env) {
     pid_t pid = fork();
     if (pid != 0) {
-        if (pid < 0) say(std::string("fork: ") + std::strerror(errno));
-        else say(std::string(what) + " started, pid " + std::to_string(pid));
+        if (pid < 0)
+            say(std::string("fork: ") + std::strerror(errno));
+        else
+            say(std::string(what) + " started, pid " + std::to_string(pid));
         return pid;
     }
     sigset_t none;
@@ -109,8 +111,8 @@ pid_t Holder::spawn(const char* what, std::vector<std::string> argv, std::vector
 
 void Holder::start_polkit() {
     const std::string path = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-    spawn("dbus-daemon", {"/usr/bin/dbus-daemon", "--config-file=" + root_ + "/polkit/bus.conf", "--nofork",
-                          "--nopidfile"},
+    spawn("dbus-daemon",
+          {"/usr/bin/dbus-daemon", "--config-file=" + root_ + "/polkit/bus.conf", "--nofork", "--nopidfile"},
           {path, "LC_ALL=C"});
     // polkitd connects at once and exits when the bus is not there yet: wait for the socket.
     for (int i = 0; i < 500 && access((root_ + "/run/polkit-bus").c_str(), F_OK) != 0; ++i) usleep(10000);
@@ -158,8 +160,10 @@ void Holder::reap() {
         if (pid != libvirtd_) continue;
         libvirtd_ = 0;
         unlink((root_ + "/libvirtd.pid").c_str());
-        say("libvirtd exited (" + std::string(WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "status " +
-                                                 std::to_string(WEXITSTATUS(status))) + ")");
+        say("libvirtd exited (" +
+            std::string(WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
+                                            : "status " + std::to_string(WEXITSTATUS(status))) +
+            ")");
     }
 }
 
@@ -207,9 +211,12 @@ int run(const std::string& root, const std::string& cache_dir) {
     for (;;) {
         signalfd_siginfo info{};
         if (read(fd, &info, sizeof info) != sizeof info) continue;
-        if (info.ssi_signo == SIGCHLD) holder.reap();
-        else if (info.ssi_signo == SIGUSR2) holder.start_libvirtd();
-        else break;
+        if (info.ssi_signo == SIGCHLD)
+            holder.reap();
+        else if (info.ssi_signo == SIGUSR2)
+            holder.start_libvirtd();
+        else
+            break;
     }
     holder.teardown();
     return 0;

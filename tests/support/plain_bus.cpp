@@ -14,7 +14,8 @@ std::string config(const std::string& socket_path) {
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:path=)" + socket_path + R"(</listen>
+  <listen>unix:path=)" +
+           socket_path + R"(</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow user="*"/>

@@ -16,7 +16,8 @@ namespace {
 constexpr const char* kDebianSystemConf = "/usr/share/dbus-1/system.conf";
 constexpr const char* kShippedPolicy = HOTSEAT_SOURCE_DIR "/dbus/org.hotseat.Supervisor1.conf";
 
-constexpr const char* kPermissivePolicy = R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+constexpr const char* kPermissivePolicy =
+    R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <policy context="mandatory">
@@ -44,8 +45,7 @@ std::string system_like_config(const std::string& system_conf, const std::string
     // The host's own policies (system.d, /etc) are not part of the test: only ours is.
     conf = drop(conf, R"(<include(dir)?\b[^>]*>[^<]*</include(dir)?>)");
     if (conf.find("<allow user=\"*\"/>") == std::string::npos)
-        conf = std::regex_replace(conf, std::regex(R"(<policy context="default">)"),
-                                  "$&\n    <allow user=\"*\"/>");
+        conf = std::regex_replace(conf, std::regex(R"(<policy context="default">)"), "$&\n    <allow user=\"*\"/>");
     std::string ours = "  <listen>" + listen_address + "</listen>\n  <includedir>" + policy_dir +
                        "</includedir>\n</busconfig>";
     return std::regex_replace(conf, std::regex(R"(</busconfig>)"), ours);
@@ -58,8 +58,7 @@ PrivateBus::PrivateBus(Options options) {
     ::chmod(dir_.path().c_str(), 0755);
     write_config(options);
     daemon_ = std::make_unique<Process>(Process::Options{
-        {"dbus-daemon", "--config-file=" + dir_.file("system.conf"), "--nofork", "--nopidfile",
-         "--print-address=1"},
+        {"dbus-daemon", "--config-file=" + dir_.file("system.conf"), "--nofork", "--nopidfile", "--print-address=1"},
         {},
         dir_.file("dbus-daemon.log")});
     bool up = wait_until([&] {
@@ -70,8 +69,7 @@ PrivateBus::PrivateBus(Options options) {
         address_ = out.substr(start, end - start);
         return true;
     });
-    if (!up || address_.empty())
-        throw std::runtime_error("private dbus-daemon did not start:\n" + daemon_->output());
+    if (!up || address_.empty()) throw std::runtime_error("private dbus-daemon did not start:\n" + daemon_->output());
 }
 
 PrivateBus::~PrivateBus() { daemon_->stop(); }

@@ -28,8 +28,8 @@ public:
     PrivateBus& operator=(const PrivateBus&) = delete;
 
     const std::string& address() const { return address_; }
-    void stop() { daemon_->stop(); }  // the bus goes away, as when dbus-daemon dies
-    pid_t pid() const { return daemon_->pid(); }  // e.g. to SIGSTOP it and back up writers
+    void stop() { daemon_->stop(); }                          // the bus goes away, as when dbus-daemon dies
+    pid_t pid() const { return daemon_->pid(); }              // e.g. to SIGSTOP it and back up writers
     std::string output() const { return daemon_->output(); }  // dbus-daemon's messages
 
 private:

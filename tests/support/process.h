@@ -32,12 +32,12 @@ public:
     Process& operator=(const Process&) = delete;
 
     pid_t pid() const { return pid_; }
-    bool running();                          // false once it has exited (reaps it)
+    bool running();                               // false once it has exited (reaps it)
     int wait(std::chrono::milliseconds timeout);  // exit status (or 128+signal); -1 on timeout
     int stop(int signal = 15, std::chrono::milliseconds grace = std::chrono::seconds(5));
-    std::string output() const;              // what it has written so far
-    int input() const { return input_; }     // the write end of its stdin (input_pipe), or -1
-    void close_input();                      // its stdin reaches end of file
+    std::string output() const;           // what it has written so far
+    int input() const { return input_; }  // the write end of its stdin (input_pipe), or -1
+    void close_input();                   // its stdin reaches end of file
 
 private:
     Options options_;
@@ -49,8 +49,7 @@ private:
 // Polls `condition` every few milliseconds until it holds or the deadline passes. This is how a
 // test waits for something to happen: never a bare sleep. The default deadline only stops a hang
 // (no test asserts how fast something happens with it): generous, even on a loaded machine.
-bool wait_until(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // What a command run to completion left: stdout and stderr kept apart (a test checks the
 // message on stderr and parses stdout).

@@ -96,8 +96,8 @@ gboolean record_mask(UMockdevIoctlClient* client, Testbed::MaskRecorder& recorde
     seen.node = umockdev_ioctl_client_get_devnode(client);
     seen.type = m.type;
     if (m.codes_size > 0 && m.codes_size <= 4096) {
-        UMockdevIoctlData* codes =
-            umockdev_ioctl_data_resolve(mask, offsetof(input_mask, codes_ptr), m.codes_size, &error);
+        UMockdevIoctlData* codes = umockdev_ioctl_data_resolve(mask, offsetof(input_mask, codes_ptr), m.codes_size,
+                                                               &error);
         if (codes) {
             seen.bits.assign(codes->data, codes->data + codes->data_len);
             g_object_unref(codes);
@@ -128,9 +128,10 @@ static gboolean on_client_connected(GSignalInvocationHint*, guint n_values, cons
     if (n_values < 2) return TRUE;
     auto* client = static_cast<UMockdevIoctlClient*>(g_value_get_object(&values[1]));
     if (client)
-        g_signal_connect_data(client, "handle-ioctl", G_CALLBACK(on_client_ioctl),
-                              new std::shared_ptr<void>(*static_cast<std::shared_ptr<void>*>(data)),
-                              [](gpointer d, GClosure*) { delete_shared(d); }, GConnectFlags(0));
+        g_signal_connect_data(
+            client, "handle-ioctl", G_CALLBACK(on_client_ioctl),
+            new std::shared_ptr<void>(*static_cast<std::shared_ptr<void>*>(data)),
+            [](gpointer d, GClosure*) { delete_shared(d); }, GConnectFlags(0));
     return TRUE;
 }
 
@@ -156,8 +157,8 @@ Testbed::Testbed() : masks_(std::make_shared<MaskRecorder>()) {
     // each client answer EVIOCSMASK before the tree is asked.
     ioctl_base_class_ = g_type_class_ref(UMOCKDEV_TYPE_IOCTL_BASE);
     guint connected = g_signal_lookup("client-connected", UMOCKDEV_TYPE_IOCTL_BASE);
-    mask_hook_ = g_signal_add_emission_hook(connected, 0, on_client_connected,
-                                            new std::shared_ptr<void>(masks_), delete_shared);
+    mask_hook_ = g_signal_add_emission_hook(connected, 0, on_client_connected, new std::shared_ptr<void>(masks_),
+                                            delete_shared);
     testbed_ = umockdev_testbed_new();
     root_ = take_gstring(umockdev_testbed_get_root_dir(testbed_));
     // Asked only now: umockdev caches the first answer, and it depends on $UMOCKDEV_DIR.
@@ -178,10 +179,9 @@ std::string Testbed::add_device(const std::string& subsystem, const std::string&
                                 const Pairs& attributes, const Pairs& properties) {
     auto attrs = flatten(attributes);
     auto props = flatten(properties);
-    return take_gstring(umockdev_testbed_add_devicev(testbed_, subsystem.c_str(), name.c_str(),
-                                                     parent.empty() ? nullptr : parent.c_str(),
-                                                     const_cast<gchar**>(attrs.data()),
-                                                     const_cast<gchar**>(props.data())));
+    return take_gstring(umockdev_testbed_add_devicev(
+        testbed_, subsystem.c_str(), name.c_str(), parent.empty() ? nullptr : parent.c_str(),
+        const_cast<gchar**>(attrs.data()), const_cast<gchar**>(props.data())));
 }
 
 void Testbed::uevent(const std::string& syspath, const std::string& action) {
@@ -191,10 +191,10 @@ void Testbed::uevent(const std::string& syspath, const std::string& action) {
 void Testbed::add_intel_igpu() {
     if (has_igpu_) throw std::logic_error("the iGPU is already in the testbed");
     std::filesystem::create_directories(root_ + "/sys/bus/pci/drivers/i915");
-    add_device("pci", "pci0000:00/0000:00:02.0", "",
-               {{"vendor", "0x8086"}, {"device", "0x46d0"}, {"class", "0x030000"}, {"boot_vga", "1"}},
-               {{"DRIVER", "i915"}, {"PCI_CLASS", "30000"}, {"PCI_ID", "8086:46D0"},
-                {"PCI_SLOT_NAME", "0000:00:02.0"}});
+    add_device(
+        "pci", "pci0000:00/0000:00:02.0", "",
+        {{"vendor", "0x8086"}, {"device", "0x46d0"}, {"class", "0x030000"}, {"boot_vga", "1"}},
+        {{"DRIVER", "i915"}, {"PCI_CLASS", "30000"}, {"PCI_ID", "8086:46D0"}, {"PCI_SLOT_NAME", "0000:00:02.0"}});
     umockdev_testbed_set_attribute_link(testbed_, pci_syspath().c_str(), "driver", "../../../bus/pci/drivers/i915");
     add_device("drm", "drm/card0", pci_syspath(), {{"dev", "226:0"}},
                {{"DEVNAME", "/dev/dri/card0"}, {"DEVTYPE", "drm_minor"}, {"MAJOR", "226"}, {"MINOR", "0"}});
@@ -292,12 +292,19 @@ std::string Testbed::add_usb_device(const std::string& vendor_id, const std::str
     if (usb_devices_.count(key)) throw std::invalid_argument("USB device " + vendor + ":" + product + " exists");
     // Every plug gets a new port and device number, as a replug gets a new DEVNUM from the kernel.
     int n = next_usb_port_++;
-    Pairs attributes = {{"idVendor", vendor}, {"idProduct", product}, {"busnum", "1"},
-                        {"devnum", std::to_string(n)}, {"bDeviceClass", "00"}};
-    Pairs properties = {{"DEVTYPE", "usb_device"}, {"DRIVER", "usb"},
+    Pairs attributes = {{"idVendor", vendor},
+                        {"idProduct", product},
+                        {"busnum", "1"},
+                        {"devnum", std::to_string(n)},
+                        {"bDeviceClass", "00"}};
+    Pairs properties = {{"DEVTYPE", "usb_device"},
+                        {"DRIVER", "usb"},
                         {"PRODUCT", strip_zeros(vendor) + "/" + strip_zeros(product) + "/100"},
-                        {"TYPE", "0/0/0"}, {"BUSNUM", "001"}, {"DEVNUM", three_digits(n)},
-                        {"ID_VENDOR_ID", vendor}, {"ID_MODEL_ID", product},
+                        {"TYPE", "0/0/0"},
+                        {"BUSNUM", "001"},
+                        {"DEVNUM", three_digits(n)},
+                        {"ID_VENDOR_ID", vendor},
+                        {"ID_MODEL_ID", product},
                         {"ID_SERIAL", vendor + "_" + product + (serial.empty() ? "" : "_" + serial)}};
     if (!serial.empty()) {
         attributes.emplace_back("serial", serial);
@@ -405,8 +412,8 @@ std::string string_answer(const std::string& request, const std::string& value) 
 // Every request libevdev 1.13 makes in libevdev_set_fd() and when it resyncs after SYN_DROPPED
 // (and EVIOCGBIT(0) with 128 bytes, as triggerhappy asks). Bitmap answers return the kernel's
 // own bitmap size in bytes (whole longs).
-std::string evdev_ioctl_tree(const std::string& node, const std::string& name, const std::string& phys,
-                             unsigned vendor, unsigned product, const EvdevCapabilities& caps) {
+std::string evdev_ioctl_tree(const std::string& node, const std::string& name, const std::string& phys, unsigned vendor,
+                             unsigned product, const EvdevCapabilities& caps) {
     std::string tree = "@DEV " + node + " (evdev)\n";
     tree += answer("EVIOCGVERSION", 0, little_endian16({0x0001, 0x0001}));
     tree += answer("EVIOCGID", 0, little_endian16({BUS_USB, vendor, product, 0x0110}));
@@ -444,7 +451,8 @@ std::string one_line(const std::string& value) {
     gchar* valid = g_utf8_make_valid(value.data(), static_cast<gssize>(value.size()));
     std::string out(valid);
     g_free(valid);
-    std::replace_if(out.begin(), out.end(), [](unsigned char c) { return c < 0x20; }, '?');
+    std::replace_if(
+        out.begin(), out.end(), [](unsigned char c) { return c < 0x20; }, '?');
     return out;
 }
 
@@ -508,9 +516,13 @@ std::string Testbed::add_input_device(int node_number, const std::string& name, 
     const std::string minor = std::to_string(64 + node_number);
     const bool keyboard = kind == InputKind::Keyboard;
 
-    std::map<std::string, std::string> properties = {
-        {"SUBSYSTEM", "input"}, {"DEVNAME", node}, {"MAJOR", "13"}, {"MINOR", minor}, {"ID_INPUT", "1"},
-        {"ID_BUS", "usb"}, {"ID_PATH", "pci-0000:00:14.0-usb-0:" + n + ":1.0"}};
+    std::map<std::string, std::string> properties = {{"SUBSYSTEM", "input"},
+                                                     {"DEVNAME", node},
+                                                     {"MAJOR", "13"},
+                                                     {"MINOR", minor},
+                                                     {"ID_INPUT", "1"},
+                                                     {"ID_BUS", "usb"},
+                                                     {"ID_PATH", "pci-0000:00:14.0-usb-0:" + n + ":1.0"}};
     if (keyboard) {
         properties["ID_INPUT_KEY"] = "1";
         properties["ID_INPUT_KEYBOARD"] = "1";
@@ -540,8 +552,8 @@ std::string Testbed::add_input_device(int node_number, const std::string& name, 
         throw std::runtime_error("umockdev_testbed_load_ioctl: " + message);
     }
     used_input_numbers_.insert(node_number);
-    add_from_string(testbed_, device_text(parent, "", parent_properties,
-                                          {{"name", name}, {"phys", phys}, {"properties", "0"}}));
+    add_from_string(testbed_,
+                    device_text(parent, "", parent_properties, {{"name", name}, {"phys", phys}, {"properties", "0"}}));
     add_from_string(testbed_, device_text(syspath, "input/event" + n, properties, {{"dev", "13:" + minor}}));
     input_devices_[node_number] = InputDeviceEntry{parent, syspath};
     return syspath;
@@ -564,7 +576,8 @@ void Testbed::write_input_events(int node_number, const std::vector<InputEvent>&
     const std::size_t bytes = raw.size() * sizeof(input_event);
     ssize_t written = ::write(fd, raw.data(), bytes);
     if (written < 0) throw std::system_error(errno, std::generic_category(), "write to " + input_node(node_number));
-    if (static_cast<std::size_t>(written) != bytes) throw std::runtime_error("short write to " + input_node(node_number));
+    if (static_cast<std::size_t>(written) != bytes)
+        throw std::runtime_error("short write to " + input_node(node_number));
 }
 
 void Testbed::press_key(int node_number, std::uint16_t code, std::int32_t value) {

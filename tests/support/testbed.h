@@ -72,13 +72,12 @@ public:
     // product are 4 hex digits. No device node: without a udev database umockdev counts only
     // node-less devices as initialised, and hotseat enumerates initialised devices only.
     // Returns the syspath. Sends the `add` uevent.
-    std::string add_usb_device(const std::string& vendor, const std::string& product,
-                               const std::string& serial = "");
+    std::string add_usb_device(const std::string& vendor, const std::string& product, const std::string& serial = "");
     // `announce` sends the `remove` uevent first; without it the device vanishes unseen, as
     // when the event was lost. umockdev >= 0.18.4 always sends `remove` itself, so there a test
     // of a lost event must drop the queued uevents unread (as ResyncReportsWhatChangedUnseen).
-    void remove_usb_device(const std::string& vendor, const std::string& product,
-                           const std::string& serial = "", bool announce = true);
+    void remove_usb_device(const std::string& vendor, const std::string& product, const std::string& serial = "",
+                           bool announce = true);
     std::string usb_syspath(const std::string& vendor, const std::string& product,
                             const std::string& serial = "") const;  // throws if unknown
 

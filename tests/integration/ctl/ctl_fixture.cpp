@@ -5,8 +5,8 @@
 namespace hotseat::test {
 
 std::string ctl_test_config(const ConfigOptions& options) {
-    return supervisor_section() +
-           "debounce_ms = " + std::to_string(options.debounce_ms) + "\n"
+    return supervisor_section() + "debounce_ms = " + std::to_string(options.debounce_ms) +
+           "\n"
            "\n"
            "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:02.0\"]\nshutdown_timeout_s = 5\n" +
            options.arch_keys +

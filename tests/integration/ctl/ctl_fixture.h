@@ -19,7 +19,7 @@ inline constexpr const char* kArch = "arch_2ddesktop";  // sd_bus_path_encode("a
 struct ConfigOptions {
     bool shared_gpu = false;  // already-running lists arch-desktop's GPU too
     int debounce_ms = 200;
-    bool ghost_vm = false;    // a VM "ghost" that libvirt has no domain for
+    bool ghost_vm = false;       // a VM "ghost" that libvirt has no domain for
     std::string arch_keys = {};  // more keys for arch-desktop's [[vm]]
     std::string rules = {};      // more [[rule]]s
 };

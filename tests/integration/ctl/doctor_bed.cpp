@@ -59,17 +59,17 @@ std::string option_rom(std::uint16_t vendor, std::uint16_t device, std::uint8_t 
     std::string rom(1024, '\0');
     rom[0] = '\x55';
     rom[1] = '\xaa';
-    rom[2] = 2;                          // image size in 512-byte units
-    put16(rom, 0x18, 0x1c);              // the PCI Data Structure
+    rom[2] = 2;              // image size in 512-byte units
+    put16(rom, 0x18, 0x1c);  // the PCI Data Structure
     rom.replace(0x1c, 4, "PCIR");
     put16(rom, 0x1c + 4, vendor);
     put16(rom, 0x1c + 6, device);
-    put16(rom, 0x1c + 0x0a, 0x1c);       // its length
-    rom[0x1c + 0x0c] = 3;                // revision 3: PCI 3.0 (device list pointer valid)
-    rom[0x1c + 0x0d + 2] = 0x03;         // class code: display controller
-    put16(rom, 0x1c + 0x10, 2);          // image length, 512-byte units
+    put16(rom, 0x1c + 0x0a, 0x1c);  // its length
+    rom[0x1c + 0x0c] = 3;           // revision 3: PCI 3.0 (device list pointer valid)
+    rom[0x1c + 0x0d + 2] = 0x03;    // class code: display controller
+    put16(rom, 0x1c + 0x10, 2);     // image length, 512-byte units
     rom[0x1c + 0x14] = static_cast<char>(code_type);
-    rom[0x1c + 0x15] = '\x80';           // the last image
+    rom[0x1c + 0x15] = '\x80';  // the last image
     if (!device_list.empty()) {
         put16(rom, 0x1c + 8, 0x40 - 0x1c);  // the device list, relative to the PCIR start
         std::size_t at = 0x40;
@@ -115,8 +115,7 @@ TestDomain igd_domain(const DoctorBed& bed) {
 // nodes, runtime PM on, 0 of 0 hugepages, 8 GiB available with plenty of contiguous memory, an
 // executable hook, an option ROM for the iGPU, QEMU 10.1 with UEFI firmware, and no domains or
 // VMs yet.
-DoctorBed::DoctorBed()
-    : uri_("test://" + dir_.file("node.xml")), bus_("unix:path=" + dir_.file("no-bus-here")) {
+DoctorBed::DoctorBed() : uri_("test://" + dir_.file("node.xml")), bus_("unix:path=" + dir_.file("no-bus-here")) {
     testbed_.add_intel_igpu();
     const std::string igpu = testbed_.pci_syspath();
     set(igpu + "/reset_method", "flr\n");
@@ -130,13 +129,16 @@ DoctorBed::DoctorBed()
     std::string pool = "/sys/kernel/mm/hugepages/hugepages-2048kB";
     set(pool + "/nr_hugepages", "0\n");
     set(pool + "/free_hugepages", "0\n");
-    set_host_file("/proc/meminfo", "MemTotal:       12000000 kB\nMemFree:          524288 kB\n"
-                                   "MemAvailable:    8388608 kB\nCached:          7000000 kB\n");
+    set_host_file("/proc/meminfo",
+                  "MemTotal:       12000000 kB\nMemFree:          524288 kB\n"
+                  "MemAvailable:    8388608 kB\nCached:          7000000 kB\n");
     // Free blocks of order 0..10 per zone: 4096 of order 9 and 1024 of order 10 in Normal (6144 blocks
     // of 2 MiB), none in DMA32; the DMA zone does not count.
-    set_host_file("/proc/buddyinfo", "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3\n"
-                                     "Node 0, zone    DMA32    100    100    100    100    100    100    100    100    100      0      0\n"
-                                     "Node 0, zone   Normal   5000   4000   3000   2000   1000    500    200    100     50   4096   1024\n");
+    set_host_file(
+        "/proc/buddyinfo",
+        "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3\n"
+        "Node 0, zone    DMA32    100    100    100    100    100    100    100    100    100      0      0\n"
+        "Node 0, zone   Normal   5000   4000   3000   2000   1000    500    200    100     50   4096   1024\n");
     set_host_file("/proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/sda1 intel_iommu=on iommu=pt\n");
     set_host_file("/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
     fs::create_directories(host("/etc/modprobe.d"));

@@ -27,16 +27,16 @@ struct TestDomain {
     std::vector<std::string> hostdevs;  // PCI addresses
     std::string balloon;                // <memballoon model=...>; empty: no element
     bool hugepages = false;
-    std::string page;                   // inside <hugepages>, e.g. "<page size='1' unit='G'/>"
-    std::string channel;                // the guest channel's <source mode=...>; empty: no channel
-    bool agent_channel = false;         // QEMU's guest agent channel org.qemu.guest_agent.0
-    std::string suspend_to_disk;        // <pm><suspend-to-disk enabled=...>; empty: no <pm>
-    bool running = false;               // the test driver's runstate: running, else shut off
+    std::string page;             // inside <hugepages>, e.g. "<page size='1' unit='G'/>"
+    std::string channel;          // the guest channel's <source mode=...>; empty: no channel
+    bool agent_channel = false;   // QEMU's guest agent channel org.qemu.guest_agent.0
+    std::string suspend_to_disk;  // <pm><suspend-to-disk enabled=...>; empty: no <pm>
+    bool running = false;         // the test driver's runstate: running, else shut off
     // The iGPU's <hostdev> (source kIgpu): its guest <address>, e.g. kIgdAddress, and <rom file>;
     // empty: none.
     std::string igpu_address;
     std::string igpu_rom;
-    std::string firmware;               // <os firmware=...>; empty: none
+    std::string firmware;  // <os firmware=...>; empty: none
     std::string machine = "q35";
 };
 

@@ -87,8 +87,10 @@ TEST_F(CtlReload, ABrokenConfigIsRefusedAndTheOldOneStays) {
     write_file(config_, "[supervisor]\ndebounce_ms = \"soon\"\n");
     auto r = ctl({"reload"});
     EXPECT_EQ(r.status, 1) << r.both();
-    EXPECT_TRUE(contains(r.err, "hotseatctl: reload: the configuration was rejected, the previous one stays in "
-                                "force: " + config_ + ":2:15: "))
+    EXPECT_TRUE(contains(r.err,
+                         "hotseatctl: reload: the configuration was rejected, the previous one stays in "
+                         "force: " +
+                             config_ + ":2:15: "))
         << r.err;
 
     auto status = nlohmann::json::parse(ctl({"status", "--json"}).out);

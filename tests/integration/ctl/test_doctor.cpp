@@ -27,16 +27,28 @@ TestDomain arch(const DoctorBed& bed, std::vector<std::string> hostdevs = {kIgpu
     return d;
 }
 
-const std::string kMonitorRule = "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\n"
-                                 "connector = \"HDMI-A-1\"\naction = \"start\"\nvm = \"arch-desktop\"\n";
+const std::string kMonitorRule =
+    "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\n"
+    "connector = \"HDMI-A-1\"\naction = \"start\"\nvm = \"arch-desktop\"\n";
 
 // Every check, each ok: the domain that passes all, on a machine in order.
-const Lines kAllOk{"ok hook -",          "ok iommu -",          "ok vfio -",
-                   "ok iommu-group arch-desktop", "ok gpu-at-rest -",  "ok hpd-poll -",
-                   "ok dri-users -",     "ok domain arch-desktop", "ok hostdev arch-desktop",
-                   "ok igd-address arch-desktop", "ok igd-rom arch-desktop", "ok igd-opregion arch-desktop",
-                   "ok firmware arch-desktop", "ok balloon arch-desktop", "ok hugepages arch-desktop",
-                   "ok memory arch-desktop", "ok channel arch-desktop"};
+const Lines kAllOk{"ok hook -",
+                   "ok iommu -",
+                   "ok vfio -",
+                   "ok iommu-group arch-desktop",
+                   "ok gpu-at-rest -",
+                   "ok hpd-poll -",
+                   "ok dri-users -",
+                   "ok domain arch-desktop",
+                   "ok hostdev arch-desktop",
+                   "ok igd-address arch-desktop",
+                   "ok igd-rom arch-desktop",
+                   "ok igd-opregion arch-desktop",
+                   "ok firmware arch-desktop",
+                   "ok balloon arch-desktop",
+                   "ok hugepages arch-desktop",
+                   "ok memory arch-desktop",
+                   "ok channel arch-desktop"};
 
 TEST(CtlDoctor, EverythingInOrderIsAllOkAndExitsZero) {
     DoctorBed bed;
@@ -51,16 +63,20 @@ TEST(CtlDoctor, EverythingInOrderIsAllOkAndExitsZero) {
     EXPECT_EQ(d.message(3), "PCI device 0000:00:02.0 is in IOMMU group 1 with nothing else to pass through");
     EXPECT_EQ(d.message(4), "0000:00:02.0 (8086:46d0) is bound to i915 (boot_vga 1, reset_method flr)");
     EXPECT_EQ(d.message(5), "runtime PM of 0000:00:02.0 is on: hotplug interrupts stay armed");
-    EXPECT_TRUE(contains(d.message(6), "no process holds /dev/dri nodes of 0000:00:02.0 (looked at 0 processes")) << d.message(6);
+    EXPECT_TRUE(contains(d.message(6), "no process holds /dev/dri nodes of 0000:00:02.0 (looked at 0 processes"))
+        << d.message(6);
     EXPECT_EQ(d.message(7), "rule desk-monitor: connector \"HDMI-A-1\" matches card0-HDMI-A-1 (disconnected)");
-    EXPECT_EQ(d.message(10), "the iGPU 0000:00:02.0 sits at guest address 00:02.0, where QEMU's IGD quirks and the "
-                             "guest's drivers expect it");
+    EXPECT_EQ(d.message(10),
+              "the iGPU 0000:00:02.0 sits at guest address 00:02.0, where QEMU's IGD quirks and the "
+              "guest's drivers expect it");
     EXPECT_EQ(d.message(11), "the option ROM " + bed.rom() + " is built for 8086:46d0 (EFI 8086:46d0)");
     EXPECT_EQ(d.message(12), "QEMU 10.1.0 hands the OpRegion to the guest by default");
-    EXPECT_EQ(d.message(13), "firmware='efi': libvirt has UEFI firmware for machine q35 (/usr/share/OVMF/OVMF_CODE_4M.fd)");
+    EXPECT_EQ(d.message(13),
+              "firmware='efi': libvirt has UEFI firmware for machine q35 (/usr/share/OVMF/OVMF_CODE_4M.fd)");
     EXPECT_EQ(d.message(14), "no balloon: its memory stays fixed while it runs (as PCI passthrough requires)");
-    EXPECT_EQ(d.message(16), "VFIO pins all 512 MiB of the guest's RAM at start; 8192 MiB are available (MemAvailable), "
-                             "7680 MiB would be left");
+    EXPECT_EQ(d.message(16),
+              "VFIO pins all 512 MiB of the guest's RAM at start; 8192 MiB are available (MemAvailable), "
+              "7680 MiB would be left");
     for (std::size_t i = 0; i < d.findings.size(); ++i) EXPECT_EQ(d.fix(i), "") << d.findings[i];
 }
 
@@ -74,10 +90,13 @@ TEST(CtlDoctor, TableHasAFixUnderEachProblemAndASummary) {
     EXPECT_TRUE(contains(r.out, "STATUS  CHECK        VM            FINDING\n")) << r.out;
     EXPECT_TRUE(contains(r.out, "error   hook         -             the libvirt hook " + bed.hook() + " is missing"))
         << r.out;
-    EXPECT_TRUE(contains(r.out, "error   hostdev      arch-desktop  the domain has no <hostdev> for 0000:00:02.0, "
-                                "which gpu lists\n" + std::string(35, ' ') + "fix: add <hostdev mode='subsystem' "
-                                "type='pci' managed='yes'><source><address domain='0x0000' bus='0x00' slot='0x02' "
-                                "function='0x0'/></source></hostdev> with virsh edit arch-desktop\n"))
+    EXPECT_TRUE(contains(r.out,
+                         "error   hostdev      arch-desktop  the domain has no <hostdev> for 0000:00:02.0, "
+                         "which gpu lists\n" +
+                             std::string(35, ' ') +
+                             "fix: add <hostdev mode='subsystem' "
+                             "type='pci' managed='yes'><source><address domain='0x0000' bus='0x00' slot='0x02' "
+                             "function='0x0'/></source></hostdev> with virsh edit arch-desktop\n"))
         << r.out;
     EXPECT_TRUE(r.out.ends_with("\n2 errors, 0 warnings\n")) << r.out;
 }
@@ -133,8 +152,9 @@ TEST(CtlDoctor, AnIgpuSharingItsGroupIsAnError) {
     auto d = bed.run();
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     ASSERT_EQ(d.of("iommu-group"), Lines{"error iommu-group arch-desktop"}) << d.result.both();
-    EXPECT_EQ(d.message(3), "IOMMU group 1 of 0000:00:02.0 also holds 0000:00:1f.3: a group goes to the VM whole; "
-                            "an integrated GPU has no other slot to move to");
+    EXPECT_EQ(d.message(3),
+              "IOMMU group 1 of 0000:00:02.0 also holds 0000:00:1f.3: a group goes to the VM whole; "
+              "an integrated GPU has no other slot to move to");
     EXPECT_TRUE(contains(d.fix(3), "pcie_acs_override takes away the isolation")) << d.fix(3);
     EXPECT_FALSE(contains(d.fix(3), "another slot")) << d.fix(3);
 }
@@ -170,8 +190,9 @@ TEST(CtlDoctor, VfioLoadedBuiltInModuleOrMissing) {
     EXPECT_EQ(bed.run().message(2), "vfio-pci is in the kernel");
 
     bed.remove("/sys/module/vfio_pci");
-    bed.set_modules_dep("kernel/drivers/vfio/vfio.ko.xz:\n"
-                        "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/pci/vfio-pci-core.ko.xz\n");
+    bed.set_modules_dep(
+        "kernel/drivers/vfio/vfio.ko.xz:\n"
+        "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/pci/vfio-pci-core.ko.xz\n");
     auto module = bed.run();
     EXPECT_EQ(module.result.status, 0) << module.result.both();
     EXPECT_EQ(module.message(2), "vfio-pci is not loaded but is a module of this kernel (libvirt loads it at start)");
@@ -213,9 +234,9 @@ TEST(CtlDoctor, DomainMissingOrLibvirtUnreachable) {
     bed.set_libvirt_uri("test:///nonexistent/node.xml");
     d = bed.run();
     EXPECT_EQ(d.result.status, 1) << d.result.both();
-    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
-                                 "ok gpu-at-rest -", "ok hpd-poll -", "ok dri-users -", "error domain arch-desktop",
-                                 "error domain ghost"}))
+    EXPECT_EQ(d.findings,
+              (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop", "ok gpu-at-rest -",
+                     "ok hpd-poll -", "ok dri-users -", "error domain arch-desktop", "error domain ghost"}))
         << d.result.both();
     EXPECT_TRUE(contains(d.message(7), "cannot connect to libvirt at test:///nonexistent/node.xml: ")) << d.message(7);
 }
@@ -227,14 +248,15 @@ TEST(CtlDoctor, HostdevMissingIsAnErrorAndAnUnlistedOneAWarning) {
     bed.set_config(kArchVm);
     auto d = bed.run();
     EXPECT_EQ(d.result.status, 1) << d.result.both();
-    EXPECT_EQ(d.findings, (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop",
-                                 "ok gpu-at-rest -", "ok hpd-poll -", "ok dri-users -", "ok domain arch-desktop",
-                                 "error hostdev arch-desktop", "warning hostdev arch-desktop", "ok firmware arch-desktop",
-                                 "ok balloon arch-desktop", "ok hugepages arch-desktop", "ok memory arch-desktop",
-                                 "ok channel arch-desktop"}))
+    EXPECT_EQ(d.findings,
+              (Lines{"ok hook -", "ok iommu -", "ok vfio -", "ok iommu-group arch-desktop", "ok gpu-at-rest -",
+                     "ok hpd-poll -", "ok dri-users -", "ok domain arch-desktop", "error hostdev arch-desktop",
+                     "warning hostdev arch-desktop", "ok firmware arch-desktop", "ok balloon arch-desktop",
+                     "ok hugepages arch-desktop", "ok memory arch-desktop", "ok channel arch-desktop"}))
         << d.result.both();
-    EXPECT_EQ(d.message(9), "the domain takes PCI device 0000:01:00.0, which gpu does not list: hotseat cannot keep "
-                            "another VM from claiming it at the same time");
+    EXPECT_EQ(d.message(9),
+              "the domain takes PCI device 0000:01:00.0, which gpu does not list: hotseat cannot keep "
+              "another VM from claiming it at the same time");
 }
 
 TEST(CtlDoctor, BalloonAgainstPassthroughAndHugepages) {
@@ -257,14 +279,15 @@ TEST(CtlDoctor, BalloonAgainstPassthroughAndHugepages) {
     Lines balloon;
     for (std::size_t i = 0; i < d.findings.size(); ++i)
         if (contains(d.findings[i], " balloon ")) balloon.push_back(d.findings[i] + ": " + d.message(i));
-    EXPECT_EQ(balloon,
-              (Lines{"warning balloon arch-desktop: the domain has a balloon (virtio) but passes PCI devices through: "
-                     "QEMU disables ballooning while a vfio-pci device is assigned (guest RAM is pinned), so its memory "
-                     "stays fixed while it runs",
-                     "warning balloon huge: the domain has a balloon (virtio) but its memory is backed by hugepages, "
-                     "which cannot be ballooned: its memory stays fixed while it runs",
-                     "ok balloon plain: the domain has a balloon (virtio): the host can take memory back while it runs",
-                     "ok balloon bare: no balloon: its memory stays fixed while it runs"}))
+    EXPECT_EQ(
+        balloon,
+        (Lines{"warning balloon arch-desktop: the domain has a balloon (virtio) but passes PCI devices through: "
+               "QEMU disables ballooning while a vfio-pci device is assigned (guest RAM is pinned), so its memory "
+               "stays fixed while it runs",
+               "warning balloon huge: the domain has a balloon (virtio) but its memory is backed by hugepages, "
+               "which cannot be ballooned: its memory stays fixed while it runs",
+               "ok balloon plain: the domain has a balloon (virtio): the host can take memory back while it runs",
+               "ok balloon bare: no balloon: its memory stays fixed while it runs"}))
         << d.result.both();
 }
 
@@ -335,8 +358,8 @@ TEST(CtlDoctor, HookMissingNotExecutableOrDangling) {
     std::filesystem::remove(bed.hook());
     d = bed.run();
     EXPECT_EQ(d.result.status, 1) << d.result.both();
-    EXPECT_EQ(d.message(0), "the libvirt hook " + bed.hook() +
-                                " is missing: hugepages and consoles are not prepared on start");
+    EXPECT_EQ(d.message(0),
+              "the libvirt hook " + bed.hook() + " is missing: hugepages and consoles are not prepared on start");
     // Every other finding is still ok: the hook alone decides the exit status here.
     Lines expected = kAllOk;
     expected[0] = "error hook -";
@@ -360,8 +383,9 @@ TEST(CtlDoctor, HookAndModulesAreLookedForWhereNixosKeepsThem) {
     auto d = bed.run();
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     EXPECT_EQ(d.findings.at(0), "error hook -") << d.result.both();
-    EXPECT_EQ(d.message(0), "the libvirt hook " + nixos_hook + " is missing (NixOS: libvirt's sysconfdir is /var/lib): "
-                            "hugepages and consoles are not prepared on start");
+    EXPECT_EQ(d.message(0), "the libvirt hook " + nixos_hook +
+                                " is missing (NixOS: libvirt's sysconfdir is /var/lib): "
+                                "hugepages and consoles are not prepared on start");
     EXPECT_TRUE(contains(d.fix(0), "enable services.hotseat")) << d.fix(0);
     EXPECT_EQ(d.message(2), "vfio-pci is neither loaded nor a module of this kernel (" + nixos_modules + ")");
 
@@ -370,14 +394,16 @@ TEST(CtlDoctor, HookAndModulesAreLookedForWhereNixosKeepsThem) {
     bed.set_host_file(modules, "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/pci/vfio-pci-core.ko.xz\n");
     d = bed.run();
     EXPECT_EQ(d.result.status, 0) << d.result.both();
-    EXPECT_EQ(d.message(0), "the libvirt hook is installed: " + nixos_hook + " (NixOS: libvirt's sysconfdir is /var/lib)");
+    EXPECT_EQ(d.message(0),
+              "the libvirt hook is installed: " + nixos_hook + " (NixOS: libvirt's sysconfdir is /var/lib)");
     EXPECT_EQ(d.message(2), "vfio-pci is not loaded but is a module of this kernel (libvirt loads it at start)");
 
     // Elsewhere: /etc/libvirt.
     bed.set_host_file("/etc/os-release", "ID=debian\n");
     d = bed.run();
-    EXPECT_EQ(d.message(0), "the libvirt hook " + bed.host("/etc/libvirt/hooks/qemu.d/hotseat") +
-                                " is missing (libvirt's sysconfdir is /etc): hugepages and consoles are not prepared on start");
+    EXPECT_EQ(d.message(0),
+              "the libvirt hook " + bed.host("/etc/libvirt/hooks/qemu.d/hotseat") +
+                  " is missing (libvirt's sysconfdir is /etc): hugepages and consoles are not prepared on start");
 }
 
 TEST(CtlDoctor, AnInvalidConfigIsTheOnlyFinding) {
@@ -469,8 +495,9 @@ TEST(CtlDoctor, GuestAgentOfAHibernatingVm) {
 
     // A rule's action "hibernate" makes a VM one that hibernates too; without either, no finding.
     bed.set_domains({TestDomain{}});
-    bed.set_config("[[vm]]\nname = \"arch-desktop\"\n[[rule]]\nname = \"sleep\"\non = \"vm.idle\"\n"
-                   "action = \"hibernate\"\nvm = \"arch-desktop\"\n");
+    bed.set_config(
+        "[[vm]]\nname = \"arch-desktop\"\n[[rule]]\nname = \"sleep\"\non = \"vm.idle\"\n"
+        "action = \"hibernate\"\nvm = \"arch-desktop\"\n");
     EXPECT_EQ(bed.run().of("guest-agent"), Lines{"error guest-agent arch-desktop"});
     bed.set_config("[[vm]]\nname = \"arch-desktop\"\n");
     EXPECT_TRUE(bed.run().of("guest-agent").empty());
@@ -513,12 +540,14 @@ TEST(CtlDoctorLibvirtAccess, SaysWhetherPolkitLimitsTheUserHotseat) {
     ASSERT_EQ(d.of("libvirt-access"), Lines{"warning libvirt-access -"}) << d.result.both();
     EXPECT_TRUE(contains(d.message(d.last("libvirt-access")), "the user hotseat, in that group, is as good as root"))
         << d.result.both();
-    EXPECT_TRUE(contains(d.fix(d.last("libvirt-access")), "access_drivers = [ \"polkit\" ] in /etc/libvirt/libvirtd.conf"))
+    EXPECT_TRUE(
+        contains(d.fix(d.last("libvirt-access")), "access_drivers = [ \"polkit\" ] in /etc/libvirt/libvirtd.conf"))
         << d.result.both();
 
     // Commented out, it is still off.
-    bed.set_host_file("/etc/libvirt/libvirtd.conf",
-                      "#access_drivers = [ \"polkit\" ]\naccess_drivers = [ ]  # [ \"polkit\" ] once the rules are in\n");
+    bed.set_host_file(
+        "/etc/libvirt/libvirtd.conf",
+        "#access_drivers = [ \"polkit\" ]\naccess_drivers = [ ]  # [ \"polkit\" ] once the rules are in\n");
     EXPECT_EQ(bed.run().of("libvirt-access"), Lines{"warning libvirt-access -"});
 
     // On, but nothing allows hotseat anything: every call would be refused.
@@ -543,9 +572,10 @@ TEST(CtlDoctorLibvirtAccess, SaysWhetherPolkitLimitsTheUserHotseat) {
     bed.set_host_file("/etc/polkit-1/rules.d/50-hotseat-libvirt.rules", both);
     d = bed.run();
     ASSERT_EQ(d.of("libvirt-access"), Lines{"ok libvirt-access -"}) << d.result.both();
-    EXPECT_EQ(d.message(d.last("libvirt-access")),
-              "libvirt asks polkit about every call (/etc/libvirt/libvirtd.conf); "
-              "/etc/polkit-1/rules.d/50-hotseat-libvirt.rules lets the user hotseat act on the configured domains alone");
+    EXPECT_EQ(
+        d.message(d.last("libvirt-access")),
+        "libvirt asks polkit about every call (/etc/libvirt/libvirtd.conf); "
+        "/etc/polkit-1/rules.d/50-hotseat-libvirt.rules lets the user hotseat act on the configured domains alone");
 
     // NixOS keeps libvirt's configuration in /var/lib/libvirt; the modular daemon reads virtqemud.conf.
     bed.set_host_file("/etc/os-release", "ID=nixos\n");

@@ -22,7 +22,7 @@ const std::string kArchVm = "[[vm]]\nname = \"arch-desktop\"\ngpu = [\"0000:00:0
 
 // The one finding of `check` (the test fails when there is not exactly one).
 struct One {
-    std::string line;     // "status check vm"
+    std::string line;  // "status check vm"
     std::string message;
     std::string fix;
 };
@@ -53,15 +53,17 @@ TEST(CtlDoctorGpu, AtRestTheIgpuMustBeWithI915) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     auto vfio = one(d, "gpu-at-rest");
     EXPECT_EQ(vfio.line, "error gpu-at-rest -");
-    EXPECT_EQ(vfio.message, "0000:00:02.0 (8086:46d0) is bound to vfio-pci while no VM holds it: monitor rules can "
-                            "never fire and the host has no console");
+    EXPECT_EQ(vfio.message,
+              "0000:00:02.0 (8086:46d0) is bound to vfio-pci while no VM holds it: monitor rules can "
+              "never fire and the host has no console");
     EXPECT_TRUE(contains(vfio.fix, "virsh nodedev-reattach pci_0000_00_02_0")) << vfio.fix;
 
     bed.bind_igpu("");
     auto none = one(run_with(bed, igd_domain(bed)), "gpu-at-rest");
     EXPECT_EQ(none.line, "error gpu-at-rest -");
-    EXPECT_EQ(none.message, "0000:00:02.0 (8086:46d0) is bound to no driver while no VM holds it: monitor rules can "
-                            "never fire and the host has no console");
+    EXPECT_EQ(none.message,
+              "0000:00:02.0 (8086:46d0) is bound to no driver while no VM holds it: monitor rules can "
+              "never fire and the host has no console");
     EXPECT_TRUE(contains(none.fix, "modprobe i915")) << none.fix;
 
     // driver_override pins it to vfio-pci even while i915 still has it.
@@ -69,7 +71,8 @@ TEST(CtlDoctorGpu, AtRestTheIgpuMustBeWithI915) {
     bed.set(bed.testbed().pci_syspath() + "/driver_override", "vfio-pci\n");
     auto pinned = one(run_with(bed, igd_domain(bed)), "gpu-at-rest");
     EXPECT_EQ(pinned.line, "error gpu-at-rest -");
-    EXPECT_TRUE(contains(pinned.message, "is bound to i915 (driver_override vfio-pci) while no VM holds it")) << pinned.message;
+    EXPECT_TRUE(contains(pinned.message, "is bound to i915 (driver_override vfio-pci) while no VM holds it"))
+        << pinned.message;
 }
 
 TEST(CtlDoctorGpu, I915BlacklistedOrOffKmsIsAnError) {
@@ -77,16 +80,19 @@ TEST(CtlDoctorGpu, I915BlacklistedOrOffKmsIsAnError) {
     bed.set_host_file("/etc/modprobe.d/vfio.conf", "options vfio-pci ids=8086:46d0\nblacklist i915\n");
     auto modprobe = one(run_with(bed, igd_domain(bed)), "gpu-at-rest");
     EXPECT_EQ(modprobe.line, "error gpu-at-rest -");
-    EXPECT_EQ(modprobe.message, "i915 is disabled by /etc/modprobe.d/vfio.conf (blacklist i915), so 0000:00:02.0 "
-                                "(8086:46d0) stays without it: monitor rules can never fire and the host has no console");
+    EXPECT_EQ(modprobe.message,
+              "i915 is disabled by /etc/modprobe.d/vfio.conf (blacklist i915), so 0000:00:02.0 "
+              "(8086:46d0) stays without it: monitor rules can never fire and the host has no console");
     EXPECT_TRUE(contains(modprobe.fix, "boot.blacklistedKernelModules")) << modprobe.fix;
 
     std::filesystem::remove(bed.host("/etc/modprobe.d/vfio.conf"));
     bed.set_host_file("/proc/cmdline", "root=/dev/sda1 intel_iommu=on modprobe.blacklist=nouveau,i915\n");
     auto cmdline = one(run_with(bed, igd_domain(bed)), "gpu-at-rest");
     EXPECT_EQ(cmdline.line, "error gpu-at-rest -");
-    EXPECT_TRUE(contains(cmdline.message, "i915 is disabled by the kernel command line "
-                                          "(modprobe.blacklist=nouveau,i915)")) << cmdline.message;
+    EXPECT_TRUE(contains(cmdline.message,
+                         "i915 is disabled by the kernel command line "
+                         "(modprobe.blacklist=nouveau,i915)"))
+        << cmdline.message;
 
     bed.set_host_file("/proc/cmdline", "root=/dev/sda1 i915.modeset=0\n");
     EXPECT_EQ(one(run_with(bed, igd_domain(bed)), "gpu-at-rest").line, "error gpu-at-rest -");
@@ -105,9 +111,11 @@ TEST(CtlDoctorGpu, AGpuHeldByARunningVmIsJudgedLater) {
     auto d = run_with(bed, running);
     auto held = one(d, "gpu-at-rest");
     EXPECT_EQ(held.line, "ok gpu-at-rest -");
-    EXPECT_EQ(held.message, "0000:00:02.0 (8086:46d0) is with the running VM arch-desktop (driver vfio-pci now); judged "
-                            "again when no VM holds it");
-    EXPECT_EQ(one(d, "dri-users").message, "0000:00:02.0 is with the running VM arch-desktop: no host process holds it");
+    EXPECT_EQ(held.message,
+              "0000:00:02.0 (8086:46d0) is with the running VM arch-desktop (driver vfio-pci now); judged "
+              "again when no VM holds it");
+    EXPECT_EQ(one(d, "dri-users").message,
+              "0000:00:02.0 is with the running VM arch-desktop: no host process holds it");
     EXPECT_EQ(one(d, "memory").message, "the VM runs: its memory is taken already");
 }
 
@@ -123,8 +131,10 @@ TEST(CtlDoctorGpu, RuntimePmAutoDelaysHotplugAndSaysHowToKeepItOn) {
     EXPECT_TRUE(contains(poll.message, "runtime PM of 0000:00:02.0 is auto")) << poll.message;
     EXPECT_TRUE(contains(poll.message, "every 10 s")) << poll.message;
     EXPECT_TRUE(contains(poll.fix, "echo on > /sys/bus/pci/devices/0000:00:02.0/power/control")) << poll.fix;
-    EXPECT_TRUE(contains(poll.fix, "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"0000:00:02.0\", "
-                                   "ATTR{power/control}=\"on\"")) << poll.fix;
+    EXPECT_TRUE(contains(poll.fix,
+                         "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"0000:00:02.0\", "
+                         "ATTR{power/control}=\"on\""))
+        << poll.fix;
 
     bed.set(bed.testbed().pci_syspath() + "/power/control", "on\n");
     EXPECT_EQ(one(run_with(bed, igd_domain(bed)), "hpd-poll").line, "ok hpd-poll -");
@@ -149,8 +159,9 @@ TEST(CtlDoctorGpu, AProcessHoldingTheDrmNodeIsAWarning) {
     EXPECT_EQ(d.result.status, 0) << d.result.both();
     auto users = one(d, "dri-users");
     EXPECT_EQ(users.line, "warning dri-users -");
-    EXPECT_EQ(users.message, "processes hold /dev/dri nodes of 0000:00:02.0: sleep (pid " + std::to_string(holder.pid()) +
-                                 "): card0; starting a VM with it cuts them off (hardware transcoding, a desktop session)");
+    EXPECT_EQ(users.message,
+              "processes hold /dev/dri nodes of 0000:00:02.0: sleep (pid " + std::to_string(holder.pid()) +
+                  "): card0; starting a VM with it cuts them off (hardware transcoding, a desktop session)");
     EXPECT_TRUE(contains(users.fix, "fuser -v /dev/dri/*")) << users.fix;
 
     holder.stop();
@@ -178,8 +189,9 @@ TEST(CtlDoctorGpu, EveryMonitorRuleConnectorMustExistOnTheHost) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     auto wrong = one(d, "connectors");
     EXPECT_EQ(wrong.line, "error connectors arch-desktop");
-    EXPECT_EQ(wrong.message, "rule desk-monitor: connector \"HDMI-A-2\" matches none of this host's connectors "
-                             "(DP-1 and HDMI-A-1): the rule can never fire");
+    EXPECT_EQ(wrong.message,
+              "rule desk-monitor: connector \"HDMI-A-2\" matches none of this host's connectors "
+              "(DP-1 and HDMI-A-1): the rule can never fire");
     EXPECT_EQ(wrong.fix, "set connector to one of DP-1 and HDMI-A-1 (ls /sys/class/drm)");
 
     // No connectors at all (the GPU away from its driver): nothing to match against.
@@ -187,8 +199,9 @@ TEST(CtlDoctorGpu, EveryMonitorRuleConnectorMustExistOnTheHost) {
     bed.testbed().remove_connector("HDMI-A-1");
     auto none = one(run_with(bed, igd_domain(bed), kArchVm + monitor_rule("HDMI-A-1")), "connectors");
     EXPECT_EQ(none.line, "warning connectors arch-desktop");
-    EXPECT_EQ(none.message, "rule desk-monitor: connector \"HDMI-A-1\" cannot be checked: the host has no DRM "
-                            "connectors now (see gpu-at-rest)");
+    EXPECT_EQ(none.message,
+              "rule desk-monitor: connector \"HDMI-A-1\" cannot be checked: the host has no DRM "
+              "connectors now (see gpu-at-rest)");
 }
 
 // ---- igd-address ------------------------------------------------------------------------------
@@ -201,9 +214,10 @@ TEST(CtlDoctorGpu, TheIgpuMustSitAtGuestAddress0002) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     auto none = one(d, "igd-address");
     EXPECT_EQ(none.line, "error igd-address arch-desktop");
-    EXPECT_EQ(none.message, "the iGPU 0000:00:02.0 has no guest address in its <hostdev>: libvirt places it itself "
-                            "(behind a PCIe root port on q35): QEMU's IGD quirks and the guest's drivers only "
-                            "recognise it at 00:02.0");
+    EXPECT_EQ(none.message,
+              "the iGPU 0000:00:02.0 has no guest address in its <hostdev>: libvirt places it itself "
+              "(behind a PCIe root port on q35): QEMU's IGD quirks and the guest's drivers only "
+              "recognise it at 00:02.0");
     EXPECT_TRUE(contains(none.fix, "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>"))
         << none.fix;
 
@@ -234,8 +248,9 @@ TEST(CtlDoctorGpu, TheIgpuNeedsAnOptionRomBuiltForIt) {
     without.igpu_rom = "";
     auto none = one(run_with(bed, without), "igd-rom");
     EXPECT_EQ(none.line, "error igd-rom arch-desktop");
-    EXPECT_EQ(none.message, "the iGPU 0000:00:02.0 has no option ROM (<rom file=.../>): upstream OVMF does not set "
-                            "up the OpRegion and stolen memory it needs, so the guest gets no picture");
+    EXPECT_EQ(none.message,
+              "the iGPU 0000:00:02.0 has no option ROM (<rom file=.../>): upstream OVMF does not set "
+              "up the OpRegion and stolen memory it needs, so the guest gets no picture");
     EXPECT_TRUE(contains(none.fix, "VfioIgdPkg (IgdAssignmentDxe; EfiRom -f 0x8086 -i 0x46d0)")) << none.fix;
 
     TestDomain missing = igd_domain(bed);
@@ -253,8 +268,9 @@ TEST(CtlDoctorGpu, TheIgpuNeedsAnOptionRomBuiltForIt) {
     write_file(bed.rom(), option_rom(0x8086, 0x46d1));
     auto other = one(run_with(bed, igd_domain(bed)), "igd-rom");
     EXPECT_EQ(other.line, "error igd-rom arch-desktop");
-    EXPECT_EQ(other.message, "the option ROM " + bed.rom() + " is built for another device (EFI 8086:46d1), not for "
-                             "8086:46d0: the guest firmware skips it");
+    EXPECT_EQ(other.message, "the option ROM " + bed.rom() +
+                                 " is built for another device (EFI 8086:46d1), not for "
+                                 "8086:46d0: the guest firmware skips it");
 
     // ... unless its PCI 3.0 device list names this device too.
     write_file(bed.rom(), option_rom(0x8086, 0x46d1, 3, {0x46d2, 0x46d0}));
@@ -264,8 +280,9 @@ TEST(CtlDoctorGpu, TheIgpuNeedsAnOptionRomBuiltForIt) {
     write_file(bed.rom(), option_rom(0x8086, 0x46d0, 0));
     auto legacy = one(run_with(bed, igd_domain(bed)), "igd-rom");
     EXPECT_EQ(legacy.line, "warning igd-rom arch-desktop");
-    EXPECT_EQ(legacy.message, "the option ROM " + bed.rom() + " has no EFI image for 8086:46d0 (legacy x86 VBIOS "
-                              "8086:46d0): OVMF runs only EFI images");
+    EXPECT_EQ(legacy.message, "the option ROM " + bed.rom() +
+                                  " has no EFI image for 8086:46d0 (legacy x86 VBIOS "
+                                  "8086:46d0): OVMF runs only EFI images");
 }
 
 // ---- igd-opregion -----------------------------------------------------------------------------
@@ -283,8 +300,9 @@ TEST(CtlDoctorGpu, OpregionDependsOnTheQemuVersion) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     auto ten = one(d, "igd-opregion");
     EXPECT_EQ(ten.line, "error igd-opregion arch-desktop");
-    EXPECT_EQ(ten.message, "QEMU 10.0.3 hands the OpRegion to the guest only with x-igd-opregion=on (the default "
-                           "from 10.1): without it the guest's driver has no VBT and lights no output");
+    EXPECT_EQ(ten.message,
+              "QEMU 10.0.3 hands the OpRegion to the guest only with x-igd-opregion=on (the default "
+              "from 10.1): without it the guest's driver has no VBT and lights no output");
     EXPECT_TRUE(contains(ten.fix, "<qemu:property name='x-igd-opregion' type='bool' value='true'/>")) << ten.fix;
     EXPECT_TRUE(contains(ten.fix, "<alias name='ua-igd'/>")) << ten.fix;
 
@@ -298,8 +316,9 @@ TEST(CtlDoctorGpu, OpregionDependsOnTheQemuVersion) {
     bed.set_qemu_version("");
     auto unknown = one(run_with(bed, igd_domain(bed)), "igd-opregion");
     EXPECT_EQ(unknown.line, "warning igd-opregion arch-desktop");
-    EXPECT_EQ(unknown.message, "cannot tell QEMU's version (libvirt's TEST driver runs no QEMU); x-igd-opregion is not "
-                               "set: Alder Lake needs QEMU 10.0 or later, and before 10.1 x-igd-opregion=on");
+    EXPECT_EQ(unknown.message,
+              "cannot tell QEMU's version (libvirt's TEST driver runs no QEMU); x-igd-opregion is not "
+              "set: Alder Lake needs QEMU 10.0 or later, and before 10.1 x-igd-opregion=on");
 
     bed.set_qemu_version("ten");
     auto bad = one(run_with(bed, igd_domain(bed)), "igd-opregion");
@@ -318,27 +337,31 @@ TEST(CtlDoctorGpu, FirmwareEfiNeedsAUefiLoader) {
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     auto none = one(d, "firmware");
     EXPECT_EQ(none.line, "error firmware arch-desktop");
-    EXPECT_EQ(none.message, "firmware='efi', but libvirt lists no UEFI firmware for machine q35: the domain cannot start");
+    EXPECT_EQ(none.message,
+              "firmware='efi', but libvirt lists no UEFI firmware for machine q35: the domain cannot start");
     EXPECT_TRUE(contains(none.fix, "apt install ovmf")) << none.fix;
 
     // Older libvirt without firmware autoselection lists the loaders only.
-    bed.set_domain_capabilities("<domainCapabilities><os supported='yes'><loader supported='yes'>"
-                                "<value>/usr/share/OVMF/OVMF_CODE.fd</value></loader></os></domainCapabilities>");
+    bed.set_domain_capabilities(
+        "<domainCapabilities><os supported='yes'><loader supported='yes'>"
+        "<value>/usr/share/OVMF/OVMF_CODE.fd</value></loader></os></domainCapabilities>");
     EXPECT_EQ(one(run_with(bed, igd_domain(bed)), "firmware").line, "ok firmware arch-desktop");
 
     // An answer describing no firmware at all (no <os>) is unknown, not "none".
     bed.set_domain_capabilities("<domainCapabilities><machine>q35</machine><devices/></domainCapabilities>");
     auto silent = one(run_with(bed, igd_domain(bed)), "firmware");
     EXPECT_EQ(silent.line, "warning firmware arch-desktop");
-    EXPECT_EQ(silent.message, "cannot ask libvirt which firmware it has for machine q35: its answer describes no "
-                              "firmware (no <os> element)");
+    EXPECT_EQ(silent.message,
+              "cannot ask libvirt which firmware it has for machine q35: its answer describes no "
+              "firmware (no <os> element)");
 
     // libvirt's test driver cannot answer (libvirt 9 refuses the call, libvirt 11 answers
     // without <os>): unknown, not an error.
     bed.ask_libvirt_for_capabilities();
     auto unknown = one(run_with(bed, igd_domain(bed)), "firmware");
     EXPECT_EQ(unknown.line, "warning firmware arch-desktop");
-    EXPECT_TRUE(contains(unknown.message, "cannot ask libvirt which firmware it has for machine q35: ")) << unknown.message;
+    EXPECT_TRUE(contains(unknown.message, "cannot ask libvirt which firmware it has for machine q35: "))
+        << unknown.message;
 
     TestDomain bios = igd_domain(bed);
     bios.firmware = "";
@@ -355,16 +378,18 @@ TEST(CtlDoctorGpu, PinnedRamIsJudgedByMemAvailableNotMemFree) {
     bed.set_host_file("/proc/meminfo", "MemTotal: 12000000 kB\nMemFree: 204800 kB\nMemAvailable: 9437184 kB\n");
     auto ok = one(run_with(bed, big), "memory");
     EXPECT_EQ(ok.line, "ok memory arch-desktop");
-    EXPECT_EQ(ok.message, "VFIO pins all 6144 MiB of the guest's RAM at start; 9216 MiB are available (MemAvailable), "
-                          "3072 MiB would be left");
+    EXPECT_EQ(ok.message,
+              "VFIO pins all 6144 MiB of the guest's RAM at start; 9216 MiB are available (MemAvailable), "
+              "3072 MiB would be left");
 
     bed.set_host_file("/proc/meminfo", "MemTotal: 12000000 kB\nMemFree: 8000000 kB\nMemAvailable: 4194304 kB\n");
     auto d = run_with(bed, big);
     EXPECT_EQ(d.result.status, 1) << d.result.both();
     auto short_of = one(d, "memory");
     EXPECT_EQ(short_of.line, "error memory arch-desktop");
-    EXPECT_EQ(short_of.message, "VFIO pins all 6144 MiB of the guest's RAM at start, but only 4096 MiB are available "
-                                "(MemAvailable): the host would swap or kill processes to make room");
+    EXPECT_EQ(short_of.message,
+              "VFIO pins all 6144 MiB of the guest's RAM at start, but only 4096 MiB are available "
+              "(MemAvailable): the host would swap or kill processes to make room");
 }
 
 TEST(CtlDoctorGpu, HugepagesNeedAvailableAndContiguousMemory) {
@@ -381,16 +406,18 @@ TEST(CtlDoctorGpu, HugepagesNeedAvailableAndContiguousMemory) {
     EXPECT_EQ(d.result.status, 0) << d.result.both();
     auto fragmented = one(d, "memory");
     EXPECT_EQ(fragmented.line, "warning memory arch-desktop");
-    EXPECT_EQ(fragmented.message, "the hook must allocate 256 more hugepages of 2048 kB (512 MiB) at start: 8192 MiB "
-                                  "available, but only 200 free blocks of order 9 or above (/proc/buddyinfo): the hook "
-                                  "compacts memory first and may still fall short, and then the start fails");
+    EXPECT_EQ(fragmented.message,
+              "the hook must allocate 256 more hugepages of 2048 kB (512 MiB) at start: 8192 MiB "
+              "available, but only 200 free blocks of order 9 or above (/proc/buddyinfo): the hook "
+              "compacts memory first and may still fall short, and then the start fails");
     EXPECT_TRUE(contains(fragmented.fix, "hugepages=256")) << fragmented.fix;
 
     bed.set_host_file("/proc/meminfo", "MemTotal: 12000000 kB\nMemFree: 8000000 kB\nMemAvailable: 307200 kB\n");
     auto none = one(run_with(bed, huge), "memory");
     EXPECT_EQ(none.line, "error memory arch-desktop");
-    EXPECT_EQ(none.message, "the hook must allocate 256 more hugepages of 2048 kB (512 MiB) at start, but only 300 MiB "
-                            "are available (MemAvailable)");
+    EXPECT_EQ(none.message,
+              "the hook must allocate 256 more hugepages of 2048 kB (512 MiB) at start, but only 300 MiB "
+              "are available (MemAvailable)");
 
     // Free in the pool already: nothing to allocate.
     bed.set("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "256\n");

@@ -44,10 +44,12 @@ TEST_F(CtlMonitor, PrintsRuleFiredAndStateChangesWhenAMonitorIsPlugged) {
         return has_line(*monitor, std::string(kStamp) +
                                       "rule desk-monitor fired on \"monitor.connected HDMI-A-1\": start arch-desktop$");
     })) << monitor->output();
-    EXPECT_TRUE(wait_until([&] { return has_line(*monitor, std::string(kStamp) + "vm arch-desktop: .*State=starting"); }))
-        << monitor->output();
-    EXPECT_TRUE(wait_until([&] { return has_line(*monitor, std::string(kStamp) + "vm arch-desktop: .*State=running"); }))
-        << monitor->output();
+    EXPECT_TRUE(wait_until([&] {
+        return has_line(*monitor, std::string(kStamp) + "vm arch-desktop: .*State=starting");
+    })) << monitor->output();
+    EXPECT_TRUE(wait_until([&] {
+        return has_line(*monitor, std::string(kStamp) + "vm arch-desktop: .*State=running");
+    })) << monitor->output();
     EXPECT_TRUE(wait_until([&] {
         return has_line(*monitor, std::string(kStamp) + "manager: Monitors=\\[HDMI-A-1 connected\\]$");
     })) << monitor->output();

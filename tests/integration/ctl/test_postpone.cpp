@@ -32,7 +32,8 @@ protected:
         CtlTest::SetUp();
         ConfigOptions options;
         options.arch_keys = "idle_timeout_s = 10\nidle_cpu_percent = 60\nwarn_s = 600\n";
-        options.rules = "\n[[rule]]\nname = \"walked-away\"\non = \"vm.idle\"\naction = \"stop\"\nvm = \"arch-desktop\"\n";
+        options
+            .rules = "\n[[rule]]\nname = \"walked-away\"\non = \"vm.idle\"\naction = \"stop\"\nvm = \"arch-desktop\"\n";
         write_config(options);
         start_daemon();
         ASSERT_EQ(ctl({"start", "--wait", "arch-desktop"}).status, 0);
@@ -45,7 +46,8 @@ TEST_F(CtlPostponeTest, StatusShowsThePendingStop) {
     auto status = ctl({"status"});
     ASSERT_EQ(status.status, 0) << status.both();
     // 600 s from a moment ago.
-    EXPECT_TRUE(contains(status.out, "arch-desktop: stop in 10 min (") || contains(status.out, "arch-desktop: stop in 9 min ("))
+    EXPECT_TRUE(contains(status.out, "arch-desktop: stop in 10 min (") ||
+                contains(status.out, "arch-desktop: stop in 9 min ("))
         << status.out;
     EXPECT_TRUE(contains(status.out, ": idle (rule walked-away); hotseatctl postpone arch-desktop [SECONDS] keeps it"))
         << status.out;
@@ -82,7 +84,8 @@ TEST_F(CtlPostponeTest, MonitorShowsTheStopMoveAndGo) {
     auto json = spawn_ctl({"monitor", "--json"});
     ASSERT_TRUE(wait_until([&] {
         return contains(text->output(), "Watching hotseatd") && contains(json->output(), "Watching hotseatd");
-    })) << text->output() << json->output();
+    })) << text->output()
+        << json->output();
     ASSERT_EQ(ctl({"postpone", "arch-desktop", "120"}).status, 0);
     EXPECT_TRUE(wait_until([&] {
         return contains(text->output(), "vm arch-desktop: PendingStop=\"stop at ") &&

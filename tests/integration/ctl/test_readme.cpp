@@ -97,11 +97,14 @@ protected:
         Process::Options options{runnable(c.argv), ctl_environment(), dir_.file("watcher.out")};
         Process watcher(options);
         ASSERT_TRUE(wait_until([&] { return contains(watcher.output(), ready); }))
-            << "README.md:" << c.line << ": " << c.text << "\n" << watcher.output();
+            << "README.md:" << c.line << ": " << c.text << "\n"
+            << watcher.output();
         replug_monitor();
         EXPECT_TRUE(wait_until([&] { return contains(watcher.output(), expected); }))
-            << "README.md:" << c.line << ": " << c.text << "\n" << watcher.output();
-        EXPECT_EQ(watcher.stop(SIGINT), interrupted_status) << "README.md:" << c.line << ": " << c.text << "\n" << watcher.output();
+            << "README.md:" << c.line << ": " << c.text << "\n"
+            << watcher.output();
+        EXPECT_EQ(watcher.stop(SIGINT), interrupted_status) << "README.md:" << c.line << ": " << c.text << "\n"
+                                                            << watcher.output();
     }
 
     bool plugged_ = false;
@@ -161,8 +164,12 @@ TEST_F(ReadmeCommands, BusctlLinesWork) {
         auto r = run_command(runnable(c.argv), ctl_environment());
         ASSERT_EQ(r.status, 0) << r.both();
         check_busctl_output(c, r.out);
-        if (c.argv.back() == "Start") { EXPECT_TRUE(state_becomes(kArch, "running")); }
-        if (c.argv.back() == "Stop") { EXPECT_TRUE(state_becomes(kArch, "off")); }
+        if (c.argv.back() == "Start") {
+            EXPECT_TRUE(state_becomes(kArch, "running"));
+        }
+        if (c.argv.back() == "Stop") {
+            EXPECT_TRUE(state_becomes(kArch, "off"));
+        }
     }
 }
 
@@ -181,12 +188,22 @@ TEST_F(ReadmeCommands, HotseatctlLinesWork) {
         auto r = run_command(runnable(c.argv), ctl_environment());
         ASSERT_EQ(r.status, 0) << r.both();
         bool json = std::find(c.argv.begin(), c.argv.end(), "--json") != c.argv.end();
-        if (json) { EXPECT_TRUE(nlohmann::json::accept(r.out)) << r.out; }
-        if (command == "status") { EXPECT_TRUE(contains(r.out, "arch-desktop")) << r.out; }
-        if (command == "check-config") { EXPECT_TRUE(contains(r.out, ": OK (")) << r.out; }
+        if (json) {
+            EXPECT_TRUE(nlohmann::json::accept(r.out)) << r.out;
+        }
+        if (command == "status") {
+            EXPECT_TRUE(contains(r.out, "arch-desktop")) << r.out;
+        }
+        if (command == "check-config") {
+            EXPECT_TRUE(contains(r.out, ": OK (")) << r.out;
+        }
         bool wait = std::find(c.argv.begin(), c.argv.end(), "--wait") != c.argv.end();
-        if (wait && command == "start") { EXPECT_EQ(lines_of(r.out).back(), "arch-desktop: running") << r.out; }
-        if (wait && command == "stop") { EXPECT_EQ(lines_of(r.out).back(), "arch-desktop: off") << r.out; }
+        if (wait && command == "start") {
+            EXPECT_EQ(lines_of(r.out).back(), "arch-desktop: running") << r.out;
+        }
+        if (wait && command == "stop") {
+            EXPECT_EQ(lines_of(r.out).back(), "arch-desktop: off") << r.out;
+        }
     }
 }
 

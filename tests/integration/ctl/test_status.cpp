@@ -25,7 +25,8 @@ TEST_F(CtlStatus, TableShowsVmsMonitorsAndTheDaemon) {
     EXPECT_TRUE(has_line(r.out, "^VM +STATE +SINCE +STEP +WHY +LAST ERROR$")) << r.out;
     EXPECT_TRUE(has_line(r.out, "^arch-desktop +off +")) << r.out;
     // Adopted at startup: the reason and a time, relative and absolute (TZ=UTC).
-    EXPECT_TRUE(has_line(r.out, "^already-running +running +(just now|[0-9]+ s ago) \\(20[0-9-]+ [0-9:]+ UTC\\) +- +adopted"))
+    EXPECT_TRUE(
+        has_line(r.out, "^already-running +running +(just now|[0-9]+ s ago) \\(20[0-9-]+ [0-9:]+ UTC\\) +- +adopted"))
         << r.out;
     EXPECT_TRUE(has_line(r.out, "^MONITOR +STATUS$")) << r.out;
     EXPECT_TRUE(has_line(r.out, "^HDMI-A-1 +disconnected$")) << r.out;

@@ -45,7 +45,8 @@ TEST_F(CtlVmCommands, StopHibernateFallsBackToShutdownWithoutAnAgent) {
     ASSERT_GE(lines.size(), 2u) << r.out;
     EXPECT_EQ(lines.front().rfind("arch-desktop: stopping (hibernating", 0), 0u) << r.out;
     EXPECT_EQ(lines.back(), "arch-desktop: off") << r.out;
-    EXPECT_EQ(vm_property(bus_.address(), kArch, "Reason"), "dbus:Hibernate uid=0 (hibernate failed: shut down instead)");
+    EXPECT_EQ(vm_property(bus_.address(), kArch, "Reason"),
+              "dbus:Hibernate uid=0 (hibernate failed: shut down instead)");
     EXPECT_TRUE(contains(vm_property(bus_.address(), kArch, "LastError"),
                          "hibernate failed: this function is not supported by the connection driver: "
                          "virDomainPMSuspendForDuration"));
@@ -115,8 +116,9 @@ TEST_F(CtlVmCommands, NobodyExits5) {
     start_daemon();
     auto r = ctl({"start", "arch-desktop"}, /*as_nobody=*/true);
     EXPECT_EQ(r.status, 5) << r.both();
-    EXPECT_EQ(r.err, "hotseatctl: start arch-desktop: access denied, this needs root or membership of the "
-                     "configured control_group: refused by the system bus policy\n");
+    EXPECT_EQ(r.err,
+              "hotseatctl: start arch-desktop: access denied, this needs root or membership of the "
+              "configured control_group: refused by the system bus policy\n");
     EXPECT_EQ(vm_state(bus_.address(), kArch), "off");
     // Reading stays open to everyone.
     EXPECT_EQ(ctl({"status"}, true).status, 0);
@@ -127,8 +129,10 @@ TEST_F(CtlVmCommands, DaemonNotRunningExits6) {
          {std::vector<std::string>{"start", "arch-desktop"}, {"status"}, {"reload"}, {"monitor"}}) {
         auto r = ctl(args);
         EXPECT_EQ(r.status, 6) << args[0] << "\n" << r.both();
-        EXPECT_TRUE(contains(r.err, "hotseatctl: hotseatd is not running (nobody owns org.hotseat.Supervisor1 on "
-                                    "the system bus at " + bus_.address()))
+        EXPECT_TRUE(contains(r.err,
+                             "hotseatctl: hotseatd is not running (nobody owns org.hotseat.Supervisor1 on "
+                             "the system bus at " +
+                                 bus_.address()))
             << r.err;
     }
 }
@@ -137,7 +141,8 @@ TEST_F(CtlVmCommands, NoSystemBusExits6) {
     auto r = run_command({HOTSEATCTL_PATH, "status"},
                          {{"DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + dir_.file("no-bus-here")}, {"LD_PRELOAD", ""}});
     EXPECT_EQ(r.status, 6) << r.both();
-    EXPECT_TRUE(contains(r.err, "hotseatctl: cannot connect to the system bus at unix:path=" + dir_.file("no-bus-here")))
+    EXPECT_TRUE(
+        contains(r.err, "hotseatctl: cannot connect to the system bus at unix:path=" + dir_.file("no-bus-here")))
         << r.err;
 }
 

@@ -43,11 +43,13 @@ protected:
         if (as_nobody) argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
         Process ctl({argv, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_->address()}, {"LD_PRELOAD", ""}}, dir_.file("ctl.out")});
         std::size_t handled = 0;
-        pump_until([&] {
-            if (commands_.size() > handled && after_command) after_command();
-            handled = commands_.size();
-            return !ctl.running();
-        }, std::chrono::seconds(20));
+        pump_until(
+            [&] {
+                if (commands_.size() > handled && after_command) after_command();
+                handled = commands_.size();
+                return !ctl.running();
+            },
+            std::chrono::seconds(20));
         return {ctl.stop(SIGKILL), ctl.output()};
     }
 
@@ -55,11 +57,13 @@ protected:
 };
 
 TEST_F(CtlAgainstAStandIn, AVmThatNeverSettlesTimesOutWithExit7) {
-    auto r = run_ctl({"start", "--wait", "--timeout", "1", "arch-desktop"}, [&] { publish(VmState::Starting, "booting"); });
+    auto r = run_ctl({"start", "--wait", "--timeout", "1", "arch-desktop"},
+                     [&] { publish(VmState::Starting, "booting"); });
     EXPECT_EQ(r.status, 7) << r.output;
     EXPECT_TRUE(contains(r.output, "arch-desktop: starting (booting)\n")) << r.output;
-    EXPECT_TRUE(contains(r.output, "hotseatctl: start arch-desktop: gave up waiting after 1 s; the VM is still starting "
-                                   "(booting) and the request stays in force\n"))
+    EXPECT_TRUE(contains(r.output,
+                         "hotseatctl: start arch-desktop: gave up waiting after 1 s; the VM is still starting "
+                         "(booting) and the request stays in force\n"))
         << r.output;
     ASSERT_EQ(commands_.size(), 1u);
     EXPECT_EQ(commands_[0].action, Action::Start);
@@ -72,8 +76,9 @@ TEST_F(CtlAgainstAStandIn, AStartEndingFailedExits1WithTheError) {
     });
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_TRUE(contains(r.output, "arch-desktop: starting (starting the domain)\narch-desktop: failed\n")) << r.output;
-    EXPECT_TRUE(contains(r.output, "hotseatctl: start arch-desktop: the VM ended failed instead of running: hook "
-                                   "refused: 3072 hugepages asked, 2900 allocated\n"))
+    EXPECT_TRUE(contains(r.output,
+                         "hotseatctl: start arch-desktop: the VM ended failed instead of running: hook "
+                         "refused: 3072 hugepages asked, 2900 allocated\n"))
         << r.output;
 }
 
@@ -85,8 +90,9 @@ TEST_F(CtlAgainstAStandIn, TheDaemonLeavingDuringAWaitExits6) {
         service_.reset();  // hotseatd exits: its name goes
     });
     EXPECT_EQ(r.status, 6) << r.output;
-    EXPECT_TRUE(contains(r.output, "hotseatctl: stop arch-desktop: hotseatd left the bus while the VM was stopping "
-                                   "(asking the guest to shut down (ACPI))\n"))
+    EXPECT_TRUE(contains(r.output,
+                         "hotseatctl: stop arch-desktop: hotseatd left the bus while the VM was stopping "
+                         "(asking the guest to shut down (ACPI))\n"))
         << r.output;
 }
 
@@ -98,9 +104,11 @@ protected:
 TEST_F(CtlAgainstAStandInOnAPermissiveBus, TheDaemonsOwnRefusalExits5) {
     auto r = run_ctl({"start", "arch-desktop"}, {}, /*as_nobody=*/true);
     EXPECT_EQ(r.status, 5) << r.output;
-    EXPECT_TRUE(contains(r.output, "hotseatctl: start arch-desktop: access denied, this needs root or membership of "
-                                   "the configured control_group: Start: uid 65534 is neither root nor a member of "
-                                   "group '" + std::string(kControlGroup) + "'\n"))
+    EXPECT_TRUE(contains(r.output,
+                         "hotseatctl: start arch-desktop: access denied, this needs root or membership of "
+                         "the configured control_group: Start: uid 65534 is neither root nor a member of "
+                         "group '" +
+                             std::string(kControlGroup) + "'\n"))
         << r.output;
     EXPECT_TRUE(commands_.empty());
 }

@@ -69,9 +69,7 @@ TEST_F(Daemon, PlugStartsUnplugStops) {
 
 TEST_F(Daemon, MonitorsPropertyFollowsTheConnector) {
     start_daemon();
-    auto monitors = [&] {
-        return manager_property(bus_.address(), "Monitors");
-    };
+    auto monitors = [&] { return manager_property(bus_.address(), "Monitors"); };
     EXPECT_EQ(monitors(), "1 \"HDMI-A-1\" \"disconnected\"");
     testbed_.plug_monitor("HDMI-A-1");
     EXPECT_TRUE(wait_until([&] { return monitors() == "1 \"HDMI-A-1\" \"connected\""; })) << monitors();
@@ -178,8 +176,7 @@ TEST_F(Daemon, SighupReloadsWithoutDisturbingRunningVms) {
     ASSERT_TRUE(wait_until([&] { return !manager_property(bus_.address(), "ConfigError").empty(); }));
 
     // Then a good one with a third VM: it appears, the running VM is untouched.
-    write_file(config_, config_text(kTestDriverUri) +
-                            "[[vm]]\nname = \"spare\"\n");
+    write_file(config_, config_text(kTestDriverUri) + "[[vm]]\nname = \"spare\"\n");
     ::kill(daemon_->process().pid(), SIGHUP);
     ASSERT_TRUE(wait_until([&] { return manager_property(bus_.address(), "ConfigError").empty(); }));
     EXPECT_TRUE(wait_until([&] { return vm_state(bus_.address(), "spare") == "off"; }));
@@ -206,8 +203,7 @@ TEST_F(Daemon, ADeeplyNestedConfigIsRejectedAndTheDaemonLives) {
 
     write_file(config_, config_text("test:///default") + "[" + deep_key(32'000) + "]\n");
     ::kill(daemon_->process().pid(), SIGHUP);
-    ASSERT_TRUE(wait_until([&] { return !manager_property(bus_.address(), "ConfigError").empty(); }))
-        << daemon_->log();
+    ASSERT_TRUE(wait_until([&] { return !manager_property(bus_.address(), "ConfigError").empty(); })) << daemon_->log();
     EXPECT_NE(manager_property(bus_.address(), "ConfigError").find("hotseat.toml:26:2: dotted key with more than"),
               std::string::npos)
         << manager_property(bus_.address(), "ConfigError");
@@ -295,12 +291,14 @@ TEST_F(Daemon, ReloadAwayFromAHungLibvirtKeepsTheBusAnswering) {
 // suspended. The test driver cannot wake it: a plug's start leaves it suspended with LastError,
 // and the unplug's stop, whose wake-up is refused too, forces it off.
 TEST_F(Daemon, SuspendedGuestIsAdoptedAndWokenBeforeAStop) {
-    write_file(config_, "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR "/tests/data/libvirt/pm-node.xml\"\n"
-                        "debounce_ms = 200\n"
-                        "[[vm]]\nname = \"asleep\"\nshutdown_timeout_s = 5\n"
-                        "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"asleep\"\n"
-                        "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\n"
-                        "vm = \"asleep\"\n");
+    write_file(config_,
+               "[supervisor]\nlibvirt_uri = \"test://" HOTSEAT_SOURCE_DIR
+               "/tests/data/libvirt/pm-node.xml\"\n"
+               "debounce_ms = 200\n"
+               "[[vm]]\nname = \"asleep\"\nshutdown_timeout_s = 5\n"
+               "[[rule]]\nname = \"desk-monitor\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"asleep\"\n"
+               "[[rule]]\nname = \"desk-unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\n"
+               "vm = \"asleep\"\n");
     start_daemon();
     EXPECT_EQ(vm_state(bus_.address(), "asleep"), "suspended");
     EXPECT_EQ(vm_property(bus_.address(), "asleep", "Reason"), "adopted");
@@ -313,7 +311,8 @@ TEST_F(Daemon, SuspendedGuestIsAdoptedAndWokenBeforeAStop) {
 
     testbed_.unplug_monitor("HDMI-A-1");
     ASSERT_TRUE(state_becomes("asleep", "off"));
-    EXPECT_EQ(vm_property(bus_.address(), "asleep", "Reason"), "desk-unplug (forced off: the guest could not be woken)");
+    EXPECT_EQ(vm_property(bus_.address(), "asleep", "Reason"),
+              "desk-unplug (forced off: the guest could not be woken)");
 }
 
 TEST(CheckConfig, NamesFileLineColumn) {
@@ -373,9 +372,8 @@ TEST(CheckConfig, NoOwnerCheckOnlyWithCheckConfig) {
     ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
     int status = 0;
     // The refusal is CLI11's usage error on stderr.
-    std::string out =
-        run_capture({"/bin/sh", "-c", std::string(HOTSEATD_PATH) + " --config '" + file + "' --no-owner-check 2>&1"},
-                    &status);
+    std::string out = run_capture(
+        {"/bin/sh", "-c", std::string(HOTSEATD_PATH) + " --config '" + file + "' --no-owner-check 2>&1"}, &status);
     EXPECT_NE(status, 0);
     EXPECT_NE(out.find("--check-config"), std::string::npos) << out;
 }

@@ -53,16 +53,21 @@ TEST_F(GovernorDaemon, PressureClimbsTheLadderAndTriggersCloseWhenNothingRuns) {
     std::atomic<bool> spin{true};
     std::vector<std::thread> hogs;
     for (unsigned i = 0; i < 4 * std::max(1u, std::thread::hardware_concurrency()); ++i)
-        hogs.emplace_back([&spin] { while (spin.load(std::memory_order_relaxed)) {} });
-    bool climbed = wait_until([&] {
-        return vm_property(bus_.address(), kRunning, "Step") == "governor: host under cpu pressure: CPU weight 10";
-    }, 20s);
+        hogs.emplace_back([&spin] {
+            while (spin.load(std::memory_order_relaxed)) {}
+        });
+    bool climbed = wait_until(
+        [&] {
+            return vm_property(bus_.address(), kRunning, "Step") == "governor: host under cpu pressure: CPU weight 10";
+        },
+        20s);
     spin = false;
     for (auto& t : hogs) t.join();
     ASSERT_TRUE(climbed) << "Step is " << vm_property(bus_.address(), kRunning, "Step");
     // The test driver has no live cpu_shares: the refusal is reported, the VM runs on.
     EXPECT_TRUE(wait_until([&] {
-        return vm_property(bus_.address(), kRunning, "LastError").rfind("governor: setting the CPU weight failed: ", 0) == 0;
+        return vm_property(bus_.address(), kRunning, "LastError")
+                   .rfind("governor: setting the CPU weight failed: ", 0) == 0;
     })) << vm_property(bus_.address(), kRunning, "LastError");
     EXPECT_EQ(vm_state(bus_.address(), kRunning), "running");
 

@@ -31,9 +31,7 @@ protected:
     std::string runtime_dir() const { return dir_.file("run"); }  // DaemonProcess's HOTSEAT_RUNTIME_DIR
 
     // busctl's text for a(sss): the count, then each field quoted.
-    std::string gpus() const {
-        return manager_property(bus_.address(), "Gpus");
-    }
+    std::string gpus() const { return manager_property(bus_.address(), "Gpus"); }
     bool gpus_become(const std::string& text) {
         return wait_until([&] { return gpus() == text; });
     }
@@ -67,7 +65,8 @@ TEST_F(GpusDaemon, DriverAndHolderFollowTheKernelAndTheVm) {
     testbed_.set_igpu_driver("i915");
     EXPECT_TRUE(gpus_become("1 \"0000:00:02.0\" \"i915\" \"\"")) << gpus();
     EXPECT_EQ(vm_property(bus_.address(), kVm, "LastError"), "") << "the record said i915";
-    EXPECT_NE(daemon_->log().find("after its release 0000:00:02.0 on i915, frame-buffer console bound"), std::string::npos);
+    EXPECT_NE(daemon_->log().find("after its release 0000:00:02.0 on i915, frame-buffer console bound"),
+              std::string::npos);
 }
 
 TEST_F(GpusDaemon, GpuNotBackAfterTheStopIsAWarningInLastError) {

@@ -19,7 +19,7 @@ TEST(Gatekeeper, RootAndGroupMembersMayControl) {
     EXPECT_FALSE(dbus::uid_may_control(65534, ""));
     EXPECT_FALSE(dbus::uid_may_control(65534, "no-such-group"));
     EXPECT_FALSE(dbus::uid_may_control(65534, "root"));
-    EXPECT_TRUE(dbus::uid_may_control(65534, "nogroup"));  // nobody's primary group
+    EXPECT_TRUE(dbus::uid_may_control(65534, "nogroup"));     // nobody's primary group
     EXPECT_FALSE(dbus::uid_may_control(4000000, "nogroup"));  // no passwd entry
 }
 
@@ -48,8 +48,8 @@ TEST_F(DbusServiceTest, PolicyLetsRootHibernate) {
 }
 
 TEST_F(DbusServiceTest, PolicyLetsOnlyRootOwnTheName) {
-    auto out = busctl({"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                       "RequestName", "su", "org.hotseat.Supervisor1", "4"},
+    auto out = busctl({"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
+                       "su", "org.hotseat.Supervisor1", "4"},
                       /*as_nobody=*/true);
     EXPECT_NE(out.status, 0) << out.output;
 }
@@ -57,8 +57,9 @@ TEST_F(DbusServiceTest, PolicyLetsOnlyRootOwnTheName) {
 TEST_F(PermissiveBusTest, DaemonRefusesStartFromAnUnprivilegedCaller) {
     auto out = dbus_send(kArchPath, "org.hotseat.Supervisor1.VM.Start", /*as_nobody=*/true);
     EXPECT_NE(out.status, 0);
-    EXPECT_TRUE(contains(out.output, "Error org.freedesktop.DBus.Error.AccessDenied: Start: uid 65534 is neither "
-                                     "root nor a member of group"))
+    EXPECT_TRUE(contains(out.output,
+                         "Error org.freedesktop.DBus.Error.AccessDenied: Start: uid 65534 is neither "
+                         "root nor a member of group"))
         << out.output;
     EXPECT_TRUE(commands_.empty());
 

@@ -58,11 +58,11 @@ TEST_F(DbusServiceTest, ReloadMayChangeTheVmSetFromInsideTheCall) {
     service_->request_name();
     service_->attach(loop_);
 
-    auto out = busctl({"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1",
-                       "org.hotseat.Supervisor1.Manager", "Reload"});
+    auto out = busctl(
+        {"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", "Reload"});
     EXPECT_EQ(out.status, 0) << out.output;
-    auto list = busctl({"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1",
-                        "org.hotseat.Supervisor1.Manager", "ListVMs"});
+    auto list = busctl(
+        {"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", "ListVMs"});
     EXPECT_EQ(list.output, std::string("a(sos) 2 \"arch-desktop\" \"") + kArchPath +
                                "\" \"off\" \"android\" \"/org/hotseat/Supervisor1/vm/android\" \"off\"\n");
 }

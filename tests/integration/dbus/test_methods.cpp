@@ -61,16 +61,17 @@ TEST_F(DbusServiceTest, ExceptionsInTheHandlerBecomeFailedAndTheServiceLives) {
 }
 
 TEST_F(DbusServiceTest, ReloadReportsInvalidConfig) {
-    auto ok = busctl({"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager",
-                      "Reload"});
+    auto ok = busctl(
+        {"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", "Reload"});
     EXPECT_EQ(ok.status, 0) << ok.output;
     EXPECT_EQ(reloads_, 1);
 
     reload_error_ = "hotseat.toml:7:9: debounce_ms must be at most 60000";
     auto bad = dbus_send("/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager.Reload");
     EXPECT_EQ(reloads_, 2);
-    EXPECT_TRUE(contains(bad.output, "Error org.hotseat.Supervisor1.Error.InvalidConfig: hotseat.toml:7:9: "
-                                     "debounce_ms must be at most 60000"))
+    EXPECT_TRUE(contains(bad.output,
+                         "Error org.hotseat.Supervisor1.Error.InvalidConfig: hotseat.toml:7:9: "
+                         "debounce_ms must be at most 60000"))
         << bad.output;
 }
 

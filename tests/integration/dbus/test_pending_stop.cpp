@@ -17,7 +17,6 @@ VmStatus arch_with_pending_stop() {
     return status;
 }
 
-
 TEST_F(DbusServiceTest, NoPendingStopReadsAsZeroAndEmpty) {
     auto out = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM",
                        "PendingStop", "IdleInhibitor"});
@@ -32,8 +31,8 @@ TEST_F(DbusServiceTest, PendingStopAndInhibitorArePublishedWithPropertiesChanged
     auto changes = seen("PropertiesChanged");
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_EQ(changes[0].args, (std::vector<std::string>{"org.hotseat.Supervisor1.VM", "PendingStop", "State"}));
-    auto out = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM",
-                       "PendingStop"});
+    auto out = busctl(
+        {"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "PendingStop"});
     EXPECT_EQ(out.output, "(tss) 1700000060000000 \"stop\" \"idle (rule walked-away)\"\n");
 
     forget_signals();
@@ -45,14 +44,14 @@ TEST_F(DbusServiceTest, PendingStopAndInhibitorArePublishedWithPropertiesChanged
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_EQ(changes[0].args,
               (std::vector<std::string>{"org.hotseat.Supervisor1.VM", "IdleInhibitor", "PendingStop"}));
-    out = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM",
-                  "PendingStop", "IdleInhibitor"});
+    out = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "PendingStop",
+                  "IdleInhibitor"});
     EXPECT_EQ(out.output, "(tss) 0 \"\" \"\"\ns \"audio playing (card0 pcm0p)\"\n");
 }
 
 TEST_F(DbusServiceTest, PostponeFromRootReachesTheHandler) {
-    auto out = busctl({"call", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "Postpone", "u",
-                       "600"});
+    auto out = busctl(
+        {"call", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "Postpone", "u", "600"});
     EXPECT_EQ(out.status, 0) << out.output;
     ASSERT_EQ(postpones_.size(), 1u);
     EXPECT_EQ(postpones_[0].vm, "arch-desktop");
@@ -83,8 +82,9 @@ TEST_F(PermissiveBusTest, DaemonRefusesPostponeFromAnUnprivilegedCaller) {
     auto out = run({"dbus-send", "--system", "--print-reply", "--dest=org.hotseat.Supervisor1", kArchPath,
                     "org.hotseat.Supervisor1.VM.Postpone", "uint32:60"},
                    /*as_nobody=*/true);
-    EXPECT_TRUE(contains(out.output, "Error org.freedesktop.DBus.Error.AccessDenied: Postpone: uid 65534 is neither "
-                                     "root nor a member of group"))
+    EXPECT_TRUE(contains(out.output,
+                         "Error org.freedesktop.DBus.Error.AccessDenied: Postpone: uid 65534 is neither "
+                         "root nor a member of group"))
         << out.output;
     EXPECT_TRUE(postpones_.empty());
 }

@@ -81,15 +81,15 @@ TEST_F(DbusServiceTest, AnyoneMayRead) {
     EXPECT_EQ(out.status, 0) << out.output;
     EXPECT_EQ(out.output, "s \"off\"\n");
 
-    auto all = busctl({"call", "org.hotseat.Supervisor1", kArchPath, "org.freedesktop.DBus.Properties", "GetAll",
-                       "s", "org.hotseat.Supervisor1.VM"},
+    auto all = busctl({"call", "org.hotseat.Supervisor1", kArchPath, "org.freedesktop.DBus.Properties", "GetAll", "s",
+                       "org.hotseat.Supervisor1.VM"},
                       true);
     EXPECT_EQ(all.status, 0) << all.output;
     EXPECT_NE(all.output.find("\"Name\" s \"arch-desktop\""), std::string::npos) << all.output;
 
-    auto list = busctl({"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1",
-                        "org.hotseat.Supervisor1.Manager", "ListVMs"},
-                       true);
+    auto list = busctl(
+        {"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1", "org.hotseat.Supervisor1.Manager", "ListVMs"},
+        true);
     EXPECT_EQ(list.status, 0) << list.output;
     EXPECT_EQ(list.output, std::string("a(sos) 2 \"arch-desktop\" \"") + kArchPath + "\" \"off\" \"win11\" \"" +
                                kWinPath + "\" \"off\"\n");
@@ -98,9 +98,8 @@ TEST_F(DbusServiceTest, AnyoneMayRead) {
     EXPECT_EQ(introspect.status, 0) << introspect.output;
     EXPECT_NE(introspect.output.find(".ForceStop"), std::string::npos) << introspect.output;
 
-    auto ping = busctl({"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1", "org.freedesktop.DBus.Peer",
-                        "Ping"},
-                       true);
+    auto ping = busctl(
+        {"call", "org.hotseat.Supervisor1", "/org/hotseat/Supervisor1", "org.freedesktop.DBus.Peer", "Ping"}, true);
     EXPECT_EQ(ping.status, 0) << ping.output;
 }
 

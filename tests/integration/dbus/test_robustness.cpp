@@ -18,8 +18,8 @@ protected:
 };
 
 TEST_F(MalformedCallTest, WrongSignature) {
-    auto out = busctl({"call", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "Start", "s",
-                       "please"});
+    auto out = busctl(
+        {"call", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "Start", "s", "please"});
     EXPECT_NE(out.status, 0);
     EXPECT_TRUE(contains(out.output, "Invalid arguments")) << out.output;
     expect_still_answering();
@@ -35,11 +35,11 @@ TEST_F(MalformedCallTest, UnknownObjectPath) {
 TEST_F(MalformedCallTest, UnknownMethodAndProperty) {
     auto method = dbus_send(kArchPath, "org.hotseat.Supervisor1.VM.Explode");
     EXPECT_NE(method.status, 0) << method.output;
-    auto property = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM",
-                            "Colour"});
+    auto property = busctl(
+        {"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "Colour"});
     EXPECT_NE(property.status, 0) << property.output;
-    auto set = busctl({"set-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "State",
-                       "s", "running"});
+    auto set = busctl(
+        {"set-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "State", "s", "running"});
     EXPECT_NE(set.status, 0) << set.output;
     expect_still_answering();
 }

@@ -54,8 +54,8 @@ TEST_F(DbusServiceTest, GuestHelperIsAnnouncedOnlyWhenItChanges) {
     ASSERT_EQ(changes.size(), 2u);
     EXPECT_EQ(changes[0].args, (Names{"org.hotseat.Supervisor1.VM", "GuestHelper"}));
     EXPECT_EQ(changes[1].args, (Names{"org.hotseat.Supervisor1.VM", "State"}));
-    auto helper = busctl({"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM",
-                          "GuestHelper"});
+    auto helper = busctl(
+        {"get-property", "org.hotseat.Supervisor1", kArchPath, "org.hotseat.Supervisor1.VM", "GuestHelper"});
     EXPECT_EQ(helper.output, "s \"0.4.0\"\n");
 }
 

@@ -25,7 +25,8 @@ inline std::vector<guest::Message> helper_messages(const std::string& received) 
 }
 
 // The messages of one kind (Hello, Connector, ...), in order.
-template <typename T> std::vector<T> helper_messages_of(const std::string& received) {
+template <typename T>
+std::vector<T> helper_messages_of(const std::string& received) {
     std::vector<T> out;
     for (const auto& m : helper_messages(received))
         if (auto* v = std::get_if<T>(&m)) out.push_back(*v);

@@ -15,13 +15,13 @@ public:
     SocketServer(const SocketServer&) = delete;
     SocketServer& operator=(const SocketServer&) = delete;
 
-    bool accept();                        // true once a client is connected (non-blocking)
+    bool accept();  // true once a client is connected (non-blocking)
     bool has_client() const { return client_ >= 0; }
     void send(const std::string& bytes);  // to the client, all of it
     // What fits now without blocking (a reader on the same thread must get to run in between).
     std::size_t try_send(std::string_view bytes);
-    void drop_client();                   // close the client's connection
-    std::string received();               // everything read from the client so far (non-blocking)
+    void drop_client();      // close the client's connection
+    std::string received();  // everything read from the client so far (non-blocking)
     bool client_closed() const { return closed_; }
 
 private:

@@ -24,7 +24,8 @@ using input::test::EventLoop;
 using input::test::Recorder;
 using input::test::StderrCapture;
 
-const std::string kHello2 = R"j({"type":"hello","protocol":2,"helper":"0.2.0"})j" "\n";
+const std::string kHello2 = R"j({"type":"hello","protocol":2,"helper":"0.2.0"})j"
+                            "\n";
 
 class ChannelV2Test : public ::testing::Test {
 protected:
@@ -54,9 +55,13 @@ protected:
 };
 
 TEST_F(ChannelV2Test, PostponeAndInhibitBecomeEventsOfThisVm) {
-    server.send(kHello2 + R"j({"type":"postpone","seconds":600})j" "\n" +
-                R"j({"type":"inhibit","active":true,"reason":"audio playing (card0 pcm0p)"})j" "\n" +
-                R"j({"type":"inhibit","active":false})j" "\n");
+    server.send(kHello2 +
+                R"j({"type":"postpone","seconds":600})j"
+                "\n" +
+                R"j({"type":"inhibit","active":true,"reason":"audio playing (card0 pcm0p)"})j"
+                "\n" +
+                R"j({"type":"inhibit","active":false})j"
+                "\n");
     ASSERT_TRUE(loop.run_until([&] { return seen.events.size() == 4; }, 5s));
     EXPECT_EQ(std::get<GuestHello>(seen.events[0]).protocol, 2);
     auto postpone = std::get<GuestPostpone>(seen.events[1]);
@@ -71,7 +76,8 @@ TEST_F(ChannelV2Test, PostponeAndInhibitBecomeEventsOfThisVm) {
 
 // #18: a chord the guest reports becomes an event of this VM; the engine decides what it may do.
 TEST_F(ChannelV2Test, AHotkeyBecomesAnEventOfThisVm) {
-    server.send(kHello2 + R"j({"type":"hotkey","keys":["KEY_LEFTMETA","KEY_F12"]})j" "\n");
+    server.send(kHello2 + R"j({"type":"hotkey","keys":["KEY_LEFTMETA","KEY_F12"]})j"
+                          "\n");
     ASSERT_TRUE(loop.run_until([&] { return seen.events.size() == 2; }, 5s));
     auto hotkey = std::get<GuestHotkey>(seen.events[1]);
     EXPECT_EQ(hotkey.vm, "arch-desktop");
@@ -79,14 +85,25 @@ TEST_F(ChannelV2Test, AHotkeyBecomesAnEventOfThisVm) {
 }
 
 TEST_F(ChannelV2Test, MalformedLinesAreDroppedAndCounted) {
-    server.send(std::string(R"j({"type":"postpone","seconds":0})j" "\n") + R"j({"type":"postpone","seconds":"9"})j" "\n" +
-                R"j({"type":"inhibit","active":true})j" "\n" + R"j({"type":"inhibit","active":true,"reason":"a\u0007b"})j" "\n" +
-                R"j({"type":"postpone","seconds":90000})j" "\n" + R"j({"type":"postpone","seconds":60})j" "\n");
+    server.send(std::string(R"j({"type":"postpone","seconds":0})j"
+                            "\n") +
+                R"j({"type":"postpone","seconds":"9"})j"
+                "\n" +
+                R"j({"type":"inhibit","active":true})j"
+                "\n" +
+                R"j({"type":"inhibit","active":true,"reason":"a\u0007b"})j"
+                "\n" +
+                R"j({"type":"postpone","seconds":90000})j"
+                "\n" +
+                R"j({"type":"postpone","seconds":60})j"
+                "\n");
     ASSERT_TRUE(loop.run_until([&] { return seen.events.size() == 1; }, 5s));
     EXPECT_EQ(std::get<GuestPostpone>(seen.events[0]).seconds, 60u);
     EXPECT_EQ(channel->invalid_lines(), 5u);
     EXPECT_TRUE(channel->connected());
-    EXPECT_EQ(log.count("invalid line ignored: postpone: \"seconds\" must be an integer from 1 to 86400 (1 invalid so far)"), 1u)
+    EXPECT_EQ(
+        log.count("invalid line ignored: postpone: \"seconds\" must be an integer from 1 to 86400 (1 invalid so far)"),
+        1u)
         << log.text();
 }
 
@@ -95,10 +112,12 @@ TEST_F(ChannelV2Test, LinesForTheGuestAreWritten) {
     channel->send(encode_notice(GuestStopPending{4'000'000'000'000'000, "stop", "idle (rule walked-away)"}));
     channel->send(encode_notice(GuestStopCancelled{}));
     std::vector<std::string> lines;
-    ASSERT_TRUE(loop.run_until([&] {
-        for (auto& l : received_lines()) lines.push_back(l);
-        return lines.size() >= 3;
-    }, 5s));
+    ASSERT_TRUE(loop.run_until(
+        [&] {
+            for (auto& l : received_lines()) lines.push_back(l);
+            return lines.size() >= 3;
+        },
+        5s));
     auto hello = guest::parse_host_line(lines[0]);
     ASSERT_TRUE(hello.message) << lines[0] << ": " << hello.error;
     EXPECT_EQ(std::get<guest::HostHello>(*hello.message).protocol, 2);
@@ -123,17 +142,20 @@ TEST_F(ChannelV2Test, AGuestThatNeverReadsCannotStallTheLoop) {
     auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(log.count("the guest does not read its channel"), 1u) << log.text();
     // Still reading what the guest says.
-    server.send(R"j({"type":"postpone","seconds":5})j" "\n");
+    server.send(R"j({"type":"postpone","seconds":5})j"
+                "\n");
     ASSERT_TRUE(loop.run_until([&] { return seen.events.size() == 1; }, 5s)) << "the channel stopped reading";
     EXPECT_TRUE(channel->connected());
     std::cout << "20000 sends to a guest that does not read: "
               << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
     // Once the guest reads again, what was kept arrives whole: every line parses.
     std::string all;
-    ASSERT_TRUE(loop.run_until([&] {
-        all += server.received();
-        return !all.empty() && all.back() == '\n' && all.size() > 100'000;
-    }, 10s));
+    ASSERT_TRUE(loop.run_until(
+        [&] {
+            all += server.received();
+            return !all.empty() && all.back() == '\n' && all.size() > 100'000;
+        },
+        10s));
     std::istringstream in(all);
     for (std::string l; std::getline(in, l);) ASSERT_TRUE(guest::parse_host_line(l).message) << l.substr(0, 80);
 }
@@ -141,7 +163,7 @@ TEST_F(ChannelV2Test, AGuestThatNeverReadsCannotStallTheLoop) {
 TEST_F(ChannelV2Test, NothingIsSentWhileNotConnected) {
     server.drop_client();
     ASSERT_TRUE(loop.run_until([&] { return !channel->connected(); }, 5s));
-    channel->send(encode_notice(GuestStopCancelled{}));  // dropped, no crash
+    channel->send(encode_notice(GuestStopCancelled{}));                // dropped, no crash
     ASSERT_TRUE(loop.run_until([&] { return server.accept(); }, 5s));  // it reconnects
     ASSERT_TRUE(loop.run_until([&] { return channel->connected(); }, 5s));
     loop.run_for(50ms);
@@ -161,10 +183,12 @@ TEST(ChannelsV2, SendGoesToTheVmsOwnChannelOnly) {
     loop.run_for(100ms);
     channels.execute(SendGuest{"arch-desktop", GuestStopCancelled{}});
     std::string got;
-    ASSERT_TRUE(loop.run_until([&] {
-        got += server.received();
-        return !got.empty();
-    }, 5s));
+    ASSERT_TRUE(loop.run_until(
+        [&] {
+            got += server.received();
+            return !got.empty();
+        },
+        5s));
     EXPECT_EQ(got, "{\"type\":\"stop-cancelled\"}\n");
 }
 

@@ -16,16 +16,18 @@ namespace hotseat::guest_channel {
 namespace {
 
 using namespace std::chrono_literals;
+using hotseat::test::SocketServer;
+using hotseat::test::TempDir;
 using input::test::EventLoop;
 using input::test::Recorder;
 using input::test::StderrCapture;
-using hotseat::test::SocketServer;
-using hotseat::test::TempDir;
 
-const std::string kHello = R"({"type":"hello","protocol":1,"helper":"0.1.0"})" "\n";
-const std::string kInput = R"({"type":"input","idle_ms":5})" "\n";
-const std::string kUnplug =
-    R"({"type":"connector","card":"card0","connector":"HDMI-A-1","status":"disconnected"})" "\n";
+const std::string kHello = R"({"type":"hello","protocol":1,"helper":"0.1.0"})"
+                           "\n";
+const std::string kInput = R"({"type":"input","idle_ms":5})"
+                           "\n";
+const std::string kUnplug = R"({"type":"connector","card":"card0","connector":"HDMI-A-1","status":"disconnected"})"
+                            "\n";
 
 ChannelLimits fast_retry() {
     ChannelLimits limits;
@@ -109,10 +111,12 @@ TEST_F(GuestChannelTest, OversizedLineIsRefusedAndTheStreamResynchronises) {
     // 1 MiB without a newline, its end, then a good line: only the good line counts.
     const std::string big = std::string(1 << 20, 'x') + "still the same line\n" + kInput;
     std::size_t sent = 0;
-    ASSERT_TRUE(wait([&] {
-        sent += server->try_send(std::string_view(big).substr(sent));
-        return sent == big.size();
-    }, 20s));
+    ASSERT_TRUE(wait(
+        [&] {
+            sent += server->try_send(std::string_view(big).substr(sent));
+            return sent == big.size();
+        },
+        20s));
     ASSERT_TRUE(wait([&] { return seen.events.size() == 1; }));
     EXPECT_TRUE(std::holds_alternative<GuestInput>(seen.events[0]));
     EXPECT_EQ(log.count("line longer than 4096 bytes refused"), 1u) << log.text();
@@ -210,7 +214,10 @@ TEST_F(GuestChannelTest, ClosingFromInsideTheCallbackIsSafe) {
     server->send(kUnplug + kInput + kInput);
     ASSERT_TRUE(wait([&] { return seen.count<GuestConnector>() == 1; }));
     // Once the host's end is closed nothing more can be read: the barrier for "nothing was".
-    ASSERT_TRUE(wait([&] { server->received(); return server->client_closed(); }));
+    ASSERT_TRUE(wait([&] {
+        server->received();
+        return server->client_closed();
+    }));
     EXPECT_EQ(seen.count<GuestInput>(), 0u);  // nothing read after the close
 }
 

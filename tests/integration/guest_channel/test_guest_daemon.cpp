@@ -28,7 +28,9 @@ std::string node_xml(const std::string& socket) {
            "    <os><type arch='x86_64'>hvm</type></os>\n"
            "    <devices>\n"
            "      <channel type='unix'>\n"
-           "        <source mode='bind' path='" + socket + "'/>\n"
+           "        <source mode='bind' path='" +
+           socket +
+           "'/>\n"
            "        <target type='virtio' name='org.hotseat.guest.0'/>\n"
            "      </channel>\n"
            "    </devices>\n"
@@ -45,7 +47,8 @@ std::string node_xml(const std::string& socket) {
 }
 
 std::string config_text(const std::string& node) {
-    return "[supervisor]\nlibvirt_uri = \"test://" + node + "\"\ndebounce_ms = 0\n"
+    return "[supervisor]\nlibvirt_uri = \"test://" + node +
+           "\"\ndebounce_ms = 0\n"
            "[[vm]]\nname = \"arch-desktop\"\nguest_channel = true\nidle_timeout_min = 0\nshutdown_timeout_s = 5\n"
            "[[vm]]\nname = \"windows\"\n"
            "[[rule]]\nname = \"arch-unplug\"\non = \"monitor.disconnected\"\nconnector = \"HDMI-A-1\"\n"
@@ -75,8 +78,9 @@ TEST_F(GuestDaemon, AGuestsReportsNeverFireAnotherVmsRules) {
     // yet must stay silent; the unplug fires arch-desktop's own rule, and since lines are handled
     // in order, once arch-desktop stops everything before has been handled. One write: hotseatd
     // closes the channel once the VM stops.
-    guest.send(R"({"type":"hello","protocol":1,"helper":"evil"})" "\n" + connector_line("disconnected", true) +
-               connector_line("connected") + connector_line("disconnected"));
+    guest.send(R"({"type":"hello","protocol":1,"helper":"evil"})"
+               "\n" +
+               connector_line("disconnected", true) + connector_line("connected") + connector_line("disconnected"));
     ASSERT_TRUE(wait_until([&] { return vm_state(bus_.address(), "arch_2ddesktop") != "running"; }));
     EXPECT_EQ(vm_property(bus_.address(), "arch_2ddesktop", "Reason"), "arch-unplug");
     EXPECT_EQ(vm_state(bus_.address(), "windows"), "off");
@@ -119,7 +123,9 @@ TEST_F(GuestDaemon, AFloodingGuestCostsTheDaemonLittleCpu) {
     pid_t pid = daemon_->process().pid();
 
     std::string flood;
-    while (flood.size() < 256 * 1024) flood += R"({"type":"input","idle_ms":5})" "\n";
+    while (flood.size() < 256 * 1024)
+        flood += R"({"type":"input","idle_ms":5})"
+                 "\n";
     double cpu_before = cpu_seconds(pid);
     auto start = std::chrono::steady_clock::now();
     std::size_t sent = 0, offset = 0;

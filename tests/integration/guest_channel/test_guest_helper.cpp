@@ -43,8 +43,14 @@ protected:
     }
 
     std::vector<Message> messages() { return hotseat::test::helper_messages(server.received()); }
-    template <typename T> std::vector<T> all() { return hotseat::test::helper_messages_of<T>(server.received()); }
-    template <typename T> std::size_t count() { return all<T>().size(); }
+    template <typename T>
+    std::vector<T> all() {
+        return hotseat::test::helper_messages_of<T>(server.received());
+    }
+    template <typename T>
+    std::size_t count() {
+        return all<T>().size();
+    }
 
     Testbed bed;
     TempDir dir;
@@ -82,7 +88,7 @@ TEST_F(GuestHelperTest, PlugAndUnplugAreReportedAsChanges) {
 TEST_F(GuestHelperTest, AHotplugWithoutAChangeSaysNothing) {
     start();
     ASSERT_TRUE(wait_until([&] { return count<Connector>() == 1; }));
-    bed.send_hotplug();  // status unchanged
+    bed.send_hotplug();            // status unchanged
     bed.plug_monitor("HDMI-A-1");  // the marker: once it is seen, the first uevent was handled
     ASSERT_TRUE(wait_until([&] { return count<Connector>() >= 2; }));
     EXPECT_EQ(count<Connector>(), 2u);
@@ -172,18 +178,19 @@ TEST_F(GuestHelperTest, ChordsTheHostNamesAreSentAsHotkeys) {
     // The barrier for "those keys were read": a monitor plug, whose uevent comes after them.
     bed.plug_monitor("HDMI-A-1");
     ASSERT_TRUE(wait_until([&] { return count<Connector>() == 2; })) << helper->output();
-    server.send(encode_host(HostHello{2, "test", {{"KEY_LEFTMETA", "KEY_F12"}, {"KEY_LEFTCTRL", "KEY_LEFTALT", "KEY_W"}}}));
+    server.send(
+        encode_host(HostHello{2, "test", {{"KEY_LEFTMETA", "KEY_F12"}, {"KEY_LEFTCTRL", "KEY_LEFTALT", "KEY_W"}}}));
     // The helper answers a protocol 2 hello with its inhibit state: the hello has been read.
     ASSERT_TRUE(wait_until([&] { return count<Inhibit>() >= 1; })) << helper->output();
     chord(7, {KEY_LEFTCTRL, KEY_F12});  // not a chord the host named
     bed.press_key(7, KEY_LEFTMETA, 1);
-    bed.press_key(8, KEY_F12, 1);       // the other keyboard
+    bed.press_key(8, KEY_F12, 1);  // the other keyboard
     bed.press_key(8, KEY_F12, 0);
     bed.unplug_monitor("HDMI-A-1");  // the barrier: the keys so far were read
     ASSERT_TRUE(wait_until([&] { return count<Connector>() == 3; })) << helper->output();
     EXPECT_EQ(count<Hotkey>(), 0u) << helper->output();
-    bed.press_key(7, KEY_F12, 1);       // now it is a chord: sent once
-    bed.press_key(7, KEY_F12, 2);       // autorepeat
+    bed.press_key(7, KEY_F12, 1);  // now it is a chord: sent once
+    bed.press_key(7, KEY_F12, 2);  // autorepeat
     bed.press_key(7, KEY_F12, 0);
     bed.press_key(7, KEY_LEFTMETA, 0);
     chord(7, {KEY_LEFTCTRL, KEY_LEFTALT, KEY_W});
@@ -204,8 +211,8 @@ TEST_F(GuestHelperTest, ExitsWhenTheHostClosesTheSocket) {
 }
 
 TEST_F(GuestHelperTest, AMissingPortFailsClearly) {
-    auto lone = std::make_unique<Process>(Process::Options{
-        {HOTSEAT_GUEST_BIN, "--port", dir.file("nothing")}, {}, dir.file("lone.log")});
+    auto lone = std::make_unique<Process>(
+        Process::Options{{HOTSEAT_GUEST_BIN, "--port", dir.file("nothing")}, {}, dir.file("lone.log")});
     EXPECT_EQ(lone->wait(30s), 1);
     EXPECT_NE(lone->output().find("nothing: No such file or directory"), std::string::npos) << lone->output();
 }

@@ -44,8 +44,9 @@ protected:
     void SetUp() override { bed.add_intel_igpu(); }
 
     void start(const std::vector<std::string>& extra = {}) {
-        std::vector<std::string> argv{HOTSEAT_GUEST_BIN, "--port", path, "--input-interval", "1",
-                                      "--inhibit-interval", "1", "--user-bus-dir", dir.file("run-user")};
+        std::vector<std::string> argv{
+            HOTSEAT_GUEST_BIN,   "--port", path, "--input-interval", "1", "--inhibit-interval", "1", "--user-bus-dir",
+            dir.file("run-user")};
         argv.insert(argv.end(), extra.begin(), extra.end());
         helper = std::make_unique<Process>(
             Process::Options{argv, {{"DBUS_SYSTEM_BUS_ADDRESS", system_bus.address()}}, dir.file("helper.log")});
@@ -62,8 +63,14 @@ protected:
     }
 
     std::vector<Message> messages() { return hotseat::test::helper_messages(server.received()); }
-    template <typename T> std::vector<T> all() { return hotseat::test::helper_messages_of<T>(server.received()); }
-    template <typename T> std::size_t count() { return all<T>().size(); }
+    template <typename T>
+    std::vector<T> all() {
+        return hotseat::test::helper_messages_of<T>(server.received());
+    }
+    template <typename T>
+    std::size_t count() {
+        return all<T>().size();
+    }
     std::string log() const { return helper ? helper->output() : ""; }
 
     void TearDown() override {
@@ -86,13 +93,16 @@ TEST_F(GuestHelperDesktopTest, AGamepadCountsAsInput) {
     // Pressed until the helper reports it (it opens the node on the add uevent), but a bounded
     // number of times: a node nobody reads fills its pty and a write would block.
     int presses = 0;
-    ASSERT_TRUE(wait_until([&] {
-        if (presses++ < 40) {
-            bed.press_key(9, BTN_SOUTH, 1);
-            bed.press_key(9, BTN_SOUTH, 0);
-        }
-        return count<Input>() >= 1;
-    }, 5s)) << log();
+    ASSERT_TRUE(wait_until(
+        [&] {
+            if (presses++ < 40) {
+                bed.press_key(9, BTN_SOUTH, 1);
+                bed.press_key(9, BTN_SOUTH, 0);
+            }
+            return count<Input>() >= 1;
+        },
+        5s))
+        << log();
 }
 
 TEST_F(GuestHelperDesktopTest, AudioPlayingHoldsIdleOnceTheHostSpeaksProtocol2) {
@@ -123,9 +133,12 @@ TEST_F(GuestHelperDesktopTest, ALogindIdleInhibitorHoldsIdle) {
     EXPECT_EQ(all<Inhibit>().back().reason, "idle inhibitor: mpv (Playing video)");
     // With audio too: both reasons.
     add_audio_substream("RUNNING");
-    ASSERT_TRUE(wait_until([&] {
-        return all<Inhibit>().back().reason == "audio playing (card0 pcm0p); idle inhibitor: mpv (Playing video)";
-    }, 5s)) << all<Inhibit>().back().reason;
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return all<Inhibit>().back().reason == "audio playing (card0 pcm0p); idle inhibitor: mpv (Playing video)";
+        },
+        5s))
+        << all<Inhibit>().back().reason;
     add_audio_substream("SETUP");
     logind.set_block_inhibited("handle-power-key");
     ASSERT_TRUE(wait_until([&] { return !all<Inhibit>().back().active; }, 5s));
@@ -210,10 +223,13 @@ TEST_F(GuestHelperNotificationTest, TheNotificationIsShownAsTheSessionsUser) {
     // And the helper is root again afterwards: it still reads the channel and the inputs.
     bed.add_keyboard(8, "late keyboard");
     int presses = 0;
-    ASSERT_TRUE(wait_until([&] {
-        if (presses++ < 40) bed.press_key(8, KEY_B, 1);
-        return count<Input>() >= 1;
-    }, 5s)) << log();
+    ASSERT_TRUE(wait_until(
+        [&] {
+            if (presses++ < 40) bed.press_key(8, KEY_B, 1);
+            return count<Input>() >= 1;
+        },
+        5s))
+        << log();
 }
 
 TEST_F(GuestHelperNotificationTest, WithoutANotificationDaemonTheJournalSaysSo) {

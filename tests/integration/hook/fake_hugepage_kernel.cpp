@@ -106,8 +106,10 @@ bool FakeHugepageKernel::serve_write() {
         if (::poll(&p, 1, 50) <= 0) continue;
         char buffer[64];
         ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n > 0) value.append(buffer, static_cast<std::size_t>(n));
-        else if (n == 0) closed = true;
+        if (n > 0)
+            value.append(buffer, static_cast<std::size_t>(n));
+        else if (n == 0)
+            closed = true;
     }
     ::close(fd);
     if (!closed) return false;

@@ -24,8 +24,7 @@ public:
     enum class Access { Read, Write };
 
     // Replaces the file at `fifo_path` (a test bed path, not a /sys one) with a FIFO.
-    FakeHugepageKernel(std::string fifo_path, std::uint64_t pages, std::uint64_t capacity,
-                       std::vector<Access> script);
+    FakeHugepageKernel(std::string fifo_path, std::uint64_t pages, std::uint64_t capacity, std::vector<Access> script);
     ~FakeHugepageKernel();
     FakeHugepageKernel(const FakeHugepageKernel&) = delete;
     FakeHugepageKernel& operator=(const FakeHugepageKernel&) = delete;

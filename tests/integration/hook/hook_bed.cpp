@@ -15,12 +15,15 @@ std::string domain_xml(const DomainXml& spec) {
     xml += "  <vcpu>2</vcpu>\n  <devices>\n";
     for (const auto& pci : spec.hostdevs) {
         // "0000:00:02.0" → domain='0x0000' bus='0x00' slot='0x02' function='0x0'
-        xml += "    <hostdev mode='subsystem' type='pci' managed='yes'>\n      <source>\n"
-               "        <address domain='0x" + pci.substr(0, 4) + "' bus='0x" + pci.substr(5, 2) + "' slot='0x" +
-               pci.substr(8, 2) + "' function='0x" + pci.substr(11, 1) + "'/>\n      </source>\n    </hostdev>\n";
+        xml +=
+            "    <hostdev mode='subsystem' type='pci' managed='yes'>\n      <source>\n"
+            "        <address domain='0x" +
+            pci.substr(0, 4) + "' bus='0x" + pci.substr(5, 2) + "' slot='0x" + pci.substr(8, 2) + "' function='0x" +
+            pci.substr(11, 1) + "'/>\n      </source>\n    </hostdev>\n";
     }
-    xml += "    <disk type='file' device='disk'><source file='/var/lib/libvirt/images/a.qcow2'/>"
-           "<target dev='vda' bus='virtio'/></disk>\n  </devices>\n</domain>\n";
+    xml +=
+        "    <disk type='file' device='disk'><source file='/var/lib/libvirt/images/a.qcow2'/>"
+        "<target dev='vda' bus='virtio'/></disk>\n  </devices>\n</domain>\n";
     return xml;
 }
 
@@ -101,8 +104,8 @@ void HookBed::write_undo_log(const std::string& text) const {
 
 bool HookBed::undo_log_exists() const { return fs::exists(undo_log()); }
 
-std::unique_ptr<Process> HookBed::start(const std::string& op, const std::string& subop,
-                                        const std::string& stdin_path, const std::string& domain) const {
+std::unique_ptr<Process> HookBed::start(const std::string& op, const std::string& subop, const std::string& stdin_path,
+                                        const std::string& domain) const {
     Process::Options options;
     // The shell only connects stdin (Process gives children /dev/null) and execs the hook.
     std::string script = "exec \"$0\" \"$@\" < \"$HOOK_STDIN\"";
@@ -111,8 +114,8 @@ std::unique_ptr<Process> HookBed::start(const std::string& op, const std::string
         std::string mounts;
         for (const auto& path : refused_)
             mounts += "mount --bind '" + path + "' '" + path + "' && mount -o remount,bind,ro '" + path + "' && ";
-        options.argv = {"unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", mounts + script,
-                        HOTSEAT_HOOK_PATH, domain, op, subop, "-"};
+        options.argv = {"unshare",       "--mount",         "--propagation", "private", "/bin/sh", "-c",
+                        mounts + script, HOTSEAT_HOOK_PATH, domain,          op,        subop,     "-"};
     }
     options.env = {{"HOTSEAT_CONFIG", dir_.file("hotseat.toml")},
                    {"HOTSEAT_RUNTIME_DIR", runtime_dir()},

@@ -30,10 +30,10 @@ inline const std::string kMemTotalKib = "11863780";  // the reference machine's 
 
 struct DomainXml {
     std::string name = kDomain;
-    std::string memory = "6";         // with memory_unit
+    std::string memory = "6";  // with memory_unit
     std::string memory_unit = "GiB";
     bool hugepages = false;
-    std::string page;                 // e.g. "<page size='1' unit='G'/>" inside <hugepages>
+    std::string page;                   // e.g. "<page size='1' unit='G'/>" inside <hugepages>
     std::vector<std::string> hostdevs;  // PCI addresses
 };
 std::string domain_xml(const DomainXml& spec);

@@ -254,8 +254,11 @@ TEST_F(HookPrepare, XmlOverOneMebibyteIsRefused) {
 }
 
 TEST_F(HookPrepare, OtherOperationsDoNothing) {
-    for (auto [op, subop] : {std::pair{"start", "begin"}, {"started", "begin"}, {"stopped", "end"},
-                             {"migrate", "begin"}, {"restore", "begin"}}) {
+    for (auto [op, subop] : {std::pair{"start", "begin"},
+                             {"started", "begin"},
+                             {"stopped", "end"},
+                             {"migrate", "begin"},
+                             {"restore", "begin"}}) {
         HookRun hook = run(op, subop, boot_gpu_xml(true));
         EXPECT_EQ(hook.status, 0) << op;
         EXPECT_EQ(hook.output, "") << op;

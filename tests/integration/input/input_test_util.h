@@ -33,8 +33,7 @@ public:
     sd_event* get() const { return loop_; }
 
     // Dispatches events until `done` holds; false when the deadline passes first.
-    bool run_until(const std::function<bool()>& done,
-                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         auto deadline = std::chrono::steady_clock::now() + timeout;
         while (!done()) {
             auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline -
@@ -73,13 +72,17 @@ public:
             if (also) also(events.back());
         };
     }
-    template <typename T> std::vector<T> all() const {
+    template <typename T>
+    std::vector<T> all() const {
         std::vector<T> out;
         for (const auto& e : events)
             if (auto* v = std::get_if<T>(&e)) out.push_back(*v);
         return out;
     }
-    template <typename T> std::size_t count() const { return all<T>().size(); }
+    template <typename T>
+    std::size_t count() const {
+        return all<T>().size();
+    }
     std::vector<Key> keys() const {
         std::vector<Key> out;
         for (const auto& k : all<KeyEvent>()) out.push_back(Key{k.node, k.code, k.value});

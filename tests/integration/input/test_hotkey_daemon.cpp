@@ -38,9 +38,7 @@ class HotkeyDaemon : public HotseatdTest {
 protected:
     void SetUp() override { write_config(config_text()); }
 
-    std::string keyboards() {
-        return manager_property(bus_.address(), "Keyboards");
-    }
+    std::string keyboards() { return manager_property(bus_.address(), "Keyboards"); }
     bool state_becomes(const std::string& state) { return HotseatdTest::state_becomes(kVm, state); }
     void chord(int keyboard) {
         for (int key : {KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12}) testbed_.press_key(keyboard, key, 1);
@@ -64,8 +62,7 @@ TEST_F(HotkeyDaemon, KeyboardsPropertyFollowsPlugAndUnplug) {
     start_daemon();
     EXPECT_EQ(keyboards(), "0");
     testbed_.add_keyboard(7, "USB Keyboard");
-    ASSERT_TRUE(wait_until([&] { return keyboards() == "1 \"/dev/input/event7\" \"USB Keyboard\""; }))
-        << keyboards();
+    ASSERT_TRUE(wait_until([&] { return keyboards() == "1 \"/dev/input/event7\" \"USB Keyboard\""; })) << keyboards();
     testbed_.add_mouse(8, "USB Mouse");  // not a keyboard: never listed
     testbed_.add_keyboard(9, "Second Keyboard");
     ASSERT_TRUE(wait_until([&] {
@@ -99,8 +96,7 @@ TEST_F(HotkeyDaemon, KeyboardsAreOpenedOnlyWhileAHotkeyRuleExists) {
 
     write_file(config_, config_text());
     ::kill(daemon_->process().pid(), SIGHUP);
-    ASSERT_TRUE(wait_until([&] { return keyboards() == "1 \"/dev/input/event7\" \"USB Keyboard\""; }))
-        << keyboards();
+    ASSERT_TRUE(wait_until([&] { return keyboards() == "1 \"/dev/input/event7\" \"USB Keyboard\""; })) << keyboards();
     auto masks = testbed_.evdev_masks();
     auto keys = std::find_if(masks.begin(), masks.end(), [](const auto& m) { return m.type == EV_KEY; });
     ASSERT_NE(keys, masks.end());
@@ -121,8 +117,9 @@ TEST_F(HotkeyDaemon, DeviceLimitsTheChordToTheNamedKeyboard) {
     testbed_.add_keyboard(3, "AT Translated Set 2 keyboard",
                           {{"DEVLINKS", "/dev/input/by-path/platform-i8042-serio-0-event-kbd"}});
     testbed_.add_keyboard(7, "Logitech USB Receiver",
-                          {{"DEVLINKS", "/dev/input/by-path/pci-0000:00:14.0-usb-0:1:1.0-event-kbd "
-                                        "/dev/input/by-id/usb-Logitech_USB_Receiver-event-kbd"}});
+                          {{"DEVLINKS",
+                            "/dev/input/by-path/pci-0000:00:14.0-usb-0:1:1.0-event-kbd "
+                            "/dev/input/by-id/usb-Logitech_USB_Receiver-event-kbd"}});
     start_daemon();
     // event3 is not even opened: no hotkey rule may fire on it.
     EXPECT_EQ(keyboards(), "1 \"/dev/input/event7\" \"Logitech USB Receiver\"");

@@ -21,10 +21,10 @@ namespace hotseat::input {
 namespace {
 
 using namespace std::chrono_literals;
+using hotseat::test::Testbed;
 using test::EventLoop;
 using test::Key;
 using test::Recorder;
-using hotseat::test::Testbed;
 
 const std::string kEvent7 = "/dev/input/event7";
 const std::string kEvent8 = "/dev/input/event8";
@@ -86,7 +86,7 @@ protected:
     Testbed bed;  // first: the watcher's socket is redirected only once $UMOCKDEV_DIR is set
     EventLoop loop;
     Recorder seen;
-    WatchKeyboards watch = any_keyboard();  // what start() tells the watcher to read
+    WatchKeyboards watch = any_keyboard();     // what start() tells the watcher to read
     std::unique_ptr<KeyboardWatcher> watcher;  // last: goes before the loop
 
 private:
@@ -322,7 +322,7 @@ TEST_F(KeyboardWatcherTest, TheKernelIsAskedForTheChordKeysAlone) {
     EXPECT_EQ(masks[0].type, unsigned{EV_KEY});
     EXPECT_EQ(masks[0].bits.size(), (KEY_CNT + 63) / 64 * 8u);
     EXPECT_EQ(masks[0].codes(), (std::vector<unsigned>{KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12}));
-    EXPECT_EQ(masks[1].type, unsigned{EV_SYN});  // slot 0: the mask of event types
+    EXPECT_EQ(masks[1].type, unsigned{EV_SYN});                    // slot 0: the mask of event types
     EXPECT_EQ(masks[1].codes(), (std::vector<unsigned>{EV_KEY}));  // no EV_MSC scan codes, no LEDs
 }
 

@@ -20,8 +20,9 @@ public:
     // more until the deadline. The default deadline only stops a hang: generous, even on a
     // loaded machine.
     template <typename T>
-    std::optional<T> take(const std::function<bool(const T&)>& match = [](const T&) { return true; },
-                          std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+    std::optional<T> take(
+        const std::function<bool(const T&)>& match = [](const T&) { return true; },
+        std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (true) {
             for (auto it = pending_.begin(); it != pending_.end(); ++it) {
@@ -32,8 +33,7 @@ public:
                     return found;
                 }
             }
-            if (!poll_once(deadline))
-                return std::nullopt;
+            if (!poll_once(deadline)) return std::nullopt;
         }
     }
 

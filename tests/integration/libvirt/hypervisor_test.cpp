@@ -39,20 +39,17 @@ protected:
         auto connection = events->take<LibvirtConnection>();
         ASSERT_TRUE(connection);
         ASSERT_TRUE(connection->connected) << connection->error;
-        for (std::size_t i = 0; i < count; ++i)
-            ASSERT_TRUE(events->take<DomainSnapshot>());
+        for (std::size_t i = 0; i < count; ++i) ASSERT_TRUE(events->take<DomainSnapshot>());
     }
 
     DomainOpResult result_of(const std::string& vm, DomainOp op) {
-        auto result = events->take<DomainOpResult>(
-            [&](const DomainOpResult& r) { return r.vm == vm && r.op == op; });
+        auto result = events->take<DomainOpResult>([&](const DomainOpResult& r) { return r.vm == vm && r.op == op; });
         EXPECT_TRUE(result) << "no DomainOpResult for " << vm;
         return result.value_or(DomainOpResult{vm, op, false, "(none arrived)"});
     }
 
     std::optional<DomainLifecycle> lifecycle(const std::string& vm, DomainLifecycle::Kind kind) {
-        return events->take<DomainLifecycle>(
-            [&](const DomainLifecycle& l) { return l.vm == vm && l.kind == kind; });
+        return events->take<DomainLifecycle>([&](const DomainLifecycle& l) { return l.vm == vm && l.kind == kind; });
     }
 
     std::unique_ptr<Hypervisor> hypervisor;
@@ -70,8 +67,7 @@ TEST_F(HypervisorTest, ConnectPostsConnectionThenSnapshotsOfEveryConfiguredDomai
     EXPECT_TRUE(connection->connected);
     EXPECT_EQ(connection->error, "");
     auto desktop = collected.take<DomainSnapshot>(for_vm("arch-desktop"));
-    const auto first_snapshot_ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    const auto first_snapshot_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     auto running = collected.take<DomainSnapshot>(for_vm("already-running"));
     auto missing = collected.take<DomainSnapshot>(for_vm("not-in-libvirt"));
 
@@ -119,8 +115,7 @@ TEST_F(HypervisorTest, ConnectionEventComesBeforeTheSnapshots) {
     hv.start();
     std::vector<Event> seen;
     ASSERT_TRUE(test::wait_until([&] {
-        for (auto& event : hv.drain())
-            seen.push_back(std::move(event));
+        for (auto& event : hv.drain()) seen.push_back(std::move(event));
         return seen.size() >= 3;
     }));
     ASSERT_EQ(seen.size(), 3u);
@@ -142,8 +137,7 @@ TEST_F(HypervisorTest, FdBecomesReadableWhenResultsAreQueued) {
     auto drained = hypervisor->drain();
     ASSERT_FALSE(drained.empty());
     bool has_result = false;
-    for (const auto& event : drained)
-        has_result = has_result || std::holds_alternative<DomainOpResult>(event);
+    for (const auto& event : drained) has_result = has_result || std::holds_alternative<DomainOpResult>(event);
     if (!has_result) {  // the Started event may come first; the result follows on the fd
         EventCollector rest(*hypervisor);
         has_result = rest.take<DomainOpResult>().has_value();
@@ -228,8 +222,7 @@ TEST_F(HypervisorTest, JobsRunInTheOrderTheyWereQueued) {
     EXPECT_EQ(results[0].op, DomainOp::Start);
     EXPECT_EQ(results[1].op, DomainOp::Destroy);
     EXPECT_EQ(results[2].op, DomainOp::Start);
-    for (const auto& result : results)
-        EXPECT_TRUE(result.ok) << result.error;
+    for (const auto& result : results) EXPECT_TRUE(result.ok) << result.error;
 }
 
 TEST_F(HypervisorTest, EventsOfUnconfiguredDomainsAreIgnored) {
@@ -330,8 +323,7 @@ TEST_F(HypervisorTest, BadUriReportsDisconnectedAndJobsFailFast) {
     EXPECT_FALSE(result->ok);
     EXPECT_EQ(result->vm, "arch-desktop");
     EXPECT_EQ(result->op, DomainOp::Start);
-    EXPECT_EQ(result->error.rfind("not connected to libvirt (" + bad_uri + "): ", 0), 0u)
-        << result->error;
+    EXPECT_EQ(result->error.rfind("not connected to libvirt (" + bad_uri + "): ", 0), 0u) << result->error;
     EXPECT_NE(result->error.find("nonexistent.xml"), std::string::npos) << result->error;
 }
 

@@ -24,8 +24,7 @@ class ReconnectTest : public ::testing::Test {
 protected:
     void SetUp() override { ASSERT_TRUE(daemon.start()) << daemon.log(); }
     void TearDown() override {
-        if (HasFailure())
-            std::cerr << "libvirtd log:\n" << daemon.log();
+        if (HasFailure()) std::cerr << "libvirtd log:\n" << daemon.log();
     }
 
     test::SessionLibvirtd daemon;
@@ -55,8 +54,7 @@ TEST_F(ReconnectTest, DaemonDeathIsReportedAndTheConnectionComesBack) {
     Hypervisor hv(daemon.uri_for(node_xml), {"arch-desktop", "already-running"});
     EventCollector events(hv);
     hv.start();
-    ASSERT_TRUE(events.take<LibvirtConnection>(
-        [](const LibvirtConnection& c) { return c.connected; }));
+    ASSERT_TRUE(events.take<LibvirtConnection>([](const LibvirtConnection& c) { return c.connected; }));
     ASSERT_TRUE(events.take<DomainSnapshot>());
     ASSERT_TRUE(events.take<DomainSnapshot>());
 
@@ -67,8 +65,7 @@ TEST_F(ReconnectTest, DaemonDeathIsReportedAndTheConnectionComesBack) {
     EXPECT_FALSE(lost->connected);
     EXPECT_NE(lost->error, "");
     std::cout << "daemon killed -> LibvirtConnection{false, \"" << lost->error << "\"} in "
-              << std::chrono::duration<double, std::milli>(Clock::now() - killed).count()
-              << " ms\n";
+              << std::chrono::duration<double, std::milli>(Clock::now() - killed).count() << " ms\n";
 
     // A job while disconnected fails at once: answered by execute() itself, queued before it returns.
     hv.execute(StartDomain{"arch-desktop"});
@@ -77,18 +74,15 @@ TEST_F(ReconnectTest, DaemonDeathIsReportedAndTheConnectionComesBack) {
     auto refused = events.take<DomainOpResult>({}, 0ms);
     ASSERT_TRUE(refused);
     EXPECT_FALSE(refused->ok);
-    EXPECT_NE(refused->error.find("not connected to libvirt"), std::string::npos)
-        << refused->error;
+    EXPECT_NE(refused->error.find("not connected to libvirt"), std::string::npos) << refused->error;
 
     ASSERT_TRUE(daemon.start()) << daemon.log();
     auto back = events.take<LibvirtConnection>();
     ASSERT_TRUE(back);
     EXPECT_TRUE(back->connected) << back->error;
     // After a reconnect the truth is read again.
-    auto desktop = events.take<DomainSnapshot>(
-        [](const DomainSnapshot& s) { return s.vm == "arch-desktop"; });
-    auto running = events.take<DomainSnapshot>(
-        [](const DomainSnapshot& s) { return s.vm == "already-running"; });
+    auto desktop = events.take<DomainSnapshot>([](const DomainSnapshot& s) { return s.vm == "arch-desktop"; });
+    auto running = events.take<DomainSnapshot>([](const DomainSnapshot& s) { return s.vm == "already-running"; });
     ASSERT_TRUE(desktop && running);
     EXPECT_TRUE(desktop->exists);
     EXPECT_EQ(running->state, DomainRunState::Running);
@@ -108,11 +102,9 @@ TEST_F(ReconnectTest, StoppingWhileTheDaemonIsGoneIsPrompt) {
                                            Backoff{std::chrono::hours(1)});
     EventCollector events(*hv);
     hv->start();
-    ASSERT_TRUE(events.take<LibvirtConnection>(
-        [](const LibvirtConnection& c) { return c.connected; }));
+    ASSERT_TRUE(events.take<LibvirtConnection>([](const LibvirtConnection& c) { return c.connected; }));
     daemon.kill();
-    ASSERT_TRUE(events.take<LibvirtConnection>(
-        [](const LibvirtConnection& c) { return !c.connected; }));
+    ASSERT_TRUE(events.take<LibvirtConnection>([](const LibvirtConnection& c) { return !c.connected; }));
 
     hv.reset();  // returns only once the worker has ended
 }

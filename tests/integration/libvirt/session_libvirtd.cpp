@@ -29,31 +29,27 @@ bool accepts_connections(const std::string& path) {
 
 SessionLibvirtd::SessionLibvirtd() {
     // libvirtd runs as nobody and creates its run/config/cache directories in here.
-    if (chown(dir_.path().c_str(), nobody, nobody) != 0)
-        throw std::runtime_error("chown " + dir_.path());
+    if (chown(dir_.path().c_str(), nobody, nobody) != 0) throw std::runtime_error("chown " + dir_.path());
 }
 
 SessionLibvirtd::~SessionLibvirtd() {
-    if (daemon_)
-        daemon_->stop();
+    if (daemon_) daemon_->stop();
 }
 
 bool SessionLibvirtd::start() {
     const std::string& home = dir_.path();
     std::filesystem::remove(socket());  // a killed daemon leaves its socket behind
     daemon_ = std::make_unique<Process>(Process::Options{
-        .argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "-i",
-                 "HOME=" + home, "XDG_RUNTIME_DIR=" + home + "/run",
-                 "XDG_CONFIG_HOME=" + home + "/config", "XDG_CACHE_HOME=" + home + "/cache",
-                 "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "/usr/sbin/libvirtd"},
+        .argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "-i", "HOME=" + home,
+                 "XDG_RUNTIME_DIR=" + home + "/run", "XDG_CONFIG_HOME=" + home + "/config",
+                 "XDG_CACHE_HOME=" + home + "/cache", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "/usr/sbin/libvirtd"},
         .env = {},
         .output_file = home + "/libvirtd.log"});
     return wait_until([&] { return accepts_connections(socket()); }, std::chrono::seconds(30));
 }
 
 void SessionLibvirtd::kill() {
-    if (!daemon_)
-        return;
+    if (!daemon_) return;
     daemon_->stop(SIGKILL);
     last_log_ += daemon_->output();
     daemon_.reset();
@@ -63,9 +59,7 @@ std::string SessionLibvirtd::uri_for(const std::string& node_xml) const {
     return "test+unix://" + node_xml + "?socket=" + socket();
 }
 
-std::string SessionLibvirtd::log() const {
-    return last_log_ + (daemon_ ? daemon_->output() : std::string());
-}
+std::string SessionLibvirtd::log() const { return last_log_ + (daemon_ ? daemon_->output() : std::string()); }
 
 std::string SessionLibvirtd::socket() const { return dir_.path() + "/run/libvirt/libvirt-sock"; }
 

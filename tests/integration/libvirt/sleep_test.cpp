@@ -34,8 +34,7 @@ protected:
     }
 
     DomainOpResult result_of(const std::string& vm, DomainOp op) {
-        auto result =
-            events->take<DomainOpResult>([&](const DomainOpResult& r) { return r.vm == vm && r.op == op; });
+        auto result = events->take<DomainOpResult>([&](const DomainOpResult& r) { return r.vm == vm && r.op == op; });
         EXPECT_TRUE(result) << "no DomainOpResult for " << vm;
         return result.value_or(DomainOpResult{vm, op, false, "(none arrived)", false});
     }

@@ -56,7 +56,8 @@ TEST_F(UsbAttach, AnotherDeviceIsAskedOfLibvirtAndItsRefusalReported) {
     const UsbHostDevice present{"046d", "c52b", "", 1, 5};
     auto attach_refusal = test::libvirt_usb_refusal(usb_node_uri, "has-receiver", UsbOp::Attach, other);
     auto detach_refusal = test::libvirt_usb_refusal(usb_node_uri, "has-receiver", UsbOp::Detach, present);
-    ASSERT_TRUE(attach_refusal && detach_refusal) << "libvirt's test driver takes live USB devices: test with a refusal";
+    ASSERT_TRUE(attach_refusal && detach_refusal)
+        << "libvirt's test driver takes live USB devices: test with a refusal";
 
     hypervisor->execute(AttachUsb{"has-receiver", "/sys/devices/usb1/1-2", other});
     auto r = result(UsbOp::Attach);

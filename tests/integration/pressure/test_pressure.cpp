@@ -81,7 +81,10 @@ protected:
     }
     void make_monitor(GovernorConfig config, const std::string& slice_dir) {
         monitor = std::make_unique<PressureMonitor>(
-            loop, [this](Event e) { if (auto* s = std::get_if<PressureStall>(&e)) stalls.push_back(s->resource); },
+            loop,
+            [this](Event e) {
+                if (auto* s = std::get_if<PressureStall>(&e)) stalls.push_back(s->resource);
+            },
             slice_dir, "/proc/pressure");
         monitor->configure(config);
     }
@@ -160,7 +163,9 @@ TEST_F(MonitorTest, RealCpuPressureFiresTheTrigger) {
     std::vector<std::thread> hogs;
     unsigned count = 4 * std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < count; ++i)
-        hogs.emplace_back([&spin] { while (spin.load(std::memory_order_relaxed)) {} });
+        hogs.emplace_back([&spin] {
+            while (spin.load(std::memory_order_relaxed)) {}
+        });
     auto started = Clock::now();
     bool fired = wait_for_stall(20s);
     auto waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();

@@ -49,13 +49,17 @@ public:
     DeviceMonitor::Sink sink() {
         return [this](Event e) { events.push_back(std::move(e)); };
     }
-    template <typename T> std::vector<T> all() const {
+    template <typename T>
+    std::vector<T> all() const {
         std::vector<T> out;
         for (const auto& e : events)
             if (auto* v = std::get_if<T>(&e)) out.push_back(*v);
         return out;
     }
-    template <typename T> bool has() const { return !all<T>().empty(); }
+    template <typename T>
+    bool has() const {
+        return !all<T>().empty();
+    }
     std::vector<Event> events;
 };
 

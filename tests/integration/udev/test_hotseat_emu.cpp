@@ -30,19 +30,22 @@ public:
     // The next line of output, or "" after 10 s (a hang guard) or at EOF.
     std::string line() {
         std::string text;
-        hotseat::test::wait_until([&] {
-            const std::string out = process_.output();
-            auto newline = out.find('\n', read_);
-            if (newline == std::string::npos) return false;
-            text = out.substr(read_, newline - read_);
-            read_ = newline + 1;
-            return true;
-        }, 10s);
+        hotseat::test::wait_until(
+            [&] {
+                const std::string out = process_.output();
+                auto newline = out.find('\n', read_);
+                if (newline == std::string::npos) return false;
+                text = out.substr(read_, newline - read_);
+                read_ = newline + 1;
+                return true;
+            },
+            10s);
         return text;
     }
     std::string command(const std::string& text) {
         std::string with_newline = text + "\n";
-        if (::write(process_.input(), with_newline.data(), with_newline.size()) != static_cast<ssize_t>(with_newline.size()))
+        if (::write(process_.input(), with_newline.data(), with_newline.size()) !=
+            static_cast<ssize_t>(with_newline.size()))
             return "";
         return line();
     }

@@ -18,7 +18,8 @@ std::string domain(const std::string& inner) { return "<domain type='kvm'><name>
 
 TEST(DomainXml, HugepagesCoverAllOfMemoryInDefaultPages) {
     std::string error;
-    auto needs = parse(domain("<memory unit='KiB'>6291456</memory><memoryBacking><hugepages/></memoryBacking>"), &error);
+    auto needs = parse(domain("<memory unit='KiB'>6291456</memory><memoryBacking><hugepages/></memoryBacking>"),
+                       &error);
     ASSERT_TRUE(needs) << error;
     EXPECT_EQ(needs->name, "vm");
     ASSERT_TRUE(needs->hugepages);

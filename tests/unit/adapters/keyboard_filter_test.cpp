@@ -36,13 +36,15 @@ TEST(DeviceName, PlainNamesAreKept) {
 }
 
 TEST(DeviceName, InvalidBytesAndControlsBecomeQuestionMarks) {
-    EXPECT_EQ(printable_name("a\xff" "b"), "a?b");
+    EXPECT_EQ(printable_name("a\xff"
+                             "b"),
+              "a?b");
     EXPECT_EQ(printable_name("tab\there\nnl"), "tab?here?nl");
-    EXPECT_EQ(printable_name("\xc0\xaf"), "??");          // overlong '/'
-    EXPECT_EQ(printable_name("\xed\xa0\x80"), "???");      // surrogate
+    EXPECT_EQ(printable_name("\xc0\xaf"), "??");            // overlong '/'
+    EXPECT_EQ(printable_name("\xed\xa0\x80"), "???");       // surrogate
     EXPECT_EQ(printable_name("\xf4\x90\x80\x80"), "????");  // above U+10FFFF
-    EXPECT_EQ(printable_name("\xe2\x82"), "??");           // cut short
-    EXPECT_EQ(printable_name("\xc2\x85"), "?");            // C1 control NEL
+    EXPECT_EQ(printable_name("\xe2\x82"), "??");            // cut short
+    EXPECT_EQ(printable_name("\xc2\x85"), "?");             // C1 control NEL
 }
 
 TEST(DeviceName, EmptyAndLongNames) {

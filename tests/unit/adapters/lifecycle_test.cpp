@@ -17,8 +17,7 @@ TEST(LifecycleTranslator, StartedCarriesTheDetailWord) {
     EXPECT_EQ(started->vm, vm);
     EXPECT_EQ(started->kind, Kind::Started);
     EXPECT_EQ(started->detail, "booted");
-    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED)->detail,
-              "restored");
+    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED)->detail, "restored");
 }
 
 TEST(LifecycleTranslator, EventsTheEngineDoesNotNeedAreDropped) {
@@ -78,30 +77,26 @@ TEST(LifecycleTranslator, ShutdownHotseatAskedForIsNotByGuest) {
     EXPECT_FALSE(stopped->by_guest);
     // The request is used up: the next guest poweroff is the guest's again.
     t.translate(vm, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    EXPECT_TRUE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
-                    ->by_guest);
+    EXPECT_TRUE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)->by_guest);
 }
 
 TEST(LifecycleTranslator, AFailedShutdownRequestDoesNotCount) {
     LifecycleTranslator t;
     t.shutdown_requested(vm);
     t.shutdown_request_failed(vm);
-    EXPECT_TRUE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
-                    ->by_guest);
+    EXPECT_TRUE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)->by_guest);
 }
 
 TEST(LifecycleTranslator, ARequestIsPerDomain) {
     LifecycleTranslator t;
     t.shutdown_requested("other");
-    EXPECT_TRUE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
-                    ->by_guest);
+    EXPECT_TRUE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)->by_guest);
 }
 
 TEST(LifecycleTranslator, HostShutdownIsNotByGuest) {
     LifecycleTranslator t;
     t.translate(vm, VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_HOST);
-    EXPECT_FALSE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
-                     ->by_guest);
+    EXPECT_FALSE(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)->by_guest);
 }
 
 TEST(LifecycleTranslator, DestroyIsStoppedDestroyed) {
@@ -116,15 +111,11 @@ TEST(LifecycleTranslator, DestroyIsStoppedDestroyed) {
 
 TEST(LifecycleTranslator, OtherStopDetailsAreNamed) {
     LifecycleTranslator t;
-    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_MIGRATED)->detail,
-              "migrated");
-    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED)->detail,
-              "saved");
-    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED)->detail,
-              "failed");
-    EXPECT_EQ(
-        t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)->detail,
-        "from-snapshot");
+    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_MIGRATED)->detail, "migrated");
+    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED)->detail, "saved");
+    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED)->detail, "failed");
+    EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)->detail,
+              "from-snapshot");
     EXPECT_EQ(t.translate(vm, VIR_DOMAIN_EVENT_STOPPED, 99)->detail, "unknown");
 }
 

@@ -53,7 +53,8 @@ TEST(UeventRules, ConnectorRemoveDropsItAndIsNoUnplug) {
 }
 
 TEST(UeventRules, UsbDeviceAddAndRemove) {
-    Properties props = {{"ACTION", "add"}, {"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_device"}, {"DEVPATH", "/devices/usb1/1-1"}};
+    Properties props = {
+        {"ACTION", "add"}, {"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_device"}, {"DEVPATH", "/devices/usb1/1-1"}};
     EXPECT_EQ(classify_uevent(props).step, UeventStep::UsbAdded);
     props["ACTION"] = "remove";
     EXPECT_EQ(classify_uevent(props).step, UeventStep::UsbRemoved);
@@ -67,7 +68,9 @@ TEST(UeventRules, UsbDeviceAddAndRemove) {
 
 // usbhid letting go of an interface (our own passthrough does that) is neither.
 TEST(UeventRules, UsbInterfaceBindAndUnbindAreIgnored) {
-    Properties props = {{"ACTION", "unbind"}, {"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_interface"},
+    Properties props = {{"ACTION", "unbind"},
+                        {"SUBSYSTEM", "usb"},
+                        {"DEVTYPE", "usb_interface"},
                         {"DEVPATH", "/devices/usb1/1-1/1-1:1.0"}};
     EXPECT_EQ(classify_uevent(props).step, UeventStep::Ignore);
     props["ACTION"] = "bind";
@@ -77,8 +80,9 @@ TEST(UeventRules, UsbInterfaceBindAndUnbindAreIgnored) {
 TEST(UeventRules, UsbInterfacesInputAndUnknownActionsAreIgnored) {
     EXPECT_EQ(classify_uevent({{"ACTION", "remove"}, {"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_interface"}}).step,
               UeventStep::Ignore);
-    EXPECT_EQ(classify_uevent({{"ACTION", "add"}, {"SUBSYSTEM", "input"}, {"DEVPATH", "/devices/virtual/input/input3"}}).step,
-              UeventStep::Ignore);
+    EXPECT_EQ(
+        classify_uevent({{"ACTION", "add"}, {"SUBSYSTEM", "input"}, {"DEVPATH", "/devices/virtual/input/input3"}}).step,
+        UeventStep::Ignore);
     EXPECT_EQ(classify_uevent({{"ACTION", "explode"}, {"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_device"}}).step,
               UeventStep::Ignore);
     EXPECT_EQ(classify_uevent(Properties{}).step, UeventStep::Ignore);

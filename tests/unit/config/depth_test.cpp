@@ -82,14 +82,21 @@ TEST(Depth, NestingUpToTheLimitGoesOnToTheParser) {
 // Brackets, braces and dots inside strings and comments are text, not structure.
 TEST(Depth, StringsAndCommentsAreNotStructure) {
     const std::string many = repeat("[{.", 1000);
-    std::string text = "# " + many + "\n"
+    std::string text = "# " + many +
+                       "\n"
                        "[[vm]]\n"
-                       "name = \"a\" # " + many + "\n"
+                       "name = \"a\" # " +
+                       many +
+                       "\n"
                        "[[rule]]\n"
                        "name = \"r\"\n"
                        "on = \"device.added\"\n"
-                       "match = { ID_MODEL = \"" + many + "\", ID_VENDOR = '" + many + "',"
-                       " ID_SERIAL = \"\\\"" + many + "\" }\n"
+                       "match = { ID_MODEL = \"" +
+                       many + "\", ID_VENDOR = '" + many +
+                       "',"
+                       " ID_SERIAL = \"\\\"" +
+                       many +
+                       "\" }\n"
                        "action = \"start\"\n"
                        "vm = \"a\"\n";
     auto load = load_text(text);
@@ -101,14 +108,14 @@ TEST(Depth, StringsAndCommentsAreNotStructure) {
     for (const auto& e : load_text(multiline).errors)
         EXPECT_EQ(e.message.find("nested"), std::string::npos) << describe(load_text(multiline).errors);
     std::string literal_multiline = "[[vm]]\nname = '''\n" + many + "\n'''\n";
-    for (const auto& e : load_text(literal_multiline).errors)
-        EXPECT_EQ(e.message.find("nested"), std::string::npos);
+    for (const auto& e : load_text(literal_multiline).errors) EXPECT_EQ(e.message.find("nested"), std::string::npos);
 }
 
 // Floats, dates and times hold dots too, but one each: never near the limit.
 TEST(Depth, DotsInValuesAreNotKeyParts) {
-    auto load = load_text("[governor]\nenable = false\n"
-                          "x = [1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5, 11.5, 12.5, 13.5, 14.5, 15.5, 16.5, 17.5]\n");
+    auto load = load_text(
+        "[governor]\nenable = false\n"
+        "x = [1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5, 11.5, 12.5, 13.5, 14.5, 15.5, 16.5, 17.5]\n");
     for (const auto& e : load.errors) EXPECT_EQ(e.message.find("dotted"), std::string::npos) << describe(load.errors);
 }
 

@@ -20,9 +20,8 @@ usb = [{ vendor = "046d", product = "xyz" }]
     ASSERT_EQ(load.errors.size(), 2u) << describe(load.errors);
     EXPECT_EQ(load.errors[0].to_string(),
               "hotseat.toml:3:22: vm \"a\": shutdown_timeout_s must be between 1 and 3600, got 0");
-    EXPECT_EQ(
-        load.errors[1].to_string(),
-        "hotseat.toml:4:37: vm \"a\": usb[0]: product \"xyz\" must be 4 hex digits like \"046d\"");
+    EXPECT_EQ(load.errors[1].to_string(),
+              "hotseat.toml:4:37: vm \"a\": usb[0]: product \"xyz\" must be 4 hex digits like \"046d\"");
 }
 
 TEST(ErrorCollection, ErrorsAcrossSectionsAreSortedByLineThenColumn) {
@@ -47,8 +46,7 @@ name = "bad name"
                           {4, 9}, {4, 21}, {5, 10}, {6, 6}, {9, 15}, {10, 1}, {13, 8}}))
         << describe(load.errors);
     // A VM whose name is unusable is not "defined", so the rule's reference is an error too.
-    EXPECT_NE(load.errors[3].message.find("vm \"ghost\" is not defined (no [[vm]] is defined)"),
-              std::string::npos);
+    EXPECT_NE(load.errors[3].message.find("vm \"ghost\" is not defined (no [[vm]] is defined)"), std::string::npos);
 }
 
 TEST(ErrorCollection, AVmWithBadKeysStillCountsAsDefinedForRules) {

@@ -37,13 +37,12 @@ TEST_P(ExampleConfigs, LoadsWithoutErrors) {
     EXPECT_TRUE(load.config.has_value());
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, ExampleConfigs, ::testing::ValuesIn(example_files()),
-                         [](const auto& info) {
-                             std::string name = info.param;
-                             for (char& c : name)
-                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                             return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Rules, ExampleConfigs, ::testing::ValuesIn(example_files()), [](const auto& info) {
+    std::string name = info.param;
+    for (char& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return name;
+});
 
 TEST(ExampleConfigFiles, ReferenceAndExamplesAreFound) {
     auto files = example_files();
@@ -74,8 +73,7 @@ TEST(ExampleConfigFiles, ReferenceConfigDescribesTheReferenceMachine) {
 
     std::vector<std::string> names;
     for (const auto& rule : config.rules) names.push_back(rule.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"desk-monitor", "desk-unplug", "desk-hotkey",
-                                               "keyboard-gone"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"desk-monitor", "desk-unplug", "desk-hotkey", "keyboard-gone"}));
     EXPECT_EQ(config.rules[0].on, Trigger::MonitorConnected);
     EXPECT_EQ(config.rules[0].connector, "HDMI-A-1");
     EXPECT_EQ(config.rules[0].action, Action::Start);

@@ -17,9 +17,7 @@ constexpr uid_t kNobody = 65534;
 
 class FileLoading : public ::testing::Test {
 protected:
-    void SetUp() override {
-        ASSERT_EQ(::geteuid(), 0u) << "these tests create root-owned files: run them as root";
-    }
+    void SetUp() override { ASSERT_EQ(::geteuid(), 0u) << "these tests create root-owned files: run them as root"; }
 
     // A config file with exactly this mode (the umask does not get a say).
     std::string make_file(const std::string& name, unsigned mode, const std::string& text = kGood) {
@@ -43,9 +41,7 @@ protected:
     test::TempDir dir_;
 };
 
-bool contains(const std::string& text, const std::string& word) {
-    return text.find(word) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& word) { return text.find(word) != std::string::npos; }
 
 TEST_F(FileLoading, RootOwnedReadOnlyFileLoads) {
     std::string path = make_file("hotseat.toml", 0644);
@@ -99,8 +95,10 @@ TEST_F(FileLoading, GroupWritableParentDirectoryIsRefused) {
     std::string path = dir + "/hotseat.toml";
     test::write_file(path, kGood, 0644);
     auto error = refusal(path);
-    EXPECT_EQ(error.message, "the directory " + dir + " is writable by its group (mode 0775): refusing a config "
-                             "that anyone but root can change (chmod go-w " + dir + ")");
+    EXPECT_EQ(error.message, "the directory " + dir +
+                                 " is writable by its group (mode 0775): refusing a config "
+                                 "that anyone but root can change (chmod go-w " +
+                                 dir + ")");
 }
 
 TEST_F(FileLoading, ParentDirectoryOwnedByAnotherUserIsRefused) {
@@ -200,8 +198,7 @@ TEST_F(FileLoading, NoOwnerCheckStillRefusesAWritableDirectory) {
 
 TEST_F(FileLoading, MissingFileSaysSo) {
     auto error = refusal(dir_.file("absent.toml"));
-    EXPECT_EQ(error.to_string(),
-              dir_.file("absent.toml") + ": cannot open: No such file or directory");
+    EXPECT_EQ(error.to_string(), dir_.file("absent.toml") + ": cannot open: No such file or directory");
 }
 
 TEST_F(FileLoading, DirectoryIsRefused) {

@@ -89,8 +89,7 @@ TEST(GoodConfig, DesignExampleParsesToTheModel) {
     const Rule& gone = config.rules[2];
     EXPECT_EQ(gone.name, "keyboard-gone");
     EXPECT_EQ(gone.on, Trigger::DeviceRemoved);
-    EXPECT_EQ(gone.match, (std::map<std::string, std::string>{{"ID_VENDOR_ID", "046d"},
-                                                              {"ID_MODEL_ID", "c52b"}}));
+    EXPECT_EQ(gone.match, (std::map<std::string, std::string>{{"ID_VENDOR_ID", "046d"}, {"ID_MODEL_ID", "c52b"}}));
     EXPECT_EQ(gone.action, Action::Stop);
 
     ASSERT_NE(config.find_vm("arch-desktop"), nullptr);
@@ -147,9 +146,10 @@ TEST(GoodConfig, GuestChannelAndIdleSeconds) {
 }
 
 TEST(GoodConfig, StopModeAndHibernateTimeout) {
-    auto load = load_text("[[vm]]\nname = \"a\"\nstop_mode = \"hibernate\"\nhibernate_timeout_s = 300\n"
-                          "[[vm]]\nname = \"b\"\n"
-                          "[[rule]]\nname = \"r\"\non = \"vm.stopped\"\naction = \"hibernate\"\nvm = \"b\"\n");
+    auto load = load_text(
+        "[[vm]]\nname = \"a\"\nstop_mode = \"hibernate\"\nhibernate_timeout_s = 300\n"
+        "[[vm]]\nname = \"b\"\n"
+        "[[rule]]\nname = \"r\"\non = \"vm.stopped\"\naction = \"hibernate\"\nvm = \"b\"\n");
     ASSERT_TRUE(load.config.has_value()) << describe(load.errors);
     EXPECT_EQ(load.config->vms[0].stop_mode, StopMode::Hibernate);
     EXPECT_EQ(load.config->vms[0].hibernate_timeout_s, 300u);

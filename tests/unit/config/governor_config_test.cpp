@@ -67,9 +67,9 @@ cpu_weight = 50
 }
 
 TEST(GovernorConfig, EveryPsiFileOfTheRightResourceIsAccepted) {
-    for (const char* cpu : {"/proc/pressure/cpu", "/sys/fs/cgroup/cpu.pressure",
-                            "/sys/fs/cgroup/system.slice/cpu.pressure",
-                            "/sys/fs/cgroup/system.slice/nginx.service/cpu.pressure"}) {
+    for (const char* cpu :
+         {"/proc/pressure/cpu", "/sys/fs/cgroup/cpu.pressure", "/sys/fs/cgroup/system.slice/cpu.pressure",
+          "/sys/fs/cgroup/system.slice/nginx.service/cpu.pressure"}) {
         auto load = load_text("[governor]\ncpu_pressure = \"" + std::string(cpu) +
                               "\"\nmemory_pressure = \"/sys/fs/cgroup/user.slice/memory.pressure\"\n");
         ASSERT_TRUE(load.config) << cpu << ": " << describe(load.errors);

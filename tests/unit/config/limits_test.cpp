@@ -34,8 +34,7 @@ TEST(Limits, SixtyFifthVmIsAnErrorAtItsTable) {
     ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);
     EXPECT_EQ(load.errors[0].line, 129u);  // 2 lines per [[vm]]: the 65th starts at 129
     EXPECT_EQ(load.errors[0].column, 1u);
-    EXPECT_NE(load.errors[0].message.find("too many [[vm]] entries: at most 64"),
-              std::string::npos);
+    EXPECT_NE(load.errors[0].message.find("too many [[vm]] entries: at most 64"), std::string::npos);
 }
 
 TEST(Limits, TwoHundredFiftySixRulesAreAllowed) {
@@ -48,8 +47,7 @@ TEST(Limits, TwoHundredFiftySeventhRuleIsAnError) {
     auto load = load_text(rules(257));
     ASSERT_EQ(load.errors.size(), 1u) << describe(load.errors);
     EXPECT_EQ(load.errors[0].line, 3u + 256u * 5u);  // 5 lines per rule after the 2-line VM
-    EXPECT_NE(load.errors[0].message.find("too many [[rule]] entries: at most 256"),
-              std::string::npos);
+    EXPECT_NE(load.errors[0].message.find("too many [[rule]] entries: at most 256"), std::string::npos);
 }
 
 TEST(Limits, StringOf256BytesIsAllowed) {
@@ -68,21 +66,17 @@ TEST(Limits, TextOverOneMebibyteIsRefusedWithoutParsing) {
 TEST(Limits, TooManyGpusUsbDevicesAndMatchProperties) {
     std::string gpus, usbs, match;
     for (int i = 0; i < 17; ++i)
-        gpus += (i ? ", " : "") + std::string("\"0000:00:") + (i < 10 ? "0" : "") +
-                std::to_string(i) + ".0\"";
+        gpus += (i ? ", " : "") + std::string("\"0000:00:") + (i < 10 ? "0" : "") + std::to_string(i) + ".0\"";
     for (int i = 0; i < 33; ++i)
-        usbs += (i ? ", " : "") + std::string("{ vendor = \"046d\", product = \"") +
-                std::to_string(1000 + i) + "\" }";
-    for (int i = 0; i < 33; ++i)
-        match += (i ? ", " : "") + std::string("P") + std::to_string(i) + " = \"x\"";
+        usbs += (i ? ", " : "") + std::string("{ vendor = \"046d\", product = \"") + std::to_string(1000 + i) + "\" }";
+    for (int i = 0; i < 33; ++i) match += (i ? ", " : "") + std::string("P") + std::to_string(i) + " = \"x\"";
     auto load = load_text("[[vm]]\nname = \"a\"\ngpu = [" + gpus + "]\nusb = [" + usbs +
                           "]\n[[rule]]\nname = \"r\"\non = \"device.added\"\nmatch = { " + match +
                           " }\naction = \"start\"\nvm = \"a\"\n");
     ASSERT_EQ(load.errors.size(), 3u) << describe(load.errors);
     EXPECT_NE(load.errors[0].message.find("gpu lists 17 devices; at most 16"), std::string::npos);
     EXPECT_NE(load.errors[1].message.find("usb lists 33 devices; at most 32"), std::string::npos);
-    EXPECT_NE(load.errors[2].message.find("match must name 1 to 32 udev properties, got 33"),
-              std::string::npos);
+    EXPECT_NE(load.errors[2].message.find("match must name 1 to 32 udev properties, got 33"), std::string::npos);
 }
 
 TEST(Limits, ReportIsCappedForAFileFullOfMistakes) {

@@ -28,11 +28,8 @@ TEST(Names, TriggersRoundTrip) {
 
 TEST(Names, ActionsRoundTrip) {
     const std::pair<Action, std::string_view> all[] = {
-        {Action::Start, "start"},
-        {Action::Stop, "stop"},
-        {Action::Toggle, "toggle"},
-        {Action::ForceStop, "force-stop"},
-        {Action::Hibernate, "hibernate"},
+        {Action::Start, "start"},          {Action::Stop, "stop"},           {Action::Toggle, "toggle"},
+        {Action::ForceStop, "force-stop"}, {Action::Hibernate, "hibernate"},
     };
     for (const auto& [action, name] : all) {
         EXPECT_EQ(to_string(action), name);
@@ -65,8 +62,8 @@ void expect_walk(std::vector<std::string_view> names) {
 }
 
 TEST(Names, EveryEnumWalksToItsLastEnumerator) {
-    expect_walk<Trigger>({"monitor.connected", "monitor.disconnected", "device.added", "device.removed",
-                          "hotkey", "vm.idle", "vm.stopped"});
+    expect_walk<Trigger>({"monitor.connected", "monitor.disconnected", "device.added", "device.removed", "hotkey",
+                          "vm.idle", "vm.stopped"});
     expect_walk<Action>({"start", "stop", "toggle", "force-stop", "hibernate"});
     expect_walk<RuleSource>({"any", "host", "guest"});
     expect_walk<GovernorTop>({"none", "suspend", "stop"});

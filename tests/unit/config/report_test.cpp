@@ -18,12 +18,11 @@ on = "vm.idle"
 action = "stop"
 vm = "a"
 )");
-    EXPECT_EQ(
-        config::format_load_report(load),
-        "hotseat.toml:3:22: error: vm \"a\": shutdown_timeout_s must be between 1 and 3600, got 0\n"
-        "hotseat.toml:7:6: warning: rule \"k\": trigger vm.idle never fires: vm \"a\" has "
-        "idle_timeout_min = 0 (never idle)\n"
-        "hotseat.toml: 1 error, 1 warning\n");
+    EXPECT_EQ(config::format_load_report(load),
+              "hotseat.toml:3:22: error: vm \"a\": shutdown_timeout_s must be between 1 and 3600, got 0\n"
+              "hotseat.toml:7:6: warning: rule \"k\": trigger vm.idle never fires: vm \"a\" has "
+              "idle_timeout_min = 0 (never idle)\n"
+              "hotseat.toml: 1 error, 1 warning\n");
 }
 
 TEST(LoadReport, CleanConfigSaysOkWithCounts) {

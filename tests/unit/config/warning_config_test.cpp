@@ -51,8 +51,7 @@ TEST(HoldConfig, RefusedWhereNoConditionCanStillHold) {
     EXPECT_EQ(only_error(kVm + rule("vm.idle", "hold_s = 5\n")).substr(0, 40),
               "8:10: rule \"r\": hold_s is only allowed w");
     EXPECT_NE(only_error(kVm + rule("vm.idle", "hold_s = 5\n")).find("not on = \"vm.idle\""), std::string::npos);
-    EXPECT_NE(only_error(kVm + rule("vm.stopped", "hold_s = 0\n")).find("not on = \"vm.stopped\""),
-              std::string::npos);
+    EXPECT_NE(only_error(kVm + rule("vm.stopped", "hold_s = 0\n")).find("not on = \"vm.stopped\""), std::string::npos);
 }
 
 TEST(HoldConfig, Bounds) {

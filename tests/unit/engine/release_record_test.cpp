@@ -21,14 +21,14 @@ TEST(ReleaseRecord, RoundTrips) {
 
 TEST(ReleaseRecord, RefusesAnythingElse) {
     const char* bad[] = {
-        "",                                                            // empty
-        "hotseat-release 1\nconsole bound",                            // cut short
-        "hotseat-release 2\nconsole bound\n",                          // another format
-        "hotseat-release 1\n",                                         // no console line
-        "hotseat-release 1\nconsole bound\nconsole unbound\n",         // twice
+        "",                                                     // empty
+        "hotseat-release 1\nconsole bound",                     // cut short
+        "hotseat-release 2\nconsole bound\n",                   // another format
+        "hotseat-release 1\n",                                  // no console line
+        "hotseat-release 1\nconsole bound\nconsole unbound\n",  // twice
         "hotseat-release 1\nconsole maybe\n",
-        "hotseat-release 1\ngpu 0000:00:02.0\nconsole bound\n",        // no driver
-        "hotseat-release 1\ngpu 00:02.0 i915\nconsole bound\n",        // not a full address
+        "hotseat-release 1\ngpu 0000:00:02.0\nconsole bound\n",  // no driver
+        "hotseat-release 1\ngpu 00:02.0 i915\nconsole bound\n",  // not a full address
         "hotseat-release 1\ngpu 0000:00:02.0 ../i915\nconsole bound\n",
         "hotseat-release 1\ngpu 0000:00:02.0 i9 15\nconsole bound\n",
         "hotseat-release 1\nexec rm -rf /\nconsole bound\n",

@@ -97,8 +97,10 @@ Event parse_tune(const std::vector<std::string>& w) {
     r.vm = arg(w, 1, "vm");
     r.op = parse_tune_op(arg(w, 2, "operation"));
     r.ok = arg(w, 3, "ok|failed") == "ok";
-    if (!r.ok) r.error = rest(w, 4);
-    else if (w.size() > 4) r.previous = std::stoll(w[4]);
+    if (!r.ok)
+        r.error = rest(w, 4);
+    else if (w.size() > 4)
+        r.previous = std::stoll(w[4]);
     if (r.ok && w.size() > 5) r.previous_period = std::stoll(w[5]);
     return r;
 }
@@ -109,8 +111,8 @@ Event parse_tune(const std::vector<std::string>& w) {
 // guest VM inhibit-off | guest VM hotkey KEY_A+KEY_B
 Event parse_guest_event(const std::vector<std::string>& w) {
     const std::string& vm = arg(w, 1, "vm");
-    const std::string& what =
-        arg(w, 2, "path|no-channel|no-answer|hello|connector|input|closed|postpone|inhibit|inhibit-off|hotkey");
+    const std::string& what = arg(
+        w, 2, "path|no-channel|no-answer|hello|connector|input|closed|postpone|inhibit|inhibit-off|hotkey");
     if (what == "path") return GuestChannelPath{vm, arg(w, 3, "path"), ""};
     if (what == "no-channel") return GuestChannelPath{vm, "", rest(w, 3)};
     if (what == "no-answer") return GuestChannelPath{vm, "", rest(w, 3), true};
@@ -176,8 +178,14 @@ Event parse_event(const std::vector<std::string>& w) {
         const std::string& what = arg(w, 1, "added|removed");
         ev.kind = what == "removed" ? DeviceEvent::Kind::Removed : DeviceEvent::Kind::Added;
         for (size_t i = 2; i < w.size(); ++i) {
-            if (w[i] == "initial") { ev.initial = true; continue; }
-            if (w[i].rfind("/sys/", 0) == 0) { ev.syspath = w[i]; continue; }
+            if (w[i] == "initial") {
+                ev.initial = true;
+                continue;
+            }
+            if (w[i].rfind("/sys/", 0) == 0) {
+                ev.syspath = w[i];
+                continue;
+            }
             add_property(ev.properties, w[i]);
         }
         return ev;
@@ -189,9 +197,12 @@ Event parse_event(const std::vector<std::string>& w) {
     if (kind == "snapshot") {
         DomainSnapshot s{arg(w, 1, "vm"), true, DomainRunState::Off};
         const std::string& st = arg(w, 2, "state");
-        if (st == "missing") s.exists = false;
-        else if (auto state = from_name<DomainRunState>(st)) s.state = *state;
-        else throw ParseError("snapshot state " + st);
+        if (st == "missing")
+            s.exists = false;
+        else if (auto state = from_name<DomainRunState>(st))
+            s.state = *state;
+        else
+            throw ParseError("snapshot state " + st);
         s.paused_mid_start = s.state == DomainRunState::Paused && w.size() > 3 && w[3] == "mid-start";
         return s;
     }
@@ -222,8 +233,10 @@ Event parse_event(const std::vector<std::string>& w) {
         KeyboardAdded k{node, "", {}};
         for (size_t i = 3; i < w.size(); ++i) {
             auto eq = w[i].find('=');
-            if (eq == std::string::npos) k.name += (k.name.empty() ? "" : " ") + w[i];
-            else add_property(k.properties, w[i]);
+            if (eq == std::string::npos)
+                k.name += (k.name.empty() ? "" : " ") + w[i];
+            else
+                add_property(k.properties, w[i]);
         }
         return k;
     }
@@ -271,8 +284,7 @@ const char* outcome_word(CommandReply::Outcome o) {
 
 class Runner {
 public:
-    Runner(std::string path, std::string config_dir)
-        : path_(std::move(path)), config_dir_(std::move(config_dir)) {}
+    Runner(std::string path, std::string config_dir) : path_(std::move(path)), config_dir_(std::move(config_dir)) {}
 
     std::vector<std::string> run();
 
@@ -356,8 +368,8 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
     auto deadline = engine_->next_deadline_ms();
     bool is_tick = w.at(0) == "tick";
     if (deadline && *deadline < t && !is_tick)
-        fail(line_no, "the engine's deadline at " + std::to_string(*deadline) +
-                          " passed without a tick line before this event");
+        fail(line_no,
+             "the engine's deadline at " + std::to_string(*deadline) + " passed without a tick line before this event");
     if (is_tick && (!deadline || *deadline > t))
         fail(line_no, "tick at " + std::to_string(t) + " but the engine's deadline is " +
                           (deadline ? std::to_string(*deadline) : std::string("none")));
@@ -389,8 +401,8 @@ void Runner::feed(size_t line_no, std::int64_t t, const std::vector<std::string>
         auto line = effect_text(e, script_time);
         const Log* log = std::get_if<Log>(&e);
         bool aside = (log && (!show_logs_ || log->level == Log::Level::Debug)) ||
-                     (!show_gpus_ && (std::holds_alternative<PublishGpus>(e) ||
-                                      std::holds_alternative<ReadReleaseRecord>(e)));
+                     (!show_gpus_ &&
+                      (std::holds_alternative<PublishGpus>(e) || std::holds_alternative<ReadReleaseRecord>(e)));
         (aside ? logs_ : actual_).push_back(line);
     }
 }
@@ -409,8 +421,8 @@ void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
         if (w.size() > 5 && w[4] == "since") {
             auto expect_us = at(std::stoll(w[5])).wall_us;
             if (s->state_changed_at_us != expect_us)
-                fail(line_no, "StateChangedAt is " + std::to_string(s->state_changed_at_us) +
-                                  ", expected " + std::to_string(expect_us));
+                fail(line_no, "StateChangedAt is " + std::to_string(s->state_changed_at_us) + ", expected " +
+                                  std::to_string(expect_us));
         }
     } else if (what == "devices") {  // ? devices VM none|"usb 046d:c52b bus 1 dev 5",...
         const VmStatus* s = engine_->vm(arg(w, 2, "vm"));
@@ -428,8 +440,7 @@ void Runner::assertion(size_t line_no, const std::vector<std::string>& w) {
         if (got != arg(w, 2, "gpus")) fail(line_no, "gpus are " + got + ", expected " + w[2]);
     } else if (what == "monitors") {
         std::string got;
-        for (const auto& m : engine_->monitors())
-            got += (got.empty() ? "" : ",") + m.connector + "=" + m.status_text();
+        for (const auto& m : engine_->monitors()) got += (got.empty() ? "" : ",") + m.connector + "=" + m.status_text();
         if (got.empty()) got = "(none)";
         if (got != arg(w, 2, "monitors")) fail(line_no, "monitors are " + got + ", expected " + w[2]);
     } else if (what == "keyboard-watch") {  // ? keyboard-watch none|RULE KEY+KEY [device=G] [K=G]; ...
@@ -480,9 +491,12 @@ std::vector<std::string> Runner::run() {
                 show_logs_ = true;
                 continue;
             }
-            if (w[0] == "?") assertion(line_no, w);
-            else if (w[0] == "at") feed(line_no, std::stoll(arg(w, 1, "time")), {w.begin() + 2, w.end()});
-            else throw ParseError("a line must start with 'at', '->', '?', 'config', 'show' or '#'");
+            if (w[0] == "?")
+                assertion(line_no, w);
+            else if (w[0] == "at")
+                feed(line_no, std::stoll(arg(w, 1, "time")), {w.begin() + 2, w.end()});
+            else
+                throw ParseError("a line must start with 'at', '->', '?', 'config', 'show' or '#'");
         }
         check_expected();
     } catch (const std::exception& e) {

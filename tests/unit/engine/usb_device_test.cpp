@@ -10,8 +10,8 @@ namespace {
 using Props = std::map<std::string, std::string>;
 
 Props receiver() {
-    return {{"SUBSYSTEM", "usb"}, {"DEVTYPE", "usb_device"}, {"ID_VENDOR_ID", "046d"},
-            {"ID_MODEL_ID", "c52b"}, {"BUSNUM", "001"}, {"DEVNUM", "005"}};
+    return {{"SUBSYSTEM", "usb"},    {"DEVTYPE", "usb_device"}, {"ID_VENDOR_ID", "046d"},
+            {"ID_MODEL_ID", "c52b"}, {"BUSNUM", "001"},         {"DEVNUM", "005"}};
 }
 
 TEST(UsbHostDevice, ParsesUdevProperties) {
@@ -34,10 +34,10 @@ TEST(UsbHostDevice, FallsBackToTheKernelsProductAndNormalisesIds) {
 
 TEST(UsbHostDevice, RefusesWhatIsNotANumberInRangeOrHex) {
     const std::vector<std::pair<std::string, std::string>> bad = {
-        {"BUSNUM", ""},     {"BUSNUM", "0"},    {"BUSNUM", "256"},  {"BUSNUM", "-1"},   {"BUSNUM", "1a"},
-        {"BUSNUM", "0001"}, {"DEVNUM", "0"},    {"DEVNUM", "128"},  {"DEVNUM", " 5"},   {"DEVNUM", "5'"},
-        {"ID_VENDOR_ID", "046g"}, {"ID_VENDOR_ID", "0046d"}, {"ID_MODEL_ID", ""},
-        {"ID_MODEL_ID", "c5'/><x"}};
+        {"BUSNUM", ""},      {"BUSNUM", "0"},           {"BUSNUM", "256"},        {"BUSNUM", "-1"},
+        {"BUSNUM", "1a"},    {"BUSNUM", "0001"},        {"DEVNUM", "0"},          {"DEVNUM", "128"},
+        {"DEVNUM", " 5"},    {"DEVNUM", "5'"},          {"ID_VENDOR_ID", "046g"}, {"ID_VENDOR_ID", "0046d"},
+        {"ID_MODEL_ID", ""}, {"ID_MODEL_ID", "c5'/><x"}};
     for (const auto& [key, value] : bad) {
         auto props = receiver();
         props[key] = value;

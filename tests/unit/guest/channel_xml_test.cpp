@@ -30,9 +30,14 @@ TEST(GuestChannelXml, InactiveXmlWithoutPathIsPresent) {
 
 TEST(GuestChannelXml, OtherChannelsAndTypesAreNotIt) {
     EXPECT_FALSE(find_guest_channel("<domain/>").present);
-    EXPECT_FALSE(find_guest_channel(R"(<channel type='pty'><target type='virtio' name='org.hotseat.guest.0'/></channel>)").present);
-    EXPECT_FALSE(find_guest_channel(R"(<channel type='unix'><target type='virtio' name='org.hotseat.guest.01'/></channel>)").present);
-    EXPECT_FALSE(find_guest_channel(R"(<channel type='unix'><target type='virtio' name='org.hotseat.guest.0'/>)").present);
+    EXPECT_FALSE(
+        find_guest_channel(R"(<channel type='pty'><target type='virtio' name='org.hotseat.guest.0'/></channel>)")
+            .present);
+    EXPECT_FALSE(
+        find_guest_channel(R"(<channel type='unix'><target type='virtio' name='org.hotseat.guest.01'/></channel>)")
+            .present);
+    EXPECT_FALSE(
+        find_guest_channel(R"(<channel type='unix'><target type='virtio' name='org.hotseat.guest.0'/>)").present);
 }
 
 TEST(GuestChannelXml, ConnectModeIsAProblem) {

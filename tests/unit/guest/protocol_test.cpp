@@ -8,7 +8,8 @@
 namespace hotseat::guest {
 namespace {
 
-template <typename T> const T& as(const ParseResult& r) {
+template <typename T>
+const T& as(const ParseResult& r) {
     EXPECT_TRUE(r.message.has_value()) << r.error;
     return std::get<T>(*r.message);
 }
@@ -25,7 +26,8 @@ TEST(GuestProtocol, ConnectorWithAndWithoutInitial) {
     EXPECT_EQ(as<Connector>(r).connector, "HDMI-A-1");
     EXPECT_FALSE(as<Connector>(r).connected);
     EXPECT_FALSE(as<Connector>(r).initial);
-    auto i = parse_line(R"({"type":"connector","card":"card1","connector":"DP-2","status":"connected","initial":true})");
+    auto i = parse_line(
+        R"({"type":"connector","card":"card1","connector":"DP-2","status":"connected","initial":true})");
     EXPECT_TRUE(as<Connector>(i).connected);
     EXPECT_TRUE(as<Connector>(i).initial);
 }
@@ -55,11 +57,16 @@ TEST(GuestProtocol, InvalidLinesSayWhy) {
         {R"({"type":7})", "no \"type\" string"},
         {R"({"type":"hello","protocol":"1","helper":"x"})", "hello: \"protocol\" must be an integer"},
         {R"({"type":"hello","protocol":0,"helper":"x"})", "hello: protocol 0 out of range"},
-        {R"({"type":"hello","protocol":1,"helper":"a\u0001b"})", "hello: \"helper\" must be a printable string of at most 64 bytes"},
-        {R"({"type":"connector","card":"../x","connector":"HDMI-A-1","status":"connected"})", "connector: \"card\" must be a name like card0"},
-        {R"({"type":"connector","card":"card0","connector":"","status":"connected"})", "connector: \"connector\" must be a name like HDMI-A-1"},
-        {R"({"type":"connector","card":"card0","connector":"DP-1","status":"unknown"})", "connector: \"status\" must be connected or disconnected"},
-        {R"({"type":"connector","card":"card0","connector":"DP-1","status":"connected","initial":1})", "connector: \"initial\" must be a boolean"},
+        {R"({"type":"hello","protocol":1,"helper":"a\u0001b"})",
+         "hello: \"helper\" must be a printable string of at most 64 bytes"},
+        {R"({"type":"connector","card":"../x","connector":"HDMI-A-1","status":"connected"})",
+         "connector: \"card\" must be a name like card0"},
+        {R"({"type":"connector","card":"card0","connector":"","status":"connected"})",
+         "connector: \"connector\" must be a name like HDMI-A-1"},
+        {R"({"type":"connector","card":"card0","connector":"DP-1","status":"unknown"})",
+         "connector: \"status\" must be connected or disconnected"},
+        {R"({"type":"connector","card":"card0","connector":"DP-1","status":"connected","initial":1})",
+         "connector: \"initial\" must be a boolean"},
         {R"({"type":"input","idle_ms":-1})", "input: \"idle_ms\" must be a non-negative integer"},
         {R"({"type":"input","idle_ms":1.5})", "input: \"idle_ms\" must be a non-negative integer"},
     };
@@ -81,8 +88,8 @@ TEST(GuestProtocol, DeepNestingIsJustInvalid) {
 }
 
 TEST(GuestProtocol, EncodeReadsBack) {
-    for (const Message& m : {Message{Hello{1, "0.1.0"}}, Message{Connector{"card0", "HDMI-A-1", true, true}},
-                             Message{Input{42}}}) {
+    for (const Message& m :
+         {Message{Hello{1, "0.1.0"}}, Message{Connector{"card0", "HDMI-A-1", true, true}}, Message{Input{42}}}) {
         std::string line = encode(m);
         ASSERT_EQ(line.back(), '\n');
         auto r = parse_line(std::string_view(line).substr(0, line.size() - 1));

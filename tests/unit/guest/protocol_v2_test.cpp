@@ -8,13 +8,15 @@
 namespace hotseat::guest {
 namespace {
 
-template <typename T> T guest_message(const std::string& line) {
+template <typename T>
+T guest_message(const std::string& line) {
     auto r = parse_line(line);
     EXPECT_TRUE(r.message.has_value()) << line << ": " << r.error;
     return r.message ? std::get<T>(*r.message) : T{};
 }
 
-template <typename T> T host_message(const std::string& line) {
+template <typename T>
+T host_message(const std::string& line) {
     auto r = parse_host_line(line);
     EXPECT_TRUE(r.message.has_value()) << line << ": " << r.error;
     return r.message ? std::get<T>(*r.message) : T{};
@@ -157,10 +159,10 @@ TEST(GuestProtocolV2, HotkeysRoundTrip) {
 // A guest's hotkey line is bounded like every other: a chord of 1 to 8 evdev names, nothing else.
 TEST(GuestProtocolV2, MalformedHotkeysSayWhy) {
     const std::string why = "hotkey: \"keys\" must be an array of 1 to 8 key names like KEY_LEFTMETA";
-    for (const char* line : {R"({"type":"hotkey"})", R"({"type":"hotkey","keys":"KEY_A"})",
-                             R"({"type":"hotkey","keys":[]})", R"({"type":"hotkey","keys":[1]})",
-                             R"({"type":"hotkey","keys":["KEY_A; rm -rf"]})",
-                             R"({"type":"hotkey","keys":["A","B","C","D","E","F","G","H","I"]})"}) {
+    for (const char* line :
+         {R"({"type":"hotkey"})", R"({"type":"hotkey","keys":"KEY_A"})", R"({"type":"hotkey","keys":[]})",
+          R"({"type":"hotkey","keys":[1]})", R"({"type":"hotkey","keys":["KEY_A; rm -rf"]})",
+          R"({"type":"hotkey","keys":["A","B","C","D","E","F","G","H","I"]})"}) {
         auto r = parse_line(line);
         EXPECT_FALSE(r.message.has_value()) << line;
         EXPECT_EQ(r.error, why) << line;
