@@ -30,7 +30,7 @@
 #define VM_INTERFACE "org.hotseat.Supervisor1.VM"
 
 struct vm {
-    const char *name, *state, *step, *reason, *last_error, *guest_helper;
+    const char *name, *state, *step, *reason, *last_error, *guest_helper, *idle_inhibitor;
     uint64_t state_changed_at;
 };
 
@@ -47,6 +47,12 @@ static int devices(sd_bus* bus, const char* path, const char* interface, const c
     return sd_bus_message_append_strv(reply, NULL); /* no USB device attached */
 }
 
+static int pending_stop(sd_bus* bus, const char* path, const char* interface, const char* property,
+                        sd_bus_message* reply, void* userdata, sd_bus_error* error) {
+    (void)bus, (void)path, (void)interface, (void)property, (void)userdata, (void)error;
+    return sd_bus_message_append(reply, "(tss)", (uint64_t)0, "", ""); /* no stop announced */
+}
+
 /* NULL getters: sd-bus reads the value at the offset (a char * for "s"). */
 static const sd_bus_vtable vm_vtable[] = {
     SD_BUS_VTABLE_START(0),
@@ -59,6 +65,9 @@ static const sd_bus_vtable vm_vtable[] = {
                     SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Devices", "as", devices, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("GuestHelper", "s", NULL, offsetof(struct vm, guest_helper), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("PendingStop", "(tss)", pending_stop, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("IdleInhibitor", "s", NULL, offsetof(struct vm, idle_inhibitor),
+                    SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_VTABLE_END};
 
 static void set_state(struct service* s, const char* state) {
@@ -113,7 +122,7 @@ static int fail(const char* what, int r) {
 }
 
 int main(int argc, char** argv) {
-    struct service s = {.vm = {"arch-desktop", "off", "", "", "", "", 0}};
+    struct service s = {.vm = {"arch-desktop", "off", "", "", "", "", "", 0}};
     if (argc == 3 && strcmp(argv[1], "--udev") == 0)
         s.subsystem = argv[2];
     else if (argc != 1) {
