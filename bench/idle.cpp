@@ -121,12 +121,13 @@ std::vector<Stats> watch_idle(const std::vector<std::pair<std::string, pid_t>>& 
 }  // namespace
 
 // Usage: bench_idle [--json FILE] [--quick] [SECONDS]   (per hotseatd run, default 60; three
-// times that against the libvirtd that pings nobody)
+// times that against each real libvirtd)
 int main(int argc, char** argv) {
     return run(argc, argv, "idle", 60, 6, [](const Args& args) -> Report {
-        // The run against the libvirtd that pings nobody is three times as long: hotseatd's own
-        // timers there (keepalive, watchdog) fire every 1.5 to 2.25 minutes, and a one-minute
-        // window would hold one or none of them.
+        // The runs against a real libvirtd are three times as long: hotseatd's own timers there
+        // (keepalive, watchdog) fire every 1.5 to 2.25 minutes, and a one-minute window would hold
+        // one or none of them; against the stock libvirtd the figure is a difference of two counts
+        // of about 20 a minute each, and one minute moved it by ±4 between quiet runs.
         const int seconds = args.quick ? 12 : args.n, quiet_seconds = 3 * seconds;
         const int windows = 6;
         std::string watchdog_line;
@@ -201,9 +202,9 @@ int main(int argc, char** argv) {
         }
         {
             LibvirtSandbox libvirt(LibvirtSandbox::Options{guest_libvirt_cache_dir()});
-            auto r = idle_run("real libvirtd", libvirt.uri(), true, seconds);
+            auto r = idle_run("real libvirtd", libvirt.uri(), true, quiet_seconds);
             auto wake = excess_figure("idle wakeups/min, real libvirtd (pings every 5 s)", r[0], r[2], 3, "/min");
-            wake.note = note(seconds) + "; baseline: a minimal libvirt event client on the same libvirtd";
+            wake.note = note(quiet_seconds) + "; baseline: a minimal libvirt event client on the same libvirtd";
             auto mem = absolute_figure("USS KiB, real libvirtd", r[3], r[4], Better::Lower, 4096, "KiB");
             mem.note = "median of " + std::to_string(windows) +
                        " readings; baseline: thd; both under umockdev's preload, which adds its own pages";
