@@ -34,8 +34,7 @@ struct Hold;
 struct Holds;
 struct GuestVm;
 struct Observation;
-struct UsbState;
-struct UsbAttachment;
+class UsbPassthrough;
 
 class Engine {
 public:
@@ -115,13 +114,6 @@ private:
     std::vector<VmMachine*> holders_of_devices(const VmMachine& wanted);
     static std::string busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders);
 
-    // engine_usb.cpp: USB passthrough while a VM runs.
-    Effects on_usb_device(const DeviceEvent& ev);
-    Effects on_usb_binding(const UsbDeviceBinding& ev);
-    Effects on_usb_result(const UsbOpResult& ev);
-    void reconcile_usb(Effects& out);
-    void attach_wanted(VmMachine& vm, std::map<std::string, UsbAttachment>& attached, Effects& out);
-    const std::string* usb_holder(const std::string& syspath) const;
     // engine_idle.cpp: the guest channel and idleness (docs/guest-channel.md).
     Effects on_guest(const GuestChannelPath& ev, Now now);
     Effects on_guest(const GuestHello& ev, Now now);
@@ -168,7 +160,7 @@ private:
     std::map<std::string, std::int64_t> last_fired_;        // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop
     bool libvirt_connected_ = false;
-    std::unique_ptr<UsbState> usb_;
+    std::unique_ptr<UsbPassthrough> usb_;              // core/usb_passthrough.h: devices passed through
     std::vector<std::string> gpu_addresses_;           // every [[vm]] gpu, sorted, once each
     std::map<std::string, std::string> gpu_drivers_;   // address → driver bound now ("" none)
     std::map<std::string, std::string> host_drivers_;  // address → the last host driver seen on it

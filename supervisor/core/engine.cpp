@@ -14,7 +14,7 @@
 #include "core/holds.h"
 #include "core/keyboard_watch.h"
 #include "core/rules.h"
-#include "core/usb_state.h"
+#include "core/usb_passthrough.h"
 #include "core/vm_machine.h"
 
 namespace hotseat {
@@ -43,7 +43,7 @@ Engine::Engine(Config config)
       governor_(std::make_unique<Governor>(config_.governor)),
       guests_(std::make_unique<GuestTracker>()),
       holds_(std::make_unique<Holds>()),
-      usb_(std::make_unique<UsbState>()) {
+      usb_(std::make_unique<UsbPassthrough>()) {
     follow_configured_gpus();
     for (const auto& vm : config_.vms) machines_.push_back(std::make_unique<VmMachine>(vm));
     chords_->set_rules(config_.rules);
@@ -124,11 +124,7 @@ std::vector<KeyboardStatus> Engine::keyboards() const {
     return out;
 }
 
-VmMachine* Engine::machine(const std::string& name) {
-    for (auto& m : machines_)
-        if (m->config().name == name) return m.get();
-    return nullptr;
-}
+VmMachine* Engine::machine(const std::string& name) { return find_machine(machines_, name); }
 
 std::optional<std::int64_t> Engine::next_deadline_ms() const {
     std::optional<std::int64_t> next;
@@ -186,9 +182,9 @@ Effects Engine::dispatch(const Event& event, Now now) {
             else if constexpr (std::is_same_v<T, Command>)
                 return apply_command(ev, now).effects;
             else if constexpr (std::is_same_v<T, UsbDeviceBinding>)
-                return on_usb_binding(ev);
+                return usb_->on_binding(ev);
             else if constexpr (std::is_same_v<T, UsbOpResult>)
-                return on_usb_result(ev);
+                return usb_->on_result(ev, machine(ev.vm), libvirt_connected_);
             else if constexpr (std::is_same_v<T, PressureStall>)
                 return governor_->on_stall(ev, machines_, now);
             else if constexpr (std::is_same_v<T, TuneResult>)
@@ -222,7 +218,7 @@ Effects Engine::dispatch(const Event& event, Now now) {
 void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, fire_stopped_rules(before.vms, now));
     append(out, resume_takeovers(now));
-    reconcile_usb(out);
+    append(out, usb_->reconcile(machines_, libvirt_connected_));
     append(out, governor_->follow(before.vms, machines_));
     append(out, governor_->notice_cancelled_stops(machines_, now));
     settle_guests(now, out);

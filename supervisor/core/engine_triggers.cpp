@@ -3,6 +3,7 @@
 #include "core/connectors.h"
 #include "core/effects_util.h"
 #include "core/rules.h"
+#include "core/usb_passthrough.h"
 #include "core/vm_machine.h"
 #include "hotseat/engine.h"
 
@@ -35,7 +36,7 @@ Effects Engine::on_connector_removed(const ConnectorRemoved& ev) {
 }
 
 Effects Engine::on_device(const DeviceEvent& ev, Now now) {
-    Effects out = on_usb_device(ev);
+    Effects out = usb_->on_device(ev);
     if (ev.initial) return out;
     Observation o;
     o.trigger = ev.kind == DeviceEvent::Kind::Added ? Trigger::DeviceAdded : Trigger::DeviceRemoved;

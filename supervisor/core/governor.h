@@ -14,14 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "core/machines.h"
 #include "hotseat/config.h"
 #include "hotseat/effects.h"
 #include "hotseat/events.h"
 
 namespace hotseat {
-
-class VmMachine;
-using Machines = std::vector<std::unique_ptr<VmMachine>>;
 
 class Governor {
 public:

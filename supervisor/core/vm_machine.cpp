@@ -19,6 +19,12 @@ CommandReply accepted(Effects effects = {}) {
 
 }  // namespace
 
+VmMachine* find_machine(const Machines& machines, const std::string& name) {
+    for (const auto& m : machines)
+        if (m->config().name == name) return m.get();
+    return nullptr;
+}
+
 VmMachine::VmMachine(VmConfig config) : config_(std::move(config)) { status_.name = config_.name; }
 
 std::optional<std::int64_t> VmMachine::deadline() const {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/machines.h"
 #include "hotseat/config.h"
 #include "hotseat/effects.h"
 #include "hotseat/engine.h"
