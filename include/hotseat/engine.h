@@ -29,10 +29,9 @@ class VmMachine;
 class ChordTracker;
 class ConnectorTracker;
 class Governor;
-struct GuestTracker;
+class GuestSessions;
 struct Hold;
 struct Holds;
-struct GuestVm;
 struct Observation;
 class UsbPassthrough;
 
@@ -114,31 +113,6 @@ private:
     std::vector<VmMachine*> holders_of_devices(const VmMachine& wanted);
     static std::string busy_message(const VmMachine& wanted, const std::vector<VmMachine*>& holders);
 
-    // engine_idle.cpp: the guest channel and idleness (docs/guest-channel.md).
-    Effects on_guest(const GuestChannelPath& ev, Now now);
-    Effects on_guest(const GuestHello& ev, Now now);
-    Effects on_guest(const GuestConnector& ev, Now now);
-    Effects on_guest(const GuestInput& ev, Now now);
-    Effects on_guest(const GuestChannelClosed& ev, Now now);
-    Effects on_guest(const CpuSample& ev, Now now);
-    Effects on_guest(const GuestPostpone& ev, Now now);
-    Effects on_guest(const GuestInhibit& ev, Now now);
-    Effects on_guest(const GuestHotkey& ev, Now now);
-    // Bounds on a guest (issue #19): its helper's version changes told once a minute, connector
-    // names beyond the cap dropped.
-    Effects tell_helper(const std::string& vm, GuestVm& guest, std::int64_t now_ms);
-    Effects drop_guest_connector(const std::string& vm, GuestVm& guest, const std::string& name, std::int64_t now_ms);
-    // Activity ends idleness: the idle clock restarts and a pending idle stop is cancelled.
-    Effects guest_active(const std::string& vm, GuestVm& guest, std::int64_t at, const std::string& why);
-    // Tells protocol 2 helpers about pending stops that came, moved or were cancelled.
-    void tell_guests(const std::vector<VmStatus>& before, Effects& out);
-    Effects tell_guests_hotkeys();  // after a reload: chords that changed
-    Effects idle_tick(Now now);
-    Effects check_idle(const std::string& vm, GuestVm& guest, Now now);
-    void settle_guests(Now now, Effects& out);
-    std::optional<std::int64_t> guest_deadline() const;
-    GuestVm* running_guest(const std::string& vm);
-
     // engine_gpus.cpp: the gpu devices' drivers, and whether they came back after a VM.
     Effects on_gpu_driver(const GpuDriver& ev);
     Effects on_gpu_release(const GpuRelease& ev);
@@ -154,8 +128,8 @@ private:
     std::unique_ptr<ConnectorTracker> connectors_;    // core/connectors.h: the host's connectors
     std::map<std::string, KeyboardAdded> keyboards_;  // key: device node
     std::unique_ptr<ChordTracker> chords_;
-    std::unique_ptr<Governor> governor_;  // core/governor.h: the resource governor's ladders
-    std::unique_ptr<GuestTracker> guests_;
+    std::unique_ptr<Governor> governor_;     // core/governor.h: the resource governor's ladders
+    std::unique_ptr<GuestSessions> guests_;  // core/guest_sessions.h: guest channels, idleness, guest hotkeys
     std::unique_ptr<Holds> holds_;
     std::map<std::string, std::int64_t> last_fired_;        // rule name -> mono ms, for debounce
     std::map<std::string, std::string> pending_takeovers_;  // VM -> reason, waiting for holders to stop

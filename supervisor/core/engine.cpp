@@ -10,7 +10,7 @@
 #include "core/connectors.h"
 #include "core/effects_util.h"
 #include "core/governor.h"
-#include "core/guest_tracker.h"
+#include "core/guest_sessions.h"
 #include "core/holds.h"
 #include "core/keyboard_watch.h"
 #include "core/rules.h"
@@ -41,7 +41,9 @@ Engine::Engine(Config config)
       connectors_(std::make_unique<ConnectorTracker>()),
       chords_(std::make_unique<ChordTracker>()),
       governor_(std::make_unique<Governor>(config_.governor)),
-      guests_(std::make_unique<GuestTracker>()),
+      // What a guest reports fires rules like the host's observations: debounced, held, arbitrated.
+      guests_(std::make_unique<GuestSessions>(config_.rules,
+                                              [this](const Observation& o, Now now) { return fire_rules(o, now); })),
       holds_(std::make_unique<Holds>()),
       usb_(std::make_unique<UsbPassthrough>()) {
     follow_configured_gpus();
@@ -85,7 +87,7 @@ Effects Engine::reload(Config config) {
         out.push_back(info("hotkeys: keyboards are now read for " + describe(watch)));
         out.push_back(WatchKeyboards{std::move(watch)});
     }
-    append(out, tell_guests_hotkeys());
+    append(out, guests_->reload(config_.rules));
     append(out, governor_->reload(config_.governor, machines_));
     if (auto now_gpus = gpus(); now_gpus != gpus_before) out.push_back(PublishGpus{std::move(now_gpus)});
     out.push_back(info("configuration reloaded from " + config_.path + ": " + std::to_string(config_.vms.size()) +
@@ -131,7 +133,7 @@ std::optional<std::int64_t> Engine::next_deadline_ms() const {
     for (const auto& m : machines_)
         if (auto d = m->deadline(); d && (!next || *d < *next)) next = d;
     if (auto d = governor_->deadline(); d && (!next || *d < *next)) next = d;
-    if (auto d = guest_deadline(); d && (!next || *d < *next)) next = d;
+    if (auto d = guests_->deadline(); d && (!next || *d < *next)) next = d;
     if (auto d = hold_deadline(); d && (!next || *d < *next)) next = d;
     return next;
 }
@@ -198,7 +200,7 @@ Effects Engine::dispatch(const Event& event, Now now) {
                                std::is_same_v<T, GuestChannelClosed> || std::is_same_v<T, CpuSample> ||
                                std::is_same_v<T, GuestPostpone> || std::is_same_v<T, GuestInhibit> ||
                                std::is_same_v<T, GuestHotkey>)
-                return on_guest(ev, now);
+                return guests_->on(ev, machines_, now);
             else {  // DomainSnapshot, DomainLifecycle, DomainOpResult: one VM's business
                 VmMachine* m = machine(ev.vm);
                 if (!m) return {debug("libvirt reported on unconfigured domain " + ev.vm + ": ignored")};
@@ -221,8 +223,8 @@ void Engine::settle(const Published& before, Now now, Effects& out) {
     append(out, usb_->reconcile(machines_, libvirt_connected_));
     append(out, governor_->follow(before.vms, machines_));
     append(out, governor_->notice_cancelled_stops(machines_, now));
-    settle_guests(now, out);
-    tell_guests(before.vms, out);
+    append(out, guests_->follow(machines_, libvirt_connected_, now));
+    append(out, guests_->tell_pending_stops(before.vms, machines_));
     read_release_records(before.vms, out);
     publish_changes(before, out);
 }
@@ -260,7 +262,7 @@ Effects Engine::on_tick(Now now) {
     Effects out;
     for (auto& m : machines_) append(out, m->on_tick(now));
     append(out, governor_->on_tick(machines_, now));
-    append(out, idle_tick(now));
+    append(out, guests_->on_tick(now));
     append(out, hold_tick(now));
     return out;
 }

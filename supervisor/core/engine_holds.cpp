@@ -4,7 +4,7 @@
 
 #include "core/connectors.h"
 #include "core/effects_util.h"
-#include "core/guest_tracker.h"
+#include "core/guest_sessions.h"
 #include "core/holds.h"
 #include "core/rules.h"
 #include "hotseat/engine.h"
@@ -108,10 +108,10 @@ bool Engine::hold_still_true(const Hold& hold) const {
         const MonitorStatus* now = connectors_->find(hold.card, hold.connector);
         return now && !now->unknown && now->connected == want;
     }
-    auto guest = guests_->vms.find(hold.source);
-    if (guest == guests_->vms.end()) return false;
-    auto it = guest->second.connectors.find(key);
-    return it != guest->second.connectors.end() && it->second == want;
+    const GuestVm* guest = guests_->find(hold.source);
+    if (!guest) return false;
+    auto it = guest->connectors.find(key);
+    return it != guest->connectors.end() && it->second == want;
 }
 
 Effects Engine::hold_tick(Now now) {

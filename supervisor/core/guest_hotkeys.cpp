@@ -6,9 +6,8 @@
 
 #include "core/effect_text.h"
 #include "core/effects_util.h"
-#include "core/guest_tracker.h"
+#include "core/guest_sessions.h"
 #include "core/rules.h"
-#include "hotseat/engine.h"
 
 namespace hotseat {
 
@@ -25,14 +24,14 @@ std::vector<std::string> sorted(std::vector<std::string> keys) {
 
 }  // namespace
 
-Effects Engine::on_guest(const GuestHotkey& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
+Effects GuestSessions::on(const GuestHotkey& ev, Machines&, Now now) {
+    GuestVm* g = guest(ev.vm);
     if (!g || !g->speaks_v2()) return {debug(ev.vm + ": guest hotkey before a protocol 2 hello: ignored")};
     const std::string chord = chord_text(ev.keys);
     // The chord as a set: the helper names it as it was offered, but the order is no part of it.
     auto pressed = sorted(ev.keys);
     std::vector<std::string> rules;
-    for (const auto& rule : config_.rules)
+    for (const auto& rule : rules_)
         if (guest_may_fire(rule, ev.vm) && sorted(rule.keys) == pressed) rules.push_back(rule.name);
     if (rules.empty())
         return {debug(ev.vm + ": guest hotkey " + chord + " is no chord of this VM's hotkey rules: ignored")};
@@ -45,16 +44,17 @@ Effects Engine::on_guest(const GuestHotkey& ev, Now now) {
     o.chords = &rules;
     o.subject = chord;
     o.guest = ev.vm;
-    return fire_rules(o, now);
+    return fire_rules_(o, now);
 }
 
 // A reload may change which chords a guest may fire: a helper that speaks protocol 2 hears the
 // new list at once (a host hello again), not only at its next hello.
-Effects Engine::tell_guests_hotkeys() {
+Effects GuestSessions::reload(std::vector<Rule> rules) {
+    rules_ = std::move(rules);
     Effects out;
-    for (auto& [name, g] : guests_->vms) {
+    for (auto& [name, g] : vms_) {
         if (!g.speaks_v2()) continue;
-        auto now = guest_hotkeys(config_.rules, name, kMaxGuestHotkeys);
+        auto now = guest_hotkeys(rules_, name, kMaxGuestHotkeys);
         if (now == g.hotkeys) continue;
         g.hotkeys = std::move(now);
         out.push_back(SendGuest{name, GuestWelcome{std::min(g.protocol, kGuestProtocolVersion), g.hotkeys}});

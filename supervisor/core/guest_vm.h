@@ -1,6 +1,7 @@
-// What the engine knows about each running VM's guest (docs/guest-channel.md): whether its channel is
+// What the engine knows about one running VM's guest (docs/guest-channel.md): whether its channel is
 // wanted, the helper that said hello, the guest's connectors, and the idle clock fed by guest
-// input reports and CPU samples. Pure; the Engine (engine_idle.cpp) turns it into rules firing.
+// input reports and CPU samples. Pure data; GuestSessions (core/guest_sessions.h) keeps one per
+// VM and turns them into rules firing.
 #pragma once
 
 #include <cstdint>
@@ -66,11 +67,6 @@ struct GuestVm {
         protocol = 0;
         helper_changes_held = 0;
     }
-};
-
-// Every configured VM's guest, by VM name (an entry exists once something was known about it).
-struct GuestTracker {
-    std::map<std::string, GuestVm> vms;
 };
 
 // How often a watched VM's CPU is read: a quarter of the timeout, at most once a minute.

@@ -1,4 +1,4 @@
-#include "core/guest_tracker.h"
+#include "core/guest_vm.h"
 
 #include <algorithm>
 

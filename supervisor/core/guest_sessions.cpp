@@ -2,14 +2,14 @@
 // the GPU and the keyboard, the host learns about monitor unplugs and input only from the guest helper, and
 // about load from libvirt's CPU time. Guest connector changes fire the monitor.* rules of the guest's own VM,
 // never another VM's (the guest is untrusted, docs/guest-channel.md); vm.idle fires when a watched VM saw
-// no input and stayed below idle_cpu_percent for its idle timeout.
+// no input and stayed below idle_cpu_percent for its idle timeout (guest_idle.cpp).
+#include "core/guest_sessions.h"
+
 #include <algorithm>
 
 #include "core/effects_util.h"
-#include "core/guest_tracker.h"
 #include "core/rules.h"
 #include "core/vm_machine.h"
-#include "hotseat/engine.h"
 
 namespace hotseat {
 
@@ -27,31 +27,34 @@ std::int64_t idle_timeout_ms(const VmConfig& vm) {
     return std::int64_t{vm.idle_timeout_min} * 60'000;
 }
 
-bool has_idle_rule(const Config& config, const std::string& vm) {
-    return std::any_of(config.rules.begin(), config.rules.end(),
+}  // namespace
+
+GuestSessions::GuestSessions(std::vector<Rule> rules, FireRules fire_rules)
+    : rules_(std::move(rules)), fire_rules_(std::move(fire_rules)) {}
+
+bool GuestSessions::has_idle_rule(const std::string& vm) const {
+    return std::any_of(rules_.begin(), rules_.end(),
                        [&](const Rule& r) { return r.on == Trigger::VmIdle && r.vm == vm; });
 }
 
-}  // namespace
-
-// After every event: a VM that came up gets its channel looked up and its idle clock started; a
-// VM that left `running` loses both (no sampling, no timers while it is off). A guest asleep in
-// RAM keeps both: it still holds its memory and devices, so its idle clock runs on (it reports no
-// input and uses no CPU) and vm.idle ends it like an idle desk (docs/hibernate.md).
-void Engine::settle_guests(Now now, Effects& out) {
-    for (const auto& m : machines_) {
+// No sampling and no timers while a VM is off. A guest asleep in RAM keeps its channel and idle
+// clock: it still holds its memory and devices, so its idle clock runs on (it reports no input
+// and uses no CPU) and vm.idle ends it like an idle desk (docs/hibernate.md).
+Effects GuestSessions::follow(Machines& machines, bool libvirt_connected, Now now) {
+    Effects out;
+    for (const auto& m : machines) {
         const std::string& name = m->config().name;
         bool running = m->status().state == VmState::Running || m->status().state == VmState::Suspended;
         bool want_channel = running && m->config().guest_channel;
         std::int64_t timeout = idle_timeout_ms(m->config());
-        bool want_idle = running && timeout > 0 && has_idle_rule(config_, name);
-        auto found = guests_->vms.find(name);
-        if (found == guests_->vms.end() && !want_channel && !want_idle) continue;
-        GuestVm& g = guests_->vms[name];
+        bool want_idle = running && timeout > 0 && has_idle_rule(name);
+        auto found = vms_.find(name);
+        if (found == vms_.end() && !want_channel && !want_idle) continue;
+        GuestVm& g = vms_[name];
         if (want_channel && !g.channel) {
             g.channel = true;
             out.push_back(FindGuestChannel{name});
-        } else if (want_channel && g.ask_again && libvirt_connected_) {
+        } else if (want_channel && g.ask_again && libvirt_connected) {
             g.ask_again = false;
             out.push_back(FindGuestChannel{name});
         } else if (!want_channel && g.channel) {
@@ -74,86 +77,37 @@ void Engine::settle_guests(Now now, Effects& out) {
         if (g.watching) g.timeout_ms = timeout;  // a reload may change it
     }
     // VMs dropped by a reload: their channels go; nothing else is left behind.
-    for (auto it = guests_->vms.begin(); it != guests_->vms.end();) {
-        bool configured = config_.find_vm(it->first) != nullptr;
+    for (auto it = vms_.begin(); it != vms_.end();) {
+        bool configured = find_machine(machines, it->first) != nullptr;
         if (!configured && it->second.channel) out.push_back(CloseGuestChannel{it->first});
         bool idle_entry = !it->second.channel && !it->second.watching;
-        it = (!configured || idle_entry) ? guests_->vms.erase(it) : std::next(it);
+        it = (!configured || idle_entry) ? vms_.erase(it) : std::next(it);
     }
+    return out;
 }
 
-std::optional<std::int64_t> Engine::guest_deadline() const {
+std::optional<std::int64_t> GuestSessions::deadline() const {
     std::optional<std::int64_t> next;
-    for (const auto& [name, g] : guests_->vms)
+    for (const auto& [name, g] : vms_)
         if (auto d = g.deadline(); d && (!next || *d < *next)) next = d;
     return next;
 }
 
-GuestVm* Engine::running_guest(const std::string& vm) {
-    auto it = guests_->vms.find(vm);
-    return it == guests_->vms.end() ? nullptr : &it->second;
+GuestVm* GuestSessions::guest(const std::string& vm) {
+    auto it = vms_.find(vm);
+    return it == vms_.end() ? nullptr : &it->second;
 }
 
-Effects Engine::idle_tick(Now now) {
-    Effects out;
-    for (auto& [name, g] : guests_->vms) {
-        if (auto at = g.helper_deadline(); at && now.mono_ms >= *at) append(out, tell_helper(name, g, now.mono_ms));
-        if (!g.watching) continue;
-        if (!g.sampling && g.next_sample && now.mono_ms >= *g.next_sample) {
-            g.sampling = true;
-            g.next_sample.reset();
-            out.push_back(SampleCpu{name});
-        }
-        append(out, check_idle(name, g, now));
-    }
-    return out;
+const GuestVm* GuestSessions::find(const std::string& vm) const {
+    auto it = vms_.find(vm);
+    return it == vms_.end() ? nullptr : &it->second;
 }
 
-Effects Engine::check_idle(const std::string& vm, GuestVm& g, Now now) {
-    if (!g.watching || !g.quiet || g.fired || !g.inhibitor.empty() || now.mono_ms - g.active_at < g.timeout_ms)
-        return {};
-    g.fired = true;
-    Effects out{info(vm + ": idle for " + std::to_string((now.mono_ms - g.active_at) / 1000) + " s (" +
-                     (g.helper.empty() ? "CPU only: no guest helper said hello" : "no guest input, low CPU") + ")")};
-    Observation o;
-    o.trigger = Trigger::VmIdle;
-    o.subject = vm;
-    append(out, fire_rules(o, now));
-    return out;
-}
-
-Effects Engine::on_guest(const CpuSample& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
-    if (!g || !g->watching || !g->sampling) return {debug(ev.vm + ": CPU sample not asked for: ignored")};
-    g->sampling = false;
-    g->next_sample = now.mono_ms + cpu_sample_period_ms(g->timeout_ms);
-    if (!ev.ok) {
-        g->quiet = false;
-        g->last_sample_at.reset();
-        return {warning(ev.vm + ": cannot read CPU time: " + ev.error + "; not counted as idle")};
-    }
-    Effects out;
-    // A counter that went backwards (the domain restarted between samples) starts a new baseline.
-    if (g->last_sample_at && ev.cpu_time_ns >= g->last_cpu_ns) {
-        double percent = cpu_percent(ev.cpu_time_ns - g->last_cpu_ns, now.mono_ms - *g->last_sample_at, ev.vcpus);
-        const VmConfig* vm = config_.find_vm(ev.vm);
-        const auto threshold = vm ? vm->idle_cpu_percent : 0;  // gone by a reload: never quiet
-        g->quiet = percent < threshold;
-        out.push_back(debug(ev.vm + ": CPU " + std::to_string(static_cast<int>(percent + 0.5)) + "% (idle below " +
-                            std::to_string(threshold) + "%)"));
-        if (!g->quiet) append(out, guest_active(ev.vm, *g, now.mono_ms, "the guest's CPU is busy again"));
-    }
-    g->last_sample_at = now.mono_ms;
-    g->last_cpu_ns = ev.cpu_time_ns;
-    append(out, check_idle(ev.vm, *g, now));
-    return out;
-}
-
-Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
-    GuestVm* g = running_guest(ev.vm);
+Effects GuestSessions::on(const GuestChannelPath& ev, Machines&, Now) {
+    GuestVm* g = guest(ev.vm);
     if (!g || !g->channel) return {debug(ev.vm + ": guest channel path arrived after the VM stopped: ignored")};
     if (ev.unanswered) {
-        // Not "no channel": libvirt was not there to say. Asked again once it is (settle_guests).
+        // Not "no channel": libvirt was not there to say. Asked again once it is (follow).
         g->ask_again = true;
         return {info(ev.vm + ": cannot look up the guest channel now (" + ev.error +
                      "); asking again once libvirt is back")};
@@ -167,7 +121,7 @@ Effects Engine::on_guest(const GuestChannelPath& ev, Now) {
 }
 
 // The helper's version on the bus and in the log. Held changes are counted in the line.
-Effects Engine::tell_helper(const std::string& vm, GuestVm& g, std::int64_t now_ms) {
+Effects GuestSessions::tell_helper(const std::string& vm, GuestVm& g, std::int64_t now_ms) {
     Effects out{PublishGuestHelper{vm, g.helper}};
     std::string held = g.helper_changes_held == 0 ? ""
                                                   : "; it changed " + std::to_string(g.helper_changes_held) +
@@ -182,8 +136,8 @@ Effects Engine::tell_helper(const std::string& vm, GuestVm& g, std::int64_t now_
     return out;
 }
 
-Effects Engine::on_guest(const GuestHello& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
+Effects GuestSessions::on(const GuestHello& ev, Machines& machines, Now now) {
+    GuestVm* g = guest(ev.vm);
     if (!g || !g->channel) return {debug(ev.vm + ": guest hello while not running: ignored")};
     Effects out;
     // The helper says hello again now and then (the host may have restarted): news only once.
@@ -206,9 +160,9 @@ Effects Engine::on_guest(const GuestHello& ev, Now now) {
     // Protocol 2 (negotiated: the lower of the two): every hello is answered, so a helper knows
     // the host hears postpone and inhibit, and a stop that is pending already is told again.
     if (g->speaks_v2()) {
-        g->hotkeys = guest_hotkeys(config_.rules, ev.vm, kMaxGuestHotkeys);
+        g->hotkeys = guest_hotkeys(rules_, ev.vm, kMaxGuestHotkeys);
         out.push_back(SendGuest{ev.vm, GuestWelcome{std::min(ev.protocol, guest_protocol_version), g->hotkeys}});
-        if (const VmMachine* m = machine(ev.vm); m && m->stop_pending()) {
+        if (const VmMachine* m = find_machine(machines, ev.vm); m && m->stop_pending()) {
             const auto& p = m->status().pending_stop;
             out.push_back(SendGuest{ev.vm, GuestStopPending{p.deadline_us, p.action, p.reason}});
         }
@@ -216,13 +170,13 @@ Effects Engine::on_guest(const GuestHello& ev, Now now) {
     return out;
 }
 
-Effects Engine::on_guest(const GuestConnector& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
+Effects GuestSessions::on(const GuestConnector& ev, Machines&, Now now) {
+    GuestVm* g = guest(ev.vm);
     if (!g || !g->channel) return {debug(ev.vm + ": guest connector report while not running: ignored")};
     std::string key = ev.card + "-" + ev.connector;
     auto it = g->connectors.find(key);
     if (it == g->connectors.end() && g->connectors.size() >= kMaxGuestConnectors)
-        return drop_guest_connector(ev.vm, *g, key, now.mono_ms);
+        return drop_connector(ev.vm, *g, key, now.mono_ms);
     bool changed = it != g->connectors.end() && it->second != ev.connected;
     g->connectors[key] = ev.connected;
     // As on the host: only a change of a connector already known is a plug or an unplug.
@@ -232,12 +186,12 @@ Effects Engine::on_guest(const GuestConnector& ev, Now now) {
     o.card = ev.card;
     o.connector = ev.connector;
     o.guest = ev.vm;  // fires only rules of this VM (rules.cpp source_allows)
-    return fire_rules(o, now);
+    return fire_rules_(o, now);
 }
 
 // A guest cannot make the host keep names without bound (issue #19): beyond the cap a new name is
 // dropped, and said so once per connection and then at most once a minute, with how many.
-Effects Engine::drop_guest_connector(const std::string& vm, GuestVm& g, const std::string& name, std::int64_t now_ms) {
+Effects GuestSessions::drop_connector(const std::string& vm, GuestVm& g, const std::string& name, std::int64_t now_ms) {
     ++g.connectors_dropped;
     if (g.connectors_told_at && now_ms - *g.connectors_told_at < kGuestTellEveryMs)
         return {debug(vm + ": guest connector " + name + " dropped")};
@@ -249,34 +203,18 @@ Effects Engine::drop_guest_connector(const std::string& vm, GuestVm& g, const st
     return out;
 }
 
-Effects Engine::on_guest(const GuestInput& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
-    if (!g || !g->watching) return {};
-    std::int64_t at = now.mono_ms - ev.idle_ms;
-    if (at <= g->active_at) return {};
-    return guest_active(ev.vm, *g, at, "input in the guest");
-}
-
-Effects Engine::guest_active(const std::string& vm, GuestVm& g, std::int64_t at, const std::string& why) {
-    if (at > g.active_at) g.active_at = at;
-    g.fired = false;
-    VmMachine* m = machine(vm);
-    if (m && m->stop_pending(StopOrigin::Idle)) return m->cancel_pending_stop(why);
-    return {};
-}
-
 // Protocol 2 lines act on the helper's own VM only (the channel is that VM's), and only once it
 // said hello with protocol 2: a guest cannot act on another VM or speak before it negotiated.
-Effects Engine::on_guest(const GuestPostpone& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
-    VmMachine* m = machine(ev.vm);
+Effects GuestSessions::on(const GuestPostpone& ev, Machines& machines, Now now) {
+    GuestVm* g = guest(ev.vm);
+    VmMachine* m = find_machine(machines, ev.vm);
     if (!g || !g->speaks_v2() || !m) return {debug(ev.vm + ": guest postpone before a protocol 2 hello: ignored")};
     return m->guest_postpone(ev.seconds, now);
 }
 
-Effects Engine::on_guest(const GuestInhibit& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
-    VmMachine* m = machine(ev.vm);
+Effects GuestSessions::on(const GuestInhibit& ev, Machines& machines, Now now) {
+    GuestVm* g = guest(ev.vm);
+    VmMachine* m = find_machine(machines, ev.vm);
     if (!g || !g->speaks_v2() || !m) return {debug(ev.vm + ": guest inhibit before a protocol 2 hello: ignored")};
     std::string reason = ev.active ? ev.reason : "";
     if (reason == g->inhibitor) return {};
@@ -286,15 +224,16 @@ Effects Engine::on_guest(const GuestInhibit& ev, Now now) {
     g->inhibitor = reason;
     m->note_inhibitor(reason);
     // Held or released, idleness counts from now: a film that just ended is not an hour of idling.
-    if (g->watching) append(out, guest_active(ev.vm, *g, now.mono_ms, "the guest holds idle: " + reason));
+    if (g->watching) append(out, active(m, *g, now.mono_ms, "the guest holds idle: " + reason));
     return out;
 }
 
-void Engine::tell_guests(const std::vector<VmStatus>& before, Effects& out) {
-    for (const auto& m : machines_) {
+Effects GuestSessions::tell_pending_stops(const std::vector<VmStatus>& before, const Machines& machines) const {
+    Effects out;
+    for (const auto& m : machines) {
         const std::string& name = m->config().name;
-        auto g = guests_->vms.find(name);
-        if (g == guests_->vms.end() || !g->second.speaks_v2()) continue;
+        auto g = vms_.find(name);
+        if (g == vms_.end() || !g->second.speaks_v2()) continue;
         auto was = std::find_if(before.begin(), before.end(), [&](const VmStatus& s) { return s.name == name; });
         const PendingStop& now = m->status().pending_stop;
         if (was == before.end() || was->pending_stop == now) continue;
@@ -303,10 +242,11 @@ void Engine::tell_guests(const std::vector<VmStatus>& before, Effects& out) {
         else if (m->status().state == VmState::Running)  // gone ahead: the guest hears ACPI instead
             out.push_back(SendGuest{name, GuestStopCancelled{}});
     }
+    return out;
 }
 
-Effects Engine::on_guest(const GuestChannelClosed& ev, Now now) {
-    GuestVm* g = running_guest(ev.vm);
+Effects GuestSessions::on(const GuestChannelClosed& ev, Machines& machines, Now now) {
+    GuestVm* g = guest(ev.vm);
     if (!g) return {};
     Effects out{info(ev.vm + ": guest channel closed (" + ev.why + ")" +
                      (g->connectors_dropped
@@ -316,8 +256,9 @@ Effects Engine::on_guest(const GuestChannelClosed& ev, Now now) {
     g->forget_connection();  // a new helper says hello and reports its connectors afresh
     if (!g->inhibitor.empty()) {
         g->inhibitor.clear();
-        if (VmMachine* m = machine(ev.vm)) m->note_inhibitor("");
-        if (g->watching) append(out, guest_active(ev.vm, *g, now.mono_ms, "the guest channel closed"));
+        VmMachine* m = find_machine(machines, ev.vm);
+        if (m) m->note_inhibitor("");
+        if (g->watching) append(out, active(m, *g, now.mono_ms, "the guest channel closed"));
     }
     return out;
 }
