@@ -30,7 +30,17 @@ std::string kernel_command_line(const GuestOptions& options) {
     if (options.ignore_acpi) line += " hotseat.acpi=ignore";
     if (options.self_poweroff_s >= 0) line += " hotseat.selfpoweroff=" + std::to_string(options.self_poweroff_s);
     if (!options.channel_mode.empty()) line += " hotseat.channel=" + options.channel_mode;
+    if (!options.agent_mode.empty()) line += " hotseat.agent=" + options.agent_mode;
+    if (options.self_suspend_s >= 0) line += " hotseat.selfsuspend=" + std::to_string(options.self_suspend_s);
     return line;
+}
+
+// libvirt places the agent's socket itself (under its channel directory) and connects to it.
+std::string agent_channel_xml(const GuestOptions& options) {
+    if (options.agent_mode.empty()) return "";
+    return "    <channel type='unix'>\n"
+           "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+           "    </channel>\n";
 }
 
 }  // namespace
@@ -90,7 +100,8 @@ std::string guest_domain_xml(const GuestImage& image, const GuestOptions& option
            "  <features><acpi/></features>\n"
            "  <on_poweroff>destroy</on_poweroff>\n"
            "  <on_reboot>destroy</on_reboot>\n"
-           "  <on_crash>destroy</on_crash>\n"
+           "  <on_crash>destroy</on_crash>\n" +
+           std::string(options.suspend_to_mem ? "  <pm><suspend-to-mem enabled='yes'/></pm>\n" : "") +
            "  <devices>\n"
            "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
            "    <serial type='file'>\n"
@@ -99,7 +110,7 @@ std::string guest_domain_xml(const GuestImage& image, const GuestOptions& option
            "' append='on'/>\n"
            "      <target port='0'/>\n"
            "    </serial>\n" +
-           guest_channel_xml(options) + "    <controller type='usb' model='" +
+           guest_channel_xml(options) + agent_channel_xml(options) + "    <controller type='usb' model='" +
            std::string(options.usb_controller ? "qemu-xhci" : "none") +
            "'/>\n"
            "    <memballoon model='none'/>\n"

@@ -44,9 +44,24 @@ struct GuestOptions {
     // empty: no channel), and what the guest's init says on it (hotseat.channel=: idle, unplug).
     std::string channel_socket;
     std::string channel_mode;
+    // QEMU's guest agent channel (org.qemu.guest_agent.0, its socket placed by libvirt) and what
+    // the guest's init does on it (hotseat.agent=): "answer" answers as qemu-guest-agent would,
+    // "silent" holds the port and never answers. Empty: no agent channel.
+    std::string agent_mode;
+    bool suspend_to_mem = false;  // <pm><suspend-to-mem enabled='yes'/>: QEMU offers the guest S3
+    int self_suspend_s = -1;      // >= 0: the guest suspends itself to RAM this long after it is ready
 };
 
 inline constexpr const char* kGuestChannel = "HOTSEAT-GUEST-CHANNEL";
+// The guest agent (hotseat.agent=): its port is held; each command it hears ("...-HEARD
+// guest-suspend-disk"); the power-off that stands for a written hibernation image.
+inline constexpr const char* kGuestAgentReady = "HOTSEAT-GUEST-AGENT-READY";
+inline constexpr const char* kGuestAgentHeard = "HOTSEAT-GUEST-AGENT-HEARD ";
+inline constexpr const char* kGuestHibernatePoweroff = "HOTSEAT-GUEST-HIBERNATE-POWEROFF";
+// Suspend to RAM (hotseat.selfsuspend=, or the agent's guest-suspend-ram): printed before the
+// guest writes `mem` to /sys/power/state, and once it is woken.
+inline constexpr const char* kGuestSuspendRam = "HOTSEAT-GUEST-SUSPEND-RAM";
+inline constexpr const char* kGuestResumed = "HOTSEAT-GUEST-RESUMED";
 
 // <domain type='qemu'> (TCG) booting the image directly, with the serial console to a file.
 std::string guest_domain_xml(const GuestImage& image, const GuestOptions& options);
