@@ -19,6 +19,10 @@ ScenarioOptions hibernating_vm(const std::string& agent_mode) {
     return options;
 }
 
+// What a guest image built before hotseat.agent= and hotseat.selfsuspend= existed does: nothing.
+const char* const kStaleImage =
+    "\n(no marker: an image older than scripts/build-e2e-guest? run it, or scripts/setup, once)";
+
 class Hibernate : public E2e {
 protected:
     // libvirt's own word that a process in the guest holds the agent's port (the channel's state
@@ -30,7 +34,7 @@ protected:
     // Boots the guest and waits until libvirt knows its agent's port is held.
     void boot_with_agent(Stopwatch& watch) {
         ASSERT_NO_FATAL_FAILURE(plug_and_boot(watch));
-        ASSERT_TRUE(serial_->wait_for(kGuestAgentReady, 1, 20s)) << serial_->text();
+        ASSERT_TRUE(serial_->wait_for(kGuestAgentReady, 1, 20s)) << serial_->text() << kStaleImage;
         EXPECT_EQ(serial_->text().find("port=none"), std::string::npos) << serial_->text();
         ASSERT_TRUE(wait_until([&] { return agent_port_held(); }, 20s)) << libvirt_->virsh({"dumpxml", kVm});
         watch.lap("guest-ready->agent-port-held");
@@ -121,7 +125,7 @@ TEST_F(Hibernate, SuspendedGuestIsWokenByAPlug) {
     ASSERT_NE(qemu, 0);
     watch.lap("start->guest-ready");
 
-    ASSERT_TRUE(serial_->wait_for(kGuestSuspendRam, 1, 20s)) << serial_->text();
+    ASSERT_TRUE(serial_->wait_for(kGuestSuspendRam, 1, 20s)) << serial_->text() << kStaleImage;
     ASSERT_TRUE(state_becomes("suspended", 20s)) << "State is " << state() << "\n" << serial_->text();
     watch.lap("ready->suspended");
     EXPECT_EQ(reason(), "guest");
