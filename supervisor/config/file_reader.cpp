@@ -14,21 +14,6 @@
 namespace hotseat::config {
 namespace {
 
-// Closes the descriptor on every way out.
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 std::string errno_text(int error) { return std::strerror(error); }
 
 std::string mode_octal(mode_t mode) {
@@ -68,8 +53,8 @@ FileRead read_config_file(const std::string& path, bool require_root_owner) {
     // Every directory and symlink on the way is checked too (trusted_path.h); a FIFO opens
     // without blocking and is refused below.
     auto opened = open_trusted(path, require_root_owner ? PathOwners::Root : PathOwners::Any);
-    if (opened.fd < 0) return failure(opened.error);
-    Fd fd(opened.fd);
+    if (!opened.fd) return failure(opened.error);
+    const util::UniqueFd& fd = opened.fd;
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return failure("cannot stat: " + errno_text(errno));
     if (auto why = refusal(st, require_root_owner); !why.empty()) return failure(why);

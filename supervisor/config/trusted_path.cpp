@@ -17,34 +17,7 @@ namespace {
 // As the kernel's own limit on symlinks followed in one lookup (and systemd's chase()).
 constexpr int kMaxSymlinks = 40;
 
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    Fd(Fd&& other) noexcept : fd_(other.release()) {}
-    Fd& operator=(Fd&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = other.release();
-        }
-        return *this;
-    }
-    int get() const { return fd_; }
-    int release() {
-        int fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
-    void reset() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
+using util::UniqueFd;
 
 std::string mode_octal(mode_t mode) {
     char text[8];
@@ -96,7 +69,7 @@ std::string directory_refusal(const std::string& where, const struct stat& st, P
     return {};
 }
 
-TrustedOpen failure(std::string error) { return TrustedOpen{-1, std::move(error)}; }
+TrustedOpen failure(std::string error) { return TrustedOpen{{}, std::move(error)}; }
 
 }  // namespace
 
@@ -112,8 +85,8 @@ TrustedOpen open_trusted(const std::string& path, PathOwners owners) {
     std::deque<std::string> todo;
     split_into(absolute, todo, false);
     std::string where = "/";
-    Fd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() < 0) return failure("cannot open /: " + errno_text(errno));
+    UniqueFd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) return failure("cannot open /: " + errno_text(errno));
     struct stat st {};
     if (::fstat(dir.get(), &st) != 0) return failure("cannot stat /: " + errno_text(errno));
     if (auto why = directory_refusal(where, st, owners); !why.empty()) return failure(why);
@@ -126,17 +99,17 @@ TrustedOpen open_trusted(const std::string& path, PathOwners owners) {
         const bool last = todo.empty();
         if (name == "..") {
             // The directory walked through to get here, already checked; "/.." is "/".
-            Fd up(::openat(dir.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
-            if (up.get() < 0) return failure("cannot open " + where + "/..: " + errno_text(errno));
+            UniqueFd up(::openat(dir.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+            if (!up) return failure("cannot open " + where + "/..: " + errno_text(errno));
             dir = std::move(up);
             where = parent_of(where);
             if (last) return failure("is a directory, not a regular file");
             continue;
         }
         const std::string here = join(where, name);
-        Fd fd(::openat(dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd fd(::openat(dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
         // As open(2) says it, whichever component is missing.
-        if (fd.get() < 0) return failure("cannot open: " + errno_text(errno));
+        if (!fd) return failure("cannot open: " + errno_text(errno));
         if (::fstat(fd.get(), &st) != 0) return failure("cannot stat " + here + ": " + errno_text(errno));
 
         if (S_ISLNK(st.st_mode)) {
@@ -150,8 +123,8 @@ TrustedOpen open_trusted(const std::string& path, PathOwners owners) {
             std::string to(target, static_cast<std::size_t>(n));
             split_into(to, todo, true);
             if (to[0] == '/') {
-                Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-                if (root.get() < 0) return failure("cannot open /: " + errno_text(errno));
+                UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+                if (!root) return failure("cannot open /: " + errno_text(errno));
                 dir = std::move(root);
                 where = "/";
             }
@@ -162,13 +135,13 @@ TrustedOpen open_trusted(const std::string& path, PathOwners owners) {
             // What is read is what was checked: reopen relative to the same directory, without
             // following anything, and compare. O_NONBLOCK: a FIFO must not hang the reader (the
             // caller refuses anything but a regular file).
-            Fd file(::openat(dir.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-            if (file.get() < 0) return failure("cannot open: " + errno_text(errno));
+            UniqueFd file(::openat(dir.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+            if (!file) return failure("cannot open: " + errno_text(errno));
             struct stat opened {};
             if (::fstat(file.get(), &opened) != 0) return failure("cannot stat: " + errno_text(errno));
             if (opened.st_dev != st.st_dev || opened.st_ino != st.st_ino)
                 return failure("cannot open: " + here + " changed while it was being opened");
-            return TrustedOpen{file.release(), {}};
+            return TrustedOpen{std::move(file), {}};
         }
         if (!S_ISDIR(st.st_mode)) return failure("cannot open: " + errno_text(ENOTDIR));
         if (auto why = directory_refusal(here, st, owners); !why.empty()) return failure(why);

@@ -12,6 +12,8 @@
 
 #include <string>
 
+#include "util/fd.h"
+
 namespace hotseat::config {
 
 // Who may own what is on the path.
@@ -21,7 +23,7 @@ enum class PathOwners {
 };
 
 struct TrustedOpen {
-    int fd = -1;        // open O_RDONLY | O_NONBLOCK | O_CLOEXEC on success; the caller closes it
+    util::UniqueFd fd;  // open O_RDONLY | O_NONBLOCK | O_CLOEXEC on success
     std::string error;  // why not, e.g. "cannot open: No such file or directory"
 };
 
