@@ -1,7 +1,6 @@
 #include "pressure/pressure_monitor.h"
 
 #include <sys/epoll.h>
-#include <unistd.h>
 
 #include <cstring>
 
@@ -33,17 +32,16 @@ void PressureMonitor::arm() {
 void PressureMonitor::arm_one(const std::string& resource, const std::string& configured, std::uint32_t stall_ms) {
     PressureFile file = choose_pressure_file(configured, resource, slice_dir_, proc_dir_);
     Trigger trigger = open_trigger(file.path, stall_ms * 1000, config_.window_ms * 1000);
-    if (trigger.fd < 0) {
+    if (!trigger.fd) {
         log::warning("governor: ", resource, " pressure not watched: ", trigger.error);
         return;
     }
-    auto watch = std::make_unique<Watch>(Watch{resource, file.path, trigger.fd, nullptr, this});
+    auto watch = std::make_unique<Watch>(Watch{resource, file.path, std::move(trigger.fd), {}, this});
     // EPOLLPRI only: a pressure file is always readable, EPOLLIN would wake the loop forever.
-    int r = sd_event_add_io(loop_, &watch->source, trigger.fd, EPOLLPRI, on_pressure, watch.get());
+    int r = sd_event_add_io(loop_, util::out_ptr(watch->source), watch->fd.get(), EPOLLPRI, on_pressure, watch.get());
     if (r < 0) {
         log::warning("governor: ", resource, " pressure not watched: cannot wait on ", file.path, ": ",
                      std::strerror(-r));
-        close(trigger.fd);
         return;
     }
     log::info("governor: watching ", resource, " pressure in ", file.path, " (", file.why, "): some ", stall_ms,
@@ -52,11 +50,7 @@ void PressureMonitor::arm_one(const std::string& resource, const std::string& co
 }
 
 void PressureMonitor::disarm() {
-    for (auto& w : watches_) {
-        sd_event_source_disable_unref(w->source);
-        close(w->fd);
-    }
-    watches_.clear();
+    watches_.clear();  // each Watch's source, then its trigger's fd
     armed_ = false;
 }
 

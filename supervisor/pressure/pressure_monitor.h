@@ -12,6 +12,7 @@
 
 #include "hotseat/config.h"
 #include "hotseat/events.h"
+#include "util/handles.h"
 
 namespace hotseat::pressure {
 
@@ -38,8 +39,8 @@ private:
     struct Watch {
         std::string resource;
         std::string path;
-        int fd = -1;
-        sd_event_source* source = nullptr;
+        util::UniqueFd fd;
+        util::EventSource source;  // after fd: disabled before the fd closes
         PressureMonitor* owner = nullptr;
     };
     void arm_one(const std::string& resource, const std::string& configured, std::uint32_t stall_ms);

@@ -43,22 +43,17 @@ PressureFile choose_pressure_file(const std::string& configured, const std::stri
 }
 
 Trigger open_trigger(const std::string& path, std::uint32_t stall_us, std::uint32_t window_us) {
-    int fd = open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return {-1, "cannot open " + path + ": " + explain(errno, path)};
+    util::UniqueFd fd(open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) return {{}, "cannot open " + path + ": " + explain(errno, path)};
     // The config loader accepts only PSI paths; this makes sure the kernel's PSI is what gets
     // the write, whatever is mounted or linked there (docs/robustness.md, "Threat model").
-    if (!is_pressure_filesystem(fd)) {
-        close(fd);
-        return {-1, "refusing " + path + ": not a PSI file (neither procfs nor cgroup2); nothing written"};
-    }
+    if (!is_pressure_filesystem(fd.get()))
+        return {{}, "refusing " + path + ": not a PSI file (neither procfs nor cgroup2); nothing written"};
     std::string spec = "some " + std::to_string(stall_us) + " " + std::to_string(window_us);
     // The kernel parses the written bytes as a string: send the terminating NUL too.
-    if (write(fd, spec.c_str(), spec.size() + 1) < 0) {
-        int error = errno;
-        close(fd);
-        return {-1, "cannot arm \"" + spec + "\" on " + path + ": " + explain(error, path)};
-    }
-    return {fd, {}};
+    if (write(fd.get(), spec.c_str(), spec.size() + 1) < 0)
+        return {{}, "cannot arm \"" + spec + "\" on " + path + ": " + explain(errno, path)};
+    return {std::move(fd), {}};
 }
 
 }  // namespace hotseat::pressure

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "util/fd.h"
+
 namespace hotseat::pressure {
 
 inline constexpr const char* kSliceDir = "/sys/fs/cgroup/system.slice";  // the host's services
@@ -25,10 +27,10 @@ PressureFile choose_pressure_file(const std::string& configured, const std::stri
 // True when `fd` is a file of procfs or cgroup2, where PSI files live.
 bool is_pressure_filesystem(int fd);
 
-// An armed trigger: the fd to wait on (POLLPRI), or -1 with the reason. Only a file on procfs or
+// An armed trigger: the fd to wait on (POLLPRI), or none with the reason. Only a file on procfs or
 // cgroup2 is written to; anything else is refused before a byte is written.
 struct Trigger {
-    int fd = -1;
+    util::UniqueFd fd;
     std::string error;
 };
 Trigger open_trigger(const std::string& path, std::uint32_t stall_us, std::uint32_t window_us);

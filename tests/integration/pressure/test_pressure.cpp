@@ -61,14 +61,16 @@ TEST(PressureFile, AConfiguredPathIsTakenAsItIs) {
 
 TEST(PsiTrigger, TheKernelRefusesAStallLongerThanItsWindow) {
     require_psi();
+    std::size_t fds_before = open_fds();
     Trigger trigger = open_trigger("/proc/pressure/cpu", 2'000'000, 1'000'000);
-    EXPECT_EQ(trigger.fd, -1);
+    EXPECT_FALSE(trigger.fd);
+    EXPECT_EQ(open_fds(), fds_before) << "the refused trigger's file must be closed";
     EXPECT_NE(trigger.error.find("cannot arm \"some 2000000 1000000\""), std::string::npos) << trigger.error;
 }
 
 TEST(PsiTrigger, AMissingFileIsReportedWithItsPath) {
     Trigger trigger = open_trigger("/nonexistent/cpu.pressure", 100000, 1000000);
-    EXPECT_EQ(trigger.fd, -1);
+    EXPECT_FALSE(trigger.fd);
     EXPECT_NE(trigger.error.find("cannot open /nonexistent/cpu.pressure"), std::string::npos) << trigger.error;
 }
 
@@ -132,8 +134,10 @@ TEST_F(MonitorTest, AFileThatIsNotPsiIsLeftOutAndNeverWritten) {
 TEST(PsiTrigger, RefusesAFileOutsideProcfsAndCgroup2BeforeWriting) {
     test::TempDir dir;
     test::write_file(dir.file("victim"), "precious\n");
+    std::size_t fds_before = open_fds();
     auto trigger = open_trigger(dir.file("victim"), 150000, 1000000);
-    EXPECT_EQ(trigger.fd, -1);
+    EXPECT_FALSE(trigger.fd);
+    EXPECT_EQ(open_fds(), fds_before) << "the refused file must be closed";
     EXPECT_NE(trigger.error.find("not a PSI file"), std::string::npos) << trigger.error;
     EXPECT_EQ(test::read_file(dir.file("victim")), "precious\n");
 }
@@ -142,7 +146,7 @@ TEST(PsiTrigger, DoesNotFollowASymlink) {
     test::TempDir dir;
     ASSERT_EQ(::symlink("/proc/pressure/cpu", dir.file("cpu.pressure").c_str()), 0);
     auto trigger = open_trigger(dir.file("cpu.pressure"), 150000, 2000000);
-    EXPECT_EQ(trigger.fd, -1);
+    EXPECT_FALSE(trigger.fd);
     EXPECT_NE(trigger.error.find("Too many levels of symbolic links"), std::string::npos) << trigger.error;
 }
 
