@@ -4,7 +4,6 @@
 #include <libevdev/libevdev.h>
 #include <linux/input.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -27,12 +26,12 @@ __attribute__((format(printf, 7, 0))) void log_from_libevdev(const libevdev* dev
     log::debug("input: libevdev (", name ? name : "?", "): ", message);
 }
 
-int open_read_only(const std::string& node) {
+util::UniqueFd open_read_only(const std::string& node) {
     int fd;
     do {
         fd = ::open(node.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
-    return fd;
+    return util::UniqueFd(fd);
 }
 
 // libevdev has no wrapper for EVIOCSMASK. The kernel keeps one mask per reader (per open fd).
@@ -47,21 +46,14 @@ int set_mask(int fd, unsigned type, const std::vector<unsigned char>& bits) {
 }  // namespace
 
 EvdevKeyboard::Opened EvdevKeyboard::open(const std::string& node) {
-    int fd = open_read_only(node);
-    if (fd < 0) return {nullptr, errno, "open"};
-    libevdev* device = libevdev_new();
-    if (!device) {
-        ::close(fd);
-        return {nullptr, ENOMEM, "libevdev_new"};
-    }
-    libevdev_set_device_log_function(device, log_from_libevdev, LIBEVDEV_LOG_INFO, nullptr);
-    int r = libevdev_set_fd(device, fd);
-    if (r < 0) {
-        libevdev_free(device);
-        ::close(fd);
-        return {nullptr, -r, "libevdev_set_fd"};
-    }
-    return {std::unique_ptr<EvdevKeyboard>(new EvdevKeyboard(fd, device)), 0, ""};
+    util::UniqueFd fd = open_read_only(node);
+    if (!fd) return {nullptr, errno, "open"};
+    util::Evdev device(libevdev_new());
+    if (!device) return {nullptr, ENOMEM, "libevdev_new"};
+    libevdev_set_device_log_function(device.get(), log_from_libevdev, LIBEVDEV_LOG_INFO, nullptr);
+    int r = libevdev_set_fd(device.get(), fd.get());
+    if (r < 0) return {nullptr, -r, "libevdev_set_fd"};
+    return {std::unique_ptr<EvdevKeyboard>(new EvdevKeyboard(std::move(fd), std::move(device))), 0, ""};
 }
 
 int EvdevKeyboard::read_only_keys(const std::vector<std::uint16_t>& keys) {
@@ -73,8 +65,8 @@ int EvdevKeyboard::read_only_keys(const std::vector<std::uint16_t>& keys) {
         if (key < KEY_CNT) codes.push_back(key);
     // Keys first, then the types: no moment in which every key of an allowed type gets through.
     // Type mask slot 0 (EV_SYN's) is the mask of event types.
-    if (int error = set_mask(fd_, EV_KEY, code_bitmap(codes, KEY_CNT)); error != 0) return error;
-    return set_mask(fd_, EV_SYN, code_bitmap({EV_KEY}, EV_CNT));
+    if (int error = set_mask(fd_.get(), EV_KEY, code_bitmap(codes, KEY_CNT)); error != 0) return error;
+    return set_mask(fd_.get(), EV_SYN, code_bitmap({EV_KEY}, EV_CNT));
 }
 
 void EvdevKeyboard::append_key(std::vector<KeyChange>& keys, const ::input_event& event) const {
@@ -83,13 +75,10 @@ void EvdevKeyboard::append_key(std::vector<KeyChange>& keys, const ::input_event
     keys.push_back(KeyChange{event.code, event.value});
 }
 
-EvdevKeyboard::~EvdevKeyboard() {
-    libevdev_free(device_);
-    ::close(fd_);
-}
+EvdevKeyboard::~EvdevKeyboard() = default;
 
 std::string EvdevKeyboard::name() const {
-    const char* raw = libevdev_get_name(device_);
+    const char* raw = libevdev_get_name(device_.get());
     return printable_name(raw ? raw : "");
 }
 
@@ -97,7 +86,7 @@ EvdevKeyboard::ReadResult EvdevKeyboard::read(std::vector<KeyChange>& keys, std:
     std::size_t seen = 0;
     while (seen < budget) {
         input_event event{};
-        int r = libevdev_next_event(device_, LIBEVDEV_READ_FLAG_NORMAL, &event);
+        int r = libevdev_next_event(device_.get(), LIBEVDEV_READ_FLAG_NORMAL, &event);
         if (r == LIBEVDEV_READ_STATUS_SUCCESS) {
             append_key(keys, event);
             ++seen;
@@ -121,7 +110,7 @@ EvdevKeyboard::ReadResult EvdevKeyboard::read(std::vector<KeyChange>& keys, std:
 std::size_t EvdevKeyboard::replay_sync(std::vector<KeyChange>& keys) {
     std::size_t replayed = 0;
     input_event event{};
-    while (libevdev_next_event(device_, LIBEVDEV_READ_FLAG_SYNC, &event) == LIBEVDEV_READ_STATUS_SYNC) {
+    while (libevdev_next_event(device_.get(), LIBEVDEV_READ_FLAG_SYNC, &event) == LIBEVDEV_READ_STATUS_SYNC) {
         append_key(keys, event);
         ++replayed;
     }

@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-struct libevdev;
+#include "util/handles.h"
+
 struct input_event;
 
 namespace hotseat::input {
@@ -48,7 +49,7 @@ public:
     EvdevKeyboard(const EvdevKeyboard&) = delete;
     EvdevKeyboard& operator=(const EvdevKeyboard&) = delete;
 
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
 
     // Asks the kernel (EVIOCSMASK, Linux 4.4 and later) to deliver to this fd only EV_KEY events
     // of `keys` (and EV_SYN, which cannot be masked): no other key, no scan codes (EV_MSC), no
@@ -65,13 +66,13 @@ public:
     ReadResult read(std::vector<KeyChange>& keys, std::size_t budget);
 
 private:
-    EvdevKeyboard(int fd, libevdev* device) : fd_(fd), device_(device) {}
+    EvdevKeyboard(util::UniqueFd fd, util::Evdev device) : fd_(std::move(fd)), device_(std::move(device)) {}
     std::size_t replay_sync(std::vector<KeyChange>& keys);
 
     void append_key(std::vector<KeyChange>& keys, const ::input_event& event) const;
 
-    int fd_ = -1;
-    libevdev* device_ = nullptr;
+    util::UniqueFd fd_;
+    util::Evdev device_;  // after fd_: freed before the fd it reads is closed
     bool restricted_ = false;
     std::vector<std::uint16_t> allowed_;  // sorted; only while restricted_
 };

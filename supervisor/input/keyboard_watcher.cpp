@@ -28,10 +28,6 @@ constexpr std::size_t kMaxEventsPerWakeup = 512;
 // Read errors in a row before a keyboard that keeps failing is given up (no busy loop).
 constexpr std::size_t kMaxReadFailures = 64;
 
-void check(int result, const char* what) {
-    if (result < 0) throw std::system_error(-result, std::generic_category(), what);
-}
-
 bool readable_now(int fd) {
     pollfd p{fd, POLLIN, 0};
     return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
@@ -63,17 +59,18 @@ void KeyboardWatcher::start() {
     if (!monitor)
         throw std::system_error(errno ? errno : EINVAL, std::generic_category(), "udev_monitor_new_from_netlink");
     // Filtered by subsystem in the kernel; tags are not used (umockdev sets no tag bloom bits).
-    check(udev_monitor_filter_add_match_subsystem_devtype(monitor.get(), "input", nullptr),
-          "udev_monitor_filter_add_match_subsystem_devtype");
-    check(udev_monitor_enable_receiving(monitor.get()), "udev_monitor_enable_receiving");
+    util::check(udev_monitor_filter_add_match_subsystem_devtype(monitor.get(), "input", nullptr),
+                "udev_monitor_filter_add_match_subsystem_devtype");
+    util::check(udev_monitor_enable_receiving(monitor.get()), "udev_monitor_enable_receiving");
     int r = udev_monitor_set_receive_buffer_size(monitor.get(), kReceiveBufferBytes);
     if (r < 0) log::debug("input: cannot enlarge the uevent receive buffer: ", std::strerror(-r));
-    sd_event_source* source = nullptr;
-    check(sd_event_add_io(loop_, &source, udev_monitor_get_fd(monitor.get()), EPOLLIN, on_monitor, this),
-          "sd_event_add_io");
+    util::EventSource source;
+    util::check(
+        sd_event_add_io(loop_, util::out_ptr(source), udev_monitor_get_fd(monitor.get()), EPOLLIN, on_monitor, this),
+        "sd_event_add_io");
     udev_ = std::move(udev);
     monitor_ = std::move(monitor);
-    monitor_source_.reset(source);
+    monitor_source_ = std::move(source);
     try {
         for (auto& device : scan_keyboards(udev_.get())) consider(std::move(device));
     } catch (const std::system_error& e) {
@@ -249,10 +246,11 @@ void KeyboardWatcher::on_refused(Entry& entry, int error) {
     if (entry.refused < options_.permission_retries.size()) {
         auto delay = options_.permission_retries[entry.refused++];
         std::uint64_t usec = to_usec(delay);
-        sd_event_source* timer = nullptr;
-        int r = sd_event_add_time_relative(loop_, &timer, CLOCK_MONOTONIC, usec, usec / 10 + 1, on_retry, &entry);
+        util::EventSource timer;
+        int r = sd_event_add_time_relative(loop_, util::out_ptr(timer), CLOCK_MONOTONIC, usec, usec / 10 + 1, on_retry,
+                                           &entry);
         if (r >= 0) {
-            entry.retry.reset(timer);
+            entry.retry = std::move(timer);
             log::debug("input: ", node, ": ", std::strerror(error), "; trying again in ", delay.count(), " ms");
             return;
         }
@@ -267,15 +265,15 @@ void KeyboardWatcher::on_refused(Entry& entry, int error) {
 
 void KeyboardWatcher::on_opened(Entry& entry, std::unique_ptr<EvdevKeyboard> keyboard) {
     const std::string node = entry.device.devnode;
-    sd_event_source* io = nullptr;
-    int r = sd_event_add_io(loop_, &io, keyboard->fd(), EPOLLIN, on_keyboard, &entry);
+    util::EventSource io;
+    int r = sd_event_add_io(loop_, util::out_ptr(io), keyboard->fd(), EPOLLIN, on_keyboard, &entry);
     if (r < 0) {
         log::warning("input: cannot watch keyboard ", node, ": ", std::strerror(-r));
         drop(node);
         return;
     }
     entry.keyboard = std::move(keyboard);
-    entry.io.reset(io);
+    entry.io = std::move(io);
     entry.retry.reset();
     restrict_keys(entry);
     std::string name = entry.keyboard->name();

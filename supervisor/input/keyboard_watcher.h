@@ -73,19 +73,14 @@ public:
     std::vector<std::string> watched() const;
 
 private:
-    struct SourceUnref {
-        void operator()(sd_event_source* s) const { sd_event_source_disable_unref(s); }
-    };
-    using SourcePtr = std::unique_ptr<sd_event_source, SourceUnref>;
-
     // One keyboard node: open, or waiting for a permission retry.
     struct Entry {
         KeyboardWatcher* owner = nullptr;
         InputDevice device;
         std::unique_ptr<EvdevKeyboard> keyboard;
         std::vector<std::uint16_t> keys;  // what the watch lets us read on it (never empty)
-        SourcePtr io;
-        SourcePtr retry;
+        util::EventSource io;
+        util::EventSource retry;
         std::size_t refused = 0;        // permission errors so far
         std::size_t read_failures = 0;  // read errors in a row
         bool warned_read = false;       // a read error has been logged for this keyboard
@@ -112,7 +107,7 @@ private:
     Options options_;
     udev::UdevPtr udev_;
     udev::MonitorPtr monitor_;
-    SourcePtr monitor_source_;
+    util::EventSource monitor_source_;
     std::map<std::string, std::unique_ptr<Entry>> entries_;  // by node; pointers stay put for sd-event
     WatchKeyboards watch_;
     bool warned_limit_ = false;
