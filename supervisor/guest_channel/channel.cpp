@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <unistd.h>
+#include <unistd.h>  // read
 
 #include <algorithm>
 #include <cstring>
@@ -40,18 +40,13 @@ Channel::Channel(sd_event* loop, std::string vm, std::string path, Sink sink, Ch
     connect();
 }
 
-Channel::~Channel() {
-    sd_event_source_disable_unref(io_);
-    sd_event_source_disable_unref(retry_);
-    sd_event_source_disable_unref(resume_);
-    if (fd_ >= 0) ::close(fd_);
-}
+Channel::~Channel() = default;
 
 void Channel::shut() {
     shut_ = true;
-    sd_event_source_set_enabled(io_, SD_EVENT_OFF);
-    sd_event_source_set_enabled(retry_, SD_EVENT_OFF);
-    sd_event_source_set_enabled(resume_, SD_EVENT_OFF);
+    sd_event_source_set_enabled(io_.get(), SD_EVENT_OFF);
+    sd_event_source_set_enabled(retry_.get(), SD_EVENT_OFF);
+    sd_event_source_set_enabled(resume_.get(), SD_EVENT_OFF);
 }
 
 void Channel::connect() {
@@ -63,12 +58,12 @@ void Channel::connect() {
         return;  // no retry: it will not get shorter
     }
     std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return drop(std::string("socket: ") + std::strerror(errno));
-    int r = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd_) return drop(std::string("socket: ") + std::strerror(errno));
+    int r = ::connect(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
     if (r < 0 && errno != EINPROGRESS && errno != EAGAIN) return drop("connect " + path_ + ": " + std::strerror(errno));
     connecting_ = r < 0;
-    if (sd_event_add_io(loop_, &io_, fd_, connecting_ ? EPOLLOUT : EPOLLIN, on_io, this) < 0)
+    if (sd_event_add_io(loop_, util::out_ptr(io_), fd_.get(), connecting_ ? EPOLLOUT : EPOLLIN, on_io, this) < 0)
         return drop("cannot watch the socket");
     if (!connecting_) {
         connected_ = true;
@@ -79,15 +74,13 @@ void Channel::connect() {
 }
 
 void Channel::drop(const std::string& why) {
-    sd_event_source_disable_unref(io_);
-    io_ = nullptr;
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
+    io_.reset();
+    fd_.reset();
     reader_.reset();
     unsent_.clear();
     paused_ = false;  // a new connection starts with a fresh budget (the backoff stays)
     window_at_us_ = 0;
-    sd_event_source_set_enabled(resume_, SD_EVENT_OFF);
+    sd_event_source_set_enabled(resume_.get(), SD_EVENT_OFF);
     bool was_connected = connected_;
     connected_ = connecting_ = false;
     if (was_connected) {
@@ -105,12 +98,12 @@ void Channel::schedule_retry() {
     std::uint64_t at = now_us(loop_) + retry_us_;
     retry_us_ = std::min(retry_us_ * 2, limits_.retry_max_us);
     if (!retry_) {
-        if (sd_event_add_time(loop_, &retry_, CLOCK_MONOTONIC, at, 0, on_retry, this) < 0)
+        if (sd_event_add_time(loop_, util::out_ptr(retry_), CLOCK_MONOTONIC, at, 0, on_retry, this) < 0)
             log::error(vm_, ": cannot arm the guest channel retry timer");
         return;
     }
-    sd_event_source_set_time(retry_, at);
-    sd_event_source_set_enabled(retry_, SD_EVENT_ONESHOT);
+    sd_event_source_set_time(retry_.get(), at);
+    sd_event_source_set_enabled(retry_.get(), SD_EVENT_ONESHOT);
 }
 
 int Channel::on_retry(sd_event_source*, uint64_t, void* self) {
@@ -123,7 +116,7 @@ int Channel::on_io(sd_event_source*, int, uint32_t revents, void* self) {
     if (c->connecting_) {
         int error = 0;
         socklen_t len = sizeof(error);
-        ::getsockopt(c->fd_, SOL_SOCKET, SO_ERROR, &error, &len);
+        ::getsockopt(c->fd_.get(), SOL_SOCKET, SO_ERROR, &error, &len);
         if (error != 0) {
             c->drop("connect " + c->path_ + ": " + std::strerror(error));
             return 0;
@@ -132,12 +125,12 @@ int Channel::on_io(sd_event_source*, int, uint32_t revents, void* self) {
         c->connected_ = true;
         c->retry_us_ = c->limits_.retry_min_us;
         c->last_failure_.clear();
-        sd_event_source_set_io_events(c->io_, EPOLLIN);
+        sd_event_source_set_io_events(c->io_.get(), EPOLLIN);
         log::info(c->vm_, ": guest channel connected (", c->path_, ")");
         return 0;
     }
     if (revents & EPOLLOUT) c->flush();
-    if (c->fd_ >= 0 && (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))) c->on_readable();
+    if (c->fd_ && (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))) c->on_readable();
     return 0;
 }
 
@@ -157,8 +150,8 @@ void Channel::send(const std::string& line) {
 }
 
 void Channel::flush() {
-    while (!unsent_.empty() && fd_ >= 0) {
-        ssize_t n = ::send(fd_, unsent_.data(), unsent_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (!unsent_.empty() && fd_) {
+        ssize_t n = ::send(fd_.get(), unsent_.data(), unsent_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN) break;
@@ -171,14 +164,14 @@ void Channel::flush() {
 }
 
 void Channel::want_writable(bool on) {
-    if (io_ && !connecting_) sd_event_source_set_io_events(io_, on ? EPOLLIN | EPOLLOUT : EPOLLIN);
+    if (io_ && !connecting_) sd_event_source_set_io_events(io_.get(), on ? EPOLLIN | EPOLLOUT : EPOLLIN);
 }
 
 void Channel::on_readable() {
     char buffer[kReadChunk];
     std::size_t total = 0;
     while (total < kMaxBytesPerWakeup) {
-        ssize_t n = ::read(fd_, buffer, sizeof(buffer));
+        ssize_t n = ::read(fd_.get(), buffer, sizeof(buffer));
         if (n == 0) return drop("the guest side closed");
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -189,7 +182,7 @@ void Channel::on_readable() {
         auto chunks = reader_.feed(std::string_view(buffer, static_cast<std::size_t>(n)));
         for (const auto& chunk : chunks) {
             on_line(chunk);
-            if (fd_ < 0 || shut_) return;
+            if (!fd_ || shut_) return;
         }
         if (!within_budget(static_cast<std::size_t>(n), chunks.size())) return;
     }
@@ -212,19 +205,19 @@ bool Channel::within_budget(std::size_t bytes, std::size_t lines) {
     log::warning(vm_, ": guest channel: the guest sends more than ", limits_.flood_bytes_per_second, " bytes or ",
                  limits_.flood_lines_per_second, " lines a second; not reading it for ", pause_us_ / 1000, " ms");
     paused_ = true;
-    sd_event_source_set_enabled(io_, SD_EVENT_OFF);
+    sd_event_source_set_enabled(io_.get(), SD_EVENT_OFF);
     std::uint64_t at = now + pause_us_;
     pause_us_ = std::min(pause_us_ * 2, limits_.flood_pause_max_us);
     window_at_us_ = 0;
     if (!resume_) {
-        if (sd_event_add_time(loop_, &resume_, CLOCK_MONOTONIC, at, 0, on_resume, this) < 0) {
+        if (sd_event_add_time(loop_, util::out_ptr(resume_), CLOCK_MONOTONIC, at, 0, on_resume, this) < 0) {
             log::error(vm_, ": cannot arm the guest channel resume timer; closing the channel");
             drop("flooded");
         }
         return false;
     }
-    sd_event_source_set_time(resume_, at);
-    sd_event_source_set_enabled(resume_, SD_EVENT_ONESHOT);
+    sd_event_source_set_time(resume_.get(), at);
+    sd_event_source_set_enabled(resume_.get(), SD_EVENT_ONESHOT);
     return false;
 }
 
@@ -232,7 +225,7 @@ int Channel::on_resume(sd_event_source*, uint64_t, void* self) {
     auto* c = static_cast<Channel*>(self);
     if (!c->paused_ || c->shut_ || !c->io_) return 0;
     c->paused_ = false;
-    sd_event_source_set_enabled(c->io_, SD_EVENT_ON);
+    sd_event_source_set_enabled(c->io_.get(), SD_EVENT_ON);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "guest/line_reader.h"
 #include "guest/protocol.h"
 #include "hotseat/events.h"
+#include "util/handles.h"
 
 namespace hotseat::guest_channel {
 
@@ -80,12 +81,12 @@ private:
     Sink sink_;
     ChannelLimits limits_;
     guest::LineReader reader_;
-    int fd_ = -1;
+    util::UniqueFd fd_;  // before the sources: they are disabled before it closes
     bool connecting_ = false;
     bool shut_ = false;
     bool connected_ = false;
-    sd_event_source* io_ = nullptr;
-    sd_event_source* retry_ = nullptr;
+    util::EventSource io_;
+    util::EventSource retry_;
     std::uint64_t retry_us_ = 0;
     std::string last_failure_;  // logged once until it changes
     // Token bucket for lines, and how many were dropped since the last complaint.
@@ -103,7 +104,7 @@ private:
     std::size_t window_bytes_ = 0, window_lines_ = 0;
     std::uint64_t pause_us_ = 0;
     bool paused_ = false;
-    sd_event_source* resume_ = nullptr;
+    util::EventSource resume_;
 };
 
 }  // namespace hotseat::guest_channel

@@ -8,8 +8,6 @@
 
 namespace hotseat::guest_channel {
 
-Channels::~Channels() { sd_event_source_disable_unref(reaper_); }
-
 void Channels::execute(const OpenGuestChannel& effect) {
     retire(effect.vm);  // a new path (the domain restarted): start over
     channels_[effect.vm] = std::make_unique<Channel>(loop_, effect.vm, effect.path, sink_);
@@ -51,10 +49,11 @@ void Channels::retire(const std::string& vm) {
     retired_.push_back(std::move(it->second));
     channels_.erase(it);
     if (!reaper_) {
-        if (sd_event_add_defer(loop_, &reaper_, on_reap, this) < 0) log::error("cannot arm the channel reaper");
+        if (sd_event_add_defer(loop_, util::out_ptr(reaper_), on_reap, this) < 0)
+            log::error("cannot arm the channel reaper");
         return;
     }
-    sd_event_source_set_enabled(reaper_, SD_EVENT_ONESHOT);
+    sd_event_source_set_enabled(reaper_.get(), SD_EVENT_ONESHOT);
 }
 
 int Channels::on_reap(sd_event_source*, void* self) {

@@ -9,6 +9,7 @@
 
 #include "guest_channel/channel.h"
 #include "hotseat/effects.h"
+#include "util/handles.h"
 
 namespace hotseat::guest_channel {
 
@@ -18,7 +19,6 @@ std::string encode_notice(const GuestNotice& notice);
 class Channels {
 public:
     Channels(sd_event* loop, Sink sink) : loop_(loop), sink_(std::move(sink)) {}
-    ~Channels();
     Channels(const Channels&) = delete;
     Channels& operator=(const Channels&) = delete;
 
@@ -36,7 +36,7 @@ private:
     // Closed channels, destroyed on the next loop iteration: a close can come from inside one
     // of their own callbacks (a guest report fires a rule that stops the VM).
     std::vector<std::unique_ptr<Channel>> retired_;
-    sd_event_source* reaper_ = nullptr;
+    util::EventSource reaper_;
 };
 
 }  // namespace hotseat::guest_channel
