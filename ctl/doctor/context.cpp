@@ -6,11 +6,11 @@
 #include <libxml/tree.h>
 
 #include <cctype>
-#include <cstdlib>
 #include <cstring>
 
 #include "host_files.h"
 #include "libvirt/errors.h"
+#include "util/handles.h"
 
 namespace hotseat::ctl::doctor {
 namespace {
@@ -111,30 +111,25 @@ DomainCapabilities parse_domain_capabilities(const std::string& xml) {
 DoctorContext::DoctorContext(Config config, DoctorOptions options)
     : config_(std::move(config)), options_(std::move(options)) {}
 
-DoctorContext::~DoctorContext() {
-    if (connection_) virConnectClose(connection_);
-    if (writable_) virConnectClose(writable_);
-}
+DoctorContext::~DoctorContext() = default;
 
 DoctorContext::AgentPing DoctorContext::ping_guest_agent(const std::string& vm) {
     AgentPing ping;
-    if (!writable_) writable_ = virConnectOpen(config_.supervisor.libvirt_uri.c_str());
+    if (!writable_) writable_.reset(virConnectOpen(config_.supervisor.libvirt_uri.c_str()));
     if (!writable_) {
         ping.error = "no read-write connection to " + config_.supervisor.libvirt_uri + ": " +
                      libvirt::last_error_message();
         return ping;
     }
     ping.asked = true;
-    virDomainPtr domain = virDomainLookupByName(writable_, vm.c_str());
+    util::VirDomain domain(virDomainLookupByName(writable_.get(), vm.c_str()));
     if (!domain) {
         ping.error = libvirt::last_error_message();
         return ping;
     }
     constexpr int kTimeoutS = 5;  // libvirt's own wait for the agent's guest-sync
-    char* reply = virDomainQemuAgentCommand(domain, R"({"execute":"guest-ping"})", kTimeoutS, 0);
+    util::Malloced<char> reply(virDomainQemuAgentCommand(domain.get(), R"({"execute":"guest-ping"})", kTimeoutS, 0));
     if (!reply) ping.error = libvirt::last_error_message();
-    std::free(reply);
-    virDomainFree(domain);
     return ping;
 }
 
@@ -142,7 +137,7 @@ const std::string& DoctorContext::connection_error() {
     if (!tried_connection_) {
         tried_connection_ = true;
         libvirt::silence_libvirt_errors();
-        connection_ = virConnectOpenReadOnly(config_.supervisor.libvirt_uri.c_str());
+        connection_.reset(virConnectOpenReadOnly(config_.supervisor.libvirt_uri.c_str()));
         if (!connection_) {
             connection_error_ = libvirt::last_error_message();
             if (connection_error_.empty()) connection_error_ = "the connection failed";
@@ -163,19 +158,19 @@ DomainInfo DoctorContext::read_domain(const std::string& vm) {
         info.error = "cannot connect to " + config_.supervisor.libvirt_uri + ": " + connection_error_;
         return info;
     }
-    virDomainPtr domain = virDomainLookupByName(connection_, vm.c_str());
+    util::VirDomain domain(virDomainLookupByName(connection_.get(), vm.c_str()));
     if (!domain) {
         info.error = libvirt::last_error_message();
         return info;
     }
     info.exists = true;
-    info.active = virDomainIsActive(domain) == 1;
-    char* xml = virDomainGetXMLDesc(domain, 0);
-    if (!xml) info.error = "cannot read its XML: " + libvirt::last_error_message();
-    virDomainFree(domain);
-    if (!xml) return info;
-    std::string text = xml;
-    std::free(xml);
+    info.active = virDomainIsActive(domain.get()) == 1;
+    util::Malloced<char> xml(virDomainGetXMLDesc(domain.get(), 0));
+    if (!xml) {
+        info.error = "cannot read its XML: " + libvirt::last_error_message();
+        return info;
+    }
+    std::string text = xml.get();
     info.xml = text;
     std::string parse_error;
     info.needs = hook::parse_domain_xml(text, &parse_error);
@@ -197,11 +192,11 @@ const QemuVersion& DoctorContext::qemu_version() {
     } else if (!connection_error().empty()) {
         version.error = "cannot connect to " + config_.supervisor.libvirt_uri + ": " + connection_error_;
     } else {
-        const char* type = virConnectGetType(connection_);
+        const char* type = virConnectGetType(connection_.get());
         unsigned long number = 0;
         if (!type || std::strcmp(type, "QEMU") != 0)
             version.error = std::string("libvirt's ") + (type ? type : "unknown") + " driver runs no QEMU";
-        else if (virConnectGetVersion(connection_, &number) != 0 || number == 0)
+        else if (virConnectGetVersion(connection_.get(), &number) != 0 || number == 0)
             version.error = "libvirt does not say: " + libvirt::last_error_message();
         else
             version.number = number;
@@ -229,29 +224,26 @@ DomainCapabilities DoctorContext::read_domain_capabilities(const DomainFacts& fa
         return DomainCapabilities{
             .known = false, .error = "cannot connect to libvirt: " + connection_error_, .firmware = {}, .loaders = {}};
     auto ask = [&](virConnectPtr connection) {
-        return virConnectGetDomainCapabilities(connection, facts.emulator.empty() ? nullptr : facts.emulator.c_str(),
-                                               facts.arch.empty() ? nullptr : facts.arch.c_str(),
-                                               facts.machine.empty() ? nullptr : facts.machine.c_str(),
-                                               facts.type.empty() ? nullptr : facts.type.c_str(), 0);
+        return util::Malloced<char>(virConnectGetDomainCapabilities(
+            connection, facts.emulator.empty() ? nullptr : facts.emulator.c_str(),
+            facts.arch.empty() ? nullptr : facts.arch.c_str(), facts.machine.empty() ? nullptr : facts.machine.c_str(),
+            facts.type.empty() ? nullptr : facts.type.c_str(), 0));
     };
-    char* xml = ask(connection_);
+    util::Malloced<char> xml = ask(connection_.get());
     std::string error = xml ? "" : libvirt::last_error_message();
     if (!xml) {
         // libvirtd answers this only on a read-write connection; open one for this question
         // alone (root or the libvirt group may), and say why when that is refused too.
-        virConnectPtr writable = virConnectOpen(config_.supervisor.libvirt_uri.c_str());
+        util::VirConnect writable(virConnectOpen(config_.supervisor.libvirt_uri.c_str()));
         if (writable) {
-            xml = ask(writable);
+            xml = ask(writable.get());
             if (!xml) error = libvirt::last_error_message();
-            virConnectClose(writable);
         }
     }
     if (!xml)
         return DomainCapabilities{
             .known = false, .error = error.empty() ? "libvirt does not say" : error, .firmware = {}, .loaders = {}};
-    std::string text = xml;
-    std::free(xml);
-    return parse_domain_capabilities(text);
+    return parse_domain_capabilities(xml.get());
 }
 
 }  // namespace hotseat::ctl::doctor

@@ -12,8 +12,7 @@
 #include "domain_facts.h"
 #include "domain_xml.h"
 #include "hotseat/config.h"
-
-typedef struct _virConnect* virConnectPtr;
+#include "util/handles.h"
 
 namespace hotseat::ctl::doctor {
 
@@ -89,8 +88,8 @@ private:
     DoctorOptions options_;
     bool tried_connection_ = false;
     std::string connection_error_;
-    virConnectPtr connection_ = nullptr;
-    virConnectPtr writable_ = nullptr;  // for ping_guest_agent only
+    util::VirConnect connection_;
+    util::VirConnect writable_;  // for ping_guest_agent only
     std::map<std::string, DomainInfo> domains_;
     std::optional<QemuVersion> qemu_version_;
     std::map<std::string, DomainCapabilities> capabilities_;
