@@ -38,18 +38,14 @@ std::optional<std::string> read_text(int fd) {
 
 }  // namespace
 
-Journal::~Journal() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
 Status Journal::load() {
     std::string error;
-    int fd = dir_.open_file(name_, O_RDONLY, &error);
-    if (fd < 0 && errno == ENOENT) return Status::ok();
-    if (fd < 0) return Status::failure("the undo log: " + error);
-    auto text = read_text(fd);
+    util::UniqueFd fd = dir_.open_file(name_, O_RDONLY, &error);
+    if (!fd && errno == ENOENT) return Status::ok();
+    if (!fd) return Status::failure("the undo log: " + error);
+    auto text = read_text(fd.get());
     std::string read_error = text ? "" : errno_text();
-    ::close(fd);
+    fd.reset();
     if (!text) return Status::failure("cannot read the undo log " + path_ + ": " + read_error);
     auto log = parse_undo_log(*text, &error);
     if (!log) return Status::failure("the undo log " + path_ + " is damaged (" + error + ")");
@@ -60,28 +56,28 @@ Status Journal::load() {
 Status Journal::open_for_append() {
     std::string error;
     fd_ = dir_.open_file(name_, O_RDWR | O_APPEND | O_CREAT, &error);
-    if (fd_ < 0) return Status::failure("the undo log: " + error);
-    auto text = read_text(fd_);
+    if (!fd_) return Status::failure("the undo log: " + error);
+    auto text = read_text(fd_.get());
     if (!text) return Status::failure("cannot read the undo log " + path_ + ": " + errno_text());
     // Drop a line cut by a crash so that the next record starts on a line of its own.
     std::size_t keep = text->rfind('\n');
     keep = keep == std::string::npos ? 0 : keep + 1;
-    if (keep != text->size() && ::ftruncate(fd_, static_cast<off_t>(keep)) != 0)
+    if (keep != text->size() && ::ftruncate(fd_.get(), static_cast<off_t>(keep)) != 0)
         return Status::failure("cannot repair the undo log " + path_ + ": " + errno_text());
-    if (keep == 0 && !write_all(fd_, std::string(kUndoLogHeader) + "\n"))
+    if (keep == 0 && !write_all(fd_.get(), std::string(kUndoLogHeader) + "\n"))
         return Status::failure("cannot write the undo log " + path_ + ": " + errno_text());
-    if (::fdatasync(fd_) != 0) return Status::failure("cannot flush the undo log " + path_ + ": " + errno_text());
+    if (::fdatasync(fd_.get()) != 0) return Status::failure("cannot flush the undo log " + path_ + ": " + errno_text());
     dir_.sync();
     return Status::ok();
 }
 
 Status Journal::append(const std::string& record) {
-    if (fd_ < 0) {
+    if (!fd_) {
         Status opened = open_for_append();
         if (!opened) return opened;
     }
     // One write per record: a crash cuts at most the last line, which the reader drops.
-    if (!write_all(fd_, record + "\n") || ::fdatasync(fd_) != 0)
+    if (!write_all(fd_.get(), record + "\n") || ::fdatasync(fd_.get()) != 0)
         return Status::failure("cannot write the undo log " + path_ + ": " + errno_text());
     return Status::ok();
 }
@@ -122,8 +118,7 @@ Status Journal::ready() {
 }
 
 Status Journal::remove() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
+    fd_.reset();
     Status removed = dir_.remove(name_);
     if (!removed) return Status::failure("the undo log: " + removed.error());
     dir_.sync();

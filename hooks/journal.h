@@ -8,6 +8,7 @@
 #include "runtime_dir.h"
 #include "status.h"
 #include "undo_log.h"
+#include "util/fd.h"
 
 namespace hotseat::hook {
 
@@ -15,7 +16,6 @@ class Journal {
 public:
     // <dir>/<name>, opened only through `dir` (never through a symlink). Touches nothing yet.
     Journal(const RuntimeDir& dir, std::string name) : dir_(dir), name_(std::move(name)), path_(dir.path_of(name_)) {}
-    ~Journal();
     Journal(const Journal&) = delete;
     Journal& operator=(const Journal&) = delete;
 
@@ -43,7 +43,7 @@ private:
     std::string name_;
     std::string path_;  // for messages
     UndoLog log_;
-    int fd_ = -1;
+    util::UniqueFd fd_;  // open for appending from the first record on
 };
 
 // The undo log's name in the runtime directory: <domain>.undo

@@ -47,15 +47,15 @@ std::optional<RuntimeDir> RuntimeDir::open(const std::string& path, IfMissing mi
     error->clear();
     // O_NOFOLLOW: a symlink as the last component fails with ELOOP instead of being followed.
     constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    int fd = ::open(path.c_str(), kFlags);
-    if (fd < 0 && errno == ENOENT && missing == IfMissing::Create) {
+    util::UniqueFd fd(::open(path.c_str(), kFlags));
+    if (!fd && errno == ENOENT && missing == IfMissing::Create) {
         if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
             *error = "cannot create the runtime directory " + path + ": " + errno_text();
             return std::nullopt;
         }
-        fd = ::open(path.c_str(), kFlags);
+        fd.reset(::open(path.c_str(), kFlags));
     }
-    if (fd < 0) {
+    if (!fd) {
         if (errno == ENOENT && missing == IfMissing::Skip) return std::nullopt;
         struct stat link {};
         // A symlink fails with ELOOP, or with ENOTDIR when O_DIRECTORY is looked at first.
@@ -70,66 +70,60 @@ std::optional<RuntimeDir> RuntimeDir::open(const std::string& path, IfMissing mi
         return std::nullopt;
     }
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
+    if (::fstat(fd.get(), &st) != 0) {
         *error = "cannot inspect the runtime directory " + path + ": " + errno_text();
-        ::close(fd);
         return std::nullopt;
     }
     if (std::string why = untrusted(st); !why.empty()) {
         *error = "the runtime directory " + path + " " + why +
                  ": refused (it must be root's, 0755 or stricter; see docs/robustness.md)";
-        ::close(fd);
         return std::nullopt;
     }
-    return RuntimeDir(path, fd);
+    return RuntimeDir(path, std::move(fd));
 }
 
-RuntimeDir::~RuntimeDir() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-int RuntimeDir::open_file(std::string_view name, int flags, std::string* error) const {
+util::UniqueFd RuntimeDir::open_file(std::string_view name, int flags, std::string* error) const {
     std::string file = path_of(name);
     if (!one_component(name)) {
         *error = "'" + std::string(name) + "' is not a file name";
         errno = EINVAL;
-        return -1;
+        return {};
     }
     // O_NONBLOCK: a FIFO in place of the file must not hang the hook (it is refused below).
-    int fd = ::openat(fd_, std::string(name).c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-    if (fd < 0) {
+    util::UniqueFd fd(
+        ::openat(fd_.get(), std::string(name).c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600));
+    if (!fd) {
         int saved = errno;
         *error = errno == ELOOP ? file + " is a symlink: refused" : "cannot open " + file + ": " + errno_text();
         errno = saved;
-        return -1;
+        return {};
     }
     struct stat st {};
     std::string why;
-    if (::fstat(fd, &st) != 0)
+    if (::fstat(fd.get(), &st) != 0)
         why = "cannot inspect " + file + ": " + errno_text();
     else if (!S_ISREG(st.st_mode))
         why = file + " is not a regular file: refused";
     else if (st.st_nlink != 1)
         why = file + " has " + std::to_string(st.st_nlink) + " names (a hard link): refused";
     if (!why.empty()) {
-        ::close(fd);
         *error = why;
         errno = EINVAL;
-        return -1;
+        return {};  // closing `fd` keeps errno
     }
-    int blocking = ::fcntl(fd, F_GETFL);
-    if (blocking >= 0) ::fcntl(fd, F_SETFL, blocking & ~O_NONBLOCK);
+    int blocking = ::fcntl(fd.get(), F_GETFL);
+    if (blocking >= 0) ::fcntl(fd.get(), F_SETFL, blocking & ~O_NONBLOCK);
     return fd;
 }
 
 bool RuntimeDir::contains(std::string_view name) const {
     struct stat st {};
-    return one_component(name) && ::fstatat(fd_, std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    return one_component(name) && ::fstatat(fd_.get(), std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 Status RuntimeDir::remove(std::string_view name) const {
     if (!one_component(name)) return Status::failure("'" + std::string(name) + "' is not a file name");
-    if (::unlinkat(fd_, std::string(name).c_str(), 0) != 0 && errno != ENOENT)
+    if (::unlinkat(fd_.get(), std::string(name).c_str(), 0) != 0 && errno != ENOENT)
         return Status::failure("cannot remove " + path_of(name) + ": " + errno_text());
     return Status::ok();
 }
@@ -140,13 +134,13 @@ Status RuntimeDir::replace(std::string_view name, std::string_view text) const {
     Status cleared = remove(fresh);  // left by a hook killed halfway
     if (!cleared) return cleared;
     std::string error;
-    int fd = open_file(fresh, O_WRONLY | O_CREAT | O_EXCL, &error);
-    if (fd < 0) return Status::failure(error);
+    util::UniqueFd fd = open_file(fresh, O_WRONLY | O_CREAT | O_EXCL, &error);
+    if (!fd) return Status::failure(error);
     // Readable by all: hotseatd, which runs as its own user, reads the release record.
-    bool ok = ::fchmod(fd, 0644) == 0 && write_all(fd, text) && ::fsync(fd) == 0;
+    bool ok = ::fchmod(fd.get(), 0644) == 0 && write_all(fd.get(), text) && ::fsync(fd.get()) == 0;
     std::string failure = ok ? "" : "cannot write " + path_of(fresh) + ": " + errno_text();
-    ::close(fd);
-    if (ok && ::renameat(fd_, fresh.c_str(), fd_, std::string(name).c_str()) != 0)
+    fd.reset();  // closed before the rename, as a finished file
+    if (ok && ::renameat(fd_.get(), fresh.c_str(), fd_.get(), std::string(name).c_str()) != 0)
         failure = "cannot rename " + path_of(fresh) + " to " + std::string(name) + ": " + errno_text();
     if (!failure.empty()) {
         (void)remove(fresh);
@@ -156,6 +150,6 @@ Status RuntimeDir::replace(std::string_view name, std::string_view text) const {
     return Status::ok();
 }
 
-void RuntimeDir::sync() const { ::fsync(fd_); }
+void RuntimeDir::sync() const { ::fsync(fd_.get()); }
 
 }  // namespace hotseat::hook

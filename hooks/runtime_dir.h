@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "status.h"
+#include "util/fd.h"
 
 namespace hotseat::hook {
 
@@ -24,8 +25,7 @@ public:
     // reported as nullopt with *error left empty (Skip). Anything else: nullopt and *error.
     static std::optional<RuntimeDir> open(const std::string& path, IfMissing missing, std::string* error);
 
-    ~RuntimeDir();
-    RuntimeDir(RuntimeDir&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) { other.fd_ = -1; }
+    RuntimeDir(RuntimeDir&& other) noexcept = default;
     RuntimeDir(const RuntimeDir&) = delete;
     RuntimeDir& operator=(const RuntimeDir&) = delete;
     RuntimeDir& operator=(RuntimeDir&&) = delete;
@@ -35,9 +35,9 @@ public:
 
     // Opens the file `name` (one path component) in the directory with open(2) `flags` (O_CREAT
     // creates it 0600), never following a symlink, and only if it is a regular file with a
-    // single name (no hard link planted to a file elsewhere). -1 and *error otherwise; errno
+    // single name (no hard link planted to a file elsewhere). No fd and *error otherwise; errno
     // stays ENOENT for a file that does not exist.
-    int open_file(std::string_view name, int flags, std::string* error) const;
+    util::UniqueFd open_file(std::string_view name, int flags, std::string* error) const;
     bool contains(std::string_view name) const;  // an entry of that name exists (any type)
     Status remove(std::string_view name) const;  // no such file is fine
     // Replaces `name` with `text` as one step (a new file renamed over the old), readable by all.
@@ -45,10 +45,10 @@ public:
     void sync() const;  // makes new and removed names durable
 
 private:
-    RuntimeDir(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+    RuntimeDir(std::string path, util::UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
 
     std::string path_;
-    int fd_ = -1;
+    util::UniqueFd fd_;
 };
 
 }  // namespace hotseat::hook

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime_dir.h"
+#include "util/fd.h"
 
 namespace hotseat::hook {
 
@@ -13,15 +14,14 @@ class RuntimeLock {
 public:
     // Waits for <runtime dir>/hook.lock (created when missing; a symlink there is refused).
     static std::optional<RuntimeLock> acquire(const RuntimeDir& dir, std::string* error);
-    ~RuntimeLock();
-    RuntimeLock(RuntimeLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    RuntimeLock(RuntimeLock&& other) noexcept = default;
     RuntimeLock(const RuntimeLock&) = delete;
     RuntimeLock& operator=(const RuntimeLock&) = delete;
     RuntimeLock& operator=(RuntimeLock&&) = delete;
 
 private:
-    explicit RuntimeLock(int fd) : fd_(fd) {}
-    int fd_;
+    explicit RuntimeLock(util::UniqueFd fd) : fd_(std::move(fd)) {}
+    util::UniqueFd fd_;  // the lock is held while it is open
 };
 
 }  // namespace hotseat::hook

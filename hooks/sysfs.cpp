@@ -10,6 +10,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "util/fd.h"
+
 namespace hotseat::hook::sysfs {
 namespace {
 
@@ -45,16 +47,16 @@ bool is_link(const std::string& directory, const dirent& entry) {
 }  // namespace
 
 std::optional<std::string> read(const std::string& path, std::string* error) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
         *error = "cannot open " + path + ": " + errno_text();
         return std::nullopt;
     }
     std::string text;
-    bool ok = read_all(fd, text);
-    if (!ok) *error = "cannot read " + path + ": " + errno_text();
-    ::close(fd);
-    if (!ok) return std::nullopt;
+    if (!read_all(fd.get(), text)) {
+        *error = "cannot read " + path + ": " + errno_text();
+        return std::nullopt;
+    }
     return trim_right(std::move(text));
 }
 
@@ -73,18 +75,14 @@ std::optional<std::uint64_t> read_number(const std::string& path, std::string* e
 
 Status write(const std::string& path, std::string_view value) {
     // O_TRUNC as a shell's `>` does: sysfs ignores it, a plain file (the test bed) needs it.
-    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-    if (fd < 0) return Status::failure("cannot open " + path + " for writing: " + errno_text());
+    util::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+    if (!fd) return Status::failure("cannot open " + path + " for writing: " + errno_text());
     ssize_t n;
-    do n = ::write(fd, value.data(), value.size());
+    do n = ::write(fd.get(), value.data(), value.size());
     while (n < 0 && errno == EINTR);
-    std::string failure;
-    if (n < 0)
-        failure = "writing '" + std::string(value) + "' to " + path + " failed: " + errno_text();
-    else if (static_cast<std::size_t>(n) != value.size())
-        failure = "short write to " + path;
-    ::close(fd);
-    return failure.empty() ? Status::ok() : Status::failure(failure);
+    if (n < 0) return Status::failure("writing '" + std::string(value) + "' to " + path + " failed: " + errno_text());
+    if (static_cast<std::size_t>(n) != value.size()) return Status::failure("short write to " + path);
+    return Status::ok();
 }
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
@@ -100,14 +98,13 @@ std::string link_name(const std::string& path) {
 
 std::vector<Entry> list(const std::string& directory) {
     std::vector<Entry> entries;
-    DIR* dir = ::opendir(directory.c_str());
+    util::Dir dir(::opendir(directory.c_str()));
     if (!dir) return entries;
-    while (const dirent* entry = ::readdir(dir)) {
+    while (const dirent* entry = ::readdir(dir.get())) {
         std::string name = entry->d_name;
         if (name == "." || name == "..") continue;
         entries.push_back({name, is_link(directory, *entry)});
     }
-    ::closedir(dir);
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
     return entries;
 }
