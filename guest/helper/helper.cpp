@@ -51,21 +51,16 @@ Helper::Helper(HelperOptions options)
           if (host_v2_) port_.queue(encode(Postpone{seconds}));
       }) {}
 
-Helper::~Helper() {
-    sd_bus_flush_close_unref(system_bus_);
-    for (auto& [path, fd] : inputs_) ::close(fd);
-    if (monitor_) udev_monitor_unref(monitor_);
-    if (udev_) udev_unref(udev_);
-}
+Helper::~Helper() = default;
 
 bool Helper::setup(std::string* error) {
     if (!port_.open(error)) return false;
-    udev_ = udev_new();
+    udev_.reset(udev_new());
     if (!udev_) return *error = "udev_new failed", false;
-    monitor_ = udev_monitor_new_from_netlink(udev_, "udev");
-    if (!monitor_ || udev_monitor_filter_add_match_subsystem_devtype(monitor_, "drm", nullptr) < 0 ||
-        udev_monitor_filter_add_match_subsystem_devtype(monitor_, "input", nullptr) < 0 ||
-        udev_monitor_enable_receiving(monitor_) < 0)
+    monitor_.reset(udev_monitor_new_from_netlink(udev_.get(), "udev"));
+    if (!monitor_ || udev_monitor_filter_add_match_subsystem_devtype(monitor_.get(), "drm", nullptr) < 0 ||
+        udev_monitor_filter_add_match_subsystem_devtype(monitor_.get(), "input", nullptr) < 0 ||
+        udev_monitor_enable_receiving(monitor_.get()) < 0)
         return *error = "cannot listen to udev", false;
     return true;
 }
@@ -81,15 +76,15 @@ void Helper::say_hello() {
 // (docs/guest-channel.md), never reported, so never an unplug; the next definite one is compared with the last one
 // reported.
 void Helper::scan_connectors(bool initial) {
-    struct udev_enumerate* e = udev_enumerate_new(udev_);
-    udev_enumerate_add_match_subsystem(e, "drm");
-    udev_enumerate_scan_devices(e);
+    util::UdevEnumerate e(udev_enumerate_new(udev_.get()));
+    udev_enumerate_add_match_subsystem(e.get(), "drm");
+    udev_enumerate_scan_devices(e.get());
     struct udev_list_entry* entry;
-    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
-        struct udev_device* dev = udev_device_new_from_syspath(udev_, udev_list_entry_get_name(entry));
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+        util::UdevDevice dev(udev_device_new_from_syspath(udev_.get(), udev_list_entry_get_name(entry)));
         if (!dev) continue;
-        const char* status = udev_device_get_sysattr_value(dev, "status");
-        std::string name = udev_device_get_sysname(dev);
+        const char* status = udev_device_get_sysattr_value(dev.get(), "status");
+        std::string name = udev_device_get_sysname(dev.get());
         auto dash = name.find('-');
         bool connected = starts_with(status, "connected");
         bool definite = connected || starts_with(status, "disconnected");
@@ -101,53 +96,49 @@ void Helper::scan_connectors(bool initial) {
                     encode(Connector{name.substr(0, dash), name.substr(dash + 1), connected, initial || fresh}));
             connectors_[name] = connected;
         }
-        udev_device_unref(dev);
     }
-    udev_enumerate_unref(e);
 }
 
 void Helper::scan_inputs() {
-    struct udev_enumerate* e = udev_enumerate_new(udev_);
-    udev_enumerate_add_match_subsystem(e, "input");
-    udev_enumerate_scan_devices(e);
+    util::UdevEnumerate e(udev_enumerate_new(udev_.get()));
+    udev_enumerate_add_match_subsystem(e.get(), "input");
+    udev_enumerate_scan_devices(e.get());
     struct udev_list_entry* entry;
-    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
-        struct udev_device* dev = udev_device_new_from_syspath(udev_, udev_list_entry_get_name(entry));
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+        util::UdevDevice dev(udev_device_new_from_syspath(udev_.get(), udev_list_entry_get_name(entry)));
         if (!dev) continue;
-        if (is_human_input(dev)) open_input(udev_device_get_syspath(dev), udev_device_get_devnode(dev));
-        udev_device_unref(dev);
+        if (is_human_input(dev.get()))
+            open_input(udev_device_get_syspath(dev.get()), udev_device_get_devnode(dev.get()));
     }
-    udev_enumerate_unref(e);
 }
 
 void Helper::open_input(const std::string& syspath, const char* devnode) {
     if (!starts_with(devnode, "/dev/input/event") || inputs_.count(syspath) || inputs_.size() >= kMaxInputs) return;
-    int fd = ::open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) return say(std::string(devnode) + ": " + std::strerror(errno) + " (input not watched)");
-    inputs_[syspath] = fd;
+    util::UniqueFd fd(::open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+    if (!fd) return say(std::string(devnode) + ": " + std::strerror(errno) + " (input not watched)");
+    inputs_[syspath] = std::move(fd);
 }
 
 void Helper::on_uevent() {
-    struct udev_device* dev = udev_monitor_receive_device(monitor_);
+    util::UdevDevice dev(udev_monitor_receive_device(monitor_.get()));
     if (!dev) return;
-    const char* subsystem = udev_device_get_subsystem(dev);
-    const char* action = udev_device_get_action(dev);
-    std::string syspath = udev_device_get_syspath(dev);
+    const char* subsystem = udev_device_get_subsystem(dev.get());
+    const char* action = udev_device_get_action(dev.get());
+    std::string syspath = udev_device_get_syspath(dev.get());
     if (subsystem && std::strcmp(subsystem, "drm") == 0) {
         scan_connectors(false);
     } else if (action && std::strcmp(action, "remove") == 0) {
         if (auto it = inputs_.find(syspath); it != inputs_.end()) close_input(it);
-    } else if (is_human_input(dev)) {
-        open_input(syspath, udev_device_get_devnode(dev));
+    } else if (is_human_input(dev.get())) {
+        open_input(syspath, udev_device_get_devnode(dev.get()));
     }
-    udev_device_unref(dev);
 }
 
-void Helper::close_input(std::map<std::string, int>::iterator it) {
-    ::close(it->second);
-    chords_.forget(it->second);
-    partial_events_.erase(it->second);
-    inputs_.erase(it);
+void Helper::close_input(std::map<std::string, util::UniqueFd>::iterator it) {
+    int fd = it->second.get();
+    chords_.forget(fd);
+    partial_events_.erase(fd);
+    inputs_.erase(it);  // closes it
 }
 
 // Any bytes from an input node are someone at the desk. What was pressed matters only for the
@@ -163,7 +154,7 @@ void Helper::on_input(int fd) {
     }
     if (n == 0 || (errno != EAGAIN && errno != EINTR)) {  // gone: its remove uevent may not come
         for (auto it = inputs_.begin(); it != inputs_.end(); ++it)
-            if (it->second == fd) return close_input(it);
+            if (it->second.get() == fd) return close_input(it);
     }
 }
 
@@ -193,19 +184,18 @@ void Helper::maybe_send_input(std::int64_t now) {
 }
 
 sd_bus* Helper::system_bus() {
-    if (system_bus_) return system_bus_;
-    int r = sd_bus_open_system(&system_bus_);
+    if (system_bus_) return system_bus_.get();
+    int r = sd_bus_open_system(util::out_ptr(system_bus_));
     if (r < 0) {
-        system_bus_ = nullptr;
         if (!system_bus_complained_)
             say(std::string("no system bus (") + std::strerror(-r) +
                 "): logind's idle inhibitors are not watched and nobody is warned on the screen");
         system_bus_complained_ = true;
         return nullptr;
     }
-    sd_bus_set_method_call_timeout(system_bus_, 2'000'000);
+    sd_bus_set_method_call_timeout(system_bus_.get(), 2'000'000);
     system_bus_complained_ = false;
-    return system_bus_;
+    return system_bus_.get();
 }
 
 // Audio and logind's idle inhibitors have no event to wait for: read every inhibit_interval_ms,
@@ -219,7 +209,7 @@ void Helper::check_inhibitors(std::int64_t now, bool resend) {
         reasons.push_back(logind_idle_inhibitor(bus, &error));
         if (error != logind_complaint_ && !error.empty()) say("cannot read logind's inhibitors: " + error);
         logind_complaint_ = error;
-        if (!error.empty() && !sd_bus_is_open(bus)) system_bus_ = sd_bus_flush_close_unref(system_bus_);
+        if (!error.empty() && !sd_bus_is_open(bus)) system_bus_.reset();
     }
     std::string reason = join_reasons(reasons, kInhibitReasonBytes);
     if (reason != inhibit_sent_) {
@@ -302,13 +292,13 @@ int Helper::run() {
         if (now >= hello_at_ms_) say_hello();
         maybe_send_input(now);
         check_inhibitors(now, false);
-        notifier_.on_time(now, system_bus_);
+        notifier_.on_time(now, system_bus_.get());
         std::vector<pollfd> fds;
-        fds.push_back({udev_monitor_get_fd(monitor_), POLLIN, 0});
+        fds.push_back({udev_monitor_get_fd(monitor_.get()), POLLIN, 0});
         fds.push_back(
             {host_connected_ ? port_.fd() : -1, static_cast<short>(POLLIN | (port_.pending() ? POLLOUT : 0)), 0});
         fds.push_back({notifier_.fd(), notifier_.poll_events(), 0});
-        for (const auto& [path, fd] : inputs_) fds.push_back({fd, POLLIN, 0});
+        for (const auto& [path, fd] : inputs_) fds.push_back({fd.get(), POLLIN, 0});
         if (::poll(fds.data(), fds.size(), static_cast<int>(poll_timeout(now))) < 0 && errno != EINTR) {
             say(std::string("poll: ") + std::strerror(errno));
             return 1;

@@ -19,10 +19,9 @@
 #include "helper/chord_watch.h"
 #include "helper/notifier.h"
 #include "helper/port.h"
-
-struct udev;
-struct udev_monitor;
-struct sd_bus;
+#include "util/fd.h"
+#include "util/sd_handles.h"
+#include "util/udev_handles.h"
 
 namespace hotseat::guest {
 
@@ -54,7 +53,7 @@ private:
     void open_input(const std::string& syspath, const char* devnode);
     void on_uevent();
     void on_input(int fd);
-    void close_input(std::map<std::string, int>::iterator it);
+    void close_input(std::map<std::string, util::UniqueFd>::iterator it);
     void on_key_bytes(int fd, const char* bytes, std::size_t n);
     void set_hotkeys(const std::vector<std::vector<std::string>>& hotkeys);
     void maybe_send_input(std::int64_t now);
@@ -66,10 +65,10 @@ private:
 
     HelperOptions options_;
     Port port_;
-    struct udev* udev_ = nullptr;
-    struct udev_monitor* monitor_ = nullptr;
+    util::Udev udev_;
+    util::UdevMonitor monitor_;                      // after udev_: dropped before it
     std::map<std::string, bool> connectors_;         // "card0-HDMI-A-1" -> connected
-    std::map<std::string, int> inputs_;              // syspath -> fd
+    std::map<std::string, util::UniqueFd> inputs_;   // syspath -> fd
     std::map<int, std::string> partial_events_;      // fd -> the start of an input_event not read whole yet
     ChordWatch chords_;                              // protocol 2: the host's hotkeys
     std::vector<std::vector<std::string>> hotkeys_;  // as the host named them last
@@ -84,7 +83,7 @@ private:
     std::string inhibit_sent_;   // the reason last sent; empty: not held
     bool inhibit_told_ = false;  // the host has heard the current state
     std::int64_t inhibit_at_ms_ = 0;
-    sd_bus* system_bus_ = nullptr;  // logind: inhibitors and sessions; opened when first needed
+    util::Bus system_bus_;  // logind: inhibitors and sessions; opened when first needed
     bool system_bus_complained_ = false;
     std::string logind_complaint_;
     Notifier notifier_;

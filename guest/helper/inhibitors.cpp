@@ -9,6 +9,9 @@
 #include <memory>
 #include <string_view>
 
+#include "util/fd.h"
+#include "util/sd_handles.h"
+
 namespace hotseat::guest {
 namespace {
 
@@ -19,16 +22,15 @@ constexpr const char* kLogindManager = "org.freedesktop.login1.Manager";
 // Directory entries of `dir` that start with `prefix`, sorted (card0 before card1).
 std::vector<std::string> entries(const std::string& dir, std::string_view prefix, std::string_view suffix = {}) {
     std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
+    util::Dir d(::opendir(dir.c_str()));
     if (!d) return out;
-    while (dirent* e = ::readdir(d)) {
+    while (dirent* e = ::readdir(d.get())) {
         std::string_view name = e->d_name;
         if (name.substr(0, prefix.size()) != prefix) continue;
         if (!suffix.empty() && (name.size() < suffix.size() || name.substr(name.size() - suffix.size()) != suffix))
             continue;
         out.emplace_back(name);
     }
-    ::closedir(d);
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -40,26 +42,20 @@ bool running(const std::string& status_file) {
     return false;
 }
 
-struct BusError {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    ~BusError() { sd_bus_error_free(&error); }
-};
-
-struct MessageRef {
-    sd_bus_message* m = nullptr;
-    ~MessageRef() { sd_bus_message_unref(m); }
-};
+using util::BusError;
+using util::BusMessage;
 
 // Who and why of the first idle blocker ListInhibitors names: a(ssssuu) what, who, why, mode, uid, pid.
 std::string idle_blocker(sd_bus* bus) {
     BusError e;
-    MessageRef reply;
-    if (sd_bus_call_method(bus, kLogind, kLogindPath, kLogindManager, "ListInhibitors", &e.error, &reply.m, "") < 0)
+    BusMessage reply;
+    if (sd_bus_call_method(bus, kLogind, kLogindPath, kLogindManager, "ListInhibitors", &e.error, util::out_ptr(reply),
+                           "") < 0)
         return {};
-    if (sd_bus_message_enter_container(reply.m, 'a', "(ssssuu)") < 0) return {};
+    if (sd_bus_message_enter_container(reply.get(), 'a', "(ssssuu)") < 0) return {};
     const char *what = nullptr, *who = nullptr, *why = nullptr, *mode = nullptr;
     uint32_t uid = 0, pid = 0;
-    while (sd_bus_message_read(reply.m, "(ssssuu)", &what, &who, &why, &mode, &uid, &pid) > 0) {
+    while (sd_bus_message_read(reply.get(), "(ssssuu)", &what, &who, &why, &mode, &uid, &pid) > 0) {
         std::string whats = std::string(":") + what + ":";
         if (whats.find(":idle:") == std::string::npos || std::strcmp(mode, "block") != 0) continue;
         std::string text = who && *who ? who : "a program";
@@ -82,14 +78,14 @@ std::string audio_playing(const std::string& asound_root) {
 
 std::string logind_idle_inhibitor(sd_bus* bus, std::string* error) {
     BusError e;
-    char* blocked = nullptr;
-    int r = sd_bus_get_property_string(bus, kLogind, kLogindPath, kLogindManager, "BlockInhibited", &e.error, &blocked);
+    util::Malloced<char> blocked;
+    int r = sd_bus_get_property_string(bus, kLogind, kLogindPath, kLogindManager, "BlockInhibited", &e.error,
+                                       util::out_ptr(blocked));
     if (r < 0) {
-        *error = e.error.message ? e.error.message : std::strerror(-r);
+        *error = e.text(r);
         return {};
     }
-    std::unique_ptr<char, decltype(&std::free)> owned(blocked, &std::free);
-    std::string whats = std::string(":") + blocked + ":";
+    std::string whats = std::string(":") + blocked.get() + ":";
     if (whats.find(":idle:") == std::string::npos) return {};
     std::string who = idle_blocker(bus);
     return who.empty() ? "idle inhibitor" : "idle inhibitor: " + who;

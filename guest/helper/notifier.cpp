@@ -26,16 +26,9 @@ constexpr std::uint64_t kCallTimeoutUs = 2'000'000;
 
 void say(const std::string& message) { std::fprintf(stderr, "hotseat-guest: %s\n", message.c_str()); }
 
-struct BusError {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    ~BusError() { sd_bus_error_free(&error); }
-    std::string text(int r) const { return error.message ? error.message : std::strerror(-r); }
-};
-
-struct MessageRef {
-    sd_bus_message* m = nullptr;
-    ~MessageRef() { sd_bus_message_unref(m); }
-};
+using util::BusError;
+using util::BusMessage;
+using util::out_ptr;
 
 struct Session {
     std::uint32_t uid = 0;
@@ -45,30 +38,28 @@ struct Session {
 
 std::string session_string(sd_bus* bus, const char* path, const char* property) {
     BusError e;
-    char* value = nullptr;
-    if (sd_bus_get_property_string(bus, kLogind, path, "org.freedesktop.login1.Session", property, &e.error, &value) <
-        0)
+    util::Malloced<char> value;
+    if (sd_bus_get_property_string(bus, kLogind, path, "org.freedesktop.login1.Session", property, &e.error,
+                                   out_ptr(value)) < 0)
         return {};
-    std::string out = value;
-    std::free(value);
-    return out;
+    return value.get();
 }
 
 // The active user session logind knows, a graphical one first: whom to warn.
 std::optional<Session> active_session(sd_bus* bus, std::string* why) {
     BusError e;
-    MessageRef reply;
+    BusMessage reply;
     int r = sd_bus_call_method(bus, kLogind, "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
-                               "ListSessions", &e.error, &reply.m, "");
+                               "ListSessions", &e.error, out_ptr(reply), "");
     if (r < 0) {
         *why = "cannot ask logind for the sessions: " + e.text(r);
         return std::nullopt;
     }
     std::optional<Session> best;
-    if (sd_bus_message_enter_container(reply.m, 'a', "(susso)") < 0) return std::nullopt;
+    if (sd_bus_message_enter_container(reply.get(), 'a', "(susso)") < 0) return std::nullopt;
     const char *id = nullptr, *user = nullptr, *seat = nullptr, *path = nullptr;
     uint32_t uid = 0;
-    while (sd_bus_message_read(reply.m, "(susso)", &id, &uid, &user, &seat, &path) > 0) {
+    while (sd_bus_message_read(reply.get(), "(susso)", &id, &uid, &user, &seat, &path) > 0) {
         BusError pe;
         int active = 0;
         if (sd_bus_get_property_trivial(bus, kLogind, path, "org.freedesktop.login1.Session", "Active", &pe.error, 'b',
@@ -100,9 +91,9 @@ Notifier::Notifier(NotifierOptions options, PostponeSink postpone)
 Notifier::~Notifier() { disconnect(); }
 
 void Notifier::disconnect() {
-    action_slot_ = sd_bus_slot_unref(action_slot_);
-    closed_slot_ = sd_bus_slot_unref(closed_slot_);
-    if (bus_) bus_ = sd_bus_flush_close_unref(bus_);
+    action_slot_.reset();
+    closed_slot_.reset();
+    bus_.reset();
     id_ = 0;
 }
 
@@ -129,26 +120,27 @@ bool Notifier::connect(sd_bus* system_bus) {
         why = "cannot act as uid " + std::to_string(uid_) + ": " + std::strerror(errno);
         ::setegid(0);
     } else {
-        sd_bus* bus = nullptr;
+        // Unreferenced, not flushed, when it fails: sd_bus_flush would wait for a bus that never
+        // got running. Once it runs, it is bus_ (util::Bus: flushed and closed).
+        util::Handle<sd_bus, sd_bus_unref> bus;
         const char* unique = nullptr;
-        int r = sd_bus_new(&bus);
-        if (r >= 0) r = sd_bus_set_address(bus, address.c_str());
-        if (r >= 0) r = sd_bus_set_bus_client(bus, 1);
-        if (r >= 0) r = sd_bus_start(bus);
-        if (r >= 0) r = sd_bus_get_unique_name(bus, &unique);  // waits for Hello: authenticated as the user
+        int r = sd_bus_new(out_ptr(bus));
+        if (r >= 0) r = sd_bus_set_address(bus.get(), address.c_str());
+        if (r >= 0) r = sd_bus_set_bus_client(bus.get(), 1);
+        if (r >= 0) r = sd_bus_start(bus.get());
+        if (r >= 0) r = sd_bus_get_unique_name(bus.get(), &unique);  // waits for Hello: authenticated as the user
         if (switch_user && (::seteuid(0) < 0 || ::setegid(0) < 0)) {
             say(std::string("cannot become root again: ") + std::strerror(errno));
             std::abort();  // never go on with someone else's identity
         }
         if (r < 0) {
-            sd_bus_unref(bus);
             why = "cannot join the session bus " + address + ": " + std::strerror(-r);
         } else {
-            bus_ = bus;
-            sd_bus_set_method_call_timeout(bus_, kCallTimeoutUs);
-            sd_bus_match_signal(bus_, &action_slot_, kNotifications, kNotificationsPath, kNotifications,
+            bus_.reset(bus.release());
+            sd_bus_set_method_call_timeout(bus_.get(), kCallTimeoutUs);
+            sd_bus_match_signal(bus_.get(), out_ptr(action_slot_), kNotifications, kNotificationsPath, kNotifications,
                                 "ActionInvoked", &Notifier::on_action, this);
-            sd_bus_match_signal(bus_, &closed_slot_, kNotifications, kNotificationsPath, kNotifications,
+            sd_bus_match_signal(bus_.get(), out_ptr(closed_slot_), kNotifications, kNotificationsPath, kNotifications,
                                 "NotificationClosed", &Notifier::on_closed, this);
             last_complaint_.clear();
             return true;
@@ -191,21 +183,21 @@ void Notifier::show(std::int64_t now_ms, sd_bus* system_bus) {
     if (p.reason.rfind("idle", 0) == 0) body += " Moving the mouse or pressing a key keeps it too.";
     std::uint8_t urgency = left <= 2 * kRemindBeforeMs ? 2 : 1;  // critical once it is close
     BusError e;
-    MessageRef reply;
-    int r = sd_bus_call_method(bus_, kNotifications, kNotificationsPath, kNotifications, "Notify", &e.error, &reply.m,
-                               "susssasa{sv}i", "hotseat", id_, "system-shutdown", summary.c_str(), body.c_str(), 2,
-                               kKeepAction, "Keep my desk", 1, "urgency", "y", urgency,
+    BusMessage reply;
+    int r = sd_bus_call_method(bus_.get(), kNotifications, kNotificationsPath, kNotifications, "Notify", &e.error,
+                               out_ptr(reply), "susssasa{sv}i", "hotseat", id_, "system-shutdown", summary.c_str(),
+                               body.c_str(), 2, kKeepAction, "Keep my desk", 1, "urgency", "y", urgency,
                                static_cast<std::int32_t>(std::min<std::int64_t>(left, INT32_MAX)));
     if (r < 0) {
         std::string why = "no notification shown on the session of uid " + std::to_string(uid_) + " (" + e.text(r) +
                           "); is a notification daemon running there?";
         if (why != last_complaint_) say(why);
         last_complaint_ = why;
-        if (!sd_bus_is_open(bus_)) disconnect();
+        if (!sd_bus_is_open(bus_.get())) disconnect();
         return;
     }
     uint32_t id = 0;
-    if (sd_bus_message_read(reply.m, "u", &id) >= 0) id_ = id;
+    if (sd_bus_message_read(reply.get(), "u", &id) >= 0) id_ = id;
     last_complaint_.clear();
 }
 
@@ -216,8 +208,8 @@ void Notifier::stop_cancelled() {
     if (was) say("the host cancelled the stop");
     if (!bus_ || id_ == 0) return;
     BusError e;
-    sd_bus_call_method(bus_, kNotifications, kNotificationsPath, kNotifications, "CloseNotification", &e.error, nullptr,
-                       "u", id_);
+    sd_bus_call_method(bus_.get(), kNotifications, kNotificationsPath, kNotifications, "CloseNotification", &e.error,
+                       nullptr, "u", id_);
     id_ = 0;
 }
 
@@ -239,13 +231,13 @@ int Notifier::on_closed(sd_bus_message* m, void* self, sd_bus_error*) {
     return 0;
 }
 
-int Notifier::fd() const { return bus_ ? sd_bus_get_fd(bus_) : -1; }
+int Notifier::fd() const { return bus_ ? sd_bus_get_fd(bus_.get()) : -1; }
 
-short Notifier::poll_events() const { return bus_ ? static_cast<short>(sd_bus_get_events(bus_)) : 0; }
+short Notifier::poll_events() const { return bus_ ? static_cast<short>(sd_bus_get_events(bus_.get())) : 0; }
 
 std::optional<std::int64_t> Notifier::bus_timeout_ms(std::int64_t now_ms) const {
     uint64_t usec = 0;
-    if (!bus_ || sd_bus_get_timeout(bus_, &usec) <= 0 || usec == UINT64_MAX) return std::nullopt;
+    if (!bus_ || sd_bus_get_timeout(bus_.get(), &usec) <= 0 || usec == UINT64_MAX) return std::nullopt;
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     std::uint64_t now_us = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 +
@@ -256,8 +248,8 @@ std::optional<std::int64_t> Notifier::bus_timeout_ms(std::int64_t now_ms) const 
 void Notifier::process() {
     if (!bus_) return;
     int r;
-    while ((r = sd_bus_process(bus_, nullptr)) > 0) {}
-    if (r < 0 || !sd_bus_is_open(bus_)) {
+    while ((r = sd_bus_process(bus_.get(), nullptr)) > 0) {}
+    if (r < 0 || !sd_bus_is_open(bus_.get())) {
         say("the session bus of uid " + std::to_string(uid_) + " went away");
         disconnect();
     }

@@ -14,6 +14,7 @@
 #include <systemd/sd-bus.h>
 
 #include "guest/protocol.h"
+#include "util/sd_handles.h"
 
 namespace hotseat::guest {
 
@@ -52,9 +53,9 @@ private:
 
     NotifierOptions options_;
     PostponeSink postpone_;
-    sd_bus* bus_ = nullptr;
-    sd_bus_slot* action_slot_ = nullptr;
-    sd_bus_slot* closed_slot_ = nullptr;
+    util::Bus bus_;
+    util::BusSlot action_slot_;  // after bus_: the matches go before the connection
+    util::BusSlot closed_slot_;
     std::uint32_t uid_ = 0;
     std::uint32_t id_ = 0;  // the notification shown now; 0: none
     std::optional<StopPending> pending_;

@@ -5,15 +5,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <unistd.h>
+#include <unistd.h>  // write
 
 #include <cstring>
 
 namespace hotseat::guest {
-
-Port::~Port() {
-    if (fd_ >= 0) ::close(fd_);
-}
 
 bool Port::open(std::string* error) {
     struct stat st {};
@@ -30,16 +26,16 @@ bool Port::open(std::string* error) {
             return false;
         }
         std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
+        fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (!fd_ || ::connect(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
             *error = "connect " + path_ + ": " + std::strerror(errno);
             return false;
         }
-        ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+        ::fcntl(fd_.get(), F_SETFL, ::fcntl(fd_.get(), F_GETFL) | O_NONBLOCK);
         return true;
     }
-    fd_ = ::open(path_.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd_ < 0) {
+    fd_.reset(::open(path_.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+    if (!fd_) {
         *error = path_ + ": " + std::strerror(errno);
         return false;
     }
@@ -57,8 +53,8 @@ void Port::queue(std::string line) {
 bool Port::flush(std::string* error) {
     while (!queue_.empty()) {
         const std::string& line = queue_.front();
-        ssize_t n = ::send(fd_, line.data() + written_, line.size() - written_, MSG_NOSIGNAL);
-        if (n < 0 && errno == ENOTSOCK) n = ::write(fd_, line.data() + written_, line.size() - written_);
+        ssize_t n = ::send(fd_.get(), line.data() + written_, line.size() - written_, MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK) n = ::write(fd_.get(), line.data() + written_, line.size() - written_);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) return true;
             // A virtio port without a host listener: the line is lost, the helper will say hello

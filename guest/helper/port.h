@@ -7,17 +7,18 @@
 #include <deque>
 #include <string>
 
+#include "util/fd.h"
+
 namespace hotseat::guest {
 
 class Port {
 public:
     explicit Port(std::string path) : path_(std::move(path)) {}
-    ~Port();
     Port(const Port&) = delete;
     Port& operator=(const Port&) = delete;
 
     bool open(std::string* error);  // a unix socket is connected to, anything else opened
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
     bool is_socket() const { return socket_; }
     void queue(std::string line);  // dropped (oldest first) beyond kMaxQueued lines
     bool pending() const { return !queue_.empty(); }
@@ -29,7 +30,7 @@ public:
 
 private:
     std::string path_;
-    int fd_ = -1;
+    util::UniqueFd fd_;
     bool socket_ = false;
     std::deque<std::string> queue_;
     std::size_t written_ = 0;  // of queue_.front()
