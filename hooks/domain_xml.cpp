@@ -9,11 +9,12 @@
 #include <set>
 
 #include "memory_units.h"
+#include "util/xml_handles.h"
 
 namespace hotseat::hook {
 namespace {
 
-using Document = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
+using Document = util::XmlDoc;
 
 bool named(const xmlNode* node, const char* name) {
     return node->type == XML_ELEMENT_NODE && xmlStrEqual(node->name, BAD_CAST name);
@@ -32,17 +33,13 @@ const xmlNode* child(const xmlNode* parent, const char* name) {
 }
 
 std::optional<std::string> attribute(const xmlNode* node, const char* name) {
-    xmlChar* value = xmlGetProp(node, BAD_CAST name);
+    util::XmlString value(xmlGetProp(node, BAD_CAST name));
     if (!value) return std::nullopt;
-    std::string out(reinterpret_cast<const char*>(value));
-    xmlFree(value);
-    return out;
+    return util::to_string(value);
 }
 
 std::string trimmed_text(const xmlNode* node) {
-    xmlChar* content = xmlNodeGetContent(node);
-    std::string text = content ? reinterpret_cast<const char*>(content) : "";
-    xmlFree(content);
+    std::string text = util::to_string(util::XmlString(xmlNodeGetContent(node)));
     auto first = text.find_first_not_of(" \t\r\n");
     auto last = text.find_last_not_of(" \t\r\n");
     return first == std::string::npos ? "" : text.substr(first, last - first + 1);
@@ -152,7 +149,7 @@ bool declares_doctype(std::string_view xml) {
 Document parse_document(std::string_view xml, std::string* error) {
     // No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network.
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
-    Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr, options), &xmlFreeDoc);
+    Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr, options));
     if (!doc)
         *error = "the domain XML is not well-formed (" + libxml_error() + ")";
     else if (doc->intSubset || doc->extSubset)
@@ -161,7 +158,7 @@ Document parse_document(std::string_view xml, std::string* error) {
         *error = "the XML on stdin is not a <domain>";
     else
         return doc;
-    return Document(nullptr, &xmlFreeDoc);
+    return nullptr;
 }
 
 }  // namespace
