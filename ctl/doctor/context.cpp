@@ -11,6 +11,7 @@
 #include "host_files.h"
 #include "libvirt/errors.h"
 #include "util/handles.h"
+#include "util/xml_handles.h"
 
 namespace hotseat::ctl::doctor {
 namespace {
@@ -24,15 +25,14 @@ const xmlNode* child(const xmlNode* parent, const char* name) {
 // <devices><memballoon model='virtio'/>: the model, or "none" when there is no balloon at all.
 // The XML was already accepted by the hook's parser (size, no DOCTYPE, well-formed).
 std::string memballoon_model(const std::string& xml) {
-    xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    util::XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr,
+                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
     std::string model = "none";
-    if (const xmlNode* balloon = child(child(doc ? xmlDocGetRootElement(doc) : nullptr, "devices"), "memballoon")) {
-        xmlChar* value = xmlGetProp(balloon, reinterpret_cast<const xmlChar*>("model"));
-        if (value) model = reinterpret_cast<const char*>(value);
-        xmlFree(value);
+    if (const xmlNode* balloon = child(child(doc ? xmlDocGetRootElement(doc.get()) : nullptr, "devices"),
+                                       "memballoon")) {
+        util::XmlString value(xmlGetProp(balloon, reinterpret_cast<const xmlChar*>("model")));
+        if (value) model = util::to_string(value);
     }
-    if (doc) xmlFreeDoc(doc);
     return model;
 }
 
@@ -69,14 +69,13 @@ std::optional<unsigned long> parse_version(const std::string& text) {
 
 DomainCapabilities parse_domain_capabilities(const std::string& xml) {
     DomainCapabilities caps;
-    xmlDoc* doc = xml.find("<!DOCTYPE") == std::string::npos
-                      ? xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domcapabilities.xml", nullptr,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-                      : nullptr;
-    const xmlNode* root = doc ? xmlDocGetRootElement(doc) : nullptr;
+    util::XmlDoc doc(xml.find("<!DOCTYPE") == std::string::npos
+                         ? xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domcapabilities.xml", nullptr,
+                                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                         : nullptr);
+    const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
     if (!root || std::strcmp(reinterpret_cast<const char*>(root->name), "domainCapabilities") != 0) {
         caps.error = "not a <domainCapabilities> document";
-        if (doc) xmlFreeDoc(doc);
         return caps;
     }
     const xmlNode* os = child(root, "os");
@@ -84,7 +83,6 @@ DomainCapabilities parse_domain_capabilities(const std::string& xml) {
         // An answer without <os> says nothing about firmware (libvirt 11's TEST driver answers
         // so; QEMU's always has it, <os supported='no'/> included): unknown, not "none".
         caps.error = "its answer describes no firmware (no <os> element)";
-        xmlFreeDoc(doc);
         return caps;
     }
     caps.known = true;
@@ -92,19 +90,16 @@ DomainCapabilities parse_domain_capabilities(const std::string& xml) {
         for (const xmlNode* n = parent ? parent->children : nullptr; n; n = n->next) {
             if (n->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(n->name), "value") != 0)
                 continue;
-            xmlChar* content = xmlNodeGetContent(n);
-            if (content) out.emplace_back(reinterpret_cast<const char*>(content));
-            xmlFree(content);
+            util::XmlString content(xmlNodeGetContent(n));
+            if (content) out.push_back(util::to_string(content));
         }
     };
     for (const xmlNode* n = os ? os->children : nullptr; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(n->name), "enum") != 0) continue;
-        xmlChar* name = xmlGetProp(n, reinterpret_cast<const xmlChar*>("name"));
-        if (name && std::strcmp(reinterpret_cast<const char*>(name), "firmware") == 0) values(n, caps.firmware);
-        xmlFree(name);
+        util::XmlString name(xmlGetProp(n, reinterpret_cast<const xmlChar*>("name")));
+        if (util::to_string(name) == "firmware") values(n, caps.firmware);
     }
     values(child(os, "loader"), caps.loaders);
-    xmlFreeDoc(doc);
     return caps;
 }
 

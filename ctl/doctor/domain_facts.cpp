@@ -10,14 +10,13 @@
 
 #include "domain_xml.h"
 #include "memory_units.h"
+#include "util/xml_handles.h"
 
 namespace hotseat::ctl::doctor {
 namespace {
 
 // libvirt's QEMU namespace (https://libvirt.org/drvqemu.html#pass-through-of-arbitrary-qemu-commands).
 constexpr const char* kQemuNamespace = "http://libvirt.org/schemas/domain/qemu/1.0";
-
-using Document = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
 
 bool named(const xmlNode* node, const char* name, const char* ns = nullptr) {
     if (node->type != XML_ELEMENT_NODE || !xmlStrEqual(node->name, BAD_CAST name)) return false;
@@ -39,17 +38,12 @@ const xmlNode* child(const xmlNode* parent, const char* name, const char* ns = n
 
 std::string attribute(const xmlNode* node, const char* name) {
     if (!node) return "";
-    xmlChar* value = xmlGetProp(node, BAD_CAST name);
-    std::string out = value ? reinterpret_cast<const char*>(value) : "";
-    xmlFree(value);
-    return out;
+    return util::to_string(util::XmlString(xmlGetProp(node, BAD_CAST name)));
 }
 
 std::string text(const xmlNode* node) {
     if (!node) return "";
-    xmlChar* content = xmlNodeGetContent(node);
-    std::string out = content ? reinterpret_cast<const char*>(content) : "";
-    xmlFree(content);
+    std::string out = util::to_string(util::XmlString(xmlNodeGetContent(node)));
     auto first = out.find_first_not_of(" \t\r\n");
     auto last = out.find_last_not_of(" \t\r\n");
     return first == std::string::npos ? "" : out.substr(first, last - first + 1);
@@ -164,9 +158,8 @@ std::optional<DomainFacts> parse_domain_facts(std::string_view xml, std::string*
         *error = "the domain XML declares a DOCTYPE or entities";
         return std::nullopt;
     }
-    Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr,
-                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-                 &xmlFreeDoc);
+    util::XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr,
+                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
     const xmlNode* domain = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
     if (!domain || !named(domain, "domain")) {
         *error = "the domain XML is not well-formed or its root is not <domain>";

@@ -17,6 +17,7 @@
 #include "gpus.h"
 #include "host_files.h"
 #include "pci_device.h"
+#include "util/fd.h"
 
 namespace hotseat::ctl::doctor {
 namespace {
@@ -51,21 +52,21 @@ struct Scan {
 Scan scan(const DoctorOptions& options, const std::vector<Node>& nodes) {
     Scan result;
     const std::string proc = host_file(options, "/proc");
-    DIR* dir = ::opendir(proc.c_str());
+    util::Dir dir(::opendir(proc.c_str()));
     if (!dir) return result;
-    while (dirent* entry = ::readdir(dir)) {
+    while (dirent* entry = ::readdir(dir.get())) {
         if (!numeric(entry->d_name) || result.processes >= kMaxProcesses) continue;
         ++result.processes;
         const std::string pid = entry->d_name;
         const std::string fd_dir = proc + "/" + pid + "/fd";
-        DIR* fds = ::opendir(fd_dir.c_str());
+        util::Dir fds(::opendir(fd_dir.c_str()));
         if (!fds) {
             if (errno == EACCES || errno == EPERM) ++result.unreadable;
             continue;  // ENOENT: it exited meanwhile
         }
         std::size_t seen = 0;
         std::vector<std::string> held;
-        while (dirent* fd = ::readdir(fds)) {
+        while (dirent* fd = ::readdir(fds.get())) {
             if (!numeric(fd->d_name) || ++seen > kMaxFdsPerProcess) continue;
             struct stat st {};
             if (::stat((fd_dir + "/" + fd->d_name).c_str(), &st) != 0) continue;
@@ -73,13 +74,11 @@ Scan scan(const DoctorOptions& options, const std::vector<Node>& nodes) {
                 if (same_file(st, node.st) && std::find(held.begin(), held.end(), node.name) == held.end())
                     held.push_back(node.name);
         }
-        ::closedir(fds);
         if (held.empty()) continue;
         std::string comm = read_host_file(proc + "/" + pid + "/comm", 64).value_or("?");
         while (!comm.empty() && (comm.back() == '\n' || comm.back() == '\r')) comm.pop_back();
         result.users[comm + " (pid " + pid + ")"] = held;
     }
-    ::closedir(dir);
     return result;
 }
 
