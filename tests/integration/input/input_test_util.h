@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "event_recorder.h"
 #include "hotseat/events.h"
 
 namespace hotseat::input::test {
@@ -64,25 +65,9 @@ inline std::ostream& operator<<(std::ostream& out, const Key& k) {
     return out << "{" << k.node << " " << k.code << " " << k.value << "}";
 }
 
-class Recorder {
+// The event recorder of tests/support, with the questions the keyboard tests ask of it.
+class Recorder : public hotseat::test::EventRecorder {
 public:
-    std::function<void(Event)> sink() {
-        return [this](Event e) {
-            events.push_back(e);
-            if (also) also(events.back());
-        };
-    }
-    template <typename T>
-    std::vector<T> all() const {
-        std::vector<T> out;
-        for (const auto& e : events)
-            if (auto* v = std::get_if<T>(&e)) out.push_back(*v);
-        return out;
-    }
-    template <typename T>
-    std::size_t count() const {
-        return all<T>().size();
-    }
     std::vector<Key> keys() const {
         std::vector<Key> out;
         for (const auto& k : all<KeyEvent>()) out.push_back(Key{k.node, k.code, k.value});
@@ -98,9 +83,6 @@ public:
             if (r.node == node) return true;
         return false;
     }
-
-    std::vector<Event> events;
-    std::function<void(const Event&)> also;  // e.g. an Engine fed live
 };
 
 // Sends fd 2 to a file while it lives; what was written there is printed again on destruction,

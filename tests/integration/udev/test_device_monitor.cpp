@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "event_recorder.h"
 #include "testbed.h"
 #include "udev/device_monitor.h"
 
@@ -44,24 +45,7 @@ bool pump_until(DeviceMonitor& monitor, const std::function<bool()>& done, std::
     return true;
 }
 
-class Recorder {
-public:
-    DeviceMonitor::Sink sink() {
-        return [this](Event e) { events.push_back(std::move(e)); };
-    }
-    template <typename T>
-    std::vector<T> all() const {
-        std::vector<T> out;
-        for (const auto& e : events)
-            if (auto* v = std::get_if<T>(&e)) out.push_back(*v);
-        return out;
-    }
-    template <typename T>
-    bool has() const {
-        return !all<T>().empty();
-    }
-    std::vector<Event> events;
-};
+using Recorder = hotseat::test::EventRecorder;
 
 class DeviceMonitorTest : public ::testing::Test {
 protected:
