@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "guest/protocol.h"
+#include "socket_server.h"
 
 namespace hotseat::test {
 
@@ -32,5 +33,25 @@ std::vector<T> helper_messages_of(const std::string& received) {
         if (auto* v = std::get_if<T>(&m)) out.push_back(*v);
     return out;
 }
+
+// The questions a guest helper fixture asks of what the helper said on its SocketServer, for the
+// fixtures to inherit: `count<Hello>()` reads everything received so far, parsed anew.
+class HelperLines {
+public:
+    explicit HelperLines(SocketServer& server) : server_(server) {}
+
+    std::vector<guest::Message> messages() { return helper_messages(server_.received()); }
+    template <typename T>
+    std::vector<T> all() {
+        return helper_messages_of<T>(server_.received());
+    }
+    template <typename T>
+    std::size_t count() {
+        return all<T>().size();
+    }
+
+private:
+    SocketServer& server_;  // a member of the fixture, constructed after this base but read only later
+};
 
 }  // namespace hotseat::test

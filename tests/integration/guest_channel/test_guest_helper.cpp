@@ -30,8 +30,9 @@ using hotseat::test::TempDir;
 using hotseat::test::Testbed;
 using hotseat::test::wait_until;
 
-class GuestHelperTest : public ::testing::Test {
+class GuestHelperTest : public ::testing::Test, public hotseat::test::HelperLines {
 protected:
+    GuestHelperTest() : HelperLines(server) {}
     void SetUp() override { bed.add_intel_igpu(); }
 
     void start(const std::vector<std::string>& extra = {}) {
@@ -40,16 +41,6 @@ protected:
         helper = std::make_unique<Process>(Process::Options{argv, {}, dir.file("helper.log")});
         ASSERT_TRUE(wait_until([&] { return server.accept(); })) << helper->output();
         ASSERT_TRUE(wait_until([&] { return count<Hello>() >= 1; })) << helper->output();
-    }
-
-    std::vector<Message> messages() { return hotseat::test::helper_messages(server.received()); }
-    template <typename T>
-    std::vector<T> all() {
-        return hotseat::test::helper_messages_of<T>(server.received());
-    }
-    template <typename T>
-    std::size_t count() {
-        return all<T>().size();
     }
 
     Testbed bed;

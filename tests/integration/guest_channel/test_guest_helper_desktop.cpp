@@ -39,8 +39,9 @@ using hotseat::test::wait_until;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class GuestHelperDesktopTest : public ::testing::Test {
+class GuestHelperDesktopTest : public ::testing::Test, public hotseat::test::HelperLines {
 protected:
+    GuestHelperDesktopTest() : HelperLines(server) {}
     void SetUp() override { bed.add_intel_igpu(); }
 
     void start(const std::vector<std::string>& extra = {}) {
@@ -62,15 +63,6 @@ protected:
         hotseat::test::write_file(dir_path + "/status", "state: " + state + "\nowner_pid   : 4242\n");
     }
 
-    std::vector<Message> messages() { return hotseat::test::helper_messages(server.received()); }
-    template <typename T>
-    std::vector<T> all() {
-        return hotseat::test::helper_messages_of<T>(server.received());
-    }
-    template <typename T>
-    std::size_t count() {
-        return all<T>().size();
-    }
     std::string log() const { return helper ? helper->output() : ""; }
 
     void TearDown() override {
