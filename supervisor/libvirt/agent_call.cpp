@@ -18,22 +18,22 @@ bool going_down(virDomainPtr domain) {
     return state == VIR_DOMAIN_SHUTDOWN || state == VIR_DOMAIN_SHUTOFF;
 }
 
-void hibernate(virDomainPtr domain, const std::string& vm, const std::shared_ptr<State>& state) {
+void hibernate(util::VirDomain domain, const std::string& vm, const std::shared_ptr<State>& state) {
     DomainOpResult result{vm, DomainOp::Hibernate, false, "", false};
-    if (virDomainPMSuspendForDuration(domain, VIR_NODE_SUSPEND_TARGET_DISK, 0, 0) == 0) {
+    if (virDomainPMSuspendForDuration(domain.get(), VIR_NODE_SUSPEND_TARGET_DISK, 0, 0) == 0) {
         result.ok = true;
     } else {
         result.error = last_error_message();
-        result.guest_went_down = going_down(domain);
+        result.guest_went_down = going_down(domain.get());
     }
-    virDomainFree(domain);
+    domain.reset();  // before the result: the connection is not held past the job
     state->outbox().post(std::move(result));
 }
 
 }  // namespace
 
-void hibernate_apart(virDomainPtr domain, std::string vm, std::shared_ptr<State> state) {
-    std::thread(hibernate, domain, std::move(vm), std::move(state)).detach();
+void hibernate_apart(util::VirDomain domain, std::string vm, std::shared_ptr<State> state) {
+    std::thread(hibernate, std::move(domain), std::move(vm), std::move(state)).detach();
 }
 
 }  // namespace hotseat::libvirt

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include <libvirt/libvirt.h>
+#include "util/handles.h"
 
 namespace hotseat::libvirt {
 
@@ -17,6 +17,6 @@ class State;
 // Takes `domain` (freed when the call returns; it keeps its connection alive until then) and
 // posts one DomainOpResult{vm, Hibernate} to the state's outbox. The thread is detached: stopping
 // the Hypervisor never waits for a guest, and nothing but the result ever comes of it.
-void hibernate_apart(virDomainPtr domain, std::string vm, std::shared_ptr<State> state);
+void hibernate_apart(util::VirDomain domain, std::string vm, std::shared_ptr<State> state);
 
 }  // namespace hotseat::libvirt

@@ -2,7 +2,6 @@
 
 #include <libvirt/virterror.h>
 
-#include <cstdlib>
 #include <string_view>
 
 #include "libvirt/errors.h"
@@ -77,12 +76,13 @@ int call(DomainOp op, virDomainPtr domain, bool acpi_only) {
 
 std::unique_ptr<Connection> Connection::open(const std::string& uri, std::shared_ptr<ConnectionListener> listener,
                                              std::string* error) {
-    virConnectPtr handle = virConnectOpen(uri.c_str());
-    if (handle == nullptr) {
+    util::VirConnect handle(virConnectOpen(uri.c_str()));
+    if (!handle) {
         *error = last_error_message();
         return nullptr;
     }
-    std::unique_ptr<Connection> connection(new Connection(handle, std::move(listener)));
+    virConnectPtr raw = handle.get();
+    std::unique_ptr<Connection> connection(new Connection(std::move(handle), std::move(listener)));
     if (!connection->register_callbacks(error)) return nullptr;
     // Notices a hung daemon (EOF covers a dead one): after kKeepAliveIntervalS seconds without a
     // packet from libvirtd, a ping; no answer within as long again, and the connection is closed
@@ -91,16 +91,16 @@ std::unique_ptr<Connection> Connection::open(const std::string& uri, std::shared
     // it this costs no wakeup at all; against one that pings nobody, one exchange per interval.
     // Measured, and what detection costs, in docs/benchmarks.md ("Idle") and docs/robustness.md.
     // Drivers without keepalive (test://) refuse; that costs nothing.
-    virConnectSetKeepAlive(handle, kKeepAliveIntervalS, kKeepAliveCount);
+    virConnectSetKeepAlive(raw, kKeepAliveIntervalS, kKeepAliveCount);
     return connection;
 }
 
-Connection::Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener)
-    : handle_(handle), listener_(std::move(listener)) {}
+Connection::Connection(util::VirConnect handle, std::shared_ptr<ConnectionListener> listener)
+    : handle_(std::move(handle)), listener_(std::move(listener)) {}
 
 bool Connection::register_callbacks(std::string* error) {
     auto* opaque = new SharedListener(listener_);
-    lifecycle_callback_ = virConnectDomainEventRegisterAny(handle_, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+    lifecycle_callback_ = virConnectDomainEventRegisterAny(handle_.get(), nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                            VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), opaque,
                                                            release_listener);
     if (lifecycle_callback_ < 0) {
@@ -108,7 +108,7 @@ bool Connection::register_callbacks(std::string* error) {
         delete opaque;  // libvirt frees it only once registered
         return false;
     }
-    if (virConnectRegisterCloseCallback(handle_, on_close, &listener_, nullptr) < 0) {
+    if (virConnectRegisterCloseCallback(handle_.get(), on_close, &listener_, nullptr) < 0) {
         *error = last_error_message();
         return false;
     }
@@ -117,25 +117,25 @@ bool Connection::register_callbacks(std::string* error) {
 }
 
 Connection::~Connection() {
-    // Callbacks first, while the connection still exists; failures here (a dead daemon) leave
-    // nothing behind: libvirt drops the client-side registration before it asks the server.
-    if (lifecycle_callback_ >= 0) virConnectDomainEventDeregisterAny(handle_, lifecycle_callback_);
-    if (close_callback_registered_) virConnectUnregisterCloseCallback(handle_, on_close);
-    virConnectClose(handle_);
+    // Callbacks first, while the connection still exists (handle_ closes it afterwards); failures
+    // here (a dead daemon) leave nothing behind: libvirt drops the client-side registration before
+    // it asks the server.
+    if (lifecycle_callback_ >= 0) virConnectDomainEventDeregisterAny(handle_.get(), lifecycle_callback_);
+    if (close_callback_registered_) virConnectUnregisterCloseCallback(handle_.get(), on_close);
 }
 
 CallOutcome Connection::failure() {
     CallOutcome outcome;
     outcome.error = last_error_message();
-    outcome.lost = connection_is_dead(handle_);
+    outcome.lost = connection_is_dead(handle_.get());
     return outcome;
 }
 
 SnapshotOutcome Connection::snapshot(const std::string& name) {
     SnapshotOutcome result;
     result.snapshot.vm = name;
-    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr) {
+    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
+    if (!domain) {
         if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
             result.call.ok = true;  // a fact, not a failure: exists stays false
         else
@@ -144,7 +144,7 @@ SnapshotOutcome Connection::snapshot(const std::string& name) {
     }
     int state = VIR_DOMAIN_NOSTATE;
     int reason = 0;
-    if (virDomainGetState(domain, &state, &reason, 0) < 0) {
+    if (virDomainGetState(domain.get(), &state, &reason, 0) < 0) {
         result.call = failure();
     } else {
         result.call.ok = true;
@@ -154,25 +154,23 @@ SnapshotOutcome Connection::snapshot(const std::string& name) {
         // (core/vm_machine.cpp), where the scenarios can see it.
         result.snapshot.paused_mid_start = state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_STARTING_UP;
     }
-    virDomainFree(domain);
     return result;
 }
 
 CallOutcome Connection::run(DomainOp op, const std::string& name, bool acpi_only) {
-    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr) return failure();
+    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
+    if (!domain) return failure();
     CallOutcome outcome;
-    if (call(op, domain, acpi_only) < 0)
+    if (call(op, domain.get(), acpi_only) < 0)
         outcome = failure();
     else
         outcome.ok = true;
-    virDomainFree(domain);
     return outcome;
 }
 
-virDomainPtr Connection::lookup(const std::string& name, CallOutcome* call) {
-    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr)
+util::VirDomain Connection::lookup(const std::string& name, CallOutcome* call) {
+    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
+    if (!domain)
         *call = failure();
     else
         call->ok = true;
@@ -180,69 +178,64 @@ virDomainPtr Connection::lookup(const std::string& name, CallOutcome* call) {
 }
 
 bool Connection::has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device) {
-    char* xml = virDomainGetXMLDesc(domain, 0);
-    if (xml == nullptr) return false;  // the attach itself will say what is wrong
-    bool found = std::string_view(xml).find(usb_source_address(device)) != std::string_view::npos;
-    free(xml);
-    return found;
+    util::Malloced<char> xml(virDomainGetXMLDesc(domain, 0));
+    if (!xml) return false;  // the attach itself will say what is wrong
+    return std::string_view(xml.get()).find(usb_source_address(device)) != std::string_view::npos;
 }
 
 CallOutcome Connection::usb(UsbOp op, const std::string& name, const UsbHostDevice& device) {
     auto xml = usb_hostdev_xml(device);
     if (!xml)
         return CallOutcome{false, "invalid USB device (ids must be 4 hex digits, bus 1-255, device 1-127)", false};
-    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr) return failure();
+    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
+    if (!domain) return failure();
     CallOutcome outcome;
-    if (op == UsbOp::Attach && has_usb_hostdev(domain, device)) {
+    if (op == UsbOp::Attach && has_usb_hostdev(domain.get(), device)) {
         outcome.ok = true;
     } else {
-        int r = op == UsbOp::Attach ? virDomainAttachDeviceFlags(domain, xml->c_str(), VIR_DOMAIN_AFFECT_LIVE)
-                                    : virDomainDetachDeviceFlags(domain, xml->c_str(), VIR_DOMAIN_AFFECT_LIVE);
+        int r = op == UsbOp::Attach ? virDomainAttachDeviceFlags(domain.get(), xml->c_str(), VIR_DOMAIN_AFFECT_LIVE)
+                                    : virDomainDetachDeviceFlags(domain.get(), xml->c_str(), VIR_DOMAIN_AFFECT_LIVE);
         if (r < 0)
             outcome = failure();
         else
             outcome.ok = true;
     }
-    virDomainFree(domain);
     return outcome;
 }
 
 GuestChannelPath Connection::guest_channel(const std::string& name, CallOutcome* call) {
     GuestChannelPath result{name, "", ""};
-    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr) {
+    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
+    if (!domain) {
         *call = failure();
         result.error = call->error;
         return result;
     }
-    char* xml = virDomainGetXMLDesc(domain, 0);
-    if (xml == nullptr) {
+    util::Malloced<char> xml(virDomainGetXMLDesc(domain.get(), 0));
+    if (!xml) {
         *call = failure();
         result.error = call->error;
     } else {
         call->ok = true;
-        GuestChannelXml channel = find_guest_channel(xml);
+        GuestChannelXml channel = find_guest_channel(xml.get());
         result.path = channel.problem.empty() ? channel.path : std::string();
         result.error = !channel.problem.empty() ? channel.problem
                        : channel.present        ? std::string()
                                                 : std::string("no such channel in the domain XML");
-        std::free(xml);
     }
-    virDomainFree(domain);
     return result;
 }
 
 CpuSample Connection::cpu_sample(const std::string& name, CallOutcome* call) {
     CpuSample result{name, false, 0, 0, ""};
-    virDomainPtr domain = virDomainLookupByName(handle_, name.c_str());
-    if (domain == nullptr) {
+    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
+    if (!domain) {
         *call = failure();
         result.error = call->error;
         return result;
     }
     virDomainInfo info{};
-    if (virDomainGetInfo(domain, &info) < 0) {
+    if (virDomainGetInfo(domain.get(), &info) < 0) {
         *call = failure();
         result.error = call->error;
     } else {
@@ -251,7 +244,6 @@ CpuSample Connection::cpu_sample(const std::string& name, CallOutcome* call) {
         result.cpu_time_ns = info.cpuTime;
         result.vcpus = info.nrVirtCpu;
     }
-    virDomainFree(domain);
     return result;
 }
 

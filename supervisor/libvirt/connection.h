@@ -9,6 +9,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hotseat/events.h"
+#include "util/handles.h"
 
 namespace hotseat::libvirt {
 
@@ -55,9 +56,9 @@ public:
     SnapshotOutcome snapshot(const std::string& domain);
     // One domain call; `acpi_only`: a shutdown by the ACPI power button, never the guest agent.
     CallOutcome run(DomainOp op, const std::string& domain, bool acpi_only = false);
-    // The domain, for a call made on another thread (it keeps the connection alive until
-    // virDomainFree); nullptr with *call saying why.
-    virDomainPtr lookup(const std::string& domain, CallOutcome* call);
+    // The domain, for a call made on another thread (it keeps the connection alive until it is
+    // freed); empty with *call saying why.
+    util::VirDomain lookup(const std::string& domain, CallOutcome* call);
     // Live attach/detach of a host USB device (VIR_DOMAIN_AFFECT_LIVE only: the domain's
     // persistent definition is never changed). An attach of a device the live domain already
     // has succeeds without a call.
@@ -69,12 +70,12 @@ public:
     CpuSample cpu_sample(const std::string& domain, CallOutcome* call);
 
 private:
-    Connection(virConnectPtr handle, std::shared_ptr<ConnectionListener> listener);
+    Connection(util::VirConnect handle, std::shared_ptr<ConnectionListener> listener);
     bool register_callbacks(std::string* error);
     CallOutcome failure();  // right after a failed call, while its error is still current
     static bool has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device);
 
-    virConnectPtr handle_;
+    util::VirConnect handle_;                       // closed after the destructor has deregistered the callbacks
     std::shared_ptr<ConnectionListener> listener_;  // the close callback's opaque points here
     int lifecycle_callback_ = -1;
     bool close_callback_registered_ = false;

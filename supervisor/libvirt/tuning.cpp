@@ -102,7 +102,7 @@ TuneOutcome Connection::tune(const TuneJob& job) {
     TuneOutcome outcome;
     outcome.result.vm = job.vm;
     outcome.result.op = job.op;
-    util::VirDomain domain(virDomainLookupByName(handle_, job.vm.c_str()));
+    util::VirDomain domain(virDomainLookupByName(handle_.get(), job.vm.c_str()));
     int r = domain ? call(domain.get(), job, outcome.result) : -1;
     if (r < 0) {
         CallOutcome failed = failure();

@@ -83,8 +83,8 @@ bool Worker::run_job(const DomainJob& job) {
 // The lookup here, the call on a thread of its own (libvirt/agent_call.h).
 bool Worker::run_hibernate(const DomainJob& job) {
     CallOutcome call;
-    virDomainPtr domain = connection_->lookup(job.vm, &call);
-    if (domain == nullptr) {
+    util::VirDomain domain = connection_->lookup(job.vm, &call);
+    if (!domain) {
         state_->outbox().post(DomainOpResult{job.vm, job.op, false, call.error, false});
         if (call.lost) {
             lose_connection(call.error);
@@ -92,7 +92,7 @@ bool Worker::run_hibernate(const DomainJob& job) {
         }
         return true;
     }
-    hibernate_apart(domain, job.vm, state_);
+    hibernate_apart(std::move(domain), job.vm, state_);
     return true;
 }
 

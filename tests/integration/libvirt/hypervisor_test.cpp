@@ -13,6 +13,7 @@
 #include "event_collector.h"
 #include "process.h"
 #include "libvirt/hypervisor.h"
+#include "util/handles.h"
 
 namespace hotseat::libvirt {
 namespace {
@@ -273,14 +274,14 @@ TEST_F(HypervisorTest, SetDomainsStopsFollowingRemovedNames) {
 // test:///default is the one test-driver URI whose state is shared by every connection of the
 // process, so a second connection can watch what the Hypervisor's connection does.
 TEST_F(HypervisorTest, StoppingLeavesDomainsAsTheyAre) {
-    virConnectPtr observer = virConnectOpen("test:///default");
-    ASSERT_NE(observer, nullptr);
-    virDomainPtr domain = virDomainLookupByName(observer, "test");
-    ASSERT_NE(domain, nullptr);
+    util::VirConnect observer(virConnectOpen("test:///default"));
+    ASSERT_TRUE(observer);
+    util::VirDomain domain(virDomainLookupByName(observer.get(), "test"));
+    ASSERT_TRUE(domain);
     auto is_running = [&] {
         int state = VIR_DOMAIN_NOSTATE;
         int reason = 0;
-        return virDomainGetState(domain, &state, &reason, 0) == 0 && state == VIR_DOMAIN_RUNNING;
+        return virDomainGetState(domain.get(), &state, &reason, 0) == 0 && state == VIR_DOMAIN_RUNNING;
     };
 
     {
@@ -294,14 +295,12 @@ TEST_F(HypervisorTest, StoppingLeavesDomainsAsTheyAre) {
         hv.execute(DestroyDomain{"test"});
         ASSERT_TRUE(collected.take<DomainOpResult>());
         EXPECT_FALSE(is_running());
-        ASSERT_EQ(virDomainCreate(domain), 0);
+        ASSERT_EQ(virDomainCreate(domain.get()), 0);
         ASSERT_TRUE(collected.take<DomainLifecycle>(
             [](const DomainLifecycle& l) { return l.kind == DomainLifecycle::Kind::Started; }));
     }  // stopped and destroyed here
 
     EXPECT_TRUE(is_running());
-    virDomainFree(domain);
-    virConnectClose(observer);
 }
 
 TEST_F(HypervisorTest, BadUriReportsDisconnectedAndJobsFailFast) {
