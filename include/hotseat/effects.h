@@ -227,4 +227,10 @@ using Effect = std::variant<StartDomain, ShutdownDomain, DestroyDomain, Hibernat
                             PublishGuestHelper, SendGuest, PublishGpus, ReadReleaseRecord, WatchKeyboards>;
 using Effects = std::vector<Effect>;
 
+// The effects the libvirt adapter carries out on its worker thread, each with one function
+// (supervisor/libvirt/effect_calls.cpp); the daemon hands exactly these to it.
+using LibvirtEffect =
+    std::variant<StartDomain, ShutdownDomain, DestroyDomain, HibernateDomain, WakeDomain, AttachUsb, DetachUsb,
+                 SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain, FindGuestChannel, SampleCpu>;
+
 }  // namespace hotseat

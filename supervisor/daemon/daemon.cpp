@@ -46,15 +46,14 @@ std::vector<dbus::KeyboardInfo> to_bus(const std::vector<KeyboardStatus>& keyboa
     return out;
 }
 
-// The effects the libvirt worker thread carries out (Hypervisor::execute).
+// The effects the libvirt worker thread carries out (Hypervisor::execute): LibvirtEffect's
+// alternatives, listed once in include/hotseat/effects.h.
+template <typename T, typename Variant>
+constexpr bool kAlternativeOf = false;
+template <typename T, typename... Alternatives>
+constexpr bool kAlternativeOf<T, std::variant<Alternatives...>> = (std::is_same_v<T, Alternatives> || ...);
 template <typename T>
-constexpr bool kLibvirtJob = std::is_same_v<T, StartDomain> || std::is_same_v<T, ShutdownDomain> ||
-                             std::is_same_v<T, DestroyDomain> || std::is_same_v<T, HibernateDomain> ||
-                             std::is_same_v<T, WakeDomain> || std::is_same_v<T, AttachUsb> ||
-                             std::is_same_v<T, DetachUsb> || std::is_same_v<T, SetCpuWeight> ||
-                             std::is_same_v<T, SetVcpuQuota> || std::is_same_v<T, SetBalloon> ||
-                             std::is_same_v<T, SuspendDomain> || std::is_same_v<T, ResumeDomain> ||
-                             std::is_same_v<T, FindGuestChannel> || std::is_same_v<T, SampleCpu>;
+constexpr bool kLibvirtJob = kAlternativeOf<T, LibvirtEffect>;
 
 std::vector<std::string> vm_names(const Config& config) {
     std::vector<std::string> names;
