@@ -2,11 +2,7 @@
 
 #include <libvirt/virterror.h>
 
-#include <string_view>
-
 #include "libvirt/errors.h"
-#include "libvirt/guest_channel_xml.h"
-#include "libvirt/hostdev_xml.h"
 
 namespace hotseat::libvirt {
 
@@ -51,25 +47,6 @@ DomainRunState run_state(int state) {
         case VIR_DOMAIN_CRASHED: return DomainRunState::Crashed;
         default: return DomainRunState::Off;
     }
-}
-
-// The ACPI power button alone; a driver that has no such choice (the test driver refuses the
-// flag as invalid) gets its one way of shutting down.
-int acpi_shutdown(virDomainPtr domain) {
-    if (virDomainShutdownFlags(domain, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) == 0) return 0;
-    if (virGetLastErrorCode() != VIR_ERR_INVALID_ARG) return -1;
-    return virDomainShutdown(domain);
-}
-
-int call(DomainOp op, virDomainPtr domain, bool acpi_only) {
-    switch (op) {
-        case DomainOp::Start: return virDomainCreate(domain);
-        case DomainOp::Shutdown: return acpi_only ? acpi_shutdown(domain) : virDomainShutdown(domain);
-        case DomainOp::Destroy: return virDomainDestroy(domain);
-        case DomainOp::Wakeup: return virDomainPMWakeup(domain, 0);
-        case DomainOp::Hibernate: return virDomainPMSuspendForDuration(domain, VIR_NODE_SUSPEND_TARGET_DISK, 0, 0);
-    }
-    return -1;
 }
 
 }  // namespace
@@ -157,94 +134,11 @@ SnapshotOutcome Connection::snapshot(const std::string& name) {
     return result;
 }
 
-CallOutcome Connection::run(DomainOp op, const std::string& name, bool acpi_only) {
+CallOutcome Connection::with_domain(const std::string& name, const std::function<int(util::VirDomain&)>& call) {
     util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
     if (!domain) return failure();
-    CallOutcome outcome;
-    if (call(op, domain.get(), acpi_only) < 0)
-        outcome = failure();
-    else
-        outcome.ok = true;
-    return outcome;
-}
-
-util::VirDomain Connection::lookup(const std::string& name, CallOutcome* call) {
-    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
-    if (!domain)
-        *call = failure();
-    else
-        call->ok = true;
-    return domain;
-}
-
-bool Connection::has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device) {
-    util::Malloced<char> xml(virDomainGetXMLDesc(domain, 0));
-    if (!xml) return false;  // the attach itself will say what is wrong
-    return std::string_view(xml.get()).find(usb_source_address(device)) != std::string_view::npos;
-}
-
-CallOutcome Connection::usb(UsbOp op, const std::string& name, const UsbHostDevice& device) {
-    auto xml = usb_hostdev_xml(device);
-    if (!xml)
-        return CallOutcome{false, "invalid USB device (ids must be 4 hex digits, bus 1-255, device 1-127)", false};
-    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
-    if (!domain) return failure();
-    CallOutcome outcome;
-    if (op == UsbOp::Attach && has_usb_hostdev(domain.get(), device)) {
-        outcome.ok = true;
-    } else {
-        int r = op == UsbOp::Attach ? virDomainAttachDeviceFlags(domain.get(), xml->c_str(), VIR_DOMAIN_AFFECT_LIVE)
-                                    : virDomainDetachDeviceFlags(domain.get(), xml->c_str(), VIR_DOMAIN_AFFECT_LIVE);
-        if (r < 0)
-            outcome = failure();
-        else
-            outcome.ok = true;
-    }
-    return outcome;
-}
-
-GuestChannelPath Connection::guest_channel(const std::string& name, CallOutcome* call) {
-    GuestChannelPath result{name, "", ""};
-    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
-    if (!domain) {
-        *call = failure();
-        result.error = call->error;
-        return result;
-    }
-    util::Malloced<char> xml(virDomainGetXMLDesc(domain.get(), 0));
-    if (!xml) {
-        *call = failure();
-        result.error = call->error;
-    } else {
-        call->ok = true;
-        GuestChannelXml channel = find_guest_channel(xml.get());
-        result.path = channel.problem.empty() ? channel.path : std::string();
-        result.error = !channel.problem.empty() ? channel.problem
-                       : channel.present        ? std::string()
-                                                : std::string("no such channel in the domain XML");
-    }
-    return result;
-}
-
-CpuSample Connection::cpu_sample(const std::string& name, CallOutcome* call) {
-    CpuSample result{name, false, 0, 0, ""};
-    util::VirDomain domain(virDomainLookupByName(handle_.get(), name.c_str()));
-    if (!domain) {
-        *call = failure();
-        result.error = call->error;
-        return result;
-    }
-    virDomainInfo info{};
-    if (virDomainGetInfo(domain.get(), &info) < 0) {
-        *call = failure();
-        result.error = call->error;
-    } else {
-        call->ok = true;
-        result.ok = true;
-        result.cpu_time_ns = info.cpuTime;
-        result.vcpus = info.nrVirtCpu;
-    }
-    return result;
+    if (call(domain) < 0) return failure();  // read before `domain` is freed, which resets it
+    return CallOutcome{true, "", false};
 }
 
 }  // namespace hotseat::libvirt

@@ -3,6 +3,7 @@
 // Destroying it deregisters the callbacks and closes the connection; it never touches a domain.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,12 +39,6 @@ struct SnapshotOutcome {
     CallOutcome call;  // ok also when the domain does not exist (snapshot.exists = false)
 };
 
-struct TuneJob;
-struct TuneOutcome {
-    TuneResult result;
-    bool lost = false;  // the failure was the connection itself going away
-};
-
 class Connection {
 public:
     // nullptr with *error set when libvirt cannot be reached or refuses the callbacks.
@@ -54,26 +49,15 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     SnapshotOutcome snapshot(const std::string& domain);
-    // One domain call; `acpi_only`: a shutdown by the ACPI power button, never the guest agent.
-    CallOutcome run(DomainOp op, const std::string& domain, bool acpi_only = false);
-    // The domain, for a call made on another thread (it keeps the connection alive until it is
-    // freed); empty with *call saying why.
-    util::VirDomain lookup(const std::string& domain, CallOutcome* call);
-    // Live attach/detach of a host USB device (VIR_DOMAIN_AFFECT_LIVE only: the domain's
-    // persistent definition is never changed). An attach of a device the live domain already
-    // has succeeds without a call.
-    CallOutcome usb(UsbOp op, const std::string& domain, const UsbHostDevice& device);
-    TuneOutcome tune(const TuneJob& job);  // libvirt/tuning.cpp
-    // The guest channel's socket from the live domain XML (path empty when there is none).
-    GuestChannelPath guest_channel(const std::string& domain, CallOutcome* call);
-    // virDomainGetInfo: CPU time used so far and the vCPU count.
-    CpuSample cpu_sample(const std::string& domain, CallOutcome* call);
+    // Looks `domain` up and runs `call` on it (libvirt/effect_calls.cpp makes every call
+    // through here). `call` returns libvirt's negative when it failed; the failure's message is
+    // read before anything else can reset it.
+    CallOutcome with_domain(const std::string& domain, const std::function<int(util::VirDomain&)>& call);
 
 private:
     Connection(util::VirConnect handle, std::shared_ptr<ConnectionListener> listener);
     bool register_callbacks(std::string* error);
     CallOutcome failure();  // right after a failed call, while its error is still current
-    static bool has_usb_hostdev(virDomainPtr domain, const UsbHostDevice& device);
 
     util::VirConnect handle_;                       // closed after the destructor has deregistered the callbacks
     std::shared_ptr<ConnectionListener> listener_;  // the close callback's opaque points here

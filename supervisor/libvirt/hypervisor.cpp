@@ -31,47 +31,7 @@ int Hypervisor::fd() const { return state_->outbox().fd(); }
 
 std::vector<Event> Hypervisor::drain() { return state_->outbox().drain(); }
 
-void Hypervisor::execute(const StartDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Start}); }
-
-void Hypervisor::execute(const ShutdownDomain& effect) {
-    state_->submit(DomainJob{effect.vm, DomainOp::Shutdown, effect.acpi_only});
-}
-
-void Hypervisor::execute(const HibernateDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Hibernate}); }
-
-void Hypervisor::execute(const WakeDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Wakeup}); }
-
-void Hypervisor::execute(const DestroyDomain& effect) { state_->submit(DomainJob{effect.vm, DomainOp::Destroy}); }
-
-void Hypervisor::execute(const AttachUsb& effect) {
-    state_->submit(UsbJob{effect.vm, UsbOp::Attach, effect.syspath, effect.device});
-}
-
-void Hypervisor::execute(const DetachUsb& effect) {
-    state_->submit(UsbJob{effect.vm, UsbOp::Detach, effect.syspath, effect.device});
-}
-
-void Hypervisor::execute(const SetCpuWeight& effect) {
-    state_->submit(TuneJob{effect.vm, TuneOp::CpuWeight, effect.weight, 0});
-}
-
-void Hypervisor::execute(const SetVcpuQuota& effect) {
-    state_->submit(TuneJob{effect.vm, TuneOp::VcpuQuota, effect.quota_us, static_cast<std::int64_t>(effect.period_us)});
-}
-
-void Hypervisor::execute(const SetBalloon& effect) {
-    state_->submit(TuneJob{effect.vm, TuneOp::Balloon, effect.percent, 0});
-}
-
-void Hypervisor::execute(const SuspendDomain& effect) { state_->submit(TuneJob{effect.vm, TuneOp::Suspend, 0, 0}); }
-
-void Hypervisor::execute(const ResumeDomain& effect) { state_->submit(TuneJob{effect.vm, TuneOp::Resume, 0, 0}); }
-
-void Hypervisor::execute(const FindGuestChannel& effect) {
-    state_->submit(QueryJob{effect.vm, QueryJob::Kind::GuestChannel});
-}
-
-void Hypervisor::execute(const SampleCpu& effect) { state_->submit(QueryJob{effect.vm, QueryJob::Kind::Cpu}); }
+void Hypervisor::execute(LibvirtEffect effect) { state_->submit(std::move(effect)); }
 
 void Hypervisor::set_domains(const std::vector<std::string>& domains) { state_->set_domains(domains); }
 

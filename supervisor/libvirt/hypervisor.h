@@ -53,30 +53,22 @@ public:
     int fd() const;              // eventfd, readable exactly while events are queued
     std::vector<Event> drain();  // everything queued, oldest first
 
-    // Queue the call; the outcome arrives as a DomainOpResult. While libvirt is unreachable the
-    // result ("not connected to libvirt (<uri>): <reason>") is queued at once.
-    void execute(const StartDomain& effect);
-    void execute(const ShutdownDomain& effect);
-    void execute(const DestroyDomain& effect);
-    // virDomainPMSuspendForDuration to disk through the guest agent. It returns only once the
-    // guest is going down (or the agent refused), so it runs on a thread of its own: the worker
-    // stays free for the ACPI shutdown or destroy a fallback needs meanwhile. Its DomainOpResult
-    // says guest_went_down when it failed because the guest powered off under it.
-    void execute(const HibernateDomain& effect);
-    void execute(const WakeDomain& effect);  // virDomainPMWakeup
-    // Live USB attach/detach; the outcome arrives as a UsbOpResult. An attach of a device the
-    // domain already has (a restarted hotseatd adopting a running VM) reports success.
-    void execute(const AttachUsb& effect);
-    void execute(const DetachUsb& effect);
-    // Governor calls on the running domain (live); each outcome arrives as a TuneResult.
-    void execute(const SetCpuWeight& effect);
-    void execute(const SetVcpuQuota& effect);
-    void execute(const SetBalloon& effect);
-    void execute(const SuspendDomain& effect);
-    void execute(const ResumeDomain& effect);
-    // Reads for the guest channel and idleness; answered by GuestChannelPath / CpuSample.
-    void execute(const FindGuestChannel& effect);
-    void execute(const SampleCpu& effect);
+    // Queues the effect for the worker, which runs it with its one function in
+    // libvirt/effect_calls.cpp. Each is answered once:
+    //   StartDomain, ShutdownDomain, DestroyDomain, WakeDomain (virDomainPMWakeup) and
+    //   HibernateDomain: a DomainOpResult. A hibernation (virDomainPMSuspendForDuration to disk
+    //     through the guest agent) returns only once the guest is going down or the agent
+    //     refused, so its call runs on a thread of its own: the worker stays free for the ACPI
+    //     shutdown or destroy a fallback needs meanwhile. Its result says guest_went_down when it
+    //     failed because the guest powered off under it.
+    //   AttachUsb, DetachUsb: a UsbOpResult (live only). An attach of a device the domain already
+    //     has (a restarted hotseatd adopting a running VM) reports success.
+    //   SetCpuWeight, SetVcpuQuota, SetBalloon, SuspendDomain, ResumeDomain: a TuneResult, on the
+    //     running domain (live).
+    //   FindGuestChannel: a GuestChannelPath; SampleCpu: a CpuSample.
+    // While libvirt is unreachable the answer ("not connected to libvirt (<uri>): <reason>") is
+    // queued at once, before execute() returns.
+    void execute(LibvirtEffect effect);
 
     // Config reload: follow these names from now on; snapshots are posted for new ones.
     void set_domains(const std::vector<std::string>& domains);

@@ -3,19 +3,35 @@
 #include <algorithm>
 #include <variant>
 
+#include "libvirt/effect_calls.h"
+
 namespace hotseat::libvirt {
 
 State::State(std::string uri, std::vector<std::string> domains)
     : uri_(std::move(uri)), domains_(domains.begin(), domains.end()) {}
 
-Event query_failed(const QueryJob& job, const std::string& why) {
-    if (job.kind == QueryJob::Kind::Cpu) return CpuSample{job.vm, false, 0, 0, why};
-    return GuestChannelPath{job.vm, "", why, true};
-}
+namespace {
 
-void State::submit(Job job) {
+// The link while libvirt is unreachable: every lookup fails at once and no call runs, so an
+// effect is answered without calling libvirt, under the mutex (nothing here blocks or re-enters
+// State). lost: libvirt said nothing at all (a guest channel lookup is unanswered, not "none").
+class Unreachable final : public Link {
+public:
+    explicit Unreachable(std::string why) : why_(std::move(why)) {}
+    CallOutcome on_domain(const std::string&, const std::function<int(Domain&)>&) override {
+        return CallOutcome{false, why_, true};
+    }
+
+private:
+    std::string why_;
+};
+
+}  // namespace
+
+void State::submit(LibvirtEffect effect) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
+    Job job{std::move(effect)};
     if (!unreachable_.empty()) {
         if (auto answer = not_connected(job)) outbox_.post(std::move(*answer));
         return;
@@ -118,28 +134,13 @@ void State::on_closed(const std::string& reason) {
 }
 
 // The answer to a job that cannot be run because libvirt is unreachable: its caller hears of it
-// like of any failed call. A refresh needs none: the next connect posts every snapshot anyway.
+// like of any failed call, from the effect's own function. A refresh needs none: the next
+// connect posts every snapshot anyway.
 std::optional<Event> State::not_connected(const Job& job) const {
-    const std::string why = "not connected to libvirt (" + uri_ + "): " + unreachable_;
-    return std::visit(
-        [&](const auto& j) -> std::optional<Event> {
-            using T = std::decay_t<decltype(j)>;
-            if constexpr (std::is_same_v<T, DomainJob>)
-                return DomainOpResult{j.vm, j.op, false, why};
-            else if constexpr (std::is_same_v<T, UsbJob>)
-                return UsbOpResult{j.vm, j.op, j.syspath, j.device, false, why};
-            else if constexpr (std::is_same_v<T, TuneJob>) {
-                TuneResult result;
-                result.vm = j.vm;
-                result.op = j.op;
-                result.error = why;
-                return result;
-            } else if constexpr (std::is_same_v<T, QueryJob>)
-                return query_failed(j, why);
-            else
-                return std::nullopt;  // RefreshJob
-        },
-        job);
+    const auto* effect = std::get_if<LibvirtEffect>(&job);
+    if (effect == nullptr) return std::nullopt;
+    Unreachable link("not connected to libvirt (" + uri_ + "): " + unreachable_);
+    return carry_out(link, *effect);
 }
 
 }  // namespace hotseat::libvirt

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "hotseat/effects.h"
 #include "hotseat/events.h"
 #include "libvirt/connection.h"
 #include "libvirt/lifecycle.h"
@@ -20,37 +21,12 @@
 
 namespace hotseat::libvirt {
 
-struct DomainJob {
-    std::string vm;
-    DomainOp op = DomainOp::Start;
-    bool acpi_only = false;  // Shutdown: the ACPI power button, never the guest agent
-};
+// A job for the worker: an effect (libvirt/effect_calls.h runs it), or the adapter's own
+// refresh after set_domains().
 struct RefreshJob {
     std::vector<std::string> vms;  // post fresh snapshots of these
 };
-struct UsbJob {
-    std::string vm;
-    UsbOp op = UsbOp::Attach;
-    std::string syspath;
-    UsbHostDevice device;
-};
-// A governor call (libvirt/tuning.cpp); reports a TuneResult.
-struct TuneJob {
-    std::string vm;
-    TuneOp op = TuneOp::CpuWeight;
-    std::int64_t value = 0;   // CpuWeight: weight; VcpuQuota: quota µs; Balloon: percent
-    std::int64_t period = 0;  // VcpuQuota: period µs
-};
-// A read for the guest channel / idleness: answered with a GuestChannelPath or a CpuSample event.
-struct QueryJob {
-    enum class Kind { GuestChannel, Cpu };
-    std::string vm;
-    Kind kind = Kind::Cpu;
-};
-using Job = std::variant<DomainJob, RefreshJob, UsbJob, TuneJob, QueryJob>;
-
-// The answer to a query that could not be asked (libvirt unreachable).
-Event query_failed(const QueryJob& job, const std::string& why);
+using Job = std::variant<LibvirtEffect, RefreshJob>;
 
 class State final : public ConnectionListener {
 public:
@@ -61,7 +37,7 @@ public:
     const Outbox& outbox() const { return outbox_; }
 
     // Loop thread.
-    void submit(Job job);  // fails it at once while libvirt is known to be unreachable
+    void submit(LibvirtEffect effect);  // answers it at once while libvirt is known to be unreachable
     void set_domains(const std::vector<std::string>& domains);
     void request_stop();
 

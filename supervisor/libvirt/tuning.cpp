@@ -1,18 +1,17 @@
-// The governor's libvirt calls (Connection::tune), all live on the running domain:
+// The governor's libvirt calls (libvirt/tuning.h), all live on the running domain:
 //   CpuWeight  scheduler parameter "cpu_shares": libvirt writes it to the VM's cgroup, cpu.weight
 //              on cgroup v2 (1-10000), cpu.shares on v1
 //   VcpuQuota  "vcpu_period" + "vcpu_quota" (each vCPU's CFS bandwidth; negative: unlimited)
 //   Balloon    virDomainSetMemoryFlags to a percentage of the maximum memory
-//   Suspend / Resume
+// (Suspend and Resume are one libvirt call each: libvirt/effect_calls.cpp.)
 // Before a scheduler change the current value is read, so that the engine can put it back.
+#include "libvirt/tuning.h"
+
 #include <libvirt/virterror.h>
 
-#include <cstdlib>
-#include <memory>
+#include <optional>
 #include <vector>
 
-#include "libvirt/connection.h"
-#include "libvirt/state.h"
 #include "util/handles.h"
 
 namespace hotseat::libvirt {
@@ -54,64 +53,34 @@ int set_scheduler(virDomainPtr domain, Add add) {
     return r;
 }
 
-int set_weight(virDomainPtr domain, const TuneJob& job, TuneResult& result) {
+}  // namespace
+
+int set_cpu_weight(virDomainPtr domain, std::uint32_t weight, TuneResult& result) {
     result.previous = read_scheduler(domain).shares;
     virResetLastError();
     return set_scheduler(domain, [&](virTypedParameterPtr* p, int* n, int* cap) {
-        return virTypedParamsAddULLong(p, n, cap, VIR_DOMAIN_SCHEDULER_CPU_SHARES,
-                                       static_cast<unsigned long long>(job.value));
+        return virTypedParamsAddULLong(p, n, cap, VIR_DOMAIN_SCHEDULER_CPU_SHARES, weight);
     });
 }
 
-int set_quota(virDomainPtr domain, const TuneJob& job, TuneResult& result) {
+int set_vcpu_quota(virDomainPtr domain, std::int64_t quota_us, std::uint64_t period_us, TuneResult& result) {
     SchedulerValues before = read_scheduler(domain);
     result.previous = before.quota;
     result.previous_period = before.period;
     virResetLastError();
     return set_scheduler(domain, [&](virTypedParameterPtr* p, int* n, int* cap) {
-        if (virTypedParamsAddULLong(p, n, cap, VIR_DOMAIN_SCHEDULER_VCPU_PERIOD,
-                                    static_cast<unsigned long long>(job.period)) < 0)
-            return -1;
-        return virTypedParamsAddLLong(p, n, cap, VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, job.value);
+        if (virTypedParamsAddULLong(p, n, cap, VIR_DOMAIN_SCHEDULER_VCPU_PERIOD, period_us) < 0) return -1;
+        return virTypedParamsAddLLong(p, n, cap, VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, quota_us);
     });
 }
 
 // The previous value reported is the current balloon size in KiB (for the logs and the tests).
-int set_balloon(virDomainPtr domain, const TuneJob& job, TuneResult& result) {
+int set_balloon(virDomainPtr domain, std::uint32_t percent, TuneResult& result) {
     virDomainInfo info{};
     if (virDomainGetInfo(domain, &info) < 0) return -1;
     result.previous = static_cast<std::int64_t>(info.memory);
-    unsigned long target = info.maxMem * static_cast<unsigned long>(job.value) / 100;
+    unsigned long target = info.maxMem * static_cast<unsigned long>(percent) / 100;
     return virDomainSetMemoryFlags(domain, target, VIR_DOMAIN_AFFECT_LIVE);
-}
-
-int call(virDomainPtr domain, const TuneJob& job, TuneResult& result) {
-    switch (job.op) {
-        case TuneOp::CpuWeight: return set_weight(domain, job, result);
-        case TuneOp::VcpuQuota: return set_quota(domain, job, result);
-        case TuneOp::Balloon: return set_balloon(domain, job, result);
-        case TuneOp::Suspend: return virDomainSuspend(domain);
-        case TuneOp::Resume: return virDomainResume(domain);
-    }
-    return -1;
-}
-
-}  // namespace
-
-TuneOutcome Connection::tune(const TuneJob& job) {
-    TuneOutcome outcome;
-    outcome.result.vm = job.vm;
-    outcome.result.op = job.op;
-    util::VirDomain domain(virDomainLookupByName(handle_.get(), job.vm.c_str()));
-    int r = domain ? call(domain.get(), job, outcome.result) : -1;
-    if (r < 0) {
-        CallOutcome failed = failure();
-        outcome.result.error = failed.error;
-        outcome.lost = failed.lost;
-        return outcome;
-    }
-    outcome.result.ok = true;
-    return outcome;
 }
 
 }  // namespace hotseat::libvirt

@@ -1,9 +1,35 @@
 #include "libvirt/worker.h"
 
-#include "libvirt/agent_call.h"
+#include "libvirt/effect_calls.h"
 #include "log.h"
 
 namespace hotseat::libvirt {
+namespace {
+
+// The link while connected: the worker's connection, each looked-up domain handed to the call
+// with the state it may note things in. It remembers a lost connection, for the worker to act
+// on once the effect's answer is out.
+class Connected final : public Link {
+public:
+    Connected(Connection& connection, const std::shared_ptr<State>& state) : connection_(connection), state_(state) {}
+
+    CallOutcome on_domain(const std::string& vm, const std::function<int(Domain&)>& call) override {
+        CallOutcome outcome = connection_.with_domain(vm, [&](util::VirDomain& handle) {
+            Domain domain{handle, state_};
+            return call(domain);
+        });
+        if (outcome.lost && !lost_) lost_ = outcome.error;
+        return outcome;
+    }
+    const std::optional<std::string>& lost() const { return lost_; }
+
+private:
+    Connection& connection_;
+    const std::shared_ptr<State>& state_;
+    std::optional<std::string> lost_;
+};
+
+}  // namespace
 
 void Worker::run() {
     while (true) {
@@ -37,17 +63,8 @@ Worker::Ended Worker::serve() {
             lose_connection(*next.lost);
             return Ended::Lost;
         }
-        bool alive = true;
-        if (const auto* refresh = std::get_if<RefreshJob>(&*next.job))
-            alive = post_snapshots(refresh->vms);
-        else if (const auto* usb = std::get_if<UsbJob>(&*next.job))
-            alive = run_usb_job(*usb);
-        else if (const auto* tune = std::get_if<TuneJob>(&*next.job))
-            alive = run_tune(*tune);
-        else if (const auto* query = std::get_if<QueryJob>(&*next.job))
-            alive = run_query(*query);
-        else
-            alive = run_job(std::get<DomainJob>(*next.job));
+        const auto* refresh = std::get_if<RefreshJob>(&*next.job);
+        bool alive = refresh ? post_snapshots(refresh->vms) : run_effect(std::get<LibvirtEffect>(*next.job));
         if (!alive) return Ended::Lost;
     }
 }
@@ -66,67 +83,13 @@ bool Worker::post_snapshots(const std::vector<std::string>& vms) {
     return true;
 }
 
-bool Worker::run_job(const DomainJob& job) {
-    if (job.op == DomainOp::Hibernate) return run_hibernate(job);
-    // Noted before the call: the STOPPED event may be dispatched before virDomainShutdown returns.
-    if (job.op == DomainOp::Shutdown) state_->shutdown_requested(job.vm);
-    CallOutcome outcome = connection_->run(job.op, job.vm, job.acpi_only);
-    if (job.op == DomainOp::Shutdown && !outcome.ok) state_->shutdown_request_failed(job.vm);
-    state_->outbox().post(DomainOpResult{job.vm, job.op, outcome.ok, outcome.error});
-    if (outcome.lost) {
-        lose_connection(outcome.error);
-        return false;
-    }
-    return true;
-}
-
-// The lookup here, the call on a thread of its own (libvirt/agent_call.h).
-bool Worker::run_hibernate(const DomainJob& job) {
-    CallOutcome call;
-    util::VirDomain domain = connection_->lookup(job.vm, &call);
-    if (!domain) {
-        state_->outbox().post(DomainOpResult{job.vm, job.op, false, call.error, false});
-        if (call.lost) {
-            lose_connection(call.error);
-            return false;
-        }
-        return true;
-    }
-    hibernate_apart(std::move(domain), job.vm, state_);
-    return true;
-}
-
-bool Worker::run_usb_job(const UsbJob& job) {
-    CallOutcome outcome = connection_->usb(job.op, job.vm, job.device);
-    state_->outbox().post(UsbOpResult{job.vm, job.op, job.syspath, job.device, outcome.ok, outcome.error});
-    if (outcome.lost) {
-        lose_connection(outcome.error);
-        return false;
-    }
-    return true;
-}
-
-bool Worker::run_tune(const TuneJob& job) {
-    TuneOutcome outcome = connection_->tune(job);
-    state_->outbox().post(std::move(outcome.result));
-    if (outcome.lost) {
-        lose_connection(outcome.result.error);
-        return false;
-    }
-    return true;
-}
-
-bool Worker::run_query(const QueryJob& job) {
-    CallOutcome call;
-    if (job.kind == QueryJob::Kind::Cpu)
-        state_->outbox().post(connection_->cpu_sample(job.vm, &call));
-    else {
-        GuestChannelPath answer = connection_->guest_channel(job.vm, &call);
-        answer.unanswered = call.lost;  // the connection broke, not the channel
-        state_->outbox().post(std::move(answer));
-    }
-    if (call.lost) {
-        lose_connection(call.error);
+// The effect's answer goes out before the connection is given up: the engine hears of the
+// failed call, then of the lost connection.
+bool Worker::run_effect(const LibvirtEffect& effect) {
+    Connected link(*connection_, state_);
+    if (auto answer = carry_out(link, effect)) state_->outbox().post(std::move(*answer));
+    if (link.lost()) {
+        lose_connection(*link.lost());
         return false;
     }
     return true;

@@ -21,11 +21,7 @@ private:
     bool connect();  // posts LibvirtConnection and, when connected, the snapshots
     Ended serve();
     bool post_snapshots(const std::vector<std::string>& vms);  // false: connection lost
-    bool run_job(const DomainJob& job);                        // false: connection lost
-    bool run_hibernate(const DomainJob& job);                  // false: connection lost
-    bool run_usb_job(const UsbJob& job);                       // false: connection lost
-    bool run_tune(const TuneJob& job);                         // false: connection lost
-    bool run_query(const QueryJob& job);                       // false: connection lost
+    bool run_effect(const LibvirtEffect& effect);              // false: connection lost
     void lose_connection(const std::string& why);
 
     std::shared_ptr<State> state_;
