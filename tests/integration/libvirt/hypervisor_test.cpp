@@ -326,6 +326,92 @@ TEST_F(HypervisorTest, BadUriReportsDisconnectedAndJobsFailFast) {
     EXPECT_NE(result->error.find("nonexistent.xml"), std::string::npos) << result->error;
 }
 
+// The answer to one effect while libvirt is unreachable: queued by execute() itself (the fd
+// readable when it returns), and the only event queued. The worker never retries in between.
+template <typename Result>
+std::optional<Result> answer_while_unreachable(Hypervisor& hv, LibvirtEffect effect) {
+    hv.execute(std::move(effect));
+    pollfd queued{hv.fd(), POLLIN, 0};
+    if (poll(&queued, 1, 0) != 1) return std::nullopt;
+    std::vector<Event> answers = hv.drain();
+    EXPECT_EQ(answers.size(), 1u);
+    if (answers.size() != 1 || !std::holds_alternative<Result>(answers.front())) return std::nullopt;
+    return std::get<Result>(answers.front());
+}
+
+// Every libvirt effect is answered at once while libvirt is unreachable, in its own shape: the
+// function that makes the effect's calls answers it too (libvirt/effect_calls.h), through a link
+// that reaches nothing and calls no libvirt function.
+TEST_F(HypervisorTest, EveryEffectIsAnsweredAtOnceInItsOwnShapeWhileUnreachable) {
+    static_assert(std::variant_size_v<LibvirtEffect> == 14, "a new libvirt effect: expect its answer here");
+    Hypervisor hv(bad_uri, {"arch-desktop"}, Backoff{std::chrono::hours(1)});
+    hv.start();
+    ASSERT_TRUE(test::wait_until([&] {
+        for (const auto& event : hv.drain())
+            if (std::holds_alternative<LibvirtConnection>(event)) return true;
+        return false;
+    }));
+    const std::string vm = "arch-desktop";
+    const std::string not_connected = "not connected to libvirt (" + bad_uri + "): ";
+
+    const std::vector<std::pair<LibvirtEffect, DomainOp>> domain_calls = {
+        {StartDomain{vm}, DomainOp::Start},
+        {ShutdownDomain{vm}, DomainOp::Shutdown},
+        {ShutdownDomain{vm, true}, DomainOp::Shutdown},
+        {DestroyDomain{vm}, DomainOp::Destroy},
+        {HibernateDomain{vm}, DomainOp::Hibernate},
+        {WakeDomain{vm}, DomainOp::Wakeup}};
+    for (const auto& [effect, op] : domain_calls) {
+        auto result = answer_while_unreachable<DomainOpResult>(hv, effect);
+        ASSERT_TRUE(result) << "no DomainOpResult for " << to_string(op);
+        EXPECT_EQ(result->vm, vm);
+        EXPECT_EQ(result->op, op);
+        EXPECT_FALSE(result->ok);
+        EXPECT_FALSE(result->guest_went_down);
+        EXPECT_EQ(result->error.rfind(not_connected, 0), 0u) << result->error;
+    }
+
+    const UsbHostDevice device{"046d", "c52b", "", 1, 5};
+    for (const auto& [effect, op] : std::vector<std::pair<LibvirtEffect, UsbOp>>{
+             {AttachUsb{vm, "/sys/x", device}, UsbOp::Attach}, {DetachUsb{vm, "/sys/x", device}, UsbOp::Detach}}) {
+        auto result = answer_while_unreachable<UsbOpResult>(hv, effect);
+        ASSERT_TRUE(result) << "no UsbOpResult for " << to_string(op);
+        EXPECT_EQ(result->op, op);
+        EXPECT_EQ(result->syspath, "/sys/x");
+        EXPECT_EQ(result->device, device);
+        EXPECT_FALSE(result->ok);
+        EXPECT_EQ(result->error.rfind(not_connected, 0), 0u) << result->error;
+    }
+
+    const std::vector<std::pair<LibvirtEffect, TuneOp>> tune_calls = {
+        {SetCpuWeight{vm, 50}, TuneOp::CpuWeight},
+        {SetVcpuQuota{vm, 50000, 100000}, TuneOp::VcpuQuota},
+        {SetBalloon{vm, 50}, TuneOp::Balloon},
+        {SuspendDomain{vm}, TuneOp::Suspend},
+        {ResumeDomain{vm}, TuneOp::Resume}};
+    for (const auto& [effect, op] : tune_calls) {
+        auto result = answer_while_unreachable<TuneResult>(hv, effect);
+        ASSERT_TRUE(result) << "no TuneResult for " << to_string(op);
+        EXPECT_EQ(result->vm, vm);
+        EXPECT_EQ(result->op, op);
+        EXPECT_FALSE(result->ok);
+        EXPECT_FALSE(result->previous);
+        EXPECT_EQ(result->error.rfind(not_connected, 0), 0u) << result->error;
+    }
+
+    auto channel = answer_while_unreachable<GuestChannelPath>(hv, FindGuestChannel{vm});
+    ASSERT_TRUE(channel);
+    EXPECT_TRUE(channel->unanswered);
+    EXPECT_EQ(channel->path, "");
+    EXPECT_EQ(channel->error.rfind(not_connected, 0), 0u) << channel->error;
+
+    auto sample = answer_while_unreachable<CpuSample>(hv, SampleCpu{vm});
+    ASSERT_TRUE(sample);
+    EXPECT_EQ(sample->vm, vm);
+    EXPECT_FALSE(sample->ok);
+    EXPECT_EQ(sample->error.rfind(not_connected, 0), 0u) << sample->error;
+}
+
 TEST_F(HypervisorTest, JobQueuedBeforeAFailedConnectFails) {
     Hypervisor hv(bad_uri, {"arch-desktop"});
     EventCollector collected(hv);
