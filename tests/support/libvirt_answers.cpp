@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "libvirt/hostdev_xml.h"
+#include "util/handles.h"
 
 namespace hotseat::test {
 namespace {
@@ -21,20 +22,14 @@ std::optional<std::string> libvirt_usb_refusal(const std::string& uri, const std
                                                const UsbHostDevice& device) {
     auto xml = libvirt::usb_hostdev_xml(device);
     if (!xml) throw std::invalid_argument("libvirt_usb_refusal: an invalid USB device never reaches libvirt");
-    virConnectPtr connection = virConnectOpen(uri.c_str());
+    util::VirConnect connection(virConnectOpen(uri.c_str()));
     if (!connection) throw std::runtime_error("cannot connect to " + uri + ": " + last_message());
-    virDomainPtr handle = virDomainLookupByName(connection, domain.c_str());
-    if (!handle) {
-        std::string why = last_message();
-        virConnectClose(connection);
-        throw std::runtime_error("no domain " + domain + " at " + uri + ": " + why);
-    }
-    int r = op == UsbOp::Attach ? virDomainAttachDeviceFlags(handle, xml->c_str(), VIR_DOMAIN_AFFECT_LIVE)
-                                : virDomainDetachDeviceFlags(handle, xml->c_str(), VIR_DOMAIN_AFFECT_LIVE);
+    util::VirDomain handle(virDomainLookupByName(connection.get(), domain.c_str()));
+    if (!handle) throw std::runtime_error("no domain " + domain + " at " + uri + ": " + last_message());
+    int r = op == UsbOp::Attach ? virDomainAttachDeviceFlags(handle.get(), xml->c_str(), VIR_DOMAIN_AFFECT_LIVE)
+                                : virDomainDetachDeviceFlags(handle.get(), xml->c_str(), VIR_DOMAIN_AFFECT_LIVE);
     std::optional<std::string> refusal;
-    if (r < 0) refusal = last_message();  // before virDomainFree resets it
-    virDomainFree(handle);
-    virConnectClose(connection);
+    if (r < 0) refusal = last_message();  // before the domain is freed, which resets it
     return refusal;
 }
 
