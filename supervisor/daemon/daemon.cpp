@@ -11,6 +11,7 @@
 #include <system_error>
 #include <thread>
 #include <type_traits>
+#include <utility>
 
 #include "daemon/release_record_reader.h"
 #include "core/effect_text.h"
@@ -202,25 +203,41 @@ void Daemon::feed(const Event& event) {
 }
 
 // Effects run in the engine's order, with one exception: the work handed to other threads (libvirt
-// jobs, whose worker wakes at once and competes for the CPU) waits until the bus signals and log
-// lines of the same batch are out, so a client learns of a trigger without queueing behind a
-// libvirt call being set up (docs/benchmarks.md, "Trigger latency"). Each adapter still receives
-// its own effects in order, and none depends on another's having run first.
+// jobs, whose worker wakes at once and competes for the CPU) waits until the bus daemon has passed
+// on the signals of the same batch (BusService::after_delivered), so a client learns of a trigger
+// before a libvirt call competes with the bus daemon and the client for the CPU (docs/design.md,
+// "Tell first, then work"). Libvirt effects keep their order among themselves; each adapter
+// receives its own effects in order, and none depends on another's having run first.
 void Daemon::execute(Effects effects) {
-    auto run = [this](const Effects& batch) {
+    auto run = [this](Effects& batch) {
         for (const auto& effect : batch)
             if (!goes_to_libvirt(effect)) execute_one(effect);
-        for (const auto& effect : batch)
-            if (goes_to_libvirt(effect)) execute_one(effect);
+        for (auto& effect : batch)
+            if (goes_to_libvirt(effect)) for_libvirt_.push_back(std::move(effect));
     };
     run(effects);
     // Events an effect produced on the spot (a release record read) go in once this batch is out.
     while (!deferred_.empty()) {
         Event event = std::move(deferred_.front());
         deferred_.pop_front();
-        run(engine_.handle(event, now()));
+        auto more = engine_.handle(event, now());
+        run(more);
     }
+    hand_to_libvirt();
     rearm_timer();
+}
+
+// One wait at a time: what arrives meanwhile goes with it, in order.
+void Daemon::hand_to_libvirt() {
+    if (for_libvirt_.empty() || waiting_for_bus_) return;
+    auto hand_over = [this] {
+        waiting_for_bus_ = false;
+        auto held = std::exchange(for_libvirt_, {});
+        for (const auto& effect : held) execute_one(effect);
+    };
+    if (!bus_) return hand_over();
+    waiting_for_bus_ = true;
+    bus_->after_delivered(hand_over, kBusDaemonWait);
 }
 
 bool Daemon::goes_to_libvirt(const Effect& effect) {

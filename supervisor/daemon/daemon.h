@@ -5,9 +5,11 @@
 
 #include <systemd/sd-event.h>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hotseat/config.h"
 #include "hotseat/engine.h"
@@ -55,6 +57,7 @@ private:
     void feed(const Event& event);
     void execute(Effects effects);
     void execute_one(const Effect& effect);
+    void hand_to_libvirt();  // the libvirt effects held in for_libvirt_, once the bus has the rest
     static bool goes_to_libvirt(const Effect& effect);  // executed by hypervisor_'s worker
     void rearm_timer();
     void maybe_ready();
@@ -92,6 +95,11 @@ private:
     // Events an effect produced on the spot (a release record read): fed once the effects of
     // the event before are all executed, so that effects stay in the engine's order.
     std::deque<Event> deferred_;
+    // Libvirt effects waiting for the bus daemon to pass on the signals of their batch (execute);
+    // at most kBusDaemonWait, so a stuck bus daemon delays a start and never stops it.
+    static constexpr std::chrono::milliseconds kBusDaemonWait{100};
+    std::vector<Effect> for_libvirt_;
+    bool waiting_for_bus_ = false;
 };
 
 }  // namespace hotseat

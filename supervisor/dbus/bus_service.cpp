@@ -19,7 +19,8 @@ BusService::BusService(const std::vector<std::string>& vm_names, Handlers handle
                        std::string version)
     : handlers_(std::move(handlers)),
       gatekeeper_(std::move(control_group)),
-      connection_(sdbus::createSystemBusConnection()) {
+      connection_(sdbus::createSystemBusConnection()),
+      bus_daemon_(sdbus_compat::create_proxy(*connection_, "org.freedesktop.DBus", "/org/freedesktop/DBus")) {
     ManagerRequests requests{[this] { run_reload(); }, [this] { return list_vms(); }};
     manager_ = std::make_unique<ManagerObject>(*connection_, std::move(version), gatekeeper_, std::move(requests));
     for (const auto& name : vm_names) add_vm(name);
@@ -40,6 +41,23 @@ void BusService::request_name() {
 }
 
 void BusService::attach(sd_event* loop) { source_ = std::make_unique<SdEventBusSource>(loop, *connection_); }
+
+void BusService::after_delivered(std::function<void()> then, std::chrono::milliseconds timeout) {
+    if (!source_) {
+        then();
+        return;
+    }
+    try {
+        // The answer, an error and the timeout all mean the same here: go on.
+        (void)bus_daemon_->callMethodAsync(sdbus_compat::MethodName{"GetId"})
+            .onInterface(sdbus_compat::InterfaceName{"org.freedesktop.DBus"})
+            .withTimeout(timeout)
+            .uponReplyInvoke([then](sdbus_compat::AsyncCallError, std::string) { then(); });
+    } catch (const sdbus::Error& e) {
+        log::debug("not waiting for the bus daemon (", e.getMessage(), ")");
+        then();
+    }
+}
 
 void BusService::flush(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -23,7 +23,8 @@
 
 namespace sdbus {
 class IConnection;
-}
+class IProxy;
+}  // namespace sdbus
 
 namespace hotseat::dbus {
 
@@ -51,6 +52,14 @@ public:
 
     // Lets `loop` drive the connection (io + timer sources). Call once.
     void attach(sd_event* loop);
+
+    // Runs `then` on the loop thread once the bus daemon has handled every message sent here
+    // before this call: the bus daemon handles one connection's messages in order, so its answer
+    // to a call made after them (GetId) comes once it has passed them on. Runs `then` after
+    // `timeout` without that answer (a stuck bus daemon delays, never stops, what waits), and at
+    // once when the connection is not driven by a loop yet (before attach()) or the call cannot be
+    // sent. The daemon holds its libvirt work on this (docs/design.md, "Tell first, then work").
+    void after_delivered(std::function<void()> then, std::chrono::milliseconds timeout);
 
     // Writes out queued messages (at shutdown), waiting at most `timeout`.
     void flush(std::chrono::milliseconds timeout = std::chrono::seconds(1));
@@ -83,7 +92,8 @@ private:
     Gatekeeper gatekeeper_;
     std::unique_ptr<sdbus::IConnection> connection_;
     std::unique_ptr<ManagerObject> manager_;
-    std::vector<std::string> vm_order_;  // configuration order, for VMs and ListVMs
+    std::unique_ptr<sdbus::IProxy> bus_daemon_;  // org.freedesktop.DBus itself, for after_delivered()
+    std::vector<std::string> vm_order_;          // configuration order, for VMs and ListVMs
     std::map<std::string, std::unique_ptr<VmObject>> vms_;
     std::unique_ptr<SdEventBusSource> source_;
 };

@@ -33,6 +33,7 @@ namespace hotseat::dbus::sdbus_compat {
 #if HOTSEAT_SDBUS_MAJOR >= 2
 using ServiceName = sdbus::ServiceName;
 using InterfaceName = sdbus::InterfaceName;
+using MethodName = sdbus::MethodName;
 using PropertyName = sdbus::PropertyName;
 using ErrorName = sdbus::Error::Name;
 // The first argument of an uponReplyInvoke() callback.
@@ -40,6 +41,7 @@ using AsyncCallError = std::optional<sdbus::Error>;
 #else
 using ServiceName = std::string;
 using InterfaceName = std::string;
+using MethodName = std::string;
 using PropertyName = std::string;
 using ErrorName = std::string;
 using AsyncCallError = const sdbus::Error*;

@@ -74,5 +74,37 @@ TEST_F(DbusServiceTest, LosingTheBusEndsTheLoopWithAFailure) {
     EXPECT_EQ(code, EXIT_FAILURE);
 }
 
+// after_delivered (the daemon holds its libvirt work on it, docs/design.md "Tell first, then
+// work"): when it calls back, the bus daemon has passed the signal on, so the watcher gets it with
+// the bus daemon stopped.
+TEST_F(DbusServiceTest, AfterDeliveredCallsBackOnceTheBusDaemonPassedTheSignalOn) {
+    VmStatus status;
+    status.name = "arch-desktop";
+    status.state = VmState::Starting;
+    service_->publish(PublishVm{status});
+    bool called = false;
+    service_->after_delivered(
+        [&] {
+            called = true;
+            ASSERT_EQ(::kill(bus_->pid(), SIGSTOP), 0);
+        },
+        std::chrono::seconds(10));
+    EXPECT_FALSE(called) << "called back before the bus daemon could answer";
+    ASSERT_TRUE(pump_until([&] { return called; }));
+    bool arrived = pump_until([&] { return !seen("PropertiesChanged").empty(); }, std::chrono::seconds(2));
+    ASSERT_EQ(::kill(bus_->pid(), SIGCONT), 0);
+    EXPECT_TRUE(arrived) << "the signal was still waiting for the bus daemon";
+}
+
+// A stuck bus daemon delays what waits on it, and never stops it.
+TEST_F(DbusServiceTest, AfterDeliveredGoesOnWhenTheBusDaemonDoesNotAnswer) {
+    ASSERT_EQ(::kill(bus_->pid(), SIGSTOP), 0);
+    bool called = false;
+    service_->after_delivered([&] { called = true; }, std::chrono::milliseconds(50));
+    bool went_on = pump_until([&] { return called; });
+    ASSERT_EQ(::kill(bus_->pid(), SIGCONT), 0);
+    EXPECT_TRUE(went_on);
+}
+
 }  // namespace
 }  // namespace hotseat::test
