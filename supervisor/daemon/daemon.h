@@ -100,6 +100,7 @@ private:
     static constexpr std::chrono::milliseconds kBusDaemonWait{100};
     std::vector<Effect> for_libvirt_;
     bool waiting_for_bus_ = false;
+    bool told_bus_ = false;  // the batch being executed sent something on the bus
 };
 
 }  // namespace hotseat
