@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <set>
 
 #include "memory_units.h"
@@ -13,8 +12,6 @@
 
 namespace hotseat::hook {
 namespace {
-
-using Document = util::XmlDoc;
 
 bool named(const xmlNode* node, const char* name) {
     return node->type == XML_ELEMENT_NODE && xmlStrEqual(node->name, BAD_CAST name);
@@ -146,10 +143,10 @@ bool declares_doctype(std::string_view xml) {
     return xml.find("<!DOCTYPE") != std::string_view::npos || xml.find("<!ENTITY") != std::string_view::npos;
 }
 
-Document parse_document(std::string_view xml, std::string* error) {
+util::XmlDoc parse_document(std::string_view xml, std::string* error) {
     // No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network.
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
-    Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr, options));
+    util::XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr, options));
     if (!doc)
         *error = "the domain XML is not well-formed (" + libxml_error() + ")";
     else if (doc->intSubset || doc->extSubset)
@@ -172,7 +169,7 @@ std::optional<DomainNeeds> parse_domain_xml(std::string_view xml, std::string* e
         *error = "the domain XML declares a DOCTYPE or entities: refused";
         return std::nullopt;
     }
-    Document doc = parse_document(xml, error);
+    util::XmlDoc doc = parse_document(xml, error);
     if (!doc) return std::nullopt;
     const xmlNode* domain = xmlDocGetRootElement(doc.get());
     DomainNeeds needs;

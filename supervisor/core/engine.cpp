@@ -113,9 +113,8 @@ std::vector<VmStatus> Engine::vms() const {
 }
 
 const VmStatus* Engine::vm(const std::string& name) const {
-    for (const auto& m : machines_)
-        if (m->config().name == name) return &m->status();
-    return nullptr;
+    const VmMachine* m = find_machine(machines_, name);
+    return m ? &m->status() : nullptr;
 }
 
 std::vector<MonitorStatus> Engine::monitors() const { return connectors_->published(); }

@@ -276,13 +276,12 @@ Effects Governor::reload(GovernorConfig config, Machines& machines) {
     config_ = std::move(config);
     Effects out;
     for (auto it = ladders_.begin(); it != ladders_.end();) {
-        auto m = std::find_if(machines.begin(), machines.end(),
-                              [&](const auto& vm) { return vm->config().name == it->first; });
-        bool managed = m != machines.end() && alive(**m);
+        VmMachine* m = find_machine(machines, it->first);
+        bool managed = m && alive(*m);
         // A VM dropped from the config is no longer managed: it gets everything back first.
         int floor = managed && config_.enable ? std::min(it->second.level, top_level()) : 0;
         while (it->second.level > floor) {
-            append(out, undo_rung(it->first, managed ? (*m)->config().cpu_weight : std::nullopt, it->second));
+            append(out, undo_rung(it->first, managed ? m->config().cpu_weight : std::nullopt, it->second));
             it->second.level -= 1;
         }
         if (!managed) {
@@ -290,9 +289,9 @@ Effects Governor::reload(GovernorConfig config, Machines& machines) {
             continue;
         }
         bool stop_on_top = it->second.level >= 4 && config_.top_action == GovernorTop::Stop;
-        if (!stop_on_top && (*m)->stop_pending(StopOrigin::Governor))
-            append(out, (*m)->cancel_pending_stop("the governor was reconfigured"));
-        describe(**m, it->second, true);
+        if (!stop_on_top && m->stop_pending(StopOrigin::Governor))
+            append(out, m->cancel_pending_stop("the governor was reconfigured"));
+        describe(*m, it->second, true);
         it = it->second.level == 0 ? ladders_.erase(it) : std::next(it);
     }
     append(out, watch(machines));

@@ -19,7 +19,8 @@
 #include "guest/line_reader.h"
 #include "guest/protocol.h"
 #include "hotseat/events.h"
-#include "util/handles.h"
+#include "util/fd.h"
+#include "util/sd_handles.h"
 
 namespace hotseat::guest_channel {
 

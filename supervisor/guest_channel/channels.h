@@ -9,7 +9,7 @@
 
 #include "guest_channel/channel.h"
 #include "hotseat/effects.h"
-#include "util/handles.h"
+#include "util/sd_handles.h"
 
 namespace hotseat::guest_channel {
 

@@ -58,7 +58,6 @@ std::unique_ptr<Connection> Connection::open(const std::string& uri, std::shared
         *error = last_error_message();
         return nullptr;
     }
-    virConnectPtr raw = handle.get();
     std::unique_ptr<Connection> connection(new Connection(std::move(handle), std::move(listener)));
     if (!connection->register_callbacks(error)) return nullptr;
     // Notices a hung daemon (EOF covers a dead one): after kKeepAliveIntervalS seconds without a
@@ -68,7 +67,7 @@ std::unique_ptr<Connection> Connection::open(const std::string& uri, std::shared
     // it this costs no wakeup at all; against one that pings nobody, one exchange per interval.
     // Measured, and what detection costs, in docs/benchmarks.md ("Idle") and docs/robustness.md.
     // Drivers without keepalive (test://) refuse; that costs nothing.
-    virConnectSetKeepAlive(raw, kKeepAliveIntervalS, kKeepAliveCount);
+    virConnectSetKeepAlive(connection->handle_.get(), kKeepAliveIntervalS, kKeepAliveCount);
     return connection;
 }
 

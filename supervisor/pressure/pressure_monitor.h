@@ -12,7 +12,8 @@
 
 #include "hotseat/config.h"
 #include "hotseat/events.h"
-#include "util/handles.h"
+#include "util/fd.h"
+#include "util/sd_handles.h"
 
 namespace hotseat::pressure {
 

@@ -10,10 +10,11 @@
 //   Malloced<char> xml(virDomainGetXMLDesc(...)); free() for what a C library malloc'd for us
 //   check(sd_event_add_time(...), "sd_event_add_time");   negative errno -> std::system_error
 //
-// This header is all of it. Its parts stand alone for programs that link only some of these
-// libraries (the hook, the guest helper: the hotseat_util target): util/handle.h (Handle,
-// Malloced, out_ptr, check), util/fd.h (UniqueFd), util/sd_handles.h (sd-event, sd-bus),
-// util/udev_handles.h (libudev).
+// This header gathers the parts the daemon's adapters use, plus libvirt's and libevdev's owners.
+// The parts stand alone for code that links only some of these libraries (the hook, the guest
+// helper: the hotseat_util target): util/handle.h (Handle, Malloced, out_ptr, check), util/fd.h
+// (UniqueFd), util/sd_handles.h (sd-event, sd-bus), util/udev_handles.h (libudev) and
+// util/xml_handles.h (libxml2, which this header leaves out).
 #pragma once
 
 #include <libevdev/libevdev.h>

@@ -361,7 +361,9 @@ TEST_F(HypervisorTest, EveryEffectIsAnsweredAtOnceInItsOwnShapeWhileUnreachable)
         {DestroyDomain{vm}, DomainOp::Destroy},
         {HibernateDomain{vm}, DomainOp::Hibernate},
         {WakeDomain{vm}, DomainOp::Wakeup}};
-    for (const auto& [effect, op] : domain_calls) {
+    for (size_t i = 0; i < domain_calls.size(); ++i) {
+        const auto& [effect, op] = domain_calls[i];
+        SCOPED_TRACE("domain call " + std::to_string(i));  // the two shutdowns share an op
         auto result = answer_while_unreachable<DomainOpResult>(hv, effect);
         ASSERT_TRUE(result) << "no DomainOpResult for " << to_string(op);
         EXPECT_EQ(result->vm, vm);
@@ -374,6 +376,7 @@ TEST_F(HypervisorTest, EveryEffectIsAnsweredAtOnceInItsOwnShapeWhileUnreachable)
     const UsbHostDevice device{"046d", "c52b", "", 1, 5};
     for (const auto& [effect, op] : std::vector<std::pair<LibvirtEffect, UsbOp>>{
              {AttachUsb{vm, "/sys/x", device}, UsbOp::Attach}, {DetachUsb{vm, "/sys/x", device}, UsbOp::Detach}}) {
+        SCOPED_TRACE(to_string(op));
         auto result = answer_while_unreachable<UsbOpResult>(hv, effect);
         ASSERT_TRUE(result) << "no UsbOpResult for " << to_string(op);
         EXPECT_EQ(result->op, op);
@@ -390,6 +393,7 @@ TEST_F(HypervisorTest, EveryEffectIsAnsweredAtOnceInItsOwnShapeWhileUnreachable)
         {SuspendDomain{vm}, TuneOp::Suspend},
         {ResumeDomain{vm}, TuneOp::Resume}};
     for (const auto& [effect, op] : tune_calls) {
+        SCOPED_TRACE(to_string(op));
         auto result = answer_while_unreachable<TuneResult>(hv, effect);
         ASSERT_TRUE(result) << "no TuneResult for " << to_string(op);
         EXPECT_EQ(result->vm, vm);
