@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <grp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,17 +38,19 @@ std::string guest_channel_dir(TempDir& dir) {
     return channels;
 }
 
-// errno of connect(2) to `path` as `uid` (0 when it connected), from a child process.
+// errno of connect(2) to `path` as `uid` (0 when it connected), from a child process. The child
+// makes raw system calls only: umockdev's preload wraps socket() and connect() behind a lock this
+// process's other threads may hold at the fork, for ever in the child (tests/support/process.cpp).
 int connect_errno_as(uid_t uid, const std::string& path) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
     pid_t child = ::fork();
     if (child == 0) {
         ::setgroups(0, nullptr);
         if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(254);
-        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-        int r = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        int fd = static_cast<int>(::syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+        int r = static_cast<int>(::syscall(SYS_connect, fd, &address, sizeof address));
         ::_exit(r == 0 || errno == EAGAIN || errno == EINPROGRESS ? 0 : errno);
     }
     int status = 0;

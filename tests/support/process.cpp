@@ -70,6 +70,11 @@ Process::Process(Options options) : options_(std::move(options)) {
     int err_fd = options_.error_file.empty() ? out_fd : open_output(options_.error_file);
     int input[2] = {-1, -1};
     if (options_.input_pipe && ::pipe2(input, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    // Everything the child needs is opened here: between fork and exec it makes only raw system
+    // calls. A test process runs under umockdev, whose preload wraps open() and friends behind a
+    // lock its own threads take; held at the fork, it stays locked in the child for ever, and a
+    // child that called open() there never ran its program (test_process.cpp shows it).
+    int null_fd = options_.input_pipe ? -1 : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
     if (pid_ == 0) {
@@ -78,7 +83,7 @@ Process::Process(Options options) : options_(std::move(options)) {
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (out_fd >= 0) ::dup2(out_fd, 1);
         if (err_fd >= 0) ::dup2(err_fd, 2);
-        int stdin_fd = options_.input_pipe ? input[0] : ::open("/dev/null", O_RDONLY);
+        int stdin_fd = options_.input_pipe ? input[0] : null_fd;
         if (stdin_fd >= 0) ::dup2(stdin_fd, 0);
         sigset_t none;
         sigemptyset(&none);
@@ -87,6 +92,7 @@ Process::Process(Options options) : options_(std::move(options)) {
         std::fprintf(stderr, "exec %s: %s\n", argv[0], std::strerror(errno));
         ::_exit(127);
     }
+    if (null_fd >= 0) ::close(null_fd);
     if (out_fd >= 0) ::close(out_fd);
     if (err_fd >= 0 && err_fd != out_fd) ::close(err_fd);
     if (options_.input_pipe) {
