@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -78,7 +79,19 @@ DaemonProcess::DaemonProcess(DaemonOptions options) {
     process_ = std::make_unique<Process>(p);
 }
 
-bool DaemonProcess::wait_ready(std::chrono::milliseconds timeout) { return notify_->wait_for("READY=1", timeout); }
+// In slices, so that a hotseatd that exits before READY=1 (a crash, a refused config) ends the
+// wait at once and the test fails with its log, instead of outliving the test's ctest TIMEOUT.
+bool DaemonProcess::wait_ready(std::chrono::milliseconds timeout) {
+    const auto slice = std::chrono::milliseconds(100);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (notify_->wait_for("READY=1", std::clamp(left, std::chrono::milliseconds(0), slice))) return true;
+        // Gone: whatever it sent before it went is read, then the wait ends.
+        if (!process_->running()) return notify_->count("READY=1") > 0;
+        if (left <= slice) return false;
+    }
+}
 
 bool DaemonProcess::executed(const Effect& effect) const {
     return log().find("effect: " + effect_text(effect) + "\n") != std::string::npos;
@@ -87,9 +100,12 @@ bool DaemonProcess::executed(const Effect& effect) const {
 std::string bus_get_property(const std::string& bus_address, const std::string& path, const std::string& interface,
                              const std::string& property) {
     int status = 0;
+    // hotseatd answers a property read at once; a bounded wait makes a daemon that stopped
+    // answering fail the test's wait_until (with its log) well inside the test's ctest TIMEOUT,
+    // where busctl's own 25 s, a few times over, would outlast it silently.
     std::string out = run_capture(
-        {"busctl", "--system", "get-property", "org.hotseat.Supervisor1", path, interface, property}, &status,
-        {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}});
+        {"busctl", "--system", "--timeout=5", "get-property", "org.hotseat.Supervisor1", path, interface, property},
+        &status, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address}});
     if (status != 0) return {};
     while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
     auto space = out.find(' ');  // drop the type signature

@@ -45,9 +45,9 @@ struct DaemonOptions {
 class DaemonProcess {
 public:
     explicit DaemonProcess(DaemonOptions options);  // starts hotseatd (HOTSEATD_PATH)
-    // Waits for READY=1; false (with the log available) when it does not come. The deadline only
-    // stops a hang: hotseatd sends READY=1 within its own 5 s once it runs, but a start-up under
-    // umockdev on a loaded 2-core machine has taken longer than 15 s.
+    // Waits for READY=1; false (with the log available) when it does not come or hotseatd exits
+    // without it. The deadline only stops a hang: hotseatd sends READY=1 within its own 5 s once
+    // it runs, but a start-up under umockdev on a loaded 2-core machine has taken longer than 15 s.
     bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(90));
     Process& process() { return *process_; }
     NotifySocket& notify() { return *notify_; }
