@@ -158,6 +158,11 @@ int Daemon::run() {
 }
 
 void Daemon::setup_signals() {
+    // A peer that went away must be an error to the writer, never the end of the daemon: libvirt's
+    // client writes its socket with write(2) and asks its users to ignore SIGPIPE (a libvirtd that
+    // dies mid-call), and the log goes to whatever stderr is. systemd's IgnoreSIGPIPE= (on by
+    // default) covers the unit, not a hotseatd started any other way.
+    ::signal(SIGPIPE, SIG_IGN);
     sigset_t mask;
     sigemptyset(&mask);
     for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);

@@ -88,6 +88,10 @@ Process::Process(Options options) : options_(std::move(options)) {
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        // An ignored signal stays ignored across exec, and a test process ignores SIGPIPE (GLib's
+        // sockets under umockdev's testbed, SessionLibvirtd): the child starts with the default, as
+        // it would from a shell, so that a daemon that relies on inheriting SIG_IGN is caught.
+        ::signal(SIGPIPE, SIG_DFL);
         ::execvpe(argv[0], argv.data(), envp.data());
         std::fprintf(stderr, "exec %s: %s\n", argv[0], std::strerror(errno));
         ::_exit(127);

@@ -2,6 +2,7 @@
 // card0-HDMI-A-1), a private system-like bus with the shipped policy, libvirt's test driver.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -9,7 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -149,6 +152,26 @@ TEST_F(Daemon, SigtermExitsCleanlyAndLeavesVmsAlone) {
     EXPECT_TRUE(daemon_->notify().wait_for("STOPPING=1", std::chrono::seconds(2)));
     ASSERT_TRUE(daemon_->executed(StartDomain{"arch-desktop"})) << "the log does not name the effects it executes";
     EXPECT_FALSE(touched_a_vm()) << daemon_->log();
+}
+
+// A log reader that goes away (a pipe, a journal stream) makes the log writes fail, not the daemon
+// end by SIGPIPE. Here hotseatd's stderr is a FIFO whose only reader closes once it is up.
+TEST_F(Daemon, ALogReaderThatGoesAwayIsNotTheEndOfIt) {
+    const std::string log_path = daemon_options().work_dir + "/hotseatd.log";
+    ASSERT_EQ(::mkfifo(log_path.c_str(), 0600), 0) << std::strerror(errno);
+    int reader = ::open(log_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(reader, 0) << std::strerror(errno);
+    start_daemon();
+    ::close(reader);
+    // A regular file takes the FIFO's name, for the fixture's log reads; hotseatd keeps its pipe.
+    std::filesystem::remove(log_path);
+    write_file(log_path, "");
+    ASSERT_FALSE(HasFatalFailure());
+
+    EXPECT_EQ(call_vm(bus_.address(), kVm, "Start"), 0);  // the state changes are logged
+    EXPECT_TRUE(state_becomes(kVm, "running"));
+    EXPECT_TRUE(daemon_->process().running())
+        << "hotseatd ended with status " << daemon_->process().wait(std::chrono::milliseconds(0));
 }
 
 TEST_F(Daemon, RefusesAnInvalidConfig) {
