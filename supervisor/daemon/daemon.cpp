@@ -47,14 +47,21 @@ std::vector<dbus::KeyboardInfo> to_bus(const std::vector<KeyboardStatus>& keyboa
     return out;
 }
 
-// The effects the libvirt worker thread carries out (Hypervisor::execute): LibvirtEffect's
-// alternatives, listed once in include/hotseat/effects.h.
+template <typename T, typename... Types>
+constexpr bool kOneOf = (std::is_same_v<T, Types> || ...);
 template <typename T, typename Variant>
 constexpr bool kAlternativeOf = false;
 template <typename T, typename... Alternatives>
-constexpr bool kAlternativeOf<T, std::variant<Alternatives...>> = (std::is_same_v<T, Alternatives> || ...);
+constexpr bool kAlternativeOf<T, std::variant<Alternatives...>> = kOneOf<T, Alternatives...>;
+// The effects the libvirt worker thread carries out (Hypervisor::execute): LibvirtEffect's
+// alternatives, listed once in include/hotseat/effects.h.
 template <typename T>
 constexpr bool kLibvirtJob = kAlternativeOf<T, LibvirtEffect>;
+// The effects that send something on the bus (a property change or a signal): what a batch's
+// libvirt jobs wait for (Daemon::hand_to_libvirt).
+template <typename T>
+constexpr bool kBusMessage = kOneOf<T, PublishVm, PublishMonitors, PublishLibvirtConnected, PublishGpus,
+                                    PublishKeyboards, PublishGuestHelper, RuleFired>;
 
 std::vector<std::string> vm_names(const Config& config) {
     std::vector<std::string> names;
@@ -214,9 +221,13 @@ void Daemon::feed(const Event& event) {
 // "Tell first, then work"). Libvirt effects keep their order among themselves; each adapter
 // receives its own effects in order, and none depends on another's having run first.
 void Daemon::execute(Effects effects) {
-    auto run = [this](Effects& batch) {
-        for (const auto& effect : batch)
-            if (!goes_to_libvirt(effect)) execute_one(effect);
+    bool told_bus = false;
+    auto run = [this, &told_bus](Effects& batch) {
+        for (const auto& effect : batch) {
+            if (goes_to_libvirt(effect)) continue;
+            execute_one(effect);
+            told_bus = told_bus || tells_bus(effect);
+        }
         for (auto& effect : batch)
             if (goes_to_libvirt(effect)) for_libvirt_.push_back(std::move(effect));
     };
@@ -228,27 +239,31 @@ void Daemon::execute(Effects effects) {
         auto more = engine_.handle(event, now());
         run(more);
     }
-    hand_to_libvirt();
-    told_bus_ = false;
+    hand_to_libvirt(told_bus);
     rearm_timer();
 }
 
 // One wait at a time: what arrives meanwhile goes with it, in order. A batch that told the bus
 // nothing (a CPU sample of the idle clock, say) has nothing to wait for, and costs no round trip.
-void Daemon::hand_to_libvirt() {
+void Daemon::hand_to_libvirt(bool told_bus) {
     if (for_libvirt_.empty() || waiting_for_bus_) return;
     auto hand_over = [this] {
         waiting_for_bus_ = false;
         auto held = std::exchange(for_libvirt_, {});
         for (const auto& effect : held) execute_one(effect);
     };
-    if (!bus_ || !told_bus_) return hand_over();
+    if (!bus_ || !told_bus) return hand_over();
+    log::debug("libvirt: ", for_libvirt_.size(), " job(s) wait until the bus daemon has passed this batch on");
     waiting_for_bus_ = true;
     bus_->after_delivered(hand_over, kBusDaemonWait);
 }
 
 bool Daemon::goes_to_libvirt(const Effect& effect) {
     return std::visit([](const auto& e) { return kLibvirtJob<std::decay_t<decltype(e)>>; }, effect);
+}
+
+bool Daemon::tells_bus(const Effect& effect) {
+    return std::visit([](const auto& e) { return kBusMessage<std::decay_t<decltype(e)>>; }, effect);
 }
 
 void Daemon::execute_one(const Effect& effect) {
@@ -263,23 +278,18 @@ void Daemon::execute_one(const Effect& effect) {
                 hypervisor_->execute(e);
             else if constexpr (std::is_same_v<T, WatchPressure>)
                 e.on ? pressure_->arm() : pressure_->disarm();
-            else if constexpr (std::is_same_v<T, PublishVm> || std::is_same_v<T, PublishMonitors> ||
-                               std::is_same_v<T, PublishLibvirtConnected> || std::is_same_v<T, PublishGpus>) {
-                bus_->publish(e);
-                told_bus_ = true;
-            } else if constexpr (std::is_same_v<T, PublishKeyboards>) {
-                bus_->publish_keyboards(to_bus(e.keyboards));
-                told_bus_ = true;
-            } else if constexpr (std::is_same_v<T, RuleFired>) {
-                bus_->emit(e);
-                told_bus_ = true;
-            } else if constexpr (std::is_same_v<T, OpenGuestChannel> || std::is_same_v<T, CloseGuestChannel> ||
-                                 std::is_same_v<T, SendGuest>)
+            else if constexpr (kBusMessage<T>) {
+                if constexpr (std::is_same_v<T, PublishKeyboards>)
+                    bus_->publish_keyboards(to_bus(e.keyboards));
+                else if constexpr (std::is_same_v<T, RuleFired>)
+                    bus_->emit(e);
+                else if constexpr (std::is_same_v<T, PublishGuestHelper>)
+                    bus_->publish_guest_helper(e.vm, e.version);
+                else
+                    bus_->publish(e);  // the Publish* of a property: BusService::publish overloads
+            } else if constexpr (kOneOf<T, OpenGuestChannel, CloseGuestChannel, SendGuest>)
                 guests_->execute(e);
-            else if constexpr (std::is_same_v<T, PublishGuestHelper>) {
-                bus_->publish_guest_helper(e.vm, e.version);
-                told_bus_ = true;
-            } else if constexpr (std::is_same_v<T, ReadReleaseRecord>) {
+            else if constexpr (std::is_same_v<T, ReadReleaseRecord>) {
                 if (auto record = read_release_record(runtime_dir_, e.vm)) deferred_.push_back(std::move(*record));
             } else if constexpr (std::is_same_v<T, WatchKeyboards>)
                 keyboards_->watch(e);

@@ -57,8 +57,11 @@ private:
     void feed(const Event& event);
     void execute(Effects effects);
     void execute_one(const Effect& effect);
-    void hand_to_libvirt();  // the libvirt effects held in for_libvirt_, once the bus has the rest
+    // The libvirt effects held in for_libvirt_: at once, or once the bus daemon has passed on what
+    // the batch told the bus.
+    void hand_to_libvirt(bool told_bus);
     static bool goes_to_libvirt(const Effect& effect);  // executed by hypervisor_'s worker
+    static bool tells_bus(const Effect& effect);        // a property change or a signal
     void rearm_timer();
     void maybe_ready();
     std::string reload();
@@ -100,7 +103,6 @@ private:
     static constexpr std::chrono::milliseconds kBusDaemonWait{100};
     std::vector<Effect> for_libvirt_;
     bool waiting_for_bus_ = false;
-    bool told_bus_ = false;  // the batch being executed sent something on the bus
 };
 
 }  // namespace hotseat

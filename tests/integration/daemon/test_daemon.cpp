@@ -16,6 +16,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/effect_text.h"
 #include "hotseatd_test.h"
 
 namespace hotseat::test {
@@ -82,6 +83,11 @@ TEST_F(Daemon, AStoppedBusDaemonDelaysAStartButDoesNotStopIt) {
     ASSERT_EQ(::kill(bus_.pid(), SIGCONT), 0);
     EXPECT_TRUE(handed_over) << "the start waited for a bus daemon that did not answer";
     EXPECT_TRUE(state_becomes(kVm, "running"));
+    // It did wait: the plug's batch told the bus (State), so its start was held back first.
+    const std::string log = daemon_->log();
+    const auto waited = log.find("job(s) wait until the bus daemon has passed this batch on");
+    EXPECT_NE(waited, std::string::npos) << log;
+    EXPECT_LT(waited, log.find("effect: " + effect_text(StartDomain{"arch-desktop"}))) << log;
 }
 
 TEST_F(Daemon, MonitorsPropertyFollowsTheConnector) {
