@@ -134,6 +134,15 @@ inline void emit_properties_changed(sdbus::IObject& object, const std::string& i
 #endif
 }
 
+// An empty signal of `object`, to be filled and sent with emitSignal().
+inline sdbus::Signal create_signal(sdbus::IObject& object, const char* interface, const char* member) {
+#if HOTSEAT_SDBUS_MAJOR >= 2
+    return object.createSignal(InterfaceName{interface}, sdbus::SignalName{member});
+#else
+    return object.createSignal(interface, member);
+#endif
+}
+
 // A match rule that lives as long as the returned slot; `handler` reads the message in place.
 inline sdbus::Slot add_match(sdbus::IConnection& connection, const std::string& rule,
                              std::function<void(sdbus::Message& message)> handler) {

@@ -1,7 +1,7 @@
 #include "dbus/vm_object.h"
 
 #include "dbus/bus_boundary.h"
-#include "dbus/property_diff.h"
+#include "dbus/properties_changed.h"
 #include "dbus/sdbus_compat.h"
 #include "log.h"
 
@@ -9,6 +9,10 @@ namespace hotseat::dbus {
 namespace {
 
 constexpr const char* kInterface = ::org::hotseat::Supervisor1::VM_adaptor::INTERFACE_NAME;
+
+sdbus::Struct<uint64_t, std::string, std::string> to_bus(const PendingStop& p) {
+    return sdbus::Struct<uint64_t, std::string, std::string>{p.deadline_us, p.action, p.reason};
+}
 
 }  // namespace
 
@@ -32,22 +36,25 @@ void VmObject::set_guest_helper(const std::string& version) {
 }
 
 void VmObject::set(const VmStatus& next, const std::string& guest_helper) {
-    std::vector<std::string> changed;
-    store_if_changed(status_.state, next.state, "State", changed);
-    store_if_changed(status_.step, next.step, "Step", changed);
-    store_if_changed(status_.reason, next.reason, "Reason", changed);
-    store_if_changed(status_.last_error, next.last_error, "LastError", changed);
-    store_if_changed(status_.state_changed_at_us, next.state_changed_at_us, "StateChangedAt", changed);
-    store_if_changed(status_.devices, next.devices, "Devices", changed);
-    store_if_changed(status_.pending_stop, next.pending_stop, "PendingStop", changed);
-    store_if_changed(status_.idle_inhibitor, next.idle_inhibitor, "IdleInhibitor", changed);
-    store_if_changed(guest_helper_, guest_helper, "GuestHelper", changed);
-    if (changed.empty()) return;
-    try {
-        sdbus_compat::emit_properties_changed(getObject(), kInterface, changed);
-    } catch (const sdbus::Error& e) {
-        log::warning("cannot emit PropertiesChanged on ", path(), ": ", e.getMessage());
+    // Signatures as in dbus/org.hotseat.Supervisor1.xml; the order is the getters'.
+    PropertiesChanged changed(getObject(), kInterface);
+    if (status_.state != next.state) {
+        status_.state = next.state;
+        changed.add("State", "s", std::string(to_string(next.state)));
     }
+    changed.store(status_.step, next.step, "Step", "s");
+    changed.store(status_.reason, next.reason, "Reason", "s");
+    changed.store(status_.last_error, next.last_error, "LastError", "s");
+    changed.store(status_.state_changed_at_us, next.state_changed_at_us, "StateChangedAt", "t");
+    changed.store(status_.devices, next.devices, "Devices", "as");
+    if (status_.pending_stop != next.pending_stop) {
+        status_.pending_stop = next.pending_stop;
+        changed.add("PendingStop", "(tss)", to_bus(status_.pending_stop));
+    }
+    changed.store(status_.idle_inhibitor, next.idle_inhibitor, "IdleInhibitor", "s");
+    changed.store(guest_helper_, guest_helper, "GuestHelper", "s");
+    if (auto error = changed.emit(); !error.empty())
+        log::warning("cannot emit PropertiesChanged on ", path(), ": ", error);
 }
 
 void VmObject::Start() { request(Action::Start, "Start"); }
@@ -102,10 +109,7 @@ std::string VmObject::GuestHelper() {
 }
 
 sdbus::Struct<uint64_t, std::string, std::string> VmObject::PendingStop() {
-    return at_bus_boundary([&] {
-        const auto& p = status_.pending_stop;
-        return sdbus::Struct<uint64_t, std::string, std::string>{p.deadline_us, p.action, p.reason};
-    });
+    return at_bus_boundary([&] { return to_bus(status_.pending_stop); });
 }
 
 std::string VmObject::IdleInhibitor() {

@@ -112,7 +112,7 @@ std::vector<SeenSignal> DbusServiceTest::seen(const std::string& member) const {
 }
 
 void DbusServiceTest::record(sdbus::Message& message) {
-    SeenSignal s{message.getPath(), message.getMemberName(), {}};
+    SeenSignal s{message.getPath(), message.getMemberName(), {}, {}, {}};
     if (s.member == "PropertiesChanged") {
         std::string interface;
         std::map<std::string, sdbus::Variant> changed;
@@ -120,6 +120,8 @@ void DbusServiceTest::record(sdbus::Message& message) {
         message >> interface >> changed >> invalidated;
         s.args.push_back(interface);
         for (const auto& [name, value] : changed) s.args.push_back(name);
+        s.values = std::move(changed);
+        s.invalidated = std::move(invalidated);
     } else if (s.member == "RuleFired") {
         std::string rule, event, vm, action;
         message >> rule >> event >> vm >> action;

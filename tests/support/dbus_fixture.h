@@ -38,6 +38,9 @@ struct SeenSignal {
     std::string path;
     std::string member;
     std::vector<std::string> args;
+    // PropertiesChanged only: the changed values and the invalidated names.
+    std::map<std::string, sdbus::Variant> values;
+    std::vector<std::string> invalidated;
 };
 
 class DbusServiceTest : public ::testing::Test {

@@ -28,6 +28,42 @@ TEST_F(DbusServiceTest, VmChangeEmitsOneSignalListingExactlyTheChangedProperties
     EXPECT_EQ(changes[0].args, (Names{"org.hotseat.Supervisor1.VM", "Reason", "State", "StateChangedAt", "Step"}));
 }
 
+// The VM object builds its signal by hand (supervisor/dbus/properties_changed.h): every changed
+// value travels with the type dbus/org.hotseat.Supervisor1.xml declares, and nothing is only
+// invalidated, so a client never has to call back for a value.
+TEST_F(DbusServiceTest, VmChangeCarriesEveryChangedValueWithItsDeclaredType) {
+    auto status = arch(VmState::Stopping);
+    status.step = "asking the guest to shut down";
+    status.reason = "desk-idle";
+    status.last_error = "the guest did not answer";
+    status.state_changed_at_us = 1'700'000'000'000'042;
+    status.devices = {"046d:c52b", "feed:beef"};
+    status.pending_stop = PendingStop{1'700'000'000'600'000, "force-stop", "idle for 30 minutes"};
+    status.idle_inhibitor = "video playing";
+    service_->publish(PublishVm{status});
+    service_->publish_guest_helper("arch-desktop", "0.4.0");
+    settle_signals();
+
+    auto changes = seen("PropertiesChanged");
+    ASSERT_EQ(changes.size(), 2u);
+    const auto& v = changes[0].values;
+    ASSERT_EQ(v.size(), 8u);
+    EXPECT_EQ(v.at("State").get<std::string>(), "stopping");
+    EXPECT_EQ(v.at("Step").get<std::string>(), "asking the guest to shut down");
+    EXPECT_EQ(v.at("Reason").get<std::string>(), "desk-idle");
+    EXPECT_EQ(v.at("LastError").get<std::string>(), "the guest did not answer");
+    EXPECT_EQ(v.at("StateChangedAt").get<uint64_t>(), 1'700'000'000'000'042u);
+    EXPECT_EQ(v.at("Devices").get<std::vector<std::string>>(), (Names{"046d:c52b", "feed:beef"}));
+    auto stop = v.at("PendingStop").get<sdbus::Struct<uint64_t, std::string, std::string>>();
+    EXPECT_EQ(std::get<0>(stop), 1'700'000'000'600'000u);
+    EXPECT_EQ(std::get<1>(stop), "force-stop");
+    EXPECT_EQ(std::get<2>(stop), "idle for 30 minutes");
+    EXPECT_EQ(v.at("IdleInhibitor").get<std::string>(), "video playing");
+    EXPECT_TRUE(changes[0].invalidated.empty());
+    EXPECT_EQ(changes[1].values.at("GuestHelper").get<std::string>(), "0.4.0");
+    EXPECT_TRUE(changes[1].invalidated.empty());
+}
+
 TEST_F(DbusServiceTest, RepublishingTheSameStatusEmitsNothing) {
     auto status = arch(VmState::Running);
     service_->publish(PublishVm{status});
