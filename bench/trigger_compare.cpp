@@ -35,7 +35,7 @@ Report run_trigger_bench(const TriggerBench& bench, int n) {
     Stats hotseat{"hotseatd: uevent -> State seen on D-Bus" + in, "us", {}};
     bench.measure_bare(n, false, bare);
     bench.measure_bare(std::max(10, n / 10), true, virsh);
-    in_alternating_blocks(n, 4,
+    in_alternating_blocks(n, bench.blocks,
                           {[&](int k) { measure_block(bench, false, k, baseline); },
                            [&](int k) { measure_block(bench, true, k, hotseat); }});
     auto p50 = ratio_figure("trigger p50 vs baseline service p50" + in, hotseat.median(), baseline.median(),

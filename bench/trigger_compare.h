@@ -28,6 +28,9 @@ struct TriggerBench {
     std::function<Clock::time_point()> plug;  // the trigger; returns when it was sent
     std::function<void()> unplug;
     bool virsh_target = true;  // false: the virsh speed-up is information only
+    // Alternating blocks per side, each a fresh process on a fresh bus: a process's own luck (where
+    // its threads and pages landed) moves a whole block, so more blocks average it out.
+    int blocks = 4;
 };
 
 Report run_trigger_bench(const TriggerBench& bench, int n);

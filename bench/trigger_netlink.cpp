@@ -42,13 +42,14 @@ private:
 
 // Usage: bench_trigger_netlink [--json FILE] [--quick] [N]
 int main(int argc, char** argv) {
-    return run(argc, argv, "trigger_netlink", 200, 10, [](const Args& args) -> Report {
+    return run(argc, argv, "trigger_netlink", 2000, 10, [](const Args& args) -> Report {
         enter_private_namespaces();
         unsetenv("LD_PRELOAD");
         unsetenv("UMOCKDEV_DIR");
         UsbPlug usb;
         TriggerBench bench;
         bench.where = "netlink";
+        bench.blocks = args.quick ? 4 : 10;
         bench.measure_bare = [&](int n, bool virsh, Stats& into) {
             BareMonitor mon("usb");
             for (int i = 0; i < n; ++i) {
