@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <set>
 #include <string_view>
 
 namespace hotseat {
@@ -26,6 +27,14 @@ bool rule_properties_match(const Rule& rule, const Observation& o) {
 }
 
 }  // namespace
+
+std::vector<std::string> usb_properties_read(const std::vector<Rule>& rules) {
+    std::set<std::string> names{"BUSNUM",      "DEVNUM",          "DEVPATH",      "DEVTYPE", "DRIVER",
+                                "ID_MODEL_ID", "ID_SERIAL_SHORT", "ID_VENDOR_ID", "PRODUCT", "SUBSYSTEM"};
+    for (const auto& rule : rules)
+        for (const auto& [name, glob] : rule.match) names.insert(name);
+    return {names.begin(), names.end()};
+}
 
 bool properties_match(const std::map<std::string, std::string>& match,
                       const std::map<std::string, std::string>& properties) {

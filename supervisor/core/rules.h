@@ -42,6 +42,12 @@ bool keyboard_fits(const std::map<std::string, std::string>& match, const std::s
                    const std::map<std::string, std::string>& properties);
 bool rule_matches(const Rule& rule, const Observation& observation);
 
+// The udev properties of a USB device that the engine reads: its own (the ids and bus address of
+// core/usb_device.h, DEVPATH for a description, DRIVER for the binding) and every name a rule's
+// `match` names, sorted, each once. The udev adapter copies only these out of a uevent
+// (docs/design.md, "What the udev adapter reads").
+std::vector<std::string> usb_properties_read(const std::vector<Rule>& rules);
+
 // The hotkey rules a VM's guest helper may fire (docs/guest-channel.md): the VM's own, not
 // limited to the host (`source`), and not tied to a host keyboard (`device`, `match`: the
 // guest's keyboards have no host udev properties). Their chords are what the helper is asked to

@@ -15,6 +15,7 @@
 
 #include "daemon/release_record_reader.h"
 #include "core/effect_text.h"
+#include "core/rules.h"
 #include "dbus/bus_service.h"
 #include "guest_channel/channels.h"
 #include "input/keyboard_watcher.h"
@@ -133,6 +134,7 @@ int Daemon::run() {
 
     // udev first: the monitor is listening before the enumeration, so nothing falls in between.
     udev_ = std::make_unique<udev::DeviceMonitor>([this](Event event) { feed(event); });
+    udev_->set_property_names(usb_properties_read(config.rules));
     udev_->start();
     check(sd_event_add_io(loop_.get(), util::out_ptr(udev_source_), udev_->fd(), EPOLLIN, on_udev, this),
           "udev source");
@@ -369,6 +371,8 @@ std::string Daemon::reload() {
     } else {
         hypervisor_->set_domains(names);
     }
+    // Before the engine's reload: a device its new rules match on is re-read with their names.
+    udev_->set_property_names(usb_properties_read(load.config->rules));
     execute(engine_.reload(std::move(*load.config)));
     gpu_watcher_->watch(std::move(addresses));
     if (uri_changed) feed(LibvirtConnection{false, "libvirt_uri changed from " + old_uri});

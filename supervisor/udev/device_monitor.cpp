@@ -87,6 +87,20 @@ void DeviceMonitor::start() {
     }
 }
 
+void DeviceMonitor::set_property_names(std::vector<std::string> names) {
+    if (names == property_names_) return;
+    property_names_ = std::move(names);
+    if (!udev_) return;
+    try {
+        for (auto& device : read_usb_devices(udev_.get(), property_names_)) {
+            auto known = usb_devices_.find(device.syspath);
+            if (known != usb_devices_.end()) known->second = std::move(device.properties.properties);
+        }
+    } catch (const std::system_error& e) {
+        log::warning("udev: cannot re-read the USB devices for the new rules: ", e.what());
+    }
+}
+
 void DeviceMonitor::process() {
     if (!monitor_) return;
     bool overflowed = false;
@@ -140,7 +154,7 @@ void DeviceMonitor::handle(udev_device* device) {
 }
 
 Properties DeviceMonitor::collect_properties(udev_device* device) {
-    CollectedProperties collected = read_properties(device);
+    CollectedProperties collected = read_properties(device, property_names_);
     note_dropped(collected.dropped, udev_device_get_syspath(device));
     return std::move(collected.properties);
 }
@@ -257,7 +271,7 @@ void DeviceMonitor::report_if_bound(const std::string& syspath, const Properties
 }
 
 void DeviceMonitor::report_initial_usb() {
-    for (auto& device : read_usb_devices(udev_.get())) {
+    for (auto& device : read_usb_devices(udev_.get(), property_names_)) {
         note_dropped(device.properties.dropped, device.syspath.c_str());
         Properties properties = device.properties.properties;
         report_usb(DeviceEvent::Kind::Added, device.syspath, std::move(device.properties.properties), true);
@@ -292,7 +306,7 @@ void DeviceMonitor::resync_connectors() {
 
 void DeviceMonitor::resync_usb() {
     std::map<std::string, Properties> present;
-    for (auto& device : read_usb_devices(udev_.get())) {
+    for (auto& device : read_usb_devices(udev_.get(), property_names_)) {
         note_dropped(device.properties.dropped, device.syspath.c_str());
         present.emplace(device.syspath, std::move(device.properties.properties));
     }

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "hotseat/events.h"
 #include "udev/device_reader.h"
@@ -36,6 +37,12 @@ public:
     // nothing that changes during the scan is lost. Throws std::system_error when libudev fails,
     // std::logic_error when already started.
     void start();
+
+    // The properties of USB devices that events carry (hotseat::usb_properties_read() of the
+    // config); empty, the default: every property. When the names change after start(), the
+    // devices already known are re-read with them, so that a removal still carries what a rule
+    // matches on (with_remembered_ids).
+    void set_property_names(std::vector<std::string> names);
 
     // The monitor socket, -1 before start(). Non-blocking; wait for POLLIN.
     int fd() const;
@@ -77,6 +84,7 @@ private:
     // What was last reported, so that resync() can tell what vanished while events were lost.
     std::set<std::pair<std::string, std::string>> connectors_;  // (card, connector)
     std::map<std::string, Properties> usb_devices_;             // syspath → properties
+    std::vector<std::string> property_names_;                   // empty: all
     bool warned_about_limits_ = false;
     // Cards with a HOTPLUG=1 change seen in this batch, re-read once before the next uevent
     // that acts and at the end of the batch: a storm of hotplugs (a flaky cable, a dock) costs

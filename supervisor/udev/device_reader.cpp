@@ -36,6 +36,13 @@ std::optional<ConnectorReading> read_connector(struct udev* udev, const std::str
     return ConnectorReading{syspath, std::move(name->card), std::move(name->connector), *state};
 }
 
+CollectedProperties collected(PropertyCollector& collector) {
+    CollectedProperties out;
+    out.dropped = collector.dropped();
+    out.properties = collector.take();
+    return out;
+}
+
 }  // namespace
 
 CollectedProperties read_properties(udev_device* device) {
@@ -45,10 +52,16 @@ CollectedProperties read_properties(udev_device* device) {
         const char* value = udev_list_entry_get_value(entry);
         collector.add(udev_list_entry_get_name(entry), value ? value : "");
     }
-    CollectedProperties out;
-    out.dropped = collector.dropped();
-    out.properties = collector.take();
-    return out;
+    return collected(collector);
+}
+
+CollectedProperties read_properties(udev_device* device, const std::vector<std::string>& names) {
+    if (names.empty()) return read_properties(device);
+    PropertyCollector collector;
+    for (const auto& name : names) {
+        if (const char* value = udev_device_get_property_value(device, name.c_str())) collector.add(name, value);
+    }
+    return collected(collector);
 }
 
 std::string_view read_property(udev_device* device, const char* name) {
@@ -82,7 +95,7 @@ std::vector<ConnectorReading> read_connectors(struct udev* udev, udev_device* ca
     return connectors;
 }
 
-std::vector<UsbDeviceReading> read_usb_devices(struct udev* udev) {
+std::vector<UsbDeviceReading> read_usb_devices(struct udev* udev, const std::vector<std::string>& names) {
     auto enumerate = new_enumerate(udev);
     check(udev_enumerate_add_match_subsystem(enumerate.get(), "usb"), "udev_enumerate_add_match_subsystem");
     check(udev_enumerate_add_match_property(enumerate.get(), "DEVTYPE", "usb_device"),
@@ -93,7 +106,7 @@ std::vector<UsbDeviceReading> read_usb_devices(struct udev* udev) {
     for (const auto& syspath : scan_syspaths(enumerate.get())) {
         DevicePtr device(udev_device_new_from_syspath(udev, syspath.c_str()));
         if (!device) continue;  // gone between the scan and now: its `remove` follows
-        devices.push_back(UsbDeviceReading{syspath, read_properties(device.get())});
+        devices.push_back(UsbDeviceReading{syspath, read_properties(device.get(), names)});
     }
     return devices;
 }

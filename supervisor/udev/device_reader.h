@@ -39,6 +39,9 @@ struct UsbDeviceReading {
 };
 
 CollectedProperties read_properties(udev_device* device);
+// Only the properties named in `names` (all of them when it is empty): a lookup each, where the
+// full list costs libudev a copy of every property (docs/design.md, "What the udev adapter reads").
+CollectedProperties read_properties(udev_device* device, const std::vector<std::string>& names);
 
 // One property without copying any: empty when absent or over kMaxPropertyBytes (a value
 // read_properties would leave out too).
@@ -53,8 +56,8 @@ std::optional<ConnectorState> read_connector_state(struct udev* udev, const std:
 // itself fails.
 std::vector<ConnectorReading> read_connectors(struct udev* udev, udev_device* card);
 
-// Every initialised USB device (DEVTYPE=usb_device, not interfaces). Throws std::system_error
-// when the scan fails.
-std::vector<UsbDeviceReading> read_usb_devices(struct udev* udev);
+// Every initialised USB device (DEVTYPE=usb_device, not interfaces), with the properties named in
+// `names` (all when empty). Throws std::system_error when the scan fails.
+std::vector<UsbDeviceReading> read_usb_devices(struct udev* udev, const std::vector<std::string>& names);
 
 }  // namespace hotseat::udev

@@ -58,6 +58,21 @@ TEST_F(UsbDaemon, DevicePresentAtStartIsAskedOfLibvirtAndItsRefusalIsLastError) 
     EXPECT_TRUE(log_has("already-running: attaching usb 046d:c52b bus 1 dev 1"));
 }
 
+// hotseatd copies only the properties it reads out of a USB uevent (core/rules.h,
+// usb_properties_read): its own and every name a rule matches on. ID_SERIAL is none of its own.
+TEST_F(UsbDaemon, ARuleMatchingAPropertyHotseatdDoesNotReadItselfFires) {
+    write_config(config_text(kTestDriverUri) +
+                 "\n[[rule]]\nname = \"desk-receiver\"\non = \"device.added\"\n"
+                 "match = { ID_SERIAL = \"046d_c52b_DESK*\" }\naction = \"start\"\nvm = \"already-running\"\n");
+    start_daemon();
+    testbed_.add_usb_device("046d", "c52b", "OTHER");
+    testbed_.add_usb_device("046d", "c52b", "DESK1");
+    // The uevents arrive in order: once DESK1's rule fired, OTHER's add was handled too.
+    ASSERT_TRUE(log_shows("rule desk-receiver fired on device.added 046d:c52b"));
+    const std::string log = daemon_->log();
+    EXPECT_EQ(log.find("rule desk-receiver fired"), log.rfind("rule desk-receiver fired")) << "fired twice:\n" << log;
+}
+
 // `add` alone does not attach (it races udev); the usb_device's `bind` does.
 TEST_F(UsbDaemon, PluggedDeviceIsAttachedOnBindNotOnAdd) {
     start_daemon();

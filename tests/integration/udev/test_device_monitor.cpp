@@ -241,6 +241,23 @@ TEST_F(DeviceMonitorTest, UsbAddAndRemoveCarryTheDeviceProperties) {
     EXPECT_EQ(property(removed[0], "ID_MODEL_ID"), "c52b");
 }
 
+// Given names (the daemon gives those its engine reads, core/rules.h), a USB device's events carry
+// those and nothing else, found by a scan or by a uevent.
+TEST_F(DeviceMonitorTest, UsbEventsCarryOnlyTheNamedProperties) {
+    bed.add_usb_device("046d", "c52b", "KB1");
+    monitor = std::make_unique<DeviceMonitor>(seen.sink());
+    monitor->set_property_names({"ID_MODEL_ID", "ID_SERIAL_SHORT", "NOT_THERE"});
+    monitor->start();
+    auto initial = seen.all<DeviceEvent>();
+    ASSERT_EQ(initial.size(), 1u);
+    EXPECT_EQ(initial[0].properties, (Properties{{"ID_MODEL_ID", "c52b"}, {"ID_SERIAL_SHORT", "KB1"}}));
+
+    seen.events.clear();
+    bed.add_usb_device("feed", "beef");
+    ASSERT_TRUE(pump_until([&] { return seen.has<DeviceEvent>(); }));
+    EXPECT_EQ(seen.all<DeviceEvent>()[0].properties, (Properties{{"ID_MODEL_ID", "beef"}}));
+}
+
 // Passthrough waits for the usb_device's `bind`: it is passed on with every property.
 TEST_F(DeviceMonitorTest, UsbBindAndUnbindAreReportedWithTheProperties) {
     start();

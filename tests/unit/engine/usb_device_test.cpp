@@ -2,6 +2,9 @@
 // property it uses before a device can reach libvirt.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/rules.h"
 #include "core/usb_device.h"
 
 namespace hotseat {
@@ -12,6 +15,33 @@ using Props = std::map<std::string, std::string>;
 Props receiver() {
     return {{"SUBSYSTEM", "usb"},    {"DEVTYPE", "usb_device"}, {"ID_VENDOR_ID", "046d"},
             {"ID_MODEL_ID", "c52b"}, {"BUSNUM", "001"},         {"DEVNUM", "005"}};
+}
+
+// The udev adapter copies only usb_properties_read() out of a uevent: a device cut down to those
+// parses as the whole one, and every name a rule matches on is kept, once.
+TEST(UsbPropertiesRead, AreWhatTheEngineReadsAndWhatRulesMatchOn) {
+    Rule by_serial, by_vendor;
+    by_serial.match = {{"ID_SERIAL", "046d_*"}, {"ID_VENDOR_ID", "046d"}};
+    by_vendor.match = {{"ID_VENDOR_ID", "046d"}};
+    auto names = usb_properties_read({by_serial, by_vendor});
+    EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+    EXPECT_EQ(std::count(names.begin(), names.end(), "ID_VENDOR_ID"), 1);
+    EXPECT_EQ(std::count(names.begin(), names.end(), "ID_SERIAL"), 1);
+
+    auto whole = receiver();
+    whole["ID_SERIAL_SHORT"] = "ABC";
+    whole["PRODUCT"] = "46d/c52b/1200";
+    whole["ID_VENDOR"] = "Logitech";
+    Props cut;
+    for (const auto& name : usb_properties_read({}))
+        if (whole.count(name)) cut[name] = whole[name];
+    EXPECT_EQ(cut.count("ID_VENDOR"), 0u);
+    EXPECT_EQ(parse_usb_host_device(cut).device, parse_usb_host_device(whole).device);
+    EXPECT_TRUE(is_usb_device(cut));
+    Observation seen;
+    seen.trigger = Trigger::DeviceAdded;
+    seen.properties = &cut;
+    EXPECT_EQ(seen.describe(), "device.added 046d:c52b");
 }
 
 TEST(UsbHostDevice, ParsesUdevProperties) {
