@@ -56,7 +56,9 @@ CollectedProperties read_properties(udev_device* device) {
 }
 
 CollectedProperties read_properties(udev_device* device, const std::vector<std::string>& names) {
-    if (names.empty()) return read_properties(device);
+    // More names than a uevent may carry properties (a config naming thousands in its rules):
+    // one lookup each would cost more than libudev's list, which is bounded by kMaxProperties.
+    if (names.empty() || names.size() > kMaxProperties) return read_properties(device);
     PropertyCollector collector;
     for (const auto& name : names) {
         if (const char* value = udev_device_get_property_value(device, name.c_str())) collector.add(name, value);

@@ -39,8 +39,9 @@ struct UsbDeviceReading {
 };
 
 CollectedProperties read_properties(udev_device* device);
-// Only the properties named in `names` (all of them when it is empty): a lookup each, where the
-// full list costs libudev a copy of every property (docs/design.md, "What the udev adapter reads").
+// Only the properties named in `names` (all of them when it is empty or longer than
+// kMaxProperties): a lookup each, where the full list costs libudev a copy of every property
+// (docs/design.md, "What the udev adapter reads").
 CollectedProperties read_properties(udev_device* device, const std::vector<std::string>& names);
 
 // One property without copying any: empty when absent or over kMaxPropertyBytes (a value

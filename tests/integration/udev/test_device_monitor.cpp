@@ -17,6 +17,7 @@
 #include "event_recorder.h"
 #include "testbed.h"
 #include "udev/device_monitor.h"
+#include "udev/property_limits.h"
 
 namespace hotseat::udev {
 namespace {
@@ -256,6 +257,20 @@ TEST_F(DeviceMonitorTest, UsbEventsCarryOnlyTheNamedProperties) {
     bed.add_usb_device("feed", "beef");
     ASSERT_TRUE(pump_until([&] { return seen.has<DeviceEvent>(); }));
     EXPECT_EQ(seen.all<DeviceEvent>()[0].properties, (Properties{{"ID_MODEL_ID", "beef"}}));
+}
+
+// A config may name more properties than a uevent can carry (256 rules, 32 names each): then a
+// lookup per name would cost more than libudev's list, and every property is handed on.
+TEST_F(DeviceMonitorTest, MoreNamesThanAUeventCarriesReadEveryProperty) {
+    std::vector<std::string> names{"ID_MODEL_ID"};
+    for (int i = 0; names.size() <= udev::kMaxProperties; ++i) names.push_back("RULE_NAMES_" + std::to_string(i));
+    monitor = std::make_unique<DeviceMonitor>(seen.sink());
+    monitor->set_property_names(names);
+    monitor->start();
+    seen.events.clear();
+    bed.add_usb_device("feed", "beef");
+    ASSERT_TRUE(pump_until([&] { return seen.has<DeviceEvent>(); }));
+    EXPECT_EQ(property(seen.all<DeviceEvent>()[0], "ID_VENDOR_ID"), "feed");
 }
 
 // Passthrough waits for the usb_device's `bind`: it is passed on with every property.
