@@ -2,7 +2,7 @@
 
 #include "dbus/bus_boundary.h"
 #include "dbus/bus_names.h"
-#include "dbus/property_diff.h"
+#include "dbus/properties_changed.h"
 #include "dbus/sdbus_compat.h"
 #include "log.h"
 
@@ -10,6 +10,29 @@ namespace hotseat::dbus {
 namespace {
 
 constexpr const char* kInterface = ::org::hotseat::Supervisor1::Manager_adaptor::INTERFACE_NAME;
+
+// What the getters hand out and the setter appends, from one place.
+std::vector<sdbus::ObjectPath> vm_paths_to_bus(const std::vector<std::string>& paths) {
+    return {paths.begin(), paths.end()};
+}
+
+std::vector<sdbus::Struct<std::string, std::string>> monitors_to_bus(const std::vector<MonitorStatus>& monitors) {
+    std::vector<sdbus::Struct<std::string, std::string>> out;
+    for (const auto& m : monitors) out.emplace_back(m.connector, m.status_text());
+    return out;
+}
+
+std::vector<sdbus::Struct<std::string, std::string>> keyboards_to_bus(const std::vector<KeyboardInfo>& keyboards) {
+    std::vector<sdbus::Struct<std::string, std::string>> out;
+    for (const auto& k : keyboards) out.emplace_back(k.node, k.name);
+    return out;
+}
+
+std::vector<sdbus::Struct<std::string, std::string, std::string>> gpus_to_bus(const std::vector<GpuStatus>& gpus) {
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> out;
+    for (const auto& g : gpus) out.emplace_back(g.address, g.driver, g.holder);
+    return out;
+}
 
 }  // namespace
 
@@ -25,20 +48,17 @@ ManagerObject::ManagerObject(sdbus::IConnection& connection, std::string version
 ManagerObject::~ManagerObject() { unregisterAdaptor(); }
 
 void ManagerObject::update(const ManagerProperties& next) {
-    std::vector<std::string> changed;
-    store_if_changed(properties_.config_path, next.config_path, "ConfigPath", changed);
-    store_if_changed(properties_.config_error, next.config_error, "ConfigError", changed);
-    store_if_changed(properties_.libvirt_connected, next.libvirt_connected, "LibvirtConnected", changed);
-    store_if_changed(properties_.vm_paths, next.vm_paths, "VMs", changed);
-    store_if_changed(properties_.monitors, next.monitors, "Monitors", changed);
-    store_if_changed(properties_.keyboards, next.keyboards, "Keyboards", changed);
-    store_if_changed(properties_.gpus, next.gpus, "Gpus", changed);
-    if (changed.empty()) return;
-    try {
-        sdbus_compat::emit_properties_changed(getObject(), kInterface, changed);
-    } catch (const sdbus::Error& e) {
-        log::warning("cannot emit PropertiesChanged on ", kManagerPath, ": ", e.getMessage());
-    }
+    // Signatures as in dbus/org.hotseat.Supervisor1.xml; the order is the getters'.
+    PropertiesChanged changed(getObject(), kInterface);
+    changed.store(properties_.config_path, next.config_path, "ConfigPath", "s");
+    changed.store(properties_.config_error, next.config_error, "ConfigError", "s");
+    changed.store(properties_.libvirt_connected, next.libvirt_connected, "LibvirtConnected", "b");
+    changed.store(properties_.vm_paths, next.vm_paths, "VMs", "ao", vm_paths_to_bus);
+    changed.store(properties_.monitors, next.monitors, "Monitors", "a(ss)", monitors_to_bus);
+    changed.store(properties_.keyboards, next.keyboards, "Keyboards", "a(ss)", keyboards_to_bus);
+    changed.store(properties_.gpus, next.gpus, "Gpus", "a(sss)", gpus_to_bus);
+    if (auto error = changed.emit(); !error.empty())
+        log::warning("cannot emit PropertiesChanged on ", kManagerPath, ": ", error);
 }
 
 void ManagerObject::emit_rule_fired(const RuleFired& fired) {
@@ -81,32 +101,19 @@ std::string ManagerObject::ConfigError() {
 bool ManagerObject::LibvirtConnected() { return properties_.libvirt_connected; }
 
 std::vector<sdbus::ObjectPath> ManagerObject::VMs() {
-    return at_bus_boundary(
-        [&] { return std::vector<sdbus::ObjectPath>(properties_.vm_paths.begin(), properties_.vm_paths.end()); });
+    return at_bus_boundary([&] { return vm_paths_to_bus(properties_.vm_paths); });
 }
 
 std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::Monitors() {
-    return at_bus_boundary([&] {
-        std::vector<sdbus::Struct<std::string, std::string>> out;
-        for (const auto& m : properties_.monitors) out.emplace_back(m.connector, m.status_text());
-        return out;
-    });
+    return at_bus_boundary([&] { return monitors_to_bus(properties_.monitors); });
 }
 
 std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::Keyboards() {
-    return at_bus_boundary([&] {
-        std::vector<sdbus::Struct<std::string, std::string>> out;
-        for (const auto& k : properties_.keyboards) out.emplace_back(k.node, k.name);
-        return out;
-    });
+    return at_bus_boundary([&] { return keyboards_to_bus(properties_.keyboards); });
 }
 
 std::vector<sdbus::Struct<std::string, std::string, std::string>> ManagerObject::Gpus() {
-    return at_bus_boundary([&] {
-        std::vector<sdbus::Struct<std::string, std::string, std::string>> out;
-        for (const auto& g : properties_.gpus) out.emplace_back(g.address, g.driver, g.holder);
-        return out;
-    });
+    return at_bus_boundary([&] { return gpus_to_bus(properties_.gpus); });
 }
 
 }  // namespace hotseat::dbus

@@ -1,5 +1,5 @@
 // One org.freedesktop.DBus.Properties.PropertiesChanged signal, built value by value as an
-// object's setter finds what changed, and sent once.
+// object's one setter finds what changed, and sent once: every bus object emits through this.
 //
 // sd-bus's generic emit (sd_bus_emit_properties_changed, what sdbus-c++'s
 // emitPropertiesChangedSignal calls) looks every name up in the object's vtable and calls the
@@ -38,12 +38,17 @@ public:
         }
     }
 
-    // Stores `next` into `stored` and appends it, when they differ.
-    template <typename T>
-    void store(T& stored, const T& next, const char* name, const char* signature) {
+    // Stores `next` into `stored` and appends it, as the getter hands it out (`to_bus`), when
+    // they differ.
+    template <typename T, typename ToBus>
+    void store(T& stored, const T& next, const char* name, const char* signature, ToBus to_bus) {
         if (stored == next) return;
         stored = next;
-        add(name, signature, stored);
+        add(name, signature, to_bus(stored));
+    }
+    template <typename T>
+    void store(T& stored, const T& next, const char* name, const char* signature) {
+        store(stored, next, name, signature, [](const T& value) -> const T& { return value; });
     }
 
     // Sends the signal; nothing when nothing was added. Returns why it was not sent, or "".

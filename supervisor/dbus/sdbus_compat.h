@@ -122,18 +122,6 @@ inline std::optional<Caller> current_caller(const sdbus::IObject& object) {
 #endif
 }
 
-inline void emit_properties_changed(sdbus::IObject& object, const std::string& interface,
-                                    const std::vector<std::string>& properties) {
-#if HOTSEAT_SDBUS_MAJOR >= 2
-    std::vector<PropertyName> names;
-    names.reserve(properties.size());
-    for (const auto& name : properties) names.emplace_back(name);
-    object.emitPropertiesChangedSignal(InterfaceName{interface}, names);
-#else
-    object.emitPropertiesChangedSignal(interface, properties);
-#endif
-}
-
 // An empty signal of `object`, to be filled and sent with emitSignal().
 inline sdbus::Signal create_signal(sdbus::IObject& object, const char* interface, const char* member) {
 #if HOTSEAT_SDBUS_MAJOR >= 2

@@ -10,7 +10,10 @@ namespace {
 
 constexpr const char* kInterface = ::org::hotseat::Supervisor1::VM_adaptor::INTERFACE_NAME;
 
-sdbus::Struct<uint64_t, std::string, std::string> to_bus(const PendingStop& p) {
+// What the getters hand out and the setter appends, from one place.
+std::string state_to_bus(VmState state) { return std::string(to_string(state)); }
+
+sdbus::Struct<uint64_t, std::string, std::string> pending_stop_to_bus(const PendingStop& p) {
     return sdbus::Struct<uint64_t, std::string, std::string>{p.deadline_us, p.action, p.reason};
 }
 
@@ -38,19 +41,13 @@ void VmObject::set_guest_helper(const std::string& version) {
 void VmObject::set(const VmStatus& next, const std::string& guest_helper) {
     // Signatures as in dbus/org.hotseat.Supervisor1.xml; the order is the getters'.
     PropertiesChanged changed(getObject(), kInterface);
-    if (status_.state != next.state) {
-        status_.state = next.state;
-        changed.add("State", "s", std::string(to_string(next.state)));
-    }
+    changed.store(status_.state, next.state, "State", "s", state_to_bus);
     changed.store(status_.step, next.step, "Step", "s");
     changed.store(status_.reason, next.reason, "Reason", "s");
     changed.store(status_.last_error, next.last_error, "LastError", "s");
     changed.store(status_.state_changed_at_us, next.state_changed_at_us, "StateChangedAt", "t");
     changed.store(status_.devices, next.devices, "Devices", "as");
-    if (status_.pending_stop != next.pending_stop) {
-        status_.pending_stop = next.pending_stop;
-        changed.add("PendingStop", "(tss)", to_bus(status_.pending_stop));
-    }
+    changed.store(status_.pending_stop, next.pending_stop, "PendingStop", "(tss)", pending_stop_to_bus);
     changed.store(status_.idle_inhibitor, next.idle_inhibitor, "IdleInhibitor", "s");
     changed.store(guest_helper_, guest_helper, "GuestHelper", "s");
     if (auto error = changed.emit(); !error.empty())
@@ -84,7 +81,7 @@ std::string VmObject::Name() {
 }
 
 std::string VmObject::State() {
-    return at_bus_boundary([&] { return std::string(to_string(status_.state)); });
+    return at_bus_boundary([&] { return state_to_bus(status_.state); });
 }
 
 std::string VmObject::Step() {
@@ -109,7 +106,7 @@ std::string VmObject::GuestHelper() {
 }
 
 sdbus::Struct<uint64_t, std::string, std::string> VmObject::PendingStop() {
-    return at_bus_boundary([&] { return to_bus(status_.pending_stop); });
+    return at_bus_boundary([&] { return pending_stop_to_bus(status_.pending_stop); });
 }
 
 std::string VmObject::IdleInhibitor() {

@@ -127,6 +127,37 @@ TEST_F(DbusServiceTest, ManagerChangesEmitForTheChangedPropertyOnly) {
     EXPECT_EQ(changes[3].args, (Names{"org.hotseat.Supervisor1.Manager", "ConfigPath"}));
 }
 
+// The manager's setter builds its signal like the VM's (supervisor/dbus/properties_changed.h): each
+// value with the type dbus/org.hotseat.Supervisor1.xml declares, as its getter hands it out.
+TEST_F(DbusServiceTest, ManagerChangeCarriesEveryChangedValueWithItsDeclaredType) {
+    service_->publish(PublishLibvirtConnected{true});
+    service_->publish(PublishMonitors{{{"HDMI-A-1", true}, {"DP-1", false, true}}});
+    service_->publish_keyboards({{"/dev/input/event3", "AT keyboard"}});
+    service_->publish(PublishGpus{{{"0000:00:02.0", "vfio-pci", "arch-desktop"}}});
+    service_->set_config("/etc/hotseat/hotseat.toml", "line 3: unknown key");
+    service_->set_vms({"arch-desktop", "win-desk"});
+    settle_signals();
+
+    std::map<std::string, sdbus::Variant> values;
+    for (const auto& c : seen("PropertiesChanged")) {
+        if (c.path != "/org/hotseat/Supervisor1") continue;
+        EXPECT_TRUE(c.invalidated.empty());
+        for (const auto& [name, value] : c.values) values.insert_or_assign(name, value);
+    }
+    ASSERT_EQ(values.size(), 7u);
+    EXPECT_TRUE(values.at("LibvirtConnected").get<bool>());
+    using Pairs = std::vector<sdbus::Struct<std::string, std::string>>;
+    EXPECT_EQ(values.at("Monitors").get<Pairs>(), (Pairs{{"HDMI-A-1", "connected"}, {"DP-1", "unknown"}}));
+    EXPECT_EQ(values.at("Keyboards").get<Pairs>(), (Pairs{{"/dev/input/event3", "AT keyboard"}}));
+    using Triples = std::vector<sdbus::Struct<std::string, std::string, std::string>>;
+    EXPECT_EQ(values.at("Gpus").get<Triples>(), (Triples{{"0000:00:02.0", "vfio-pci", "arch-desktop"}}));
+    EXPECT_EQ(values.at("ConfigPath").get<std::string>(), "/etc/hotseat/hotseat.toml");
+    EXPECT_EQ(values.at("ConfigError").get<std::string>(), "line 3: unknown key");
+    auto vms = values.at("VMs").get<std::vector<sdbus::ObjectPath>>();
+    ASSERT_EQ(vms.size(), 2u);
+    EXPECT_EQ(std::string(vms[0]), kArchPath);
+}
+
 TEST_F(DbusServiceTest, GpusEmitsOnlyWhenItChanges) {
     service_->publish(PublishGpus{{{"0000:00:02.0", "i915", ""}}});
     service_->publish(PublishGpus{{{"0000:00:02.0", "i915", ""}}});
