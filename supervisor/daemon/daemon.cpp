@@ -58,8 +58,8 @@ constexpr bool kAlternativeOf<T, std::variant<Alternatives...>> = kOneOf<T, Alte
 // alternatives, listed once in include/hotseat/effects.h.
 template <typename T>
 constexpr bool kLibvirtJob = kAlternativeOf<T, LibvirtEffect>;
-// The effects that send something on the bus (a property change or a signal): what a batch's
-// libvirt jobs wait for (Daemon::hand_to_libvirt).
+// The effects that send something on the bus (a property change or a signal): what the held
+// effects of a batch wait for (Daemon::hand_over_held).
 template <typename T>
 constexpr bool kBusMessage = kOneOf<T, PublishVm, PublishMonitors, PublishLibvirtConnected, PublishGpus,
                                     PublishKeyboards, PublishGuestHelper, RuleFired>;
@@ -216,22 +216,26 @@ void Daemon::feed(const Event& event) {
     maybe_ready();
 }
 
-// Effects run in the engine's order, with one exception: the work handed to other threads (libvirt
-// jobs, whose worker wakes at once and competes for the CPU) waits until the bus daemon has passed
-// on the signals of the same batch (BusService::after_delivered), so a client learns of a trigger
-// before a libvirt call competes with the bus daemon and the client for the CPU (docs/design.md,
-// "Tell first, then work"). Libvirt effects keep their order among themselves; each adapter
+// Effects run in the engine's order, with two exceptions that keep a trigger's way to its client
+// clear (docs/design.md, "Tell first, then work"): what only tells (a RuleFired signal, a log line)
+// waits until the bus daemon has passed on the batch's property changes, and the work handed to
+// other threads (libvirt jobs, whose worker wakes at once and competes for the CPU) waits until it
+// has passed on those too (BusService::after_delivered). Each kind keeps its order; each adapter
 // receives its own effects in order, and none depends on another's having run first.
 void Daemon::execute(Effects effects) {
     bool told_bus = false;
     auto run = [this, &told_bus](Effects& batch) {
         for (const auto& effect : batch) {
-            if (goes_to_libvirt(effect)) continue;
+            if (goes_to_libvirt(effect) || tells_after(effect)) continue;
             execute_one(effect);
             told_bus = told_bus || tells_bus(effect);
         }
-        for (auto& effect : batch)
-            if (goes_to_libvirt(effect)) for_libvirt_.push_back(std::move(effect));
+        for (auto& effect : batch) {
+            if (goes_to_libvirt(effect))
+                for_libvirt_.push_back(std::move(effect));
+            else if (tells_after(effect))
+                for_later_.push_back(std::move(effect));
+        }
     };
     run(effects);
     // Events an effect produced on the spot (a release record read) go in once this batch is out.
@@ -241,27 +245,49 @@ void Daemon::execute(Effects effects) {
         auto more = engine_.handle(event, now());
         run(more);
     }
-    hand_to_libvirt(told_bus);
+    hand_over_held(told_bus);
     rearm_timer();
 }
 
 // One wait at a time: what arrives meanwhile goes with it, in order. A batch that told the bus
 // nothing (a CPU sample of the idle clock, say) has nothing to wait for, and costs no round trip.
-void Daemon::hand_to_libvirt(bool told_bus) {
-    if (for_libvirt_.empty() || waiting_for_bus_) return;
-    auto hand_over = [this] {
-        waiting_for_bus_ = false;
-        auto held = std::exchange(for_libvirt_, {});
-        for (const auto& effect : held) execute_one(effect);
-    };
-    if (!bus_ || !told_bus) return hand_over();
-    log::debug("libvirt: ", for_libvirt_.size(), " job(s) wait until the bus daemon has passed this batch on");
+void Daemon::hand_over_held(bool told_bus) {
+    if (waiting_for_bus_ || (for_later_.empty() && for_libvirt_.empty())) return;
+    if (!bus_ || !told_bus) return release_held();
+    wait_for_bus();
+}
+
+void Daemon::wait_for_bus() {
+    log::debug("holding ", for_later_.size(), " signal(s) and log line(s) and ", for_libvirt_.size(),
+               " libvirt job(s) until the bus daemon has passed on what went before");
     waiting_for_bus_ = true;
-    bus_->after_delivered(hand_over, kBusDaemonWait);
+    bus_->after_delivered(
+        [this] {
+            waiting_for_bus_ = false;
+            release_held();
+        },
+        kBusDaemonWait);
+}
+
+// The held signals and log lines first; the libvirt jobs once the bus daemon has passed those
+// signals on too.
+void Daemon::release_held() {
+    bool told_bus = false;
+    for (const auto& effect : std::exchange(for_later_, {})) {
+        execute_one(effect);
+        told_bus = told_bus || tells_bus(effect);
+    }
+    if (for_libvirt_.empty()) return;
+    if (bus_ && told_bus) return wait_for_bus();
+    for (const auto& effect : std::exchange(for_libvirt_, {})) execute_one(effect);
 }
 
 bool Daemon::goes_to_libvirt(const Effect& effect) {
     return std::visit([](const auto& e) { return kLibvirtJob<std::decay_t<decltype(e)>>; }, effect);
+}
+
+bool Daemon::tells_after(const Effect& effect) {
+    return std::holds_alternative<RuleFired>(effect) || std::holds_alternative<Log>(effect);
 }
 
 bool Daemon::tells_bus(const Effect& effect) {

@@ -57,10 +57,13 @@ private:
     void feed(const Event& event);
     void execute(Effects effects);
     void execute_one(const Effect& effect);
-    // The libvirt effects held in for_libvirt_: at once, or once the bus daemon has passed on what
-    // the batch told the bus.
-    void hand_to_libvirt(bool told_bus);
+    // The effects held in for_later_ and for_libvirt_: at once, or once the bus daemon has passed
+    // on what the batch told the bus (execute).
+    void hand_over_held(bool told_bus);
+    void wait_for_bus();
+    void release_held();
     static bool goes_to_libvirt(const Effect& effect);  // executed by hypervisor_'s worker
+    static bool tells_after(const Effect& effect);      // a RuleFired or a log line: held first
     static bool tells_bus(const Effect& effect);        // a property change or a signal
     void rearm_timer();
     void maybe_ready();
@@ -101,7 +104,8 @@ private:
     // Libvirt effects waiting for the bus daemon to pass on the signals of their batch (execute);
     // at most kBusDaemonWait, so a stuck bus daemon delays a start and never stops it.
     static constexpr std::chrono::milliseconds kBusDaemonWait{100};
-    std::vector<Effect> for_libvirt_;
+    std::vector<Effect> for_later_;    // RuleFired and log lines
+    std::vector<Effect> for_libvirt_;  // libvirt jobs: after for_later_ has been passed on too
     bool waiting_for_bus_ = false;
 };
 

@@ -71,8 +71,9 @@ TEST_F(Daemon, PlugStartsUnplugStops) {
     EXPECT_NE(daemon_->log().find("rule desk-unplug fired"), std::string::npos);
 }
 
-// A trigger's libvirt work waits until the bus daemon has passed its signals on (docs/design.md,
-// "Tell first, then work"), but only for a moment: with the bus daemon stopped, the start still
+// A trigger's batch goes out in steps (docs/design.md, "Tell first, then work"): its State change,
+// then its RuleFired and log lines, then its libvirt work, each once the bus daemon has passed on
+// what went before; but a stopped bus daemon holds each step only for a moment: the start still
 // reaches libvirt (the daemon logs each effect it hands over), and the bus catches up after.
 TEST_F(Daemon, AStoppedBusDaemonDelaysAStartButDoesNotStopIt) {
     start_daemon();
@@ -83,11 +84,24 @@ TEST_F(Daemon, AStoppedBusDaemonDelaysAStartButDoesNotStopIt) {
     ASSERT_EQ(::kill(bus_.pid(), SIGCONT), 0);
     EXPECT_TRUE(handed_over) << "the start waited for a bus daemon that did not answer";
     EXPECT_TRUE(state_becomes(kVm, "running"));
-    // It did wait: the plug's batch told the bus (State), so its start was held back first.
+
     const std::string log = daemon_->log();
-    const auto waited = log.find("job(s) wait until the bus daemon has passed this batch on");
-    EXPECT_NE(waited, std::string::npos) << log;
-    EXPECT_LT(waited, log.find("effect: " + effect_text(StartDomain{"arch-desktop"}))) << log;
+    auto at = [&](const std::string& what, std::size_t from = 0) {
+        auto found = log.find(what, from);
+        EXPECT_NE(found, std::string::npos) << what << " is not in the log after " << from << ":\n" << log;
+        return found;
+    };
+    const std::string held = "until the bus daemon has passed on what went before";
+    const auto state = at("effect: vm arch-desktop starting");
+    const auto first_wait = at(held, state);
+    const auto fired = at(
+        "effect: " + effect_text(RuleFired{"desk-monitor", "monitor.connected HDMI-A-1", "arch-desktop", "start"}));
+    const auto fired_line = at("rule desk-monitor fired on");
+    const auto second_wait = at(held, fired);
+    const auto start = at("effect: " + effect_text(StartDomain{"arch-desktop"}));
+    EXPECT_LT(first_wait, fired) << log;
+    EXPECT_LT(first_wait, fired_line) << log;
+    EXPECT_LT(second_wait, start) << log;
 }
 
 TEST_F(Daemon, MonitorsPropertyFollowsTheConnector) {
