@@ -158,6 +158,9 @@ int Daemon::run() {
 
     int r = sd_event_loop(loop_.get());
     sd_notify(0, "STOPPING=1\nSTATUS=Stopping; virtual machines are left as they are");
+    // Held signals and log lines still go out: they tell of what already happened. Held libvirt
+    // jobs do not: a stopping daemon starts and stops nothing.
+    for (const auto& effect : std::exchange(for_later_, {})) execute_one(effect);
     bus_->flush();
     if (r < 0) {
         log::error("event loop failed: ", std::strerror(-r));

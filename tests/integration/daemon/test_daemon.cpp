@@ -174,6 +174,24 @@ TEST_F(Daemon, SigtermExitsCleanlyAndLeavesVmsAlone) {
     EXPECT_FALSE(touched_a_vm()) << daemon_->log();
 }
 
+// What a batch holds back for the bus daemon's answer (docs/design.md, "Tell first, then work")
+// still goes out when hotseatd stops: its log lines tell of what already happened. With the bus
+// daemon stopped, the plug's log lines are held when SIGTERM comes (unless 100 ms passed first,
+// when they are out anyway).
+TEST_F(Daemon, SigtermWritesTheLogLinesItHeld) {
+    start_daemon();
+    ASSERT_EQ(::kill(bus_.pid(), SIGSTOP), 0);
+    testbed_.plug_monitor("HDMI-A-1");
+    const bool held = wait_until([&] {
+        return daemon_->log().find("until the bus daemon has passed on what went before") != std::string::npos;
+    });
+    const int status = daemon_->process().stop(SIGTERM);
+    ASSERT_EQ(::kill(bus_.pid(), SIGCONT), 0);
+    ASSERT_TRUE(held) << daemon_->log();
+    EXPECT_EQ(status, 0);
+    EXPECT_NE(daemon_->log().find("rule desk-monitor fired on"), std::string::npos) << daemon_->log();
+}
+
 // A log reader that goes away (a pipe, a journal stream) makes the log writes fail, not the daemon
 // end by SIGPIPE. Here hotseatd's stderr is a FIFO whose only reader closes once it is up.
 TEST_F(Daemon, ALogReaderThatGoesAwayIsNotTheEndOfIt) {
