@@ -21,7 +21,7 @@ Service::Service(std::vector<std::string> argv, Environment env, const std::stri
 }
 
 std::unique_ptr<Service> start_hotseatd(const std::string& config, const std::string& bus_address,
-                                        const std::string& work_dir, Environment env) {
+                                        const std::string& work_dir, Environment env, const std::string& binary) {
     env["DBUS_SYSTEM_BUS_ADDRESS"] = bus_address;
     std::vector<std::string> argv;
     // A profiler in front of hotseatd (docs/benchmarks.md, "Profiling"), split on spaces.
@@ -29,7 +29,7 @@ std::unique_ptr<Service> start_hotseatd(const std::string& config, const std::st
         std::istringstream words(wrap);
         for (std::string w; words >> w;) argv.push_back(w);
     }
-    argv.insert(argv.end(), {HOTSEATD_PATH, "--config", config});
+    argv.insert(argv.end(), {binary.empty() ? std::string(HOTSEATD_PATH) : binary, "--config", config});
     return std::make_unique<Service>(std::move(argv), std::move(env), work_dir, "hotseatd.log");
 }
 

@@ -33,9 +33,11 @@ private:
     std::unique_ptr<test::Process> process_;
 };
 
-// hotseatd on `config`, on the bus at `bus_address`, with `env` added (umockdev's, WATCHDOG_USEC).
+// hotseatd on `config`, on the bus at `bus_address`, with `env` added (umockdev's, WATCHDOG_USEC);
+// `binary` another hotseatd than the one built here (empty: this build's).
 std::unique_ptr<Service> start_hotseatd(const std::string& config, const std::string& bus_address,
-                                        const std::string& work_dir, Environment env = {});
+                                        const std::string& work_dir, Environment env = {},
+                                        const std::string& binary = "");
 // bench_baseline_service on the bus at `bus_address`; `udev_subsystem` empty: no uevents.
 std::unique_ptr<Service> start_baseline_service(const std::string& bus_address, const std::string& work_dir,
                                                 const std::string& udev_subsystem = "", Environment env = {});

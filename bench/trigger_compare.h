@@ -8,6 +8,8 @@
 // The baseline and hotseatd run in alternating blocks, each block against a fresh process on a
 // fresh bus. Targets: hotseatd's p50 and p99 within 1.5x the baseline's; the virsh speed-up is
 // a target (>= 50x) or information, as the caller says.
+// HOTSEAT_BENCH_AB=PATH puts the hotseatd at PATH (another build) in the baseline's place, so that
+// one run compares two builds block by block (docs/benchmarks.md, "Comparing two builds").
 #pragma once
 
 #include <functional>
@@ -22,9 +24,12 @@ struct TriggerBench {
     std::string where;  // "umockdev", "netlink": in every measurement's and figure's name
     // Takes `n` samples of the bare monitor (virsh false) or of the per-event virsh start.
     std::function<void(int n, bool virsh, Stats& into)> measure_bare;
-    // Starts hotseatd (true) or the baseline service on the bus at `bus_address`, in `work_dir`.
-    std::function<std::unique_ptr<Service>(bool hotseat, const std::string& bus_address, const std::string& work_dir)>
-        start;
+    // Starts the baseline service on the bus at `bus_address`, in `work_dir`.
+    std::function<std::unique_ptr<Service>(const std::string& bus_address, const std::string& work_dir)> start_baseline;
+    // Starts hotseatd the same way: the one built here (`binary` empty) or another build.
+    std::function<std::unique_ptr<Service>(const std::string& binary, const std::string& bus_address,
+                                           const std::string& work_dir)>
+        start_hotseatd;
     std::function<Clock::time_point()> plug;  // the trigger; returns when it was sent
     std::function<void()> unplug;
     bool virsh_target = true;  // false: the virsh speed-up is information only

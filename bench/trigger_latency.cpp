@@ -50,9 +50,10 @@ int main(int argc, char** argv) {
             }
             plug(tb, false);
         };
-        bench.start = [&](bool hotseat, const std::string& bus, const std::string& dir) {
-            if (!hotseat)
-                return start_baseline_service(bus, dir, "drm", hotseat::test::umockdev_environment(tb.root()));
+        bench.start_baseline = [&](const std::string& bus, const std::string& dir) {
+            return start_baseline_service(bus, dir, "drm", hotseat::test::umockdev_environment(tb.root()));
+        };
+        bench.start_hotseatd = [&](const std::string& binary, const std::string& bus, const std::string& dir) {
             hotseat::test::write_file(
                 dir + "/hotseat.toml",
                 "[supervisor]\nlibvirt_uri = \"" + kUri +
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
                     "[[rule]]\nname = \"plug\"\non = \"monitor.connected\"\naction = \"start\"\nvm = \"arch-desktop\"\n"
                     "[[rule]]\nname = \"unplug\"\non = \"monitor.disconnected\"\naction = \"stop\"\nvm = "
                     "\"arch-desktop\"\n");
-            return start_hotseatd(dir + "/hotseat.toml", bus, dir, hotseat::test::umockdev_environment(tb.root()));
+            return start_hotseatd(dir + "/hotseat.toml", bus, dir, hotseat::test::umockdev_environment(tb.root()),
+                                  binary);
         };
         bench.plug = [&] { return plug(tb, true); };
         bench.unplug = [&] { plug(tb, false); };

@@ -61,8 +61,10 @@ int main(int argc, char** argv) {
                 into.samples.push_back(micros(Clock::now() - t0));
             }
         };
-        bench.start = [&](bool hotseat, const std::string& bus, const std::string& dir) {
-            if (!hotseat) return start_baseline_service(bus, dir, "usb");
+        bench.start_baseline = [&](const std::string& bus, const std::string& dir) {
+            return start_baseline_service(bus, dir, "usb");
+        };
+        bench.start_hotseatd = [&](const std::string& binary, const std::string& bus, const std::string& dir) {
             hotseat::test::write_file(
                 dir + "/hotseat.toml",
                 "[supervisor]\nlibvirt_uri = \"" + kUri +
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
                     "action = \"start\"\nvm = \"arch-desktop\"\n"
                     "[[rule]]\nname = \"out\"\non = \"device.removed\"\nmatch = { ID_VENDOR_ID = \"feed\" }\n"
                     "action = \"stop\"\nvm = \"arch-desktop\"\n");
-            return start_hotseatd(dir + "/hotseat.toml", bus, dir);
+            return start_hotseatd(dir + "/hotseat.toml", bus, dir, {}, binary);
         };
         bench.plug = [&] { return usb.send("add"); };
         bench.unplug = [&] { usb.send("remove"); };
