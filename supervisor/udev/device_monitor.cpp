@@ -144,7 +144,8 @@ bool DeviceMonitor::readable_now() const {
 
 void DeviceMonitor::handle(udev_device* device) {
     // Decide first, copy later: in a storm almost every uevent is ignored.
-    UeventDecision decision = classify_uevent([device](const char* name) { return read_property(device, name); });
+    UeventDecision decision = classify_uevent(
+        [device](const char* name) { return read_uevent_property(device, name); });
     if (decision.step == UeventStep::Ignore) {
         log::debug("udev: ignoring ", or_empty(udev_device_get_action(device)), " ",
                    or_empty(udev_device_get_syspath(device)), ": ", decision.why);

@@ -1,6 +1,7 @@
 #include "udev/device_reader.h"
 
 #include <cerrno>
+#include <cstring>
 #include <system_error>
 
 #include "udev/property_limits.h"
@@ -68,6 +69,24 @@ CollectedProperties read_properties(udev_device* device, const std::vector<std::
 
 std::string_view read_property(udev_device* device, const char* name) {
     const char* value = udev_device_get_property_value(device, name);
+    if (!value) return {};
+    return fits_property_limit(value) ? std::string_view(value) : std::string_view();
+}
+
+std::string_view read_uevent_property(udev_device* device, const char* name) {
+    // libudev fills these fields from the uevent's own properties of the same names, and refuses
+    // a uevent without ACTION, SUBSYSTEM or DEVPATH: the values are the ones a lookup returns.
+    const char* value = nullptr;
+    if (std::strcmp(name, "ACTION") == 0)
+        value = udev_device_get_action(device);
+    else if (std::strcmp(name, "SUBSYSTEM") == 0)
+        value = udev_device_get_subsystem(device);
+    else if (std::strcmp(name, "DEVTYPE") == 0)
+        value = udev_device_get_devtype(device);
+    else if (std::strcmp(name, "DEVPATH") == 0)
+        value = udev_device_get_devpath(device);
+    else
+        return read_property(device, name);
     if (!value) return {};
     return fits_property_limit(value) ? std::string_view(value) : std::string_view();
 }

@@ -47,6 +47,10 @@ CollectedProperties read_properties(udev_device* device, const std::vector<std::
 // One property without copying any: empty when absent or over kMaxPropertyBytes (a value
 // read_properties would leave out too).
 std::string_view read_property(udev_device* device, const char* name);
+// The same for what classify_uevent reads of every uevent: ACTION, SUBSYSTEM, DEVTYPE and DEVPATH
+// come from the fields libudev parsed them into (a pointer each), anything else from the
+// properties (a hash lookup, about 650 instructions).
+std::string_view read_uevent_property(udev_device* device, const char* name);
 
 // The connector's `status` attribute; nothing when the device or the attribute is gone (it may
 // vanish between a uevent and the read).

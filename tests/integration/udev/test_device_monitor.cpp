@@ -17,7 +17,9 @@
 #include "event_recorder.h"
 #include "testbed.h"
 #include "udev/device_monitor.h"
+#include "udev/device_reader.h"
 #include "udev/property_limits.h"
+#include "udev/udev_ptr.h"
 
 namespace hotseat::udev {
 namespace {
@@ -316,6 +318,40 @@ TEST_F(DeviceMonitorTest, UsbInterfaceEventsAreIgnored) {
     bed.uevent(iface, "remove");
     settle();
     EXPECT_TRUE(seen.events.empty()) << seen.events.size() << " unexpected events";
+}
+
+// classify_uevent reads ACTION, SUBSYSTEM, DEVTYPE and DEVPATH from libudev's parsed fields
+// (read_uevent_property) and the rest by name: both must give what a lookup by name gives, for a
+// DRM card hotplug, a USB device and a USB interface, as libudev receives them.
+TEST(UeventFields, ReadAsTheirPropertiesRead) {
+    Testbed bed;
+    bed.add_intel_igpu();
+    UdevPtr udev(udev_new());
+    MonitorPtr monitor(udev_monitor_new_from_netlink(udev.get(), "udev"));
+    ASSERT_TRUE(monitor);
+    ASSERT_EQ(udev_monitor_enable_receiving(monitor.get()), 0);
+    auto receive = [&] {
+        pollfd p{udev_monitor_get_fd(monitor.get()), POLLIN, 0};
+        EXPECT_EQ(::poll(&p, 1, 30000), 1) << "no uevent within 30 s";
+        return DevicePtr(udev_monitor_receive_device(monitor.get()));
+    };
+    const std::string usb = bed.add_usb_device("046d", "c52b");
+    auto usb_device = receive();
+    bed.send_hotplug();
+    auto card = receive();
+    const std::string iface = bed.add_device("usb", "1-1:1.0", usb, {{"bInterfaceClass", "03"}},
+                                             {{"DEVTYPE", "usb_interface"}, {"INTERFACE", "3/1/1"}});
+    auto interface = receive();
+    for (udev_device* device : {usb_device.get(), card.get(), interface.get()}) {
+        ASSERT_NE(device, nullptr);
+        for (const char* name : {"ACTION", "SUBSYSTEM", "DEVTYPE", "DEVPATH", "HOTPLUG", "ID_VENDOR_ID"})
+            EXPECT_EQ(read_uevent_property(device, name), read_property(device, name))
+                << name << " of " << udev_device_get_syspath(device);
+    }
+    EXPECT_EQ(read_uevent_property(card.get(), "DEVTYPE"), "drm_minor");
+    EXPECT_EQ(read_uevent_property(card.get(), "ACTION"), "change");
+    EXPECT_EQ(read_uevent_property(interface.get(), "DEVTYPE"), "usb_interface");
+    EXPECT_EQ(read_uevent_property(usb_device.get(), "SUBSYSTEM"), "usb");
 }
 
 // Input uevents are the keyboard watcher's (it has its own monitor): this one is not woken by
