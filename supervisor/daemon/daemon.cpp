@@ -273,15 +273,22 @@ void Daemon::wait_for_bus() {
 }
 
 // The held signals and log lines first; the libvirt jobs once the bus daemon has passed those
-// signals on too.
+// signals on too. Jobs that already waited a round for their batch's signals go now, whatever
+// signals joined since: a rule that keeps firing must not hold a start back round after round.
 void Daemon::release_held() {
     bool told_bus = false;
     for (const auto& effect : std::exchange(for_later_, {})) {
         execute_one(effect);
         told_bus = told_bus || tells_bus(effect);
     }
+    const auto due = for_libvirt_.begin() + static_cast<std::ptrdiff_t>(std::exchange(libvirt_due_, 0));
+    for (auto it = for_libvirt_.begin(); it != due; ++it) execute_one(*it);
+    for_libvirt_.erase(for_libvirt_.begin(), due);
     if (for_libvirt_.empty()) return;
-    if (bus_ && told_bus) return wait_for_bus();
+    if (bus_ && told_bus) {
+        libvirt_due_ = for_libvirt_.size();
+        return wait_for_bus();
+    }
     for (const auto& effect : std::exchange(for_libvirt_, {})) execute_one(effect);
 }
 

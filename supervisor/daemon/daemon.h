@@ -106,6 +106,7 @@ private:
     static constexpr std::chrono::milliseconds kBusDaemonWait{100};
     std::vector<Effect> for_later_;    // RuleFired and log lines
     std::vector<Effect> for_libvirt_;  // libvirt jobs: after for_later_ has been passed on too
+    std::size_t libvirt_due_ = 0;      // the first of for_libvirt_, which go at the next answer
     bool waiting_for_bus_ = false;
 };
 

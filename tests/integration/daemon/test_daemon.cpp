@@ -40,6 +40,12 @@ std::string config_text(const std::string& libvirt_uri, bool guest_channel = fal
            "action = \"stop\"\nvm = \"arch-desktop\"\n";
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t count = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++count;
+    return count;
+}
+
 class Daemon : public HotseatdTest {
 protected:
     void SetUp() override {
@@ -104,6 +110,32 @@ TEST_F(Daemon, AStoppedBusDaemonDelaysAStartButDoesNotStopIt) {
     EXPECT_LT(second_wait, start) << log;
 }
 
+// Signals that keep coming while a start waits for the bus daemon never hold it back for more
+// than one more round: the start waits for its own batch's RuleFired to be passed on, not for
+// every RuleFired after it. With the bus daemon stopped each round ends at its 100 ms timeout, and
+// a USB device plugged in every round fires another rule (on the VM that already runs). A plug
+// that came too late for its round leaves that round without a new signal: the start goes then.
+TEST_F(Daemon, RulesFiringDuringTheWaitDoNotHoldAStartBack) {
+    write_config(config_text(kTestDriverUri) +
+                 "\n[[rule]]\nname = \"poke\"\non = \"device.added\"\nmatch = { ID_VENDOR_ID = \"feed\" }\n"
+                 "action = \"start\"\nvm = \"already-running\"\n");
+    start_daemon();
+    ASSERT_EQ(::kill(bus_.pid(), SIGSTOP), 0);
+    testbed_.plug_monitor("HDMI-A-1");
+    auto started = [&] { return daemon_->executed(StartDomain{"arch-desktop"}); };
+    auto pokes_told = [&] { return occurrences(daemon_->log(), "rule poke fired on"); };
+    int rounds = 0;
+    for (; rounds < 20 && !started(); ++rounds) {
+        testbed_.add_usb_device("feed", "beef", "POKE" + std::to_string(rounds));
+        // Its RuleFired goes out when the round it joined ends.
+        if (!wait_until([&] { return started() || pokes_told() > static_cast<std::size_t>(rounds); })) break;
+    }
+    const bool handed_over = wait_until(started, std::chrono::seconds(10));
+    ASSERT_EQ(::kill(bus_.pid(), SIGCONT), 0);
+    EXPECT_TRUE(handed_over) << "the start waited through " << rounds << " rounds:\n" << daemon_->log();
+    EXPECT_LE(rounds, 3) << daemon_->log();
+}
+
 TEST_F(Daemon, MonitorsPropertyFollowsTheConnector) {
     start_daemon();
     auto monitors = [&] { return manager_property(bus_.address(), "Monitors"); };
@@ -126,12 +158,6 @@ TEST_F(Daemon, ConnectorRemovalIsNotAnUnplug) {
     testbed_.remove_connector("HDMI-A-1");  // i915 unbinding as the GPU goes to the VM
     ASSERT_TRUE(wait_until([&] { return daemon_->log().find("went away (driver unbind)") != std::string::npos; }));
     EXPECT_EQ(vm_state(bus_.address(), kVm), "running");
-}
-
-std::size_t occurrences(const std::string& text, const std::string& what) {
-    std::size_t count = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++count;
-    return count;
 }
 
 // Issue #15: the VM is stopped while the monitor stays plugged; the GPU comes back, i915
