@@ -37,6 +37,11 @@ std::optional<ConnectorReading> read_connector(struct udev* udev, const std::str
     return ConnectorReading{syspath, std::move(name->card), std::move(name->connector), *state};
 }
 
+// A value as read_properties would keep it: empty when absent or over kMaxPropertyBytes.
+std::string_view bounded(const char* value) {
+    return value && fits_property_limit(value) ? std::string_view(value) : std::string_view();
+}
+
 CollectedProperties collected(PropertyCollector& collector) {
     CollectedProperties out;
     out.dropped = collector.dropped();
@@ -68,27 +73,17 @@ CollectedProperties read_properties(udev_device* device, const std::vector<std::
 }
 
 std::string_view read_property(udev_device* device, const char* name) {
-    const char* value = udev_device_get_property_value(device, name);
-    if (!value) return {};
-    return fits_property_limit(value) ? std::string_view(value) : std::string_view();
+    return bounded(udev_device_get_property_value(device, name));
 }
 
 std::string_view read_uevent_property(udev_device* device, const char* name) {
     // libudev fills these fields from the uevent's own properties of the same names, and refuses
     // a uevent without ACTION, SUBSYSTEM or DEVPATH: the values are the ones a lookup returns.
-    const char* value = nullptr;
-    if (std::strcmp(name, "ACTION") == 0)
-        value = udev_device_get_action(device);
-    else if (std::strcmp(name, "SUBSYSTEM") == 0)
-        value = udev_device_get_subsystem(device);
-    else if (std::strcmp(name, "DEVTYPE") == 0)
-        value = udev_device_get_devtype(device);
-    else if (std::strcmp(name, "DEVPATH") == 0)
-        value = udev_device_get_devpath(device);
-    else
-        return read_property(device, name);
-    if (!value) return {};
-    return fits_property_limit(value) ? std::string_view(value) : std::string_view();
+    if (std::strcmp(name, "ACTION") == 0) return bounded(udev_device_get_action(device));
+    if (std::strcmp(name, "SUBSYSTEM") == 0) return bounded(udev_device_get_subsystem(device));
+    if (std::strcmp(name, "DEVTYPE") == 0) return bounded(udev_device_get_devtype(device));
+    if (std::strcmp(name, "DEVPATH") == 0) return bounded(udev_device_get_devpath(device));
+    return read_property(device, name);
 }
 
 std::optional<ConnectorState> read_connector_state(struct udev* udev, const std::string& syspath) {
